@@ -1,0 +1,142 @@
+"""Keeping comments alive when keys are removed or replaced, and indenting them in the output.
+
+ruamel.yaml stores a comment on the node *before* it: the comment lines that precede a key live
+in the trailing comment of the previous value (deep in it, when that value is a collection).
+Removing a key therefore must carry its comments to a neighbour, or they vanish.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
+from ruamel.yaml.tokens import CommentToken
+
+from migrator import yamlio
+
+
+def _token_lines(tokens: Any) -> list[str]:
+    if tokens is None:
+        return []
+    if not isinstance(tokens, list):
+        tokens = [tokens]
+    text = "".join(t.value for t in tokens if t is not None)
+    return [line.strip() for line in text.splitlines() if line.strip().startswith("#")]
+
+
+def _last_leaf(node: Any) -> tuple[Any, Any] | None:
+    """(collection, key-or-index) of the last scalar in `node`, where trailing comments live."""
+    while isinstance(node, (CommentedMap, CommentedSeq)) and len(node):
+        key = (yamlio.own_keys(node) or [None])[-1] if isinstance(node, CommentedMap) else \
+            (len(node) - 1 if isinstance(node, CommentedSeq) else None)
+        if key is None:
+            return None
+        value = node[key]
+        if isinstance(value, (CommentedMap, CommentedSeq)) and len(value):
+            node = value
+            continue
+        return node, key
+    return None
+
+
+def _slot(holder: Any, key: Any) -> int:
+    return 0 if isinstance(holder, CommentedSeq) else 2
+
+
+def _take_trailing(holder: Any, key: Any) -> tuple[str | None, list[str]]:
+    """Remove and return (end-of-line comment, following comment lines) of holder[key]."""
+    entry = holder.ca.items.get(key)
+    value = holder[key]
+    if isinstance(value, (CommentedMap, CommentedSeq)) and len(value):
+        eol = None
+        if entry and entry[2] is not None:
+            eol = _first_comment(entry[2].value)
+            entry[2] = None
+        if value.ca.comment and value.ca.comment[0] is not None:
+            eol = eol or _first_comment(value.ca.comment[0].value)
+            value.ca.comment[0] = None
+        leaf = _last_leaf(value)
+        rest: list[str] = []
+        if leaf is not None:
+            leaf_entry = leaf[0].ca.items.get(leaf[1])
+            slot = _slot(*leaf)
+            if leaf_entry and leaf_entry[slot] is not None:
+                text = leaf_entry[slot].value
+                first, _, tail = text.partition("\n")
+                rest = _token_lines(CommentToken(tail, CommentMark(0)))
+                leaf_entry[slot] = CommentToken(first + "\n", CommentMark(leaf_entry[slot].column)) \
+                    if first.strip() else None
+        return eol, rest
+    token = entry[_slot(holder, key)] if entry else None
+    if token is None:
+        return None, []
+    first, _, tail = token.value.partition("\n")
+    eol = first.strip() or None
+    return eol, _token_lines(CommentToken(tail, CommentMark(0)))
+
+
+def _first_comment(text: str) -> str | None:
+    first = text.partition("\n")[0].strip()
+    return first or None
+
+
+def _append_after(holder: Any, key: Any, lines: list[str]) -> bool:
+    """Append full-line comments after holder[key] (at its deepest last scalar)."""
+    value = holder[key]
+    if isinstance(value, (CommentedMap, CommentedSeq)) and len(value):
+        leaf = _last_leaf(value)
+        if leaf is None:
+            return False
+        holder, key = leaf
+    entry = holder.ca.items.setdefault(key, [None, None, None, None])
+    slot = _slot(holder, key)
+    old = entry[slot].value if entry[slot] is not None else "\n"
+    if not old.endswith("\n"):
+        old += "\n"
+    column = entry[slot].column if entry[slot] is not None else 0
+    entry[slot] = CommentToken(old + "".join(f"{line}\n" for line in lines), CommentMark(column))
+    return True
+
+
+def remove_key(mapping: CommentedMap, key: Any, replacement: str | None = None) -> str | None:
+    """Remove `key` (from the mapping that really holds it) keeping the comments around it.
+
+    `replacement`, a comment line without `#`, takes the key's place; the comment that stood on
+    the key's line is appended to it. Returns that end-of-line comment, if any.
+    """
+    holder = yamlio.own(mapping, key) or mapping
+    keys = yamlio.own_keys(holder)
+    position = keys.index(key)
+    entry = holder.ca.items.get(key)
+    before = _token_lines(entry[1]) if entry else []
+    eol, after = _take_trailing(holder, key)
+    holder.ca.items.pop(key, None)
+    yamlio.delete(holder, key)
+    middle = []
+    if replacement is not None:
+        middle = [f"# {replacement}" + (f" {eol}" if eol else "")]
+    elif eol:
+        middle = [eol]
+    place_comments(holder, keys[:position], keys[position + 1:], before + middle + after)
+    return eol
+
+
+def place_comments(holder: CommentedMap, previous: list[Any], following: list[Any],
+                   lines: list[str]) -> None:
+    """Put comment lines where a removed key stood: before the next key, else after the last."""
+    if not lines:
+        return
+    if following:
+        entry = holder.ca.items.setdefault(following[0], [None, None, None, None])
+        tokens = [CommentToken(f"{line}\n", CommentMark(0)) for line in lines]
+        entry[1] = tokens + (entry[1] or [])
+        return
+    if previous and _append_after(holder, previous[-1], lines):
+        return
+    if holder.ca.comment is None:
+        holder.ca.comment = [None, []]
+    while len(holder.ca.comment) < 2:
+        holder.ca.comment.append([])
+    holder.ca.comment[1] = (holder.ca.comment[1] or []) + [
+        CommentToken(f"{line}\n", CommentMark(0)) for line in lines]

@@ -1,0 +1,38 @@
+"""The errors the migrator knows about; each becomes one line and exit code 1."""
+
+from __future__ import annotations
+
+
+class MigratorError(Exception):
+    """A known failure caused by the input or the environment, never by a bug."""
+
+    def __init__(self, message: str, file: str | None = None, line: int | None = None,
+                 column: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.line = line
+        self.column = column
+
+    def __str__(self) -> str:
+        where = ""
+        if self.file:
+            where = self.file
+            if self.line:
+                where += f":{self.line}"
+                if self.column:
+                    where += f":{self.column}"
+            where += ": "
+        return where + self.message
+
+
+class InputError(MigratorError):
+    """The legacy configuration cannot be read or understood (bad YAML, bad file, bad value)."""
+
+
+class RefusedError(MigratorError):
+    """A safety refusal: the migrator will not do what was asked (overwrite, leave the repo, ...)."""
+
+
+class NothingToMigrate(MigratorError):
+    """No legacy configuration was found."""

@@ -1,0 +1,116 @@
+"""Values passed between the migrator's modules: what was found, what changed, what to write."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class Severity(enum.Enum):
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+class LocalMounts(enum.Enum):
+    """What a legacy `local` mount becomes."""
+
+    STORAGE = "storage"
+    INSTANCE = "instance"
+
+
+class ContainerKind(enum.Enum):
+    APP = "app"
+    WORKER = "worker"
+    SERVICE = "service"
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a legacy file: path relative to the repository, 1-based line."""
+
+    file: str
+    line: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+@dataclass(frozen=True)
+class Change:
+    """One edit made by a rule: where it came from, and what it turned into."""
+
+    code: str
+    location: Location
+    path: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something the user must know: a change of meaning, a dangling name, a removed key."""
+
+    code: str
+    severity: Severity
+    location: Location
+    message: str
+
+
+@dataclass(frozen=True)
+class LegacySizing:
+    """The legacy `size`/`disk`/`resources` of one container, read from the effective mapping."""
+
+    container: str
+    kind: ContainerKind
+    location: Location
+    size: str | None = None
+    size_inherited: bool = False
+    disk: int | None = None
+    base_memory: int | None = None
+    memory_ratio: int | None = None
+    service_type: str | None = None
+    app_type: str | None = None
+    line_comment: str | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The user's choices for one migration."""
+
+    local_mounts: LocalMounts = LocalMounts.STORAGE
+    remove_legacy: bool = False
+
+
+class FileAction(enum.Enum):
+    CREATE = "create"
+    MODIFY = "modify"
+    DELETE = "delete"
+
+
+@dataclass(frozen=True)
+class PlannedFile:
+    """A file the migration will create, change or remove, with its old and new content."""
+
+    path: str
+    action: FileAction
+    old: bytes | None
+    new: bytes | None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class MigrationResult:
+    """Everything one migration produced. Nothing has been written when this exists."""
+
+    root: Path
+    config_text: str
+    files: tuple[PlannedFile, ...]
+    changes: tuple[Change, ...]
+    findings: tuple[Finding, ...]
+    sizings: tuple[LegacySizing, ...]
+    legacy_files: tuple[str, ...]
+    apps: tuple[str, ...]
+    services: tuple[str, ...]
+    notes: tuple[str, ...] = field(default=())

@@ -1,0 +1,34 @@
+"""The transformation rules, in the order they run. Each is a module with CODE, TITLE, apply(ctx)."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from migrator.rules import (
+    applications,
+    crons,
+    includes,
+    mounts,
+    relationships,
+    resources,
+    routes,
+    services,
+    source_root,
+    unknown_keys,
+    web_locations,
+)
+
+#: Explicit order: the output tree is assembled first, sizes are read before anything is removed.
+RULES: tuple[ModuleType, ...] = (
+    applications,
+    services,
+    routes,
+    source_root,
+    resources,
+    mounts,
+    relationships,
+    includes,
+    crons,
+    web_locations,
+    unknown_keys,
+)

@@ -1,0 +1,227 @@
+"""The one place that builds ruamel.yaml: round-trip loading and dumping, tags, positions, comments."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
+from ruamel.yaml.compat import ordereddict
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from migrator.errors import InputError
+
+#: Tags Platform.sh understands on top of the YAML core ones.
+PLATFORM_TAGS = frozenset({"!include", "!archive"})
+MAX_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 200
+
+Node = Any  # a ruamel round-trip node: CommentedMap, CommentedSeq, TaggedScalar or a scalar
+
+
+def new_yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def decode(data: bytes, file: str) -> str:
+    """Bytes of a legacy file -> text, refusing what is not a small UTF-8 text file."""
+    if len(data) > MAX_BYTES:
+        raise InputError(f"file is larger than {MAX_BYTES // (1024 * 1024)} MB", file)
+    if b"\0" in data:
+        raise InputError("binary file (contains NUL bytes)", file)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError("not valid UTF-8", file, line) from None
+    return text.removeprefix("\ufeff")
+
+
+def load(text: str, file: str, *, allow_empty: bool = False) -> Node:
+    """Parse one document; errors become InputError with file:line:col."""
+    try:
+        data = new_yaml().load(text)
+    except MarkedYAMLError as exc:
+        raise _marked_error(exc, file) from None
+    except YAMLError as exc:
+        raise InputError(f"invalid YAML: {exc}", file) from None
+    except RecursionError:
+        raise InputError("YAML nested too deeply", file) from None
+    if data is None:
+        if allow_empty:
+            return None
+        raise InputError("file is empty (no YAML document)", file)
+    check_tree(data, file)
+    return data
+
+
+def _marked_error(exc: MarkedYAMLError, file: str) -> InputError:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else None
+    column = mark.column + 1 if mark else None
+    problem = exc.problem or exc.context or "invalid YAML"
+    if "\\t" in problem or "'\\t'" in str(exc):
+        problem = "tab character where YAML expects spaces"
+    elif "duplicate key" in problem:
+        problem = problem.split(" (")[0].replace('found duplicate key', 'duplicate key')
+    return InputError(problem.strip(), file, line, column)
+
+
+def check_tree(root: Node, file: str) -> None:
+    """Refuse unknown tags and absurd nesting; aliases are visited once (no alias bombs)."""
+    seen: set[int] = set()
+    stack: list[tuple[Node, int]] = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise InputError("YAML nested too deeply", file, line_of(node))
+        tag = tag_of(node)
+        if tag is not None and not tag.startswith("tag:yaml.org,2002:") and tag not in PLATFORM_TAGS:
+            raise InputError(f"unknown tag {tag} (only !include and !archive are supported)",
+                             file, line_of(node))
+        for child in children(node):
+            stack.append((child, depth + 1))
+
+
+def tag_of(node: Node) -> str | None:
+    tag = getattr(node, "tag", None)
+    value = getattr(tag, "value", tag)
+    return value if isinstance(value, str) else None
+
+
+def children(node: Node) -> Iterator[Node]:
+    if isinstance(node, CommentedMap):
+        for key in node._keys():
+            yield node[key]
+    elif isinstance(node, CommentedSeq):
+        yield from node
+    elif isinstance(node, TaggedScalar):
+        return
+
+
+def keyed_children(node: Node) -> Iterator[tuple[Any, Node]]:
+    """(key or index, child) pairs of a collection; nothing for scalars."""
+    if isinstance(node, CommentedMap):
+        for key in node._keys():
+            yield key, node[key]
+    elif isinstance(node, CommentedSeq):
+        yield from enumerate(node)
+
+
+def line_of(node: Node, key: Any = None) -> int:
+    """1-based line of a mapping key (or of the node itself), 0 when unknown."""
+    try:
+        if key is not None and isinstance(node, (CommentedMap, CommentedSeq)):
+            return int(node.lc.key(key)[0]) + 1 if isinstance(node, CommentedMap) \
+                else int(node.lc.item(key)[0]) + 1
+        return int(node.lc.line) + 1
+    except (AttributeError, KeyError, IndexError, TypeError):
+        return 0
+
+
+def dump(root: Node) -> str:
+    stream = io.StringIO()
+    new_yaml().dump(root, stream)
+    return reindent_comments(stream.getvalue())
+
+
+def own(mapping: CommentedMap, key: Any) -> CommentedMap | None:
+    """The mapping that really holds `key` (itself or one it merges with `<<`), or None."""
+    if key in mapping._ok:
+        return mapping
+    for source in mapping.merge:
+        holder = own(source, key)
+        if holder is not None:
+            return holder
+    return None
+
+
+def own_keys(mapping: CommentedMap) -> list[Any]:
+    """The keys written in this mapping itself, in order (not those merged in with `<<`)."""
+    return [key for key in mapping._keys() if key in mapping._ok]
+
+
+def delete(mapping: CommentedMap, key: Any) -> None:
+    """Delete an own key, refreshing mappings that merge this one (works around ruamel's bug)."""
+    referers = mapping._ref
+    mapping._ref = []
+    try:
+        del mapping[key]
+    finally:
+        mapping._ref = referers
+    for referer in referers:
+        if key in referer._ok:
+            continue
+        source = next((m for m in referer.merge if key in m), None)
+        if source is not None:
+            ordereddict.__setitem__(referer, key, source[key])
+        elif ordereddict.__contains__(referer, key):
+            ordereddict.__delitem__(referer, key)
+
+
+_BLOCK_SCALAR = re.compile(r"(:|^\s*-|\s-)\s+(!\S+\s+)?[|>][0-9+-]*\s*(#.*)?$")
+
+
+def reindent_comments(text: str) -> str:
+    """Indent each run of full-line comments like the content line that follows it.
+
+    Comments moved with their nodes keep the columns of their old file; this puts them back in
+    step with the output's 2-space indentation. Lines inside block scalars are left alone.
+    """
+    lines = text.split("\n")
+    block_indent: int | None = None
+    pending: list[int] = []
+    for index, line in enumerate(lines):
+        stripped = line.lstrip(" ")
+        indent = len(line) - len(stripped)
+        if block_indent is not None:
+            if not stripped or indent > block_indent:
+                continue
+            block_indent = None
+        if stripped.startswith("#"):
+            pending.append(index)
+            continue
+        if not stripped:
+            continue
+        for comment in pending:
+            lines[comment] = " " * indent + lines[comment].lstrip(" ")
+        pending = []
+        if _BLOCK_SCALAR.search(line):
+            block_indent = indent
+    for comment in pending:
+        lines[comment] = lines[comment].lstrip(" ")
+    return "\n".join(lines)
+
+
+def flow(node: Node) -> str:
+    """A short one-line rendering of a value, for reports."""
+    if isinstance(node, (CommentedMap, CommentedSeq)):
+        stream = io.StringIO()
+        yaml = new_yaml()
+        yaml.default_flow_style = True
+        yaml.dump(_plain(node), stream)
+        return stream.getvalue().strip().replace("\n", " ")
+    if isinstance(node, TaggedScalar):
+        return f"{tag_of(node)} {node.value}"
+    return str(node) if node is not None else "null"
+
+
+def _plain(node: Node) -> Any:
+    if isinstance(node, CommentedMap):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, CommentedSeq):
+        return [_plain(v) for v in node]
+    if isinstance(node, TaggedScalar):
+        return f"{tag_of(node)} {node.value}"
+    return node if isinstance(node, (int, float, bool)) or node is None else str(node)
