@@ -160,7 +160,12 @@ def delete(mapping: CommentedMap, key: Any) -> None:
         del mapping[key]
     finally:
         mapping._ref = referers
-    for referer in referers:
+    _refresh_merged(mapping, key)
+
+
+def _refresh_merged(mapping: CommentedMap, key: Any) -> None:
+    """Recompute `key` in every mapping that merges `mapping`, directly or through others."""
+    for referer in mapping._ref:
         if key in referer._ok:
             continue
         source = next((m for m in referer.merge if key in m), None)
@@ -168,6 +173,7 @@ def delete(mapping: CommentedMap, key: Any) -> None:
             ordereddict.__setitem__(referer, key, source[key])
         elif ordereddict.__contains__(referer, key):
             ordereddict.__delitem__(referer, key)
+        _refresh_merged(referer, key)
 
 
 _BLOCK_SCALAR = re.compile(r"(:|^\s*-|\s-)\s+(!\S+\s+)?[|>][0-9+-]*\s*(#.*)?$")

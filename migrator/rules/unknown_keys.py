@@ -10,7 +10,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from migrator import yamlio
 from migrator.comments import remove_key
-from migrator.context import MigrationContext
+from migrator.context import MigrationContext, yaml_path
 
 CODE = "UPS011"
 TITLE = "unknown-keys"
@@ -23,6 +23,8 @@ WORKER_KEYS = frozenset({"firewall", "variables", "timezone", "mounts", "relatio
                          "access", "size", "resources", "commands"})
 SERVICE_KEYS = frozenset({"type", "size", "access", "configuration", "relationships", "firewall",
                           "resources", "container_profile"})
+ROUTE_KEYS = frozenset({"primary", "id", "attributes", "type", "redirects", "tls", "to", "cache",
+                        "ssi", "upstream"})
 
 
 def apply(ctx: MigrationContext) -> None:
@@ -34,6 +36,39 @@ def apply(ctx: MigrationContext) -> None:
         if isinstance(services[name], CommentedMap):
             _remove_unknown(ctx, services[name], SERVICE_KEYS, ctx.services_file,
                             ("services", name))
+    document = ctx.project.routes
+    if document is not None:
+        for url in document.node:
+            if isinstance(document.node[url], CommentedMap):
+                _remove_unknown(ctx, document.node[url], ROUTE_KEYS, document.file,
+                                ("routes", url))
+                _remove_nulls(ctx, document.node[url], document.file, ("routes", url))
+
+
+def _remove_nulls(ctx: MigrationContext, route: CommentedMap, file: str,
+                  path: tuple[str, ...]) -> None:
+    """A null `primary`, `id` or TLS setting meant "the default"; Upsun wants it left out."""
+    for key in ("primary", "id"):
+        if key in route and route[key] is None:
+            _drop_null(ctx, route, key, file, (*path, key))
+    tls = route.get("tls")
+    if isinstance(tls, CommentedMap):
+        for key in yamlio.own_keys(tls):
+            if tls[key] is None:
+                _drop_null(ctx, tls, key, file, (*path, "tls", key))
+        hsts = tls.get("strict_transport_security")
+        if isinstance(hsts, CommentedMap):
+            for key in yamlio.own_keys(hsts):
+                if hsts[key] is None:
+                    _drop_null(ctx, hsts, key, file, (*path, "tls", "strict_transport_security",
+                                                     key))
+
+
+def _drop_null(ctx: MigrationContext, node: CommentedMap, key: str, file: str,
+               path: tuple[str, ...]) -> None:
+    location = ctx.location(file, node, key)
+    remove_key(node, key)
+    ctx.change(CODE, location, path, f"{key}: null", "(removed: null means the default)")
 
 
 def _remove_unknown(ctx: MigrationContext, node: CommentedMap, allowed: frozenset[str],
@@ -44,5 +79,5 @@ def _remove_unknown(ctx: MigrationContext, node: CommentedMap, allowed: frozense
         text = f"{key}: {yamlio.flow(node[key])}"
         remove_key(node, key)
         ctx.change(CODE, location, (*path, key), text, "(removed)")
-        ctx.warn(CODE, location, f"`{'.'.join(path)}.{key}` is not accepted by Upsun and was "
+        ctx.warn(CODE, location, f"`{yaml_path(*path, key)}` is not accepted by Upsun and was "
                  f"removed; it was: {text}")

@@ -1,0 +1,122 @@
+"""Validate an Upsun configuration tree against the Upsun JSON schema, with file:line messages.
+
+jsonschema is imported here only, so `migrate` without validation starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
+
+from migrator import yamlio
+from migrator.yamlio import Node
+
+RUNTIME_URL = "https://meta.upsun.com/schema/runtime-versions"
+SERVICE_URL = "https://meta.upsun.com/schema/service-versions"
+ANY_STRING: dict[str, Any] = {"type": "string"}
+
+#: What an `!include` of type yaml resolves to: a loaded tree, or None when it can't be read.
+Resolver = Callable[[str], Node]
+
+
+@dataclass(frozen=True)
+class SchemaError:
+    file: str
+    line: int
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.path or '(top level)'}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Schema:
+    """The Upsun schema and what its two remote `$ref`s (runtime and service versions) resolve to."""
+
+    document: dict[str, Any]
+    runtime_versions: dict[str, Any]
+    service_versions: dict[str, Any]
+
+    @classmethod
+    def from_files(cls, schema: Path, runtime_versions: Path | None = None,
+                   service_versions: Path | None = None) -> Schema:
+        """Versions left out accept any string: the structure is checked, not the versions."""
+        def read(path: Path | None) -> dict[str, Any]:
+            return json.loads(path.read_text(encoding="utf-8")) if path else ANY_STRING
+
+        return cls(read(schema), read(runtime_versions), read(service_versions))
+
+
+def instance(node: Node, resolve: Resolver | None = None) -> Any:
+    """A round-trip tree as plain JSON data, with `!include`/`!archive` as Upsun resolves them."""
+    tag = yamlio.tag_of(node)
+    if tag == "!archive":
+        return "archive"
+    if tag == "!include":
+        return _included(node, resolve)
+    if isinstance(node, CommentedMap):
+        return {str(key): instance(node[key], resolve) for key in node}
+    if isinstance(node, CommentedSeq):
+        return [instance(item, resolve) for item in node]
+    if isinstance(node, TaggedScalar):
+        return str(node.value)
+    if isinstance(node, (bool, int, float)) or node is None:
+        return node
+    return str(node)
+
+
+def _included(node: Node, resolve: Resolver | None) -> Any:
+    kind = node.get("type", "yaml") if isinstance(node, CommentedMap) else "yaml"
+    if kind != "yaml":
+        return "included text"
+    path = node.get("path") if isinstance(node, CommentedMap) else getattr(node, "value", None)
+    loaded = resolve(str(path)) if resolve and path else None
+    return instance(loaded, resolve) if loaded is not None else {}
+
+
+def validate(tree: Node, schema: Schema, file: str,
+             resolve: Resolver | None = None) -> list[SchemaError]:
+    """Every schema error of `tree`, each with the line of the offending node in `file`."""
+    import jsonschema
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT7
+
+    registry = Registry().with_resources([
+        (RUNTIME_URL, Resource.from_contents(schema.runtime_versions, DRAFT7)),
+        (SERVICE_URL, Resource.from_contents(schema.service_versions, DRAFT7)),
+    ])
+    validator = jsonschema.Draft7Validator(schema.document, registry=registry)
+    errors = []
+    for error in validator.iter_errors(instance(tree, resolve)):
+        path = list(error.absolute_path)
+        errors.append(SchemaError(file, _line(tree, path), ".".join(map(str, path)),
+                                  _message(error)))
+    return sorted(errors, key=lambda e: (e.line, e.path, e.message))
+
+
+def _message(error: Any) -> str:
+    if error.validator in ("oneOf", "anyOf") and error.context:
+        best = min(error.context, key=lambda e: len(list(e.absolute_path)))
+        return best.message
+    return error.message
+
+
+def _line(tree: Node, path: list[Any]) -> int:
+    """Line of the deepest node along `path` that has a known position."""
+    line, node = yamlio.line_of(tree), tree
+    for key in path:
+        if isinstance(node, CommentedMap) and key in node:
+            line = yamlio.line_of(node, key) or line
+        elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
+            line = yamlio.line_of(node, key) or line
+        else:
+            break
+        node = node[key]
+    return line
