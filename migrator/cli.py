@@ -32,6 +32,9 @@ def error_boundary(function: F) -> F:
             sys.exit(1)
         except (click.exceptions.Exit, click.ClickException, KeyboardInterrupt):
             raise
+        except BrokenPipeError:  # the reader of our output went away (`| head`)
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
         except Exception as exc:  # noqa: BLE001 - the one place that catches everything
             if debug:
                 traceback.print_exc()

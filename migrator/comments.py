@@ -110,6 +110,7 @@ def remove_key(mapping: CommentedMap, key: Any, replacement: str | None = None) 
     position = keys.index(key)
     entry = holder.ca.items.get(key)
     before = _token_lines(entry[1]) if entry else []
+    column = _key_column(holder, key)
     eol, after = _take_trailing(holder, key)
     holder.ca.items.pop(key, None)
     yamlio.delete(holder, key)
@@ -118,8 +119,24 @@ def remove_key(mapping: CommentedMap, key: Any, replacement: str | None = None) 
         middle = [f"# {replacement}" + (f" {eol}" if eol else "")]
     elif eol:
         middle = [eol]
-    place_comments(holder, keys[:position], keys[position + 1:], before + middle + after)
+    indent = " " * column
+    place_comments(holder, keys[:position], keys[position + 1:],
+                   [indent + line for line in before + middle + after])
     return eol
+
+
+def _key_column(mapping: CommentedMap, key: Any) -> int:
+    try:
+        return int(mapping.lc.key(key)[1])
+    except (AttributeError, KeyError, TypeError):
+        return 0
+
+
+def add_comment_at_top(mapping: CommentedMap, text: str) -> None:
+    """A comment line (without `#`) before the first key of `mapping`."""
+    keys = yamlio.own_keys(mapping)
+    column = _key_column(mapping, keys[0]) if keys else 0
+    place_comments(mapping, [], keys[:1], [" " * column + f"# {text}"])
 
 
 def place_comments(holder: CommentedMap, previous: list[Any], following: list[Any],
@@ -140,3 +157,78 @@ def place_comments(holder: CommentedMap, previous: list[Any], following: list[An
         holder.ca.comment.append([])
     holder.ca.comment[1] = (holder.ca.comment[1] or []) + [
         CommentToken(f"{line}\n", CommentMark(0)) for line in lines]
+
+
+# --- indentation -------------------------------------------------------------------------
+# A comment keeps the column it had in its legacy file, but its node now sits deeper (an app
+# moves under `applications.<name>`) and the output indents by 2. Each comment line is mapped
+# to the nesting level it was written at: the deepest enclosing collection whose keys stood at
+# or left of the comment's column in the source gives the output column.
+
+Level = tuple[int, int]  # (column in the source, column in the output)
+
+
+def reindent(root: Any) -> None:
+    """Give every full-line comment under root the output column of the level it belongs to."""
+    _reindent(root, 0, [(0, 0)], set())
+
+
+def _source_column(node: Any) -> int | None:
+    try:
+        if isinstance(node, CommentedMap):
+            keys = yamlio.own_keys(node)
+            return int(node.lc.key(keys[0])[1]) if keys else None
+        if isinstance(node, CommentedSeq) and len(node):
+            return max(int(node.lc.item(0)[1]) - 2, 0)
+    except (AttributeError, KeyError, IndexError, TypeError):
+        return None
+    return None
+
+
+def _reindent(node: Any, column: int, levels: list[Level], seen: set[int]) -> None:
+    if not isinstance(node, (CommentedMap, CommentedSeq)) or id(node) in seen:
+        return
+    seen.add(id(node))
+    source = _source_column(node)
+    if source is not None:
+        levels = [lvl for lvl in levels if lvl[0] < source] + [(source, column)]
+    comment = node.ca.comment
+    if comment and len(comment) > 1 and comment[1]:
+        comment[1] = [_moved(token, levels, pre=True) for token in comment[1]]
+    child_column = column + 2 if isinstance(node, CommentedMap) else column + 2
+    for key, child in yamlio.keyed_children(node):
+        entry = node.ca.items.get(key)
+        if entry:
+            for slot, token in enumerate(entry):
+                if isinstance(token, list):
+                    entry[slot] = [_moved(t, levels, pre=True) for t in token if t is not None]
+                elif token is not None:
+                    entry[slot] = _moved(token, levels, pre=False)
+        _reindent(child, child_column, levels, seen)
+
+
+def _target(levels: list[Level], source_column: int) -> int:
+    fitting = [out for src, out in levels if src <= source_column]
+    return fitting[-1] if fitting else levels[0][1]
+
+
+def _moved(token: CommentToken, levels: list[Level], *, pre: bool) -> CommentToken:
+    lines = token.value.split("\n")
+    column = token.column
+    start = 0 if pre else 1  # a trailing token's first line ends the value's own line
+    for index in range(start, len(lines)):
+        stripped = lines[index].lstrip(" ")
+        if not stripped.startswith("#"):
+            continue
+        if index == 0:
+            column = _target(levels, token.column + len(lines[0]) - len(stripped))
+            lines[0] = stripped
+        else:
+            lines[index] = " " * _target(levels, len(lines[index]) - len(stripped)) + stripped
+    return _rebuilt(token, "\n".join(lines), column)
+
+
+def _rebuilt(token: CommentToken, value: str, column: int) -> CommentToken:
+    if value == token.value and column == token.column:
+        return token
+    return CommentToken(value, CommentMark(column))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from migrator import yamlio
+from migrator import comments, yamlio
 from migrator.context import MigrationContext
 from migrator.discovery import UPSUN_CONFIG, LegacyProject, load_project
 from migrator.model import FileAction, MigrationResult, PlannedFile, Settings
@@ -16,6 +16,7 @@ def migrate(root: Path, settings: Settings) -> MigrationResult:
     ctx = MigrationContext(project, settings)
     for rule in RULES:
         rule.apply(ctx)
+    comments.reindent(ctx.output)
     text = yamlio.dump(ctx.output)
     if project.crlf:
         text = text.replace("\n", "\r\n")

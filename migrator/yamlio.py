@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -133,7 +132,7 @@ def line_of(node: Node, key: Any = None) -> int:
 def dump(root: Node) -> str:
     stream = io.StringIO()
     new_yaml().dump(root, stream)
-    return reindent_comments(stream.getvalue())
+    return stream.getvalue()
 
 
 def own(mapping: CommentedMap, key: Any) -> CommentedMap | None:
@@ -176,58 +175,25 @@ def _refresh_merged(mapping: CommentedMap, key: Any) -> None:
         _refresh_merged(referer, key)
 
 
-_BLOCK_SCALAR = re.compile(r"(:|^\s*-|\s-)\s+(!\S+\s+)?[|>][0-9+-]*\s*(#.*)?$")
-
-
-def reindent_comments(text: str) -> str:
-    """Indent each run of full-line comments like the content line that follows it.
-
-    Comments moved with their nodes keep the columns of their old file; this puts them back in
-    step with the output's 2-space indentation. Lines inside block scalars are left alone.
-    """
-    lines = text.split("\n")
-    block_indent: int | None = None
-    pending: list[int] = []
-    for index, line in enumerate(lines):
-        stripped = line.lstrip(" ")
-        indent = len(line) - len(stripped)
-        if block_indent is not None:
-            if not stripped or indent > block_indent:
-                continue
-            block_indent = None
-        if stripped.startswith("#"):
-            pending.append(index)
-            continue
-        if not stripped:
-            continue
-        for comment in pending:
-            lines[comment] = " " * indent + lines[comment].lstrip(" ")
-        pending = []
-        if _BLOCK_SCALAR.search(line):
-            block_indent = indent
-    for comment in pending:
-        lines[comment] = lines[comment].lstrip(" ")
-    return "\n".join(lines)
-
-
 def flow(node: Node) -> str:
     """A short one-line rendering of a value, for reports."""
     if isinstance(node, (CommentedMap, CommentedSeq)):
         stream = io.StringIO()
         yaml = new_yaml()
         yaml.default_flow_style = True
-        yaml.dump(_plain(node), stream)
+        yaml.dump(plain(node), stream)
         return stream.getvalue().strip().replace("\n", " ")
     if isinstance(node, TaggedScalar):
         return f"{tag_of(node)} {node.value}"
     return str(node) if node is not None else "null"
 
 
-def _plain(node: Node) -> Any:
+def plain(node: Node) -> Any:
+    """Plain Python data (dicts, lists, scalars) with tags written as `!tag value` strings."""
     if isinstance(node, CommentedMap):
-        return {str(k): _plain(v) for k, v in node.items()}
+        return {str(k): plain(v) for k, v in node.items()}
     if isinstance(node, CommentedSeq):
-        return [_plain(v) for v in node]
+        return [plain(v) for v in node]
     if isinstance(node, TaggedScalar):
         return f"{tag_of(node)} {node.value}"
     return node if isinstance(node, (int, float, bool)) or node is None else str(node)

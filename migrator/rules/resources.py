@@ -12,7 +12,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap
 
 from migrator import resources, yamlio
-from migrator.comments import place_comments, remove_key
+from migrator.comments import add_comment_at_top, remove_key
 from migrator.context import MigrationContext
 from migrator.model import ContainerKind, LegacySizing
 
@@ -22,6 +22,7 @@ KEYS = ("size", "disk", "resources")
 
 
 def apply(ctx: MigrationContext) -> None:
+    removals = []  # everything is read before anything is removed (workers inherit the app's size)
     for container in ctx.containers():
         app_node = container.app.node
         inherited = container.worker is not None and "size" not in container.node
@@ -34,14 +35,16 @@ def apply(ctx: MigrationContext) -> None:
         web = container.node.get("web") if container.worker is None else None
         if isinstance(web, CommentedMap):
             nodes.append(web)
-        _remove(ctx, sizing, nodes, container.app.file, container.path)
+        removals.append((sizing, nodes, container.app.file, container.path))
     services = ctx.services()
     for name in services:
         node = services[name]
         if isinstance(node, CommentedMap):
             sizing = _sizing(ctx, name, ContainerKind.SERVICE, node, ctx.services_file,
                              size=node.get("size"), service_type=node.get("type"))
-            _remove(ctx, sizing, [node], ctx.services_file, ("services", name))
+            removals.append((sizing, [node], ctx.services_file, ("services", name)))
+    for sizing, nodes, file, path in removals:
+        _remove(ctx, sizing, nodes, file, path)
 
 
 def _sizing(ctx: MigrationContext, name: str, kind: ContainerKind, node: CommentedMap,
@@ -91,8 +94,7 @@ def _remove(ctx: MigrationContext, sizing: LegacySizing | None, nodes: list[Comm
             else:
                 remove_key(node, key)
                 if hint:
-                    keys = yamlio.own_keys(node)
-                    place_comments(node, [], keys[:1], [f"# {hint}"])
+                    add_comment_at_top(node, hint)
             if hint:
                 ctx.change(CODE, location, (*where, key), before, f"# {hint}")
                 hint = None

@@ -25,6 +25,8 @@ def apply(ctx: MigrationContext) -> None:
         if has_null_root and not app.subdir:
             location = ctx.location(app.file, source, "root")
             remove_key(source, "root")
+            if not source:
+                remove_key(app.node, "source")
             ctx.change(CODE, location, path, "root: null", "(removed: the repository root)")
             continue
         if not app.subdir or (isinstance(source, CommentedMap) and source.get("root") is not None):

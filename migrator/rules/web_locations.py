@@ -8,6 +8,7 @@ pattern allowing it, `blacklist` a rule per pattern denying it.
 from __future__ import annotations
 
 from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.scalarstring import SingleQuotedScalarString
 
 from migrator import yamlio
 from migrator.context import MigrationContext
@@ -36,7 +37,7 @@ def apply(ctx: MigrationContext) -> None:
         if not isinstance(locations, CommentedMap):
             locations = CommentedMap()
             web.insert(yamlio.own_keys(web).index(present[0]), "locations", locations)
-        locations.insert(0, "/", root)
+        locations.insert(0, SingleQuotedScalarString("/"), root)
         for key in present:
             web.pop(key)
         ctx.change(CODE, location, ("applications", app.name, "web", "locations", "/"), before,

@@ -1,0 +1,89 @@
+"""Shared test helpers: paths, the Upsun schema, top-level snapshots, running the CLI."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from syrupy.assertion import SnapshotAssertion
+from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
+from syrupy.location import PyTestLocation
+
+from migrator.cli import main
+from migrator.validate import Schema
+
+REPO = Path(__file__).resolve().parent.parent
+TESTS = REPO / "tests"
+SHARED = REPO.parent / "shared"
+SCHEMAS = SHARED / "schemas"
+CORPUS = SHARED / "corpus" / "platformsh"
+FIXTURES = TESTS / "fixtures" / "projects"
+FIXTURE_NAMES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir()) if FIXTURES.is_dir() \
+    else []
+
+
+class TextSnapshot(SingleFileSnapshotExtension):
+    """One readable text file per snapshot, under the top-level `snapshots/` folder."""
+
+    _write_mode = WriteMode.TEXT
+    file_extension = "txt"
+
+    @classmethod
+    def dirname(cls, *, test_location: PyTestLocation) -> str:
+        module = Path(test_location.filepath).relative_to(TESTS).with_suffix("")
+        return str(REPO / "snapshots" / module)
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    return snapshot.use_extension(TextSnapshot)
+
+
+@pytest.fixture(scope="session")
+def full_schema() -> Schema:
+    """The Upsun schema with the runtime and service versions Upsun lists (no network)."""
+    return Schema.from_files(SCHEMAS / "upsun.json", SCHEMAS / "runtime-versions.json",
+                             SCHEMAS / "service-versions.json")
+
+
+@pytest.fixture(scope="session")
+def structure_schema() -> Schema:
+    """The Upsun schema with any runtime or service version accepted."""
+    return Schema.from_files(SCHEMAS / "upsun.json")
+
+
+def run(*args: str | Path) -> Result:
+    """Run the CLI in-process; stdout and stderr kept apart."""
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under root with its bytes (symlinks by their target), to prove nothing changed."""
+    files = {}
+    for path in sorted(root.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if path.is_symlink():
+            files[rel] = b"-> " + os.readlink(path).encode()
+        elif path.is_file():
+            files[rel] = path.read_bytes()
+        elif path.is_dir():
+            files[rel + "/"] = b""
+    return files
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Iterator[Path]:
+    root = tmp_path / "repo"
+    root.mkdir()
+    yield root
+
+
+def write_files(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.rules.helpers import check_transformed, codes
+
+
+def test_crons(tmp_path: Path) -> None:
+    result = check_transformed(
+        tmp_path,
+        {
+            ".platform.app.yaml": """
+            name: app
+            type: 'php:8.3'
+            crons:
+                local:
+                    spec: '*/5 * * * *'
+                    cmd: 'php cron.php'
+                string:
+                    spec: 'H * * * *'
+                    commands: 'php other.php'
+                modern:
+                    spec: 'H H * * *'
+                    commands:
+                        start: php modern.php
+            cron:
+                spec: stray
+            """,
+        },
+        """
+        applications:
+          app:
+            type: 'php:8.3'
+            crons:
+              local:
+                spec: '*/5 * * * *'
+                commands:
+                  start: 'php cron.php'
+              string:
+                spec: 'H * * * *'
+                commands:
+                  start: 'php other.php'
+              modern:
+                spec: 'H H * * *'
+                commands:
+                  start: php modern.php
+        """,
+    )
+    assert codes(result.changes, "UPS009") == [
+        ".platform.app.yaml:5 applications.app.crons.local.commands: cmd: <command> -> commands: {start: <command>}",
+        ".platform.app.yaml:9 applications.app.crons.string.commands: commands: <string> -> commands: {start: <string>}",
+    ]
+    assert codes(result.findings, "UPS009") == []

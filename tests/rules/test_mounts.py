@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.rules.helpers import check_transformed, codes
+
+
+def test_mounts(tmp_path: Path) -> None:
+    result = check_transformed(
+        tmp_path,
+        {
+            ".platform.app.yaml": """
+            name: app
+            type: 'php:8.3'
+            mounts:
+                'web/files':
+                    source: local
+                    source_path: files
+                '/private': 'shared:files/private'
+                'tmp':
+                    source: tmp
+                    source_path: tmp
+            variables:
+                env:
+                    MODE: local
+                    STORE: shared
+            workers:
+                queue:
+                    commands:
+                        start: ./queue
+                    mounts:
+                        'web/files':
+                            source: local
+                            source_path: files
+            """,
+        },
+        """
+        applications:
+          app:
+            type: 'php:8.3'
+            mounts:
+              'web/files':
+                source: storage
+                source_path: files
+              '/private':
+                source: storage
+                source_path: private
+              'tmp':
+                source: tmp
+                source_path: tmp
+            variables:
+              env:
+                MODE: local
+                STORE: shared
+            workers:
+              queue:
+                commands:
+                  start: ./queue
+                mounts:
+                  'web/files':
+                    source: storage
+                    source_path: files
+        """,
+    )
+    assert codes(result.changes, "UPS003") == [
+        '.platform.app.yaml:5 applications.app.mounts."web/files".source: source: local -> source: storage',
+        ".platform.app.yaml:7 applications.app.mounts.\"/private\": 'shared:files/private' -> {source: storage, source_path: private}",
+        '.platform.app.yaml:21 applications.app.workers.queue.mounts."web/files".source: source: local -> source: storage',
+    ]
+    assert codes(result.findings, "UPS003") == [
+        "warning .platform.app.yaml:4 app, app--queue each declared a local mount with source_path 'files': on Platform.sh each container had its own copy, on Upsun they now share one storage volume"
+    ]

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.rules.helpers import check_transformed, codes
+
+
+def test_resources(tmp_path: Path) -> None:
+    result = check_transformed(
+        tmp_path,
+        {
+            ".platform.app.yaml": """
+            name: app
+            type: 'php:8.3'
+            size: L   # big
+            disk: 2048
+            resources:
+                base_memory: 1024
+                memory_ratio: 512
+            variables:
+                env:
+                    disk: '1024'
+                    size: M
+            workers:
+                queue:
+                    size: M
+                    disk: 512
+                    commands:
+                        start: ./queue
+                mail:
+                    commands:
+                        start: ./mail
+            """,
+            ".platform/services.yaml": """
+            db:
+                type: 'mariadb:11.4'
+                disk: 2048
+                size: S
+            cache:
+                type: 'redis:7.2'
+            """,
+        },
+        """
+        applications:
+          app:
+            type: 'php:8.3'
+            # resources: upsun resources:set --size app:2 --disk app:2048 (legacy size: L; legacy disk: 2048 MB); legacy resources base_memory 1024 MB + memory_ratio 512 MB/CPU gave 2048 MB at 2 CPU; nearest container_profile: BALANCED # big
+            variables:
+              env:
+                disk: '1024'
+                size: M
+            workers:
+              queue:
+                # resources: upsun resources:set --size app--queue:1 (legacy size: M); legacy disk 512 MB not carried, workers use the app's disk
+                commands:
+                  start: ./queue
+              mail:
+                commands:
+                  start: ./mail
+        services:
+          db:
+            type: 'mariadb:11.4'
+            # resources: upsun resources:set --size db:0.5 --disk db:2048 (legacy size: S; legacy disk: 2048 MB)
+          cache:
+            type: 'redis:7.2'
+        """,
+    )
+    assert codes(result.changes, "UPS005") == [
+        ".platform.app.yaml:3 applications.app.size: size: L -> # resources: upsun resources:set --size app:2 --disk app:2048 (legacy size: L; legacy disk: 2048 MB); legacy resources base_memory 1024 MB + memory_ratio 512 MB/CPU gave 2048 MB at 2 CPU; nearest container_profile: BALANCED",
+        ".platform.app.yaml:4 applications.app.disk: disk: 2048 -> (removed; see resource hints)",
+        ".platform.app.yaml:5 applications.app.resources: resources: {base_memory: 1024, memory_ratio: 512} -> (removed; see resource hints)",
+        ".platform.app.yaml:14 applications.app.workers.queue.size: size: M -> # resources: upsun resources:set --size app--queue:1 (legacy size: M); legacy disk 512 MB not carried, workers use the app's disk",
+        ".platform.app.yaml:15 applications.app.workers.queue.disk: disk: 512 -> (removed; see resource hints)",
+        ".platform/services.yaml:3 services.db.disk: disk: 2048 -> # resources: upsun resources:set --size db:0.5 --disk db:2048 (legacy size: S; legacy disk: 2048 MB)",
+        ".platform/services.yaml:4 services.db.size: size: S -> (removed; see resource hints)",
+    ]
+    assert codes(result.findings, "UPS005") == []

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.rules.helpers import check_transformed, codes
+
+
+def test_web_locations(tmp_path: Path) -> None:
+    result = check_transformed(
+        tmp_path,
+        {
+            ".platform.app.yaml": r"""
+            name: app
+            type: 'php:8.3'
+            web:
+                commands:
+                    start: php-fpm
+                document_root: "/public"
+                passthru: "/index.php"
+                index_files:
+                    - index.php
+                expires: 1h
+                whitelist:
+                    - \.css$
+                    - \.js$
+            """,
+        },
+        r"""
+        applications:
+          app:
+            type: 'php:8.3'
+            web:
+              commands:
+                start: php-fpm
+              locations:
+                '/':
+                  root: "public"
+                  passthru: "/index.php"
+                  index:
+                    - index.php
+                  expires: 1h
+                  allow: false
+                  rules:
+                    \.css$:
+                      allow: true
+                    \.js$:
+                      allow: true
+        """,
+    )
+    assert codes(result.changes, "UPS010") == [
+        '.platform.app.yaml:6 applications.app.web.locations."/": document_root: /public, passthru: /index.php, index_files: [index.php], expires: 1h, whitelist: [\\.css$, \\.js$] -> {root: public, passthru: /index.php, index: [index.php], expires: 1h, allow: false, rules: {\\.css$: {allow: true}, \\.js$: {allow: true}}}'
+    ]
+    assert codes(result.findings, "UPS010") == []
