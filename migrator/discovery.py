@@ -68,7 +68,7 @@ class Reader:
         path = self.root / rel
         real = path.resolve()
         if real != self.real_root and self.real_root not in real.parents:
-            raise RefusedError(f"{rel!r} points outside the repository", where, line)
+            raise RefusedError(f"{rel} leads outside the repository", where, line)
         return path
 
     def read(self, rel: str, where: str | None = None, line: int = 0) -> str:
@@ -243,4 +243,4 @@ def refuse_existing(root: Path) -> None:
     if upsun.is_symlink():
         raise RefusedError(".upsun is a symbolic link; refusing to write through it", ".upsun")
     if upsun.exists() and not upsun.is_dir():
-        raise RefusedError(".upsun exists and is not a folder", ".upsun")
+        raise RefusedError("exists and is not a folder", ".upsun")

@@ -67,6 +67,9 @@ def _marked_error(exc: MarkedYAMLError, file: str) -> InputError:
     line = mark.line + 1 if mark else None
     column = mark.column + 1 if mark else None
     problem = exc.problem or exc.context or "invalid YAML"
+    if exc.problem and exc.context and exc.context_mark and exc.problem_mark \
+            and exc.context_mark.line != exc.problem_mark.line:
+        problem = f"{problem} ({exc.context} started at line {exc.context_mark.line + 1})"
     if "\\t" in problem or "'\\t'" in str(exc):
         problem = "tab character where YAML expects spaces"
     elif "duplicate key" in problem:
@@ -77,36 +80,26 @@ def _marked_error(exc: MarkedYAMLError, file: str) -> InputError:
 def check_tree(root: Node, file: str) -> None:
     """Refuse unknown tags and absurd nesting; aliases are visited once (no alias bombs)."""
     seen: set[int] = set()
-    stack: list[tuple[Node, int]] = [(root, 0)]
+    stack: list[tuple[Node, int, int]] = [(root, 0, 1)]
     while stack:
-        node, depth = stack.pop()
+        node, depth, line = stack.pop()
         if id(node) in seen:
             continue
         seen.add(id(node))
         if depth > MAX_DEPTH:
-            raise InputError("YAML nested too deeply", file, line_of(node))
+            raise InputError("YAML nested too deeply", file, line)
         tag = tag_of(node)
         if tag is not None and not tag.startswith("tag:yaml.org,2002:") and tag not in PLATFORM_TAGS:
             raise InputError(f"unknown tag {tag} (only !include and !archive are supported)",
-                             file, line_of(node))
-        for child in children(node):
-            stack.append((child, depth + 1))
+                             file, line)
+        for key, child in keyed_children(node):
+            stack.append((child, depth + 1, line_of(node, key) or line))
 
 
 def tag_of(node: Node) -> str | None:
     tag = getattr(node, "tag", None)
     value = getattr(tag, "value", tag)
     return value if isinstance(value, str) else None
-
-
-def children(node: Node) -> Iterator[Node]:
-    if isinstance(node, CommentedMap):
-        for key in node._keys():
-            yield node[key]
-    elif isinstance(node, CommentedSeq):
-        yield from node
-    elif isinstance(node, TaggedScalar):
-        return
 
 
 def keyed_children(node: Node) -> Iterator[tuple[Any, Node]]:

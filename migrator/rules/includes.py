@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 from migrator import yamlio
 from migrator.context import MigrationContext
 from migrator.discovery import CONFIG_DIR, Reader, include_path
-from migrator.errors import InputError
+from migrator.errors import InputError, RefusedError
 from migrator.model import Location
 from migrator.yamlio import Node
 
@@ -27,7 +27,7 @@ def apply(ctx: MigrationContext) -> None:
         if document is None:
             continue
         for node, line in tagged_nodes(document.node):
-            rel = f"{CONFIG_DIR}/{include_path(node, document.file, line)}"
+            rel = f"{CONFIG_DIR}/{_relative(node, document.file, line)}"
             path = reader.inside(rel, document.file, line)
             if not path.exists():
                 raise InputError(f"{yamlio.tag_of(node)} names {rel}, which does not exist",
@@ -39,11 +39,19 @@ def apply(ctx: MigrationContext) -> None:
     for app in ctx.apps:
         base = PurePosixPath(app.subdir or ".")
         for node, line in tagged_nodes(app.node):
-            rel = (base / include_path(node, app.file, line)).as_posix()
+            rel = (base / _relative(node, app.file, line)).as_posix()
             path = reader.inside(rel, app.file, line)
             if not path.exists():
                 ctx.warn(CODE, Location(app.file, line),
                          f"{yamlio.tag_of(node)} names {rel}, which does not exist")
+
+
+def _relative(node: Node, file: str, line: int) -> str:
+    path = include_path(node, file, line)
+    if PurePosixPath(path).is_absolute():
+        raise RefusedError(f"{yamlio.tag_of(node)} of absolute path {path!r} is not allowed",
+                           file, line)
+    return path
 
 
 def tagged_nodes(root: Node) -> Iterator[tuple[Node, int]]:

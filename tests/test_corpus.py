@@ -1,0 +1,115 @@
+"""Every real-world project of the shared corpus migrates to a valid config, or fails on purpose.
+
+The corpus is used as it is, read-only: the pipeline writes nothing. The schema check here
+accepts any runtime or service version; which versions Upsun still runs is another check.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from migrator import yamlio
+from migrator.discovery import load_project
+from migrator.errors import MigratorError
+from migrator.model import Settings
+from migrator.pipeline import migrate
+from migrator.validate import Schema, validate
+from tests.conftest import CORPUS
+
+MANIFEST = json.loads((CORPUS / "MANIFEST.json").read_text(encoding="utf-8"))
+IDS = [entry["id"] for entry in MANIFEST]
+
+_MISSING = "the corpus keeps only the YAML files, not the file this one includes"
+#: id -> (the one-line error expected, why it is the right outcome)
+INTENDED_FAILURES: dict[str, tuple[str, str]] = {
+    "AcroMedia__commerce-demo": (
+        ".platform/services.yaml:19: !archive names .platform/solr-conf/6.x, which does not "
+        "exist", _MISSING),
+    "AcroMedia__kickstart-base": (
+        ".platform/services.yaml:19: !archive names .platform/solr-conf/6.x, which does not "
+        "exist", _MISSING),
+    "Elastic-Suite__gally": (
+        ".platform/services.yaml:29: !include names .platform/default.vcl, which does not exist",
+        _MISSING),
+    "ilrWebServices__ilr_platform_multiapp": (
+        ".platform/services.yaml:23: !include names .platform/config.vcl, which does not exist",
+        _MISSING),
+    "lando__platformsh/examples/varnish-6.3": (
+        ".platform/services.yaml:16: !include names .platform/multiconfig.vcl, which does not "
+        "exist", _MISSING),
+    "lando__platformsh/examples/solr-8.6": (
+        ".platform/services.yaml:29: !archive names .platform/configsets/solr8, which does not "
+        "exist", _MISSING),
+    "platformsh__language-examples": (
+        ".platform/services.yaml:59: !archive names .platform/solr-config, which does not exist",
+        _MISSING),
+    "platformsh-examples__multi-app-load-balancing": (
+        ".platform/services.yaml:22: !include names .platform/config.vcl, which does not exist",
+        _MISSING),
+    "HHMI-HQ__BI-assessment-builder": (
+        "no legacy Platform.sh application found (looked for .platform.app.yaml and "
+        ".platform/applications.yaml)",
+        "the configuration lives in packages/client/ and packages/server/, each its own "
+        "project: migrate those folders"),
+    "ddev__ddev-platformsh/tests/testdata": (
+        "two applications are named 'drupal': .platform.app.yaml and "
+        "mismatched-database/.platform.app.yaml",
+        "a folder of test projects, each with an app named drupal: not one repository"),
+    "mglavind__FDFKursusAdmin": (
+        "two applications are named 'app': .platform.app.yaml and .platform/pip.app.yaml",
+        "both the root app file and applications.yaml define `app`; Platform.sh would refuse it"),
+    "platformsh-templates__keycloak": (
+        ".platform.app.yaml:54:13: more indented follow up line than first in a block scalar",
+        "a block scalar whose first line holds only spaces, more than the text after it: "
+        "invalid YAML 1.2, which a strict parser must refuse"),
+}
+
+
+@pytest.mark.parametrize("project_id", IDS)
+def test_corpus_project(project_id: str, structure_schema: Schema) -> None:
+    root = CORPUS / project_id
+    if project_id in INTENDED_FAILURES:
+        expected, _reason = INTENDED_FAILURES[project_id]
+        with pytest.raises(MigratorError) as failure:
+            migrate(root, Settings())
+        assert str(failure.value).endswith(expected)
+        return
+    result = migrate(root, Settings())
+    tree = yamlio.load(result.config_text, ".upsun/config.yaml")
+    assert [str(e) for e in validate(tree, structure_schema, ".upsun/config.yaml")] == []
+    _assert_untouched_values(root, yamlio.plain(tree))
+
+
+def test_intended_failures_are_in_the_corpus() -> None:
+    assert set(INTENDED_FAILURES) <= set(IDS)
+
+
+APP_VALUES = ("variables", "hooks", "build", "dependencies", "runtime", "type", "timezone",
+              "access", "firewall", "additional_hosts")
+
+
+def _assert_untouched_values(root: Path, output: dict[str, Any]) -> None:
+    """Values no rule is about come out equal to what went in (compared on a fresh parse)."""
+    legacy = load_project(root)
+    for app in legacy.apps:
+        before, after = yamlio.plain(app.node), output["applications"][app.name]
+        for key in APP_VALUES:
+            assert after.get(key) == before.get(key), (app.name, key)
+        for name, cron in (before.get("crons") or {}).items():
+            assert after["crons"][name]["spec"] == cron["spec"]
+        for name, worker in (before.get("workers") or {}).items():
+            assert after["workers"][name].get("variables") == worker.get("variables")
+    if legacy.services:
+        for name, service in yamlio.plain(legacy.services.node).items():
+            assert output["services"][name].get("configuration") == service.get("configuration")
+            assert output["services"][name]["type"] == service["type"]
+    if legacy.routes:
+        routes = yamlio.plain(legacy.routes.node)
+        assert list(output.get("routes", {})) == list(routes)
+        for url, route in routes.items():
+            for key in ("type", "upstream", "to", "cache", "ssi", "redirects", "attributes"):
+                assert output["routes"][url].get(key) == route.get(key), (url, key)
