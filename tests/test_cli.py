@@ -1,0 +1,104 @@
+"""The `migrate` command: dry run, --force, --remove-legacy, --local-mounts, exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import run, tree, write_files
+
+APP = """\
+name: app
+type: 'php:8.3'
+mounts:
+    'web/files':
+        source: local
+        source_path: files
+"""
+SERVICES = "db:\n    type: 'mariadb:11.4'\n    configuration:\n        vcl: !include {type: string, path: x.vcl}\n"
+EXPECTED = """\
+applications:
+  app:
+    type: 'php:8.3'
+    mounts:
+      'web/files':
+        source: storage
+        source_path: files
+"""
+
+
+def test_migrate_writes_config_and_leaves_legacy_files(project: Path) -> None:
+    write_files(project, {".platform.app.yaml": APP})
+    result = run("migrate", project)
+    assert result.exit_code == 0
+    assert (project / ".upsun/config.yaml").read_text() == EXPECTED
+    assert (project / ".platform.app.yaml").read_text() == APP
+    assert result.stdout.startswith("Migrated: 1 application(s), 0 service(s); 2 change(s)")
+    assert "Remove the legacy files before deploying (.platform.app.yaml)" in result.stdout
+
+
+def test_dry_run_prints_diff_and_writes_nothing(project: Path) -> None:
+    write_files(project, {".platform.app.yaml": APP})
+    before = tree(project)
+    result = run("migrate", "--dry-run", project)
+    assert result.exit_code == 0
+    assert tree(project) == before
+    diff = "".join(f"+{line}\n" for line in EXPECTED.splitlines())
+    assert result.stdout.startswith(
+        "--- /dev/null\n+++ b/.upsun/config.yaml\n@@ -0,0 +1,7 @@\n" + diff + "Would migrate: ")
+
+
+def test_dry_run_shows_removals_with_remove_legacy(project: Path) -> None:
+    write_files(project, {".platform.app.yaml": APP})
+    result = run("migrate", "--dry-run", "--remove-legacy", project)
+    assert "--- a/.platform.app.yaml\n+++ /dev/null\n@@ -1,6 +0,0 @@\n-name: app\n" in result.stdout
+    assert (project / ".platform.app.yaml").exists()
+
+
+def test_force_replaces_and_second_run_changes_nothing(project: Path) -> None:
+    write_files(project, {".platform.app.yaml": APP, ".upsun/config.yaml": "old: true\n"})
+    assert run("migrate", "--force", project).exit_code == 0
+    first = tree(project)
+    assert (project / ".upsun/config.yaml").read_text() == EXPECTED
+    assert run("migrate", "--force", project).exit_code == 0
+    assert tree(project) == first
+    assert run("migrate", "--dry-run", project).stdout.startswith("Would migrate: ")
+
+
+def test_local_mounts_instance(project: Path) -> None:
+    write_files(project, {".platform.app.yaml": APP})
+    assert run("migrate", "--local-mounts", "instance", project).exit_code == 0
+    assert "source: instance\n" in (project / ".upsun/config.yaml").read_text()
+
+
+def test_remove_legacy_deletes_migrated_files_and_copies_includes(project: Path) -> None:
+    write_files(project, {".platform.app.yaml": APP, ".platform/services.yaml": SERVICES,
+                          ".platform/x.vcl": "vcl 4.0;\n", "index.php": "<?php\n"})
+    result = run("migrate", "--remove-legacy", project)
+    assert result.exit_code == 0, result.stderr
+    assert sorted(tree(project)) == [".upsun/", ".upsun/config.yaml", ".upsun/x.vcl",
+                                     "index.php"]
+    assert (project / ".upsun/x.vcl").read_text() == "vcl 4.0;\n"
+
+
+def test_already_migrated_repository(project: Path) -> None:
+    write_files(project, {".upsun/config.yaml": EXPECTED})
+    result = run("migrate", project)
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == f"{project}: already migrated (.upsun/ exists and no legacy files remain)\n"
+
+
+def test_usage_error_is_exit_2(project: Path) -> None:
+    result = run("migrate", "--local-mounts", "shared", project)
+    assert result.exit_code == 2
+    assert "Invalid value for '--local-mounts'" in result.stderr
+
+
+def test_python_dash_m_entry_point(project: Path) -> None:
+    import subprocess
+    import sys
+
+    write_files(project, {".platform.app.yaml": APP})
+    done = subprocess.run([sys.executable, "-m", "migrator", "migrate", "--dry-run", str(project)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0
+    assert done.stdout.startswith("--- /dev/null\n+++ b/.upsun/config.yaml\n")
