@@ -35,16 +35,22 @@ def apply(ctx: MigrationContext) -> None:
         web = container.node.get("web") if container.worker is None else None
         if isinstance(web, CommentedMap):
             nodes.append(web)
-        removals.append((sizing, nodes, container.app.file, container.path))
+        removals.append((sizing, _present(nodes), container.app.file, container.path))
     services = ctx.services()
     for name in services:
         node = services[name]
         if isinstance(node, CommentedMap):
             sizing = _sizing(ctx, name, ContainerKind.SERVICE, node, ctx.services_file,
                              size=node.get("size"), service_type=node.get("type"))
-            removals.append((sizing, [node], ctx.services_file, ("services", name)))
-    for sizing, nodes, file, path in removals:
-        _remove(ctx, sizing, nodes, file, path)
+            removals.append((sizing, _present([node]), ctx.services_file, ("services", name)))
+    for sizing, present, file, path in removals:
+        _remove(ctx, sizing, present, file, path)
+
+
+def _present(nodes: list[CommentedMap]) -> list[tuple[CommentedMap, list[str]]]:
+    """Each node with the resource keys it has (own or merged), in the order they stand."""
+    return [(node, sorted((k for k in KEYS if k in node), key=lambda k: _position(node, k)))
+            for node in nodes]
 
 
 def _sizing(ctx: MigrationContext, name: str, kind: ContainerKind, node: CommentedMap,
@@ -80,23 +86,22 @@ def _position(node: CommentedMap, key: str) -> tuple[int, int]:
     return (0, keys.index(key)) if key in keys else (1, KEYS.index(key))
 
 
-def _remove(ctx: MigrationContext, sizing: LegacySizing | None, nodes: list[CommentedMap],
-            file: str, path: tuple[str, ...]) -> None:
+def _remove(ctx: MigrationContext, sizing: LegacySizing | None,
+            present: list[tuple[CommentedMap, list[str]]], file: str,
+            path: tuple[str, ...]) -> None:
     hint = resources.comment_line(resources.hint_for(sizing)) if sizing else None
-    for node in nodes:
-        where = path if node is nodes[0] else (*path, "web")
-        for key in sorted((k for k in KEYS if k in node), key=lambda k: _position(node, k)):
+    for index, (node, keys) in enumerate(present):
+        where = path if index == 0 else (*path, "web")
+        for key in keys:
+            if key not in node:  # merged from an anchor another container already cleaned
+                continue
             holder = yamlio.own(node, key)
             location = ctx.location(file, holder, key)
             before = f"{key}: {yamlio.flow(node[key])}"
+            remove_key(node, key, hint if holder is node else None)
+            after = f"# {hint}" if hint and holder is node else "(removed; see resource hints)"
+            ctx.change(CODE, location, (*where, key), before, after)
             if holder is node:
-                remove_key(node, key, hint)
-            else:
-                remove_key(node, key)
-                if hint:
-                    add_comment_at_top(node, hint)
-            if hint:
-                ctx.change(CODE, location, (*where, key), before, f"# {hint}")
                 hint = None
-            else:
-                ctx.change(CODE, location, (*where, key), before, "(removed; see resource hints)")
+    if hint and any(keys for _, keys in present):
+        add_comment_at_top(present[0][0], hint)

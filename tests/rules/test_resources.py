@@ -75,3 +75,85 @@ def test_resources(tmp_path: Path) -> None:
         ".platform/services.yaml:4 services.db.size: size: S -> (removed; see resource hints)",
     ]
     assert codes(result.findings, "UPS005") == []
+
+
+def test_size_reached_through_merge_key_gets_a_hint(tmp_path: Path) -> None:
+    result = check_transformed(
+        tmp_path,
+        {
+            ".platform.app.yaml": """
+            name: app
+            type: 'php:8.3'
+            workers:
+                queue: &worker
+                    size: L
+                    disk: 256
+                    commands:
+                        start: ./queue
+                mail:
+                    <<: *worker
+                    commands:
+                        start: ./mail
+            """
+        },
+        """
+        applications:
+          app:
+            type: 'php:8.3'
+            workers:
+              queue: &worker
+                # resources: upsun resources:set --size app--queue:2 (legacy size: L); legacy disk 256 MB not carried, workers use the app's disk
+                commands:
+                  start: ./queue
+              mail:
+                <<: *worker
+                # resources: upsun resources:set --size app--mail:2 (legacy size: L); legacy disk 256 MB not carried, workers use the app's disk
+                commands:
+                  start: ./mail
+        """,
+    )
+    assert [(s.container, s.size, s.disk) for s in result.sizings] == [
+        ("app--queue", "L", 256),
+        ("app--mail", "L", 256),
+    ]
+
+
+def test_values_named_like_resources_elsewhere_are_untouched(tmp_path: Path) -> None:
+    result = check_transformed(
+        tmp_path,
+        {
+            ".platform.app.yaml": """
+            name: app
+            type: 'php:8.3'
+            variables:
+                env:
+                    size: L
+                    disk: '100'
+                    resources: none
+            web:
+                locations:
+                    '/':
+                        root: public
+                        headers:
+                            size: big
+            """
+        },
+        """
+        applications:
+          app:
+            type: 'php:8.3'
+            variables:
+              env:
+                size: L
+                disk: '100'
+                resources: none
+            web:
+              locations:
+                '/':
+                  root: public
+                  headers:
+                    size: big
+        """,
+    )
+    assert result.sizings == ()
+    assert codes(result.changes, "UPS005") == []

@@ -1,0 +1,71 @@
+"""One snapshot per fixture project (config and report), plus the properties every one must have:
+valid against the Upsun schema, a second `migrate --force` changes nothing, `--dry-run` writes nothing.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from syrupy.assertion import SnapshotAssertion
+
+from migrator import yamlio
+from migrator.validate import Schema, validate
+from tests.conftest import FIXTURE_NAMES, FIXTURES, run, tree
+
+
+@pytest.fixture
+def fixture_copy(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    root = tmp_path / request.param
+    shutil.copytree(FIXTURES / request.param, root, symlinks=True)
+    return root
+
+
+def test_there_are_enough_fixtures() -> None:
+    assert len(FIXTURE_NAMES) >= 12
+    for name in FIXTURE_NAMES:
+        readme = (FIXTURES / name / "README.md").read_text(encoding="utf-8").strip()
+        assert readme and "\n" not in readme, name
+
+
+@pytest.mark.parametrize("fixture_copy", FIXTURE_NAMES, indirect=True)
+def test_project_snapshot(fixture_copy: Path, snapshot: SnapshotAssertion) -> None:
+    result = run("migrate", fixture_copy)
+    assert result.exit_code == 0, result.stderr
+    config = (fixture_copy / ".upsun/config.yaml").read_text(encoding="utf-8")
+    report = result.stdout.replace(str(fixture_copy), "<repo>")
+    assert f"# .upsun/config.yaml\n{config}\n# terminal report\n{report}" == snapshot
+
+
+@pytest.mark.parametrize("fixture_copy", FIXTURE_NAMES, indirect=True)
+def test_project_output_is_valid(fixture_copy: Path, full_schema: Schema) -> None:
+    assert run("migrate", fixture_copy).exit_code == 0
+    text = (fixture_copy / ".upsun/config.yaml").read_text(encoding="utf-8")
+    tree_ = yamlio.load(text, ".upsun/config.yaml")
+
+    def resolve(path: str) -> object:
+        for base in (fixture_copy / ".upsun", fixture_copy):
+            if (base / path).is_file():
+                return yamlio.load((base / path).read_text(encoding="utf-8"), path)
+        return None
+
+    assert [str(e) for e in validate(tree_, full_schema, ".upsun/config.yaml", resolve)] == []
+
+
+@pytest.mark.parametrize("fixture_copy", FIXTURE_NAMES, indirect=True)
+def test_project_second_run_changes_nothing(fixture_copy: Path) -> None:
+    assert run("migrate", fixture_copy).exit_code == 0
+    first = tree(fixture_copy)
+    again = run("migrate", "--force", fixture_copy)
+    assert again.exit_code == 0, again.stderr
+    assert tree(fixture_copy) == first
+
+
+@pytest.mark.parametrize("fixture_copy", FIXTURE_NAMES, indirect=True)
+def test_project_dry_run_writes_nothing(fixture_copy: Path) -> None:
+    before = tree(fixture_copy)
+    result = run("migrate", "--dry-run", fixture_copy)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("--- /dev/null\n+++ b/.upsun/config.yaml\n")
+    assert tree(fixture_copy) == before
