@@ -56,6 +56,20 @@ def main() -> None:
     """Migrate legacy Platform.sh configuration to Upsun."""
 
 
+def _write_output(target: str, text: str, executable: bool = False) -> None:
+    """A report file the user asked for (`-` is stdout)."""
+    if target == "-":
+        click.echo(text, nl=False)
+        return
+    path = Path(target)
+    try:
+        path.write_text(text, encoding="utf-8")
+        if executable:
+            path.chmod(0o755)
+    except OSError as exc:
+        raise MigratorError(f"cannot write: {exc.strerror or exc}", target) from None
+
+
 @main.command()
 @click.argument("path", type=click.Path(file_okay=False, path_type=Path), default=".")
 @click.option("--dry-run", is_flag=True, help="Print a unified diff and the report; write nothing.")
@@ -64,12 +78,18 @@ def main() -> None:
               show_default=True, help="What a legacy `local` mount becomes.")
 @click.option("--remove-legacy", is_flag=True,
               help="After a successful write, delete the legacy files that were migrated.")
+@click.option("--report", "report_file", metavar="FILE", help="Also write the report as Markdown.")
+@click.option("--json", "json_file", metavar="FILE",
+              help="Also write the report as JSON (`-`: stdout, the text report then goes to stderr).")
+@click.option("--resources-script", metavar="FILE",
+              help="Write the `upsun resources:set` command as an executable shell script.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 @error_boundary
 def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_legacy: bool,
+            report_file: str | None, json_file: str | None, resources_script: str | None,
             debug: bool) -> None:
     """Write PATH/.upsun/config.yaml from the legacy Platform.sh files of PATH."""
-    from migrator import diff, report
+    from migrator import diff, render, report
     from migrator.discovery import has_legacy_files
     from migrator.model import LocalMounts, Settings
     from migrator.pipeline import migrate as run
@@ -85,9 +105,17 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
         check_writable(path, force)
     settings = Settings(local_mounts=LocalMounts(local_mounts), remove_legacy=remove_legacy)
     result = run(path, settings)
+    text_to_stderr = json_file == "-"
     if dry_run:
-        click.echo(diff.unified(result.files), nl=False)
+        click.echo(diff.unified(result.files), nl=False, err=text_to_stderr)
     else:
         write(result, force)
     built = report.build(result, written=not dry_run, removed_legacy=remove_legacy)
-    click.echo(report.terminal(built, color=use_color(sys.stdout)), nl=False)
+    stream = sys.stderr if text_to_stderr else sys.stdout
+    click.echo(render.terminal(built, color=use_color(stream)), nl=False, err=text_to_stderr)
+    if report_file:
+        _write_output(report_file, render.markdown(built))
+    if json_file:
+        _write_output(json_file, report.to_json(built))
+    if resources_script:
+        _write_output(resources_script, render.resources_script(built), executable=True)

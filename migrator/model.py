@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -112,5 +112,6 @@ class MigrationResult:
     sizings: tuple[LegacySizing, ...]
     legacy_files: tuple[str, ...]
     apps: tuple[str, ...]
+    workers: tuple[str, ...]
     services: tuple[str, ...]
-    notes: tuple[str, ...] = field(default=())
+    routes: int

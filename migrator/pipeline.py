@@ -7,8 +7,8 @@ from pathlib import Path
 from migrator import comments, yamlio
 from migrator.context import MigrationContext
 from migrator.discovery import UPSUN_CONFIG, LegacyProject, load_project
-from migrator.model import FileAction, MigrationResult, PlannedFile, Settings
-from migrator.rules import RULES
+from migrator.model import FileAction, Location, MigrationResult, PlannedFile, Settings
+from migrator.rules import BOTH_FORMATS, RULES
 
 
 def migrate(root: Path, settings: Settings) -> MigrationResult:
@@ -16,6 +16,11 @@ def migrate(root: Path, settings: Settings) -> MigrationResult:
     ctx = MigrationContext(project, settings)
     for rule in RULES:
         rule.apply(ctx)
+    if not settings.remove_legacy:
+        ctx.warn(BOTH_FORMATS, Location(project.legacy_files[0], 0),
+                 "the legacy files stay in place: Upsun refuses to deploy a repository that holds "
+                 "both .platform and .upsun configuration; remove them (or use --remove-legacy) "
+                 "before pushing")
     comments.reindent(ctx.output)
     text = yamlio.dump(ctx.output)
     if project.crlf:
@@ -29,7 +34,9 @@ def migrate(root: Path, settings: Settings) -> MigrationResult:
         sizings=tuple(ctx.sizings),
         legacy_files=tuple(project.legacy_files),
         apps=tuple(app.name for app in project.apps),
+        workers=tuple(c.name for c in ctx.containers() if c.worker is not None),
         services=tuple(ctx.services()),
+        routes=len(project.routes.node) if project.routes else 0,
     )
 
 

@@ -1,93 +1,135 @@
-"""MigrationResult -> the report: one structure, rendered for the terminal (Markdown and JSON follow)."""
+"""MigrationResult -> Report: the one structure behind the terminal, Markdown and JSON reports.
+
+Ordering is stable (by file, line, code) so reports diff and snapshot well. Paths are relative
+to the repository.
+"""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import Any
 
-from migrator import resources
-from migrator.model import Change, Finding, MigrationResult, Severity
+from migrator import __version__, resources
+from migrator.model import (
+    Change,
+    FileAction,
+    Finding,
+    MigrationResult,
+    Severity,
+)
+
+REPORT_VERSION = 1
 
 
 @dataclass(frozen=True)
 class Report:
     result: MigrationResult
+    written: bool
     changes: tuple[Change, ...]
     findings: tuple[Finding, ...]
     hints: tuple[resources.ResourceHint, ...]
     command: str | None
     steps: tuple[str, ...]
-    written: bool
+
+    def count(self, severity: Severity) -> int:
+        return sum(f.severity is severity for f in self.findings)
+
+    @property
+    def summary(self) -> dict[str, int]:
+        result = self.result
+        return {
+            "applications": len(result.apps),
+            "workers": len(result.workers),
+            "services": len(result.services),
+            "routes": result.routes,
+            "changes": len(self.changes),
+            "errors": self.count(Severity.ERROR),
+            "warnings": self.count(Severity.WARNING),
+            "infos": self.count(Severity.INFO),
+        }
 
 
-def build(result: MigrationResult, *, written: bool, removed_legacy: bool) -> Report:
+def build(result: MigrationResult, *, written: bool, removed_legacy: bool,
+          profiles: dict[str, str] | None = None) -> Report:
+    """`profiles` maps a container to its registry default profile, when the registry is known."""
     changes = tuple(sorted(result.changes, key=lambda c: (c.location, c.code, c.path)))
     findings = tuple(sorted(result.findings, key=lambda f: (_rank(f.severity), f.location,
                                                             f.code, f.message)))
-    hints = tuple(resources.hint_for(s) for s in result.sizings)
+    hints = tuple(resources.hint_for(s, (profiles or {}).get(s.container))
+                  for s in result.sizings)
     command = resources.command(list(hints))
-    return Report(result, changes, findings, hints, command,
-                  _steps(result, command, removed_legacy), written)
+    return Report(result, written, changes, findings, hints, command,
+                  _steps(result, command, removed_legacy, findings))
 
 
 def _rank(severity: Severity) -> int:
     return {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}[severity]
 
 
-def _steps(result: MigrationResult, command: str | None, removed_legacy: bool) -> tuple[str, ...]:
+def _steps(result: MigrationResult, command: str | None, removed_legacy: bool,
+           findings: tuple[Finding, ...]) -> tuple[str, ...]:
     steps = []
     if not removed_legacy:
-        legacy = ", ".join(result.legacy_files)
-        steps.append(f"Remove the legacy files before deploying ({legacy}): Upsun refuses a "
-                     "repository that holds both formats.")
+        steps.append(f"Remove the legacy files before deploying ({', '.join(result.legacy_files)}"
+                     "): Upsun refuses a repository that holds both formats.")
     if command:
         steps.append(f"After the first push, run `{command}` (or push with "
                      "`--resources-init=manual` and set resources first).")
     else:
-        steps.append("After the first push, review the resources Upsun gave each container "
-                     "(`upsun resources:set`).")
-    if any(f.severity is not Severity.INFO for f in result.findings):
-        steps.append("Review each warning above.")
+        steps.append("After the first push, check the resources Upsun gave each container "
+                     "(`upsun resources`).")
+    attention = sum(f.severity is not Severity.INFO for f in findings)
+    if attention:
+        steps.append(f"Review the {attention} warning(s) and error(s) above.")
     return tuple(steps)
 
 
-def counts(report: Report) -> dict[str, int]:
-    findings = report.findings
+def to_json(report: Report) -> str:
+    """The machine-readable report; its shape is documented in docs/report.schema.json."""
+    return json.dumps(as_dict(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def as_dict(report: Report) -> dict[str, Any]:
+    from migrator.rules import TITLES
+
     return {
-        "applications": len(report.result.apps),
-        "services": len(report.result.services),
-        "changes": len(report.changes),
-        "errors": sum(f.severity is Severity.ERROR for f in findings),
-        "warnings": sum(f.severity is Severity.WARNING for f in findings),
-        "infos": sum(f.severity is Severity.INFO for f in findings),
+        "version": REPORT_VERSION,
+        "tool": {"name": "upsun-migrator", "version": __version__},
+        "written": report.written,
+        "summary": report.summary,
+        "files": [{"path": p.path, "action": p.action.value} for p in report.result.files],
+        "changes": [{"code": c.code, "rule": TITLES[c.code], "file": c.location.file,
+                     "line": c.location.line, "path": c.path, "before": c.before,
+                     "after": c.after} for c in report.changes],
+        "findings": [{"code": f.code, "severity": f.severity.value, "file": f.location.file,
+                      "line": f.location.line, "message": f.message} for f in report.findings],
+        "resources": {
+            "containers": [_hint_dict(h) for h in report.hints],
+            "command": report.command,
+        },
+        "steps": list(report.steps),
     }
 
 
-def terminal(report: Report, color: bool = False) -> str:
-    def paint(text: str, code: str) -> str:
-        return f"\033[{code}m{text}\033[0m" if color else text
+def _hint_dict(hint: resources.ResourceHint) -> dict[str, Any]:
+    legacy = hint.legacy
+    return {
+        "container": hint.container,
+        "kind": hint.kind.value,
+        "file": legacy.location.file,
+        "line": legacy.location.line,
+        "legacy": {"size": legacy.size, "size_inherited": legacy.size_inherited,
+                   "disk": legacy.disk, "base_memory": legacy.base_memory,
+                   "memory_ratio": legacy.memory_ratio},
+        "profile": hint.profile,
+        "cpu": hint.cpu,
+        "ram_mb": hint.ram,
+        "disk_mb": hint.disk,
+        "notes": list(hint.notes),
+    }
 
-    c = counts(report)
-    verb = "Migrated" if report.written else "Would migrate"
-    lines = [paint(f"{verb}: {c['applications']} application(s), {c['services']} service(s); "
-                   f"{c['changes']} change(s), {c['errors']} error(s), {c['warnings']} "
-                   f"warning(s)", "1")]
-    if report.changes:
-        lines += ["", paint("Changes", "1")]
-        lines += [f"  {ch.code}  {ch.location}  {ch.path}: {ch.before} -> {ch.after}"
-                  for ch in report.changes]
-    if report.findings:
-        lines += ["", paint("Findings", "1")]
-        for finding in report.findings:
-            label = finding.severity.value
-            tone = {"error": "31", "warning": "33", "info": "36"}[label]
-            lines.append(f"  {paint(label, tone)}  {finding.code}  {finding.location}  "
-                         f"{finding.message}")
-    if report.hints:
-        lines += ["", paint("Resources", "1")]
-        for hint in report.hints:
-            lines.append(f"  {hint.container}: {resources.comment_line(hint)}")
-        if report.command:
-            lines.append(f"  {report.command}")
-    lines += ["", paint("Next steps", "1")]
-    lines += [f"  {n}. {step}" for n, step in enumerate(report.steps, 1)]
-    return "\n".join(lines) + "\n"
+
+def planned_summary(report: Report) -> list[str]:
+    verbs = {FileAction.CREATE: "create", FileAction.MODIFY: "update", FileAction.DELETE: "remove"}
+    return [f"{verbs[p.action]} {p.path}" for p in report.result.files]

@@ -32,7 +32,8 @@ def test_migrate_writes_config_and_leaves_legacy_files(project: Path) -> None:
     assert result.exit_code == 0
     assert (project / ".upsun/config.yaml").read_text() == EXPECTED
     assert (project / ".platform.app.yaml").read_text() == APP
-    assert result.stdout.startswith("Migrated: 1 application(s), 0 service(s); 2 change(s)")
+    assert result.stdout.startswith("Migrated: 1 application(s), 0 worker(s), 0 service(s), "
+                                    "0 route(s); 2 change(s), 0 error(s), 3 warning(s)\n")
     assert "Remove the legacy files before deploying (.platform.app.yaml)" in result.stdout
 
 

@@ -39,16 +39,16 @@ INTENDED_FAILURES: dict[str, tuple[str, str]] = {
         ".platform/services.yaml:23: !include names .platform/config.vcl, which does not exist",
         _MISSING),
     "lando__platformsh/examples/varnish-6.3": (
-        ".platform/services.yaml:16: !include names .platform/multiconfig.vcl, which does not "
-        "exist", _MISSING),
+        ".platform/services.yaml:6: !include names .platform/config.vcl, which does not exist",
+        _MISSING),
     "lando__platformsh/examples/solr-8.6": (
-        ".platform/services.yaml:29: !archive names .platform/configsets/solr8, which does not "
-        "exist", _MISSING),
+        ".platform/services.yaml:11: !archive names .platform/core1-conf, which does not exist",
+        _MISSING),
     "platformsh__language-examples": (
         ".platform/services.yaml:59: !archive names .platform/solr-config, which does not exist",
         _MISSING),
     "platformsh-examples__multi-app-load-balancing": (
-        ".platform/services.yaml:22: !include names .platform/config.vcl, which does not exist",
+        ".platform/services.yaml:12: !include names .platform/config.vcl, which does not exist",
         _MISSING),
     "HHMI-HQ__BI-assessment-builder": (
         "no legacy Platform.sh application found (looked for .platform.app.yaml and "

@@ -32,3 +32,9 @@ RULES: tuple[ModuleType, ...] = (
     web_locations,
     unknown_keys,
 )
+
+#: Not a rule: the warning that legacy files remain beside `.upsun/`.
+BOTH_FORMATS = "UPS090"
+
+#: Rule code -> short name, for reports.
+TITLES: dict[str, str] = {rule.CODE: rule.TITLE for rule in RULES} | {BOTH_FORMATS: "both-formats"}

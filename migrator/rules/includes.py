@@ -35,7 +35,8 @@ def apply(ctx: MigrationContext) -> None:
             target = ".upsun/" + rel.removeprefix(f"{CONFIG_DIR}/")
             if rel not in ctx.copies:
                 ctx.copies[rel] = target
-                ctx.info(CODE, Location(document.file, line), f"{rel} is copied to {target}")
+                ctx.warn(CODE, Location(document.file, line), f"{rel} is copied to {target}: "
+                         "commit the copy with .upsun/config.yaml")
     for app in ctx.apps:
         base = PurePosixPath(app.subdir or ".")
         for node, line in tagged_nodes(app.node):
@@ -66,5 +67,6 @@ def tagged_nodes(root: Node) -> Iterator[tuple[Node, int]]:
         if yamlio.tag_of(node) in yamlio.PLATFORM_TAGS:
             yield node, line
             continue
-        for key, child in yamlio.keyed_children(node):
-            stack.append((child, yamlio.line_of(node, key) or line))
+        children = [(child, yamlio.line_of(node, key) or line)
+                    for key, child in yamlio.keyed_children(node)]
+        stack.extend(reversed(children))  # popped in document order

@@ -24,6 +24,7 @@ _STRING_MOUNT = re.compile(r"^shared:files(?:/(?P<sub>.*))?$")
 
 def apply(ctx: MigrationContext) -> None:
     target = ctx.settings.local_mounts.value
+    converted: dict[str, list[tuple[str, Location]]] = defaultdict(list)
     for app in ctx.apps:
         declared: dict[str, list[tuple[str, Location]]] = defaultdict(list)
         seen: dict[tuple[int, Any], str | None] = {}  # a mounts map shared through an alias
@@ -37,9 +38,17 @@ def apply(ctx: MigrationContext) -> None:
                         seen[key] = _convert(ctx, container, mounts, mount, (*path, mount), target)
                     source_path = seen[key]
                     if source_path is not None:
+                        converted[container.name].append(
+                            (str(mount), ctx.location(app.file, mounts, mount)))
                         declared[source_path].append(
                             (container.name, ctx.location(app.file, mounts, mount)))
         _warn_shared(ctx, declared, target)
+    if target == "storage":
+        for name, mounts in converted.items():
+            ctx.warn(CODE, mounts[0][1], f"{name}: local mount(s) {', '.join(m for m, _ in mounts)} "
+                     "became storage, which every instance of the container shares; on "
+                     "Platform.sh a local mount was the container's own disk (use "
+                     "--local-mounts instance to keep per-instance disks)")
 
 
 def _mount_maps(container: Container) -> list[tuple[CommentedMap, tuple[str, ...]]]:

@@ -63,7 +63,8 @@ def _sizing(ctx: MigrationContext, name: str, kind: ContainerKind, node: Comment
     first = next((k for k in KEYS if k in node), None)
     legacy = legacy if isinstance(legacy, dict) else {}
     sizing = LegacySizing(
-        container=name, kind=kind, location=ctx.location(file, node, first),
+        container=name, kind=kind,
+        location=ctx.location(file, (yamlio.own(node, first) or node) if first else node, first),
         size=None if size is None else str(size), size_inherited=inherited,
         disk=_int(disk), base_memory=_int(legacy.get("base_memory")),
         memory_ratio=_int(legacy.get("memory_ratio")),

@@ -78,6 +78,8 @@ def test_includes(tmp_path: Path) -> None:
     )
     assert codes(result.changes, "UPS008") == []
     assert codes(result.findings, "UPS008") == [
-        "info .platform/services.yaml:15 .platform/config.vcl is copied to .upsun/config.vcl",
-        "info .platform/services.yaml:6 .platform/solr-conf is copied to .upsun/solr-conf",
+        "warning .platform/services.yaml:6 .platform/solr-conf is copied to .upsun/solr-conf: "
+        "commit the copy with .upsun/config.yaml",
+        "warning .platform/services.yaml:15 .platform/config.vcl is copied to .upsun/config.vcl: "
+        "commit the copy with .upsun/config.yaml",
     ]

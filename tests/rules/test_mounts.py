@@ -68,5 +68,7 @@ def test_mounts(tmp_path: Path) -> None:
         '.platform.app.yaml:21 applications.app.workers.queue.mounts."web/files".source: source: local -> source: storage',
     ]
     assert codes(result.findings, "UPS003") == [
-        "warning .platform.app.yaml:4 app, app--queue each declared a local mount with source_path 'files': on Platform.sh each container had its own copy, on Upsun they now share one storage volume"
+        "warning .platform.app.yaml:4 app, app--queue each declared a local mount with source_path 'files': on Platform.sh each container had its own copy, on Upsun they now share one storage volume",
+        "warning .platform.app.yaml:4 app: local mount(s) web/files, /private became storage, which every instance of the container shares; on Platform.sh a local mount was the container's own disk (use --local-mounts instance to keep per-instance disks)",
+        "warning .platform.app.yaml:20 app--queue: local mount(s) web/files became storage, which every instance of the container shares; on Platform.sh a local mount was the container's own disk (use --local-mounts instance to keep per-instance disks)",
     ]

@@ -1,0 +1,116 @@
+"""Report -> text: the terminal (colour on a TTY), Markdown, and the resources shell script."""
+
+from __future__ import annotations
+
+from migrator import resources
+from migrator.report import Report, planned_summary
+from migrator.resources import ResourceHint
+
+_TONES = {"error": "31", "warning": "33", "info": "36"}
+
+
+def headline(report: Report) -> str:
+    s = report.summary
+    verb = "Migrated" if report.written else "Would migrate"
+    return (f"{verb}: {s['applications']} application(s), {s['workers']} worker(s), "
+            f"{s['services']} service(s), {s['routes']} route(s); {s['changes']} change(s), "
+            f"{s['errors']} error(s), {s['warnings']} warning(s)")
+
+
+def resource_line(hint: ResourceHint) -> str:
+    """`1 CPU, 384 MB RAM (HIGH_CPU), disk 2048 MB` for a container, or why there is none."""
+    parts = []
+    if hint.cpu is not None:
+        ram = f", {hint.ram} MB RAM" if hint.ram is not None else ""
+        parts.append(f"{resources.format_cpu(hint.cpu)} CPU{ram} ({hint.profile})")
+    if hint.disk is not None:
+        parts.append(f"disk {hint.disk} MB")
+    return ", ".join(parts) or "no size or disk hint"
+
+
+def legacy_line(hint: ResourceHint) -> str:
+    legacy = hint.legacy
+    parts = []
+    if legacy.size is not None:
+        parts.append(f"size {legacy.size}" + (" (inherited from the app)"
+                                             if legacy.size_inherited else ""))
+    if legacy.disk is not None:
+        parts.append(f"disk {legacy.disk}")
+    if legacy.base_memory is not None or legacy.memory_ratio is not None:
+        parts.append(f"resources {legacy.base_memory}/{legacy.memory_ratio}")
+    return ", ".join(parts)
+
+
+def terminal(report: Report, color: bool = False) -> str:
+    def bold(text: str) -> str:
+        return f"\033[1m{text}\033[0m" if color else text
+
+    def tone(label: str) -> str:
+        return f"\033[{_TONES[label]}m{label}\033[0m" if color else label
+
+    lines = [bold(headline(report))]
+    if report.result.files:
+        lines += ["", bold("Files")] + [f"  {line}" for line in planned_summary(report)]
+    if report.findings:
+        lines += ["", bold("Findings")]
+        lines += [f"  {tone(f.severity.value)}  {f.code}  {f.location}  {f.message}"
+                  for f in report.findings]
+    if report.hints:
+        lines += ["", bold("Resources")]
+        for hint in report.hints:
+            lines.append(f"  {hint.container} ({hint.legacy.location}): legacy "
+                         f"{legacy_line(hint)} -> {resource_line(hint)}")
+            lines += [f"    {note}" for note in hint.notes]
+        if report.command:
+            lines.append(f"  {report.command}")
+    if report.changes:
+        lines += ["", bold("Changes")]
+        lines += [f"  {c.code}  {c.location}  {c.path}: {c.before} -> {c.after}"
+                  for c in report.changes]
+    lines += ["", bold("Next steps")]
+    lines += [f"  {n}. {step}" for n, step in enumerate(report.steps, 1)]
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def markdown(report: Report) -> str:
+    lines = ["# Upsun migration report", "", headline(report) + ".", ""]
+    if report.result.files:
+        lines += ["## Files", ""] + [f"- {line}" for line in planned_summary(report)] + [""]
+    if report.findings:
+        lines += ["## Findings", "", "| severity | code | where | message |", "|---|---|---|---|"]
+        lines += [f"| {f.severity.value} | {f.code} | `{f.location}` | {_cell(f.message)} |"
+                  for f in report.findings]
+        lines.append("")
+    if report.hints:
+        lines += ["## Resources", "", "| container | from | legacy | Upsun | notes |",
+                  "|---|---|---|---|---|"]
+        lines += [f"| `{h.container}` | `{h.legacy.location}` | {_cell(legacy_line(h))} | "
+                  f"{_cell(resource_line(h))} | {_cell('; '.join(h.notes))} |"
+                  for h in report.hints]
+        lines.append("")
+        if report.command:
+            lines += ["```sh", report.command, "```", ""]
+    if report.changes:
+        lines += ["## Changes", "", "| code | where | path | before | after |",
+                  "|---|---|---|---|---|"]
+        lines += [f"| {c.code} | `{c.location}` | `{_cell(c.path)}` | {_cell(c.before)} | "
+                  f"{_cell(c.after)} |" for c in report.changes]
+        lines.append("")
+    lines += ["## Next steps", ""] + [f"{n}. {s}" for n, s in enumerate(report.steps, 1)]
+    return "\n".join(lines) + "\n"
+
+
+def resources_script(report: Report) -> str:
+    """An executable script running the one `resources:set` command, each value explained."""
+    lines = ["#!/bin/sh", "# Upsun resources from the legacy Platform.sh sizes (upsun-migrator).",
+             "# Run it after the first push, or push with --resources-init=manual first.", "set -e"]
+    for hint in report.hints:
+        lines.append(f"# {hint.container}: legacy {legacy_line(hint)} at {hint.legacy.location}"
+                     f" -> {resource_line(hint)}")
+        lines += [f"#   {note}" for note in hint.notes]
+    lines.append(report.command or "echo 'No legacy size or disk to carry over.'")
+    return "\n".join(lines) + "\n"
