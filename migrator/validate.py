@@ -1,7 +1,4 @@
-"""Validate an Upsun configuration tree against the Upsun JSON schema, with file:line messages.
-
-jsonschema is imported here only, so `migrate` without validation starts fast.
-"""
+"""Validate an Upsun configuration tree against the Upsun JSON schema, with file:line messages."""
 
 from __future__ import annotations
 
@@ -84,28 +81,13 @@ def _included(node: Node, resolve: Resolver | None) -> Any:
 def validate(tree: Node, schema: Schema, file: str,
              resolve: Resolver | None = None) -> list[SchemaError]:
     """Every schema error of `tree`, each with the line of the offending node in `file`."""
-    import jsonschema
-    from referencing import Registry, Resource
-    from referencing.jsonschema import DRAFT7
+    from migrator.minischema import Validator
 
-    registry = Registry().with_resources([
-        (RUNTIME_URL, Resource.from_contents(schema.runtime_versions, DRAFT7)),
-        (SERVICE_URL, Resource.from_contents(schema.service_versions, DRAFT7)),
-    ])
-    validator = jsonschema.Draft7Validator(schema.document, registry=registry)
-    errors = []
-    for error in validator.iter_errors(instance(tree, resolve)):
-        path = list(error.absolute_path)
-        errors.append(SchemaError(file, _line(tree, path), ".".join(map(str, path)),
-                                  _message(error)))
+    validator = Validator(schema.document, {RUNTIME_URL: schema.runtime_versions,
+                                            SERVICE_URL: schema.service_versions})
+    errors = {SchemaError(file, _line(tree, list(e.path)), ".".join(map(str, e.path)), e.message)
+              for e in validator.errors(instance(tree, resolve))}
     return sorted(errors, key=lambda e: (e.line, e.path, e.message))
-
-
-def _message(error: Any) -> str:
-    if error.validator in ("oneOf", "anyOf") and error.context:
-        best = min(error.context, key=lambda e: len(list(e.absolute_path)))
-        return best.message
-    return error.message
 
 
 def _line(tree: Node, path: list[Any]) -> int:

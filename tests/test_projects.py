@@ -4,15 +4,17 @@ valid against the Upsun schema, a second `migrate --force` changes nothing, `--d
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
+import jsonschema
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
 from migrator import yamlio
 from migrator.validate import Schema, validate
-from tests.conftest import FIXTURE_NAMES, FIXTURES, run, tree
+from tests.conftest import FIXTURE_NAMES, FIXTURES, REPO, run, tree
 
 
 @pytest.fixture
@@ -29,13 +31,21 @@ def test_there_are_enough_fixtures() -> None:
         assert readme and "\n" not in readme, name
 
 
+REPORT_SCHEMA = json.loads((REPO / "docs" / "report.schema.json").read_text(encoding="utf-8"))
+
+
 @pytest.mark.parametrize("fixture_copy", FIXTURE_NAMES, indirect=True)
-def test_project_snapshot(fixture_copy: Path, snapshot: SnapshotAssertion) -> None:
-    result = run("migrate", fixture_copy)
+def test_project_snapshot(fixture_copy: Path, tmp_path: Path, snapshot: SnapshotAssertion) -> None:
+    """The config and the three renderings of the report, read together in one file."""
+    markdown, json_report = tmp_path / "report.md", tmp_path / "report.json"
+    result = run("migrate", fixture_copy, "--report", markdown, "--json", json_report)
     assert result.exit_code == 0, result.stderr
     config = (fixture_copy / ".upsun/config.yaml").read_text(encoding="utf-8")
-    report = result.stdout.replace(str(fixture_copy), "<repo>")
-    assert f"# .upsun/config.yaml\n{config}\n# terminal report\n{report}" == snapshot
+    report = json.loads(json_report.read_text(encoding="utf-8"))
+    jsonschema.validate(report, REPORT_SCHEMA)
+    assert (f"# .upsun/config.yaml\n{config}\n# terminal report\n{result.stdout}\n"
+            f"# Markdown report\n{markdown.read_text(encoding='utf-8')}\n"
+            f"# JSON report\n{json_report.read_text(encoding='utf-8')}") == snapshot
 
 
 @pytest.mark.parametrize("fixture_copy", FIXTURE_NAMES, indirect=True)
