@@ -14,6 +14,8 @@ import click
 
 from migrator import __version__
 from migrator.errors import MigratorError
+from migrator.model import Severity
+from migrator.pipeline import Metadata
 
 F = TypeVar("F", bound=Callable[..., Any])
 BUG_URL = "https://github.com/upsun-migrator/upsun-migrator/issues"
@@ -83,11 +85,19 @@ def _write_output(target: str, text: str, executable: bool = False) -> None:
               help="Also write the report as JSON (`-`: stdout, the text report then goes to stderr).")
 @click.option("--resources-script", metavar="FILE",
               help="Write the `upsun resources:set` command as an executable shell script.")
+@click.option("--schema", "schema_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Upsun config schema to validate with (default: cached copy or download).")
+@click.option("--registry", "registry_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Upsun image registry (default: cached copy or download).")
+@click.option("--upgrade-retired", is_flag=True,
+              help="Rewrite versions Upsun no longer runs to the nearest supported one above.")
+@click.option("--strict", is_flag=True, help="Exit 1, writing nothing, on error-level findings.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 @error_boundary
 def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_legacy: bool,
             report_file: str | None, json_file: str | None, resources_script: str | None,
-            debug: bool) -> None:
+            schema_file: Path | None, registry_file: Path | None, upgrade_retired: bool,
+            strict: bool, debug: bool) -> None:
     """Write PATH/.upsun/config.yaml from the legacy Platform.sh files of PATH."""
     from migrator import diff, render, report
     from migrator.discovery import has_legacy_files
@@ -103,14 +113,17 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
         return
     if not dry_run:
         check_writable(path, force)
-    settings = Settings(local_mounts=LocalMounts(local_mounts), remove_legacy=remove_legacy)
-    result = run(path, settings)
+    settings = Settings(local_mounts=LocalMounts(local_mounts), remove_legacy=remove_legacy,
+                        upgrade_retired=upgrade_retired)
+    result = run(path, settings, load_metadata(schema_file, registry_file))
+    refused = strict and any(f.severity is Severity.ERROR for f in result.findings)
     text_to_stderr = json_file == "-"
     if dry_run:
         click.echo(diff.unified(result.files), nl=False, err=text_to_stderr)
-    else:
+    elif not refused:
         write(result, force)
-    built = report.build(result, written=not dry_run, removed_legacy=remove_legacy)
+    built = report.build(result, written=not dry_run and not refused,
+                         removed_legacy=remove_legacy)
     stream = sys.stderr if text_to_stderr else sys.stdout
     click.echo(render.terminal(built, color=use_color(stream)), nl=False, err=text_to_stderr)
     if report_file:
@@ -119,3 +132,22 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
         _write_output(json_file, report.to_json(built))
     if resources_script:
         _write_output(resources_script, render.resources_script(built), executable=True)
+    if refused:
+        raise MigratorError("error-level findings and --strict: nothing written", str(path))
+
+
+def load_metadata(schema_file: Path | None, registry_file: Path | None) -> Metadata:
+    """The schema and registry from files, the cache or a download; what is missing is said."""
+    from migrator.published import load_registry_data, load_schema
+    from migrator.registry import Registry
+
+    try:
+        schema, schema_origin = load_schema(schema_file)
+        raw, registry_origin = load_registry_data(registry_file)
+    except OSError as exc:
+        raise MigratorError(f"cannot read: {exc.strerror or exc}", exc.filename) from None
+    try:
+        registry = Registry.from_bytes(raw) if raw is not None else None
+    except (UnicodeDecodeError, ValueError):
+        registry, registry_origin = None, "no image registry: the copy is not JSON"
+    return Metadata(schema, schema_origin, registry, registry_origin)

@@ -44,6 +44,7 @@ class MigrationContext:
         self.findings: list[Finding] = []
         self.sizings: list[LegacySizing] = []
         self.copies: dict[str, str] = {}
+        self.profiles: dict[str, str] = {}
 
     # --- what rules read -------------------------------------------------------------
     @property

@@ -81,6 +81,7 @@ class Settings:
 
     local_mounts: LocalMounts = LocalMounts.STORAGE
     remove_legacy: bool = False
+    upgrade_retired: bool = False
 
 
 class FileAction(enum.Enum):
@@ -115,3 +116,5 @@ class MigrationResult:
     workers: tuple[str, ...]
     services: tuple[str, ...]
     routes: int
+    profiles: tuple[tuple[str, str], ...] = ()
+    validation: tuple[str, ...] = ()

@@ -1,26 +1,45 @@
-"""migrate(root, settings) -> MigrationResult: load, apply every rule, render. Writes nothing."""
+"""migrate(root, settings) -> MigrationResult: load, apply every rule, check, render. Writes nothing."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from migrator import comments, yamlio
+from migrator import checks, comments, yamlio
 from migrator.context import MigrationContext
-from migrator.discovery import UPSUN_CONFIG, LegacyProject, load_project
+from migrator.discovery import UPSUN_CONFIG, LegacyProject, Reader, load_project
+from migrator.errors import InputError, MigratorError
 from migrator.model import FileAction, Location, MigrationResult, PlannedFile, Settings
+from migrator.registry import Registry
 from migrator.rules import BOTH_FORMATS, RULES
 
 
-def migrate(root: Path, settings: Settings) -> MigrationResult:
+@dataclass(frozen=True)
+class Metadata:
+    """What Upsun publishes, as far as it could be had, and where each piece came from."""
+
+    schema: dict[str, Any] | None = None
+    schema_origin: str = "no schema given: validation skipped"
+    registry: Registry | None = None
+    registry_origin: str = "no image registry given: version checks skipped"
+
+
+def migrate(root: Path, settings: Settings, metadata: Metadata | None = None) -> MigrationResult:
+    metadata = metadata or Metadata()
     project = load_project(root)
     ctx = MigrationContext(project, settings)
     for rule in RULES:
         rule.apply(ctx)
+    if metadata.registry is not None:
+        checks.apply(ctx, metadata.registry, settings.upgrade_retired)
     if not settings.remove_legacy:
         ctx.warn(BOTH_FORMATS, Location(project.legacy_files[0], 0),
                  "the legacy files stay in place: Upsun refuses to deploy a repository that holds "
                  "both .platform and .upsun configuration; remove them (or use --remove-legacy) "
                  "before pushing")
+    if metadata.schema is not None:
+        _validate(ctx, metadata.schema)
     comments.reindent(ctx.output)
     text = yamlio.dump(ctx.output)
     if project.crlf:
@@ -37,7 +56,42 @@ def migrate(root: Path, settings: Settings) -> MigrationResult:
         workers=tuple(c.name for c in ctx.containers() if c.worker is not None),
         services=tuple(ctx.services()),
         routes=len(project.routes.node) if project.routes else 0,
+        profiles=tuple(sorted(ctx.profiles.items())),
+        validation=(metadata.schema_origin + (" (structure; versions are checked against the "
+                                              "image registry)" if metadata.schema else ""),
+                    metadata.registry_origin),
     )
+
+
+def _validate(ctx: MigrationContext, document: dict[str, Any]) -> None:
+    """The result must pass the Upsun schema; versions are the registry checks' business."""
+    from migrator.validate import ANY_STRING, Schema, validate
+
+    reader = Reader(ctx.project.root)
+
+    def resolve(path: str) -> Any:
+        for rel in (f".platform/{path}", path):
+            try:
+                return yamlio.load(reader.read(rel), rel, allow_empty=True)
+            except MigratorError:
+                continue
+        return None
+
+    errors = validate(ctx.output, Schema(document, ANY_STRING, ANY_STRING), "", resolve)
+    if errors:
+        first = errors[0]
+        raise InputError(f"{first.path}: {first.message} (the migrated configuration does not "
+                         "pass the Upsun schema; if the legacy value is valid, please report a "
+                         "bug)", _source_file(ctx, first.path), first.line)
+
+
+def _source_file(ctx: MigrationContext, path: str) -> str:
+    top, _, rest = path.partition(".")
+    if top == "applications":
+        return next((a.file for a in ctx.apps if rest == a.name or rest.startswith(a.name + ".")),
+                    UPSUN_CONFIG)
+    document = ctx.project.services if top == "services" else ctx.project.routes
+    return document.file if document else UPSUN_CONFIG
 
 
 def _plan(project: LegacyProject, ctx: MigrationContext, config: bytes) -> list[PlannedFile]:

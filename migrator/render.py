@@ -49,6 +49,7 @@ def terminal(report: Report, color: bool = False) -> str:
         return f"\033[{_TONES[label]}m{label}\033[0m" if color else label
 
     lines = [bold(headline(report))]
+    lines += [f"  checked: {line}" for line in report.result.validation]
     if report.result.files:
         lines += ["", bold("Files")] + [f"  {line}" for line in planned_summary(report)]
     if report.findings:
@@ -78,6 +79,7 @@ def _cell(text: object) -> str:
 
 def markdown(report: Report) -> str:
     lines = ["# Upsun migration report", "", headline(report) + ".", ""]
+    lines += [f"- checked: {line}" for line in report.result.validation] + [""]
     if report.result.files:
         lines += ["## Files", ""] + [f"- {line}" for line in planned_summary(report)] + [""]
     if report.findings:

@@ -50,14 +50,12 @@ class Report:
         }
 
 
-def build(result: MigrationResult, *, written: bool, removed_legacy: bool,
-          profiles: dict[str, str] | None = None) -> Report:
-    """`profiles` maps a container to its registry default profile, when the registry is known."""
+def build(result: MigrationResult, *, written: bool, removed_legacy: bool) -> Report:
     changes = tuple(sorted(result.changes, key=lambda c: (c.location, c.code, c.path)))
     findings = tuple(sorted(result.findings, key=lambda f: (_rank(f.severity), f.location,
                                                             f.code, f.message)))
-    hints = tuple(resources.hint_for(s, (profiles or {}).get(s.container))
-                  for s in result.sizings)
+    profiles = dict(result.profiles)  # registry default profiles, when the registry is known
+    hints = tuple(resources.hint_for(s, profiles.get(s.container)) for s in result.sizings)
     command = resources.command(list(hints))
     return Report(result, written, changes, findings, hints, command,
                   _steps(result, command, removed_legacy, findings))
@@ -98,6 +96,7 @@ def as_dict(report: Report) -> dict[str, Any]:
         "tool": {"name": "upsun-migrator", "version": __version__},
         "written": report.written,
         "summary": report.summary,
+        "validation": list(report.result.validation),
         "files": [{"path": p.path, "action": p.action.value} for p in report.result.files],
         "changes": [{"code": c.code, "rule": TITLES[c.code], "file": c.location.file,
                      "line": c.location.line, "path": c.path, "before": c.before,

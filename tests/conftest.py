@@ -87,3 +87,14 @@ def write_files(root: Path, files: dict[str, str]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return root
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No test touches the network or the user's cache (tests that need HTTP serve it locally)."""
+    monkeypatch.setenv("UPSUN_MIGRATOR_OFFLINE", "1")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+
+
+REGISTRY = SHARED / "registry" / "registry.json"
+METADATA_ARGS = ("--schema", str(SCHEMAS / "upsun.json"), "--registry", str(REGISTRY))

@@ -14,7 +14,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from migrator import yamlio
 from migrator.validate import Schema, validate
-from tests.conftest import FIXTURE_NAMES, FIXTURES, REPO, run, tree
+from tests.conftest import FIXTURE_NAMES, FIXTURES, METADATA_ARGS, REPO, run, tree
 
 
 @pytest.fixture
@@ -38,7 +38,8 @@ REPORT_SCHEMA = json.loads((REPO / "docs" / "report.schema.json").read_text(enco
 def test_project_snapshot(fixture_copy: Path, tmp_path: Path, snapshot: SnapshotAssertion) -> None:
     """The config and the three renderings of the report, read together in one file."""
     markdown, json_report = tmp_path / "report.md", tmp_path / "report.json"
-    result = run("migrate", fixture_copy, "--report", markdown, "--json", json_report)
+    result = run("migrate", fixture_copy, "--report", markdown, "--json", json_report,
+                 *METADATA_ARGS)
     assert result.exit_code == 0, result.stderr
     config = (fixture_copy / ".upsun/config.yaml").read_text(encoding="utf-8")
     report = json.loads(json_report.read_text(encoding="utf-8"))
@@ -50,7 +51,7 @@ def test_project_snapshot(fixture_copy: Path, tmp_path: Path, snapshot: Snapshot
 
 @pytest.mark.parametrize("fixture_copy", FIXTURE_NAMES, indirect=True)
 def test_project_output_is_valid(fixture_copy: Path, full_schema: Schema) -> None:
-    assert run("migrate", fixture_copy).exit_code == 0
+    assert run("migrate", fixture_copy, *METADATA_ARGS).exit_code == 0
     text = (fixture_copy / ".upsun/config.yaml").read_text(encoding="utf-8")
     tree_ = yamlio.load(text, ".upsun/config.yaml")
 

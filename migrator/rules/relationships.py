@@ -16,7 +16,7 @@ TITLE = "relationships"
 def apply(ctx: MigrationContext) -> None:
     targets = ctx.target_names()
     done: set[int] = set()
-    for relationships, file, path in _relationship_maps(ctx):
+    for relationships, file, path in relationship_maps(ctx):
         if id(relationships) in done:
             continue
         done.add(id(relationships))
@@ -41,7 +41,7 @@ def apply(ctx: MigrationContext) -> None:
                          "names no service or application")
 
 
-def _relationship_maps(ctx: MigrationContext) -> Iterator[tuple[CommentedMap, str,
+def relationship_maps(ctx: MigrationContext) -> Iterator[tuple[CommentedMap, str,
                                                                 tuple[str, ...]]]:
     for container in ctx.containers():
         relationships = container.node.get("relationships")

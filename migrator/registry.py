@@ -1,0 +1,83 @@
+"""Upsun's image registry: which versions Upsun runs, their endpoints and default profiles."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+#: Service types that are another image under a different name.
+ALIASES = {"redis-persistent": "redis", "valkey-persistent": "valkey"}
+RETIRED = frozenset({"retired", "decommissioned"})
+
+
+@dataclass(frozen=True)
+class ImageVersion:
+    image: str
+    version: str
+    status: str
+    endpoints: tuple[str, ...]
+    profile: str | None
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(part) for part in version.split("."))
+    except ValueError:
+        return (0,)
+
+
+class Registry:
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+
+    @classmethod
+    def from_bytes(cls, raw: bytes) -> Registry:
+        return cls(json.loads(raw.decode("utf-8")))
+
+    def image(self, type_: str) -> tuple[str, str]:
+        name, _, version = type_.partition(":")
+        return ALIASES.get(name, name), version
+
+    def lookup(self, type_: str) -> ImageVersion | None:
+        image, version = self.image(type_)
+        entry = self.data.get(image, {}).get("versions", {}).get(version)
+        if not isinstance(entry, dict):
+            return None
+        manifest = entry.get("manifest") or {}
+        endpoints = tuple((manifest.get("endpoints") or {}).keys())
+        return ImageVersion(image, version, (entry.get("upsun") or {}).get("status", "unknown"),
+                            endpoints, manifest.get("default_container_profile"))
+
+    def known_image(self, type_: str) -> bool:
+        return self.image(type_)[0] in self.data
+
+    def supported(self, type_: str) -> list[str]:
+        """Supported versions of the image, nearest first: upward ones, then downward ones."""
+        image, version = self.image(type_)
+        current = _version_key(version)
+        versions = [v for v, entry in self.data.get(image, {}).get("versions", {}).items()
+                    if (entry.get("upsun") or {}).get("status") == "supported"]
+        up = sorted((v for v in versions if _version_key(v) >= current), key=_version_key)
+        down = sorted((v for v in versions if _version_key(v) < current), key=_version_key,
+                      reverse=True)
+        return up + down
+
+    def upgrade(self, type_: str) -> str | None:
+        """The nearest supported version at or above this one, as a full type, or None."""
+        image, version = self.image(type_)
+        name = type_.partition(":")[0]
+        upward = [v for v in self.supported(type_) if _version_key(v) >= _version_key(version)]
+        return f"{name}:{upward[0]}" if upward else None
+
+    def version_schemas(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The runtime and service version enums, built as Upsun builds its schema from this."""
+        runtimes, services = [], []
+        for image, entry in self.data.items():
+            types = [f"{image}:{v}" for v in entry.get("versions", {})]
+            (runtimes if entry.get("runtime") else services).extend(types)
+            if image in ALIASES.values():
+                alias = next(a for a, i in ALIASES.items() if i == image)
+                services.extend(f"{alias}:{v}" for v in entry.get("versions", {}))
+        return ({"type": "string", "enum": sorted(runtimes)},
+                {"type": "string", "enum": sorted(services)})
