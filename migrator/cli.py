@@ -136,6 +136,50 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
         raise MigratorError("error-level findings and --strict: nothing written", str(path))
 
 
+@main.command()
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--schema", "schema_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Upsun config schema (default: cached copy or download).")
+@click.option("--registry", "registry_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Upsun image registry, for the versions (default: cached copy or download).")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@error_boundary
+def validate(path: Path, schema_file: Path | None, registry_file: Path | None,
+             debug: bool) -> None:
+    """Check PATH/.upsun/*.yaml against the Upsun configuration schema."""
+    from migrator.validate import ANY_STRING, Schema, load_upsun_folder, validate_folder
+
+    metadata = load_metadata(schema_file, registry_file)
+    if metadata.schema is None:
+        load_upsun_folder(path)  # the files must at least be readable YAML
+        sys.exit(_official_validate(path, metadata.schema_origin))
+    runtimes, services = metadata.registry.version_schemas() if metadata.registry \
+        else (ANY_STRING, ANY_STRING)
+    errors = validate_folder(path, Schema(metadata.schema, runtimes, services))
+    for error in errors:
+        click.echo(str(error))
+    checked = metadata.schema_origin + ("; versions from the " + metadata.registry_origin
+                                        if metadata.registry else "; versions not checked")
+    if errors:
+        click.echo(f"{path}/.upsun: {len(errors)} error(s) ({checked})", err=True)
+        sys.exit(1)
+    click.echo(f"{path}/.upsun: valid ({checked})", err=True)
+
+
+def _official_validate(path: Path, why: str) -> int:
+    """No schema to be had: fall back to the official CLI when it is installed."""
+    import shutil
+    import subprocess
+
+    upsun = shutil.which("upsun")
+    if upsun is None:
+        raise MigratorError(f"cannot validate: {why}, and the upsun CLI is not on PATH",
+                            str(path))
+    click.echo(f"{why}: running `upsun app:config-validate` instead", err=True)
+    return subprocess.run([upsun, "app:config-validate", "--no-interaction"], cwd=path,
+                          check=False).returncode
+
+
 def load_metadata(schema_file: Path | None, registry_file: Path | None) -> Metadata:
     """The schema and registry from files, the cache or a download; what is missing is said."""
     from migrator.published import load_registry_data, load_schema

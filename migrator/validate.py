@@ -102,3 +102,55 @@ def _line(tree: Node, path: list[Any]) -> int:
             break
         node = node[key]
     return line
+
+
+def load_upsun_folder(root: Path) -> tuple[CommentedMap, dict[str, str]]:
+    """Merge the first-level `.upsun/*.yaml` files as Upsun does: each top-level key once.
+
+    Returns the merged tree and, per top-level key, the file that defines it.
+    """
+    from migrator.discovery import Reader
+    from migrator.errors import InputError
+
+    folder = root / ".upsun"
+    files = sorted(p for p in folder.glob("*.yaml") if p.is_file()) if folder.is_dir() else []
+    if not files:
+        raise InputError("no .upsun/*.yaml files to validate", str(root))
+    reader = Reader(root)
+    merged = CommentedMap()
+    owners: dict[str, str] = {}
+    for path in files:
+        rel = path.relative_to(root).as_posix()
+        node = yamlio.load(reader.read(rel), rel, allow_empty=True)
+        if node is None:
+            continue
+        if not isinstance(node, CommentedMap):
+            raise InputError("expected a mapping at the top level", rel, 1)
+        for key in node:
+            if key in owners:
+                raise InputError(f"top-level key {key!r} is defined in {owners[key]} and in "
+                                 f"{rel}", rel, yamlio.line_of(node, key))
+            owners[str(key)] = rel
+            merged[key] = node[key]
+    return merged, owners
+
+
+def validate_folder(root: Path, schema: Schema) -> list[SchemaError]:
+    """Errors of the merged `.upsun/` configuration, each named by the file that holds it."""
+    from migrator.discovery import Reader
+    from migrator.errors import MigratorError
+
+    merged, owners = load_upsun_folder(root)
+    reader = Reader(root)
+
+    def resolve(path: str) -> Node:
+        for rel in (f".upsun/{path}", path):
+            try:
+                return yamlio.load(reader.read(rel), rel, allow_empty=True)
+            except MigratorError:
+                continue
+        return None
+
+    errors = [SchemaError(owners.get(e.path.split(".")[0], next(iter(owners.values()))), e.line,
+                          e.path, e.message) for e in validate(merged, schema, "", resolve)]
+    return sorted(errors, key=lambda e: (e.file, e.line, e.path, e.message))

@@ -1,0 +1,91 @@
+"""`upsun-migrator validate`: the merged `.upsun/` folder against the schema, `file:line` errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import METADATA_ARGS, run, write_files
+
+VALID = """\
+applications:
+  app:
+    type: 'php:8.4'
+    relationships:
+      database:
+        service: db
+        endpoint: mysql
+"""
+SERVICES = "services:\n  db:\n    type: 'mariadb:11.4'\n"
+
+
+def test_valid_multi_file_folder(project: Path) -> None:
+    write_files(project, {".upsun/config.yaml": VALID, ".upsun/services.yaml": SERVICES})
+    result = run("validate", project, *METADATA_ARGS)
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr.startswith(f"{project}/.upsun: valid (Upsun schema from file ")
+
+
+def test_errors_name_file_and_line(project: Path) -> None:
+    write_files(project, {
+        ".upsun/config.yaml": VALID + "    disk: 2048\n    mounts:\n      web: 'shared:files/web'\n",
+        ".upsun/services.yaml": "services:\n  db:\n    type: 'mariadb:10.0.1'\n",
+    })
+    result = run("validate", project, *METADATA_ARGS)
+    assert result.exit_code == 1
+    assert result.stdout == (
+        ".upsun/config.yaml:2: applications.app: Additional properties are not allowed ('disk' "
+        "was unexpected)\n"
+        ".upsun/config.yaml:10: applications.app.mounts.web: 'shared:files/web' is not of type "
+        "'object'\n"
+        ".upsun/services.yaml:3: services.db.type: 'mariadb:10.0.1' is not one of "
+    ) + result.stdout.split("is not one of ", 1)[1]
+    assert result.stdout.count("\n") == 3
+    assert result.stderr.startswith(f"{project}/.upsun: 3 error(s) (")
+
+
+def test_versions_unchecked_without_registry(project: Path) -> None:
+    write_files(project, {".upsun/config.yaml": VALID.replace("php:8.4", "php:1.0")})
+    result = run("validate", project, "--schema", METADATA_ARGS[1])
+    assert result.exit_code == 0
+    assert result.stderr.endswith("; versions not checked)\n")
+
+
+def test_top_level_key_in_two_files(project: Path) -> None:
+    write_files(project, {".upsun/config.yaml": VALID, ".upsun/more.yaml": "applications: {}\n"})
+    result = run("validate", project, *METADATA_ARGS)
+    assert (result.exit_code, result.stderr) == (1, (
+        "error: .upsun/more.yaml:1: top-level key 'applications' is defined in "
+        ".upsun/config.yaml and in .upsun/more.yaml\n"))
+
+
+def test_nothing_to_validate(project: Path) -> None:
+    result = run("validate", project, *METADATA_ARGS)
+    assert (result.exit_code, result.stderr) == (
+        1, f"error: {project}: no .upsun/*.yaml files to validate\n")
+
+
+def test_no_schema_and_no_cli(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(project))
+    write_files(project, {".upsun/config.yaml": VALID})
+    result = run("validate", project)
+    assert (result.exit_code, result.stderr) == (1, (
+        f"error: {project}: cannot validate: no schema: offline and nothing cached, and the "
+        "upsun CLI is not on PATH\n"))
+
+
+def test_no_schema_falls_back_to_the_upsun_cli(project: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    bin_dir = project.parent / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "upsun"
+    fake.write_text("#!/bin/sh\necho \"official $*\" > called.txt\nexit 0\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    write_files(project, {".upsun/config.yaml": VALID})
+    result = run("validate", project)
+    assert result.exit_code == 0
+    assert result.stderr == ("no schema: offline and nothing cached: running `upsun "
+                             "app:config-validate` instead\n")
+    assert (project / "called.txt").read_text() == "official app:config-validate --no-interaction\n"
