@@ -16,9 +16,10 @@ from migrator import yamlio
 from migrator.discovery import load_project
 from migrator.errors import MigratorError
 from migrator.model import Settings
-from migrator.pipeline import migrate
+from migrator.pipeline import Metadata, migrate
+from migrator.registry import Registry
 from migrator.validate import Schema, validate
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, REGISTRY
 
 MANIFEST = json.loads((CORPUS / "MANIFEST.json").read_text(encoding="utf-8"))
 IDS = [entry["id"] for entry in MANIFEST]
@@ -113,3 +114,30 @@ def _assert_untouched_values(root: Path, output: dict[str, Any]) -> None:
         for url, route in routes.items():
             for key in ("type", "upstream", "to", "cache", "ssi", "redirects", "attributes"):
                 assert output["routes"][url].get(key) == route.get(key), (url, key)
+
+
+@pytest.fixture(scope="module")
+def registry() -> Registry:
+    return Registry(json.loads(REGISTRY.read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("project_id", [i for i in IDS if i not in INTENDED_FAILURES])
+def test_corpus_project_upgraded_passes_the_full_schema(project_id: str, registry: Registry,
+                                                        full_schema: Schema) -> None:
+    result = migrate(CORPUS / project_id, Settings(upgrade_retired=True),
+                     Metadata(registry=registry))
+    tree = yamlio.load(result.config_text, ".upsun/config.yaml")
+    errors = [str(e) for e in validate(tree, full_schema, ".upsun/config.yaml")]
+    if project_id in NO_UPGRADE_PATH:
+        message = NO_UPGRADE_PATH[project_id]
+        assert [f.message for f in result.findings if f.code == "UPS201"] == [message]
+        assert len(errors) == 1
+        return
+    assert errors == []
+
+
+#: Projects whose runtime Upsun does not run in any version: reported, not upgraded.
+NO_UPGRADE_PATH = {
+    "platformsh-templates__lisp":
+        "lisp:2.1 is unknown on Upsun and will not deploy (Upsun has no image 'lisp')",
+}
