@@ -14,8 +14,9 @@ import click
 
 from migrator import __version__
 from migrator.errors import MigratorError
-from migrator.model import Severity
+from migrator.model import LocalMounts, Settings
 from migrator.pipeline import Metadata
+from migrator.runner import Options
 
 F = TypeVar("F", bound=Callable[..., Any])
 BUG_URL = "https://github.com/upsun-migrator/upsun-migrator/issues"
@@ -72,68 +73,77 @@ def _write_output(target: str, text: str, executable: bool = False) -> None:
         raise MigratorError(f"cannot write: {exc.strerror or exc}", target) from None
 
 
+def migration_options(function: F) -> F:
+    """The options `migrate` and `bulk` share."""
+    options = [
+        click.option("--dry-run", is_flag=True,
+                     help="Print a unified diff and the report; write nothing."),
+        click.option("--force", is_flag=True, help="Allow replacing an existing .upsun/config.yaml."),
+        click.option("--local-mounts", type=click.Choice(["storage", "instance"]),
+                     default="storage", show_default=True,
+                     help="What a legacy `local` mount becomes."),
+        click.option("--remove-legacy", is_flag=True,
+                     help="After a successful write, delete the legacy files that were migrated."),
+        click.option("--schema", "schema_file", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Upsun config schema to validate with (default: cached copy or "
+                          "download)."),
+        click.option("--registry", "registry_file",
+                     type=click.Path(dir_okay=False, path_type=Path),
+                     help="Upsun image registry (default: cached copy or download)."),
+        click.option("--upgrade-retired", is_flag=True,
+                     help="Rewrite versions Upsun no longer runs to the nearest supported one "
+                          "above."),
+        click.option("--strict", is_flag=True,
+                     help="Exit 1, writing nothing, on error-level findings."),
+        click.option("--debug", is_flag=True, help="Show tracebacks of internal errors."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def make_options(dry_run: bool, force: bool, local_mounts: str, remove_legacy: bool,
+                 upgrade_retired: bool, strict: bool) -> Options:
+    settings = Settings(local_mounts=LocalMounts(local_mounts), remove_legacy=remove_legacy,
+                        upgrade_retired=upgrade_retired)
+    return Options(dry_run=dry_run, force=force, strict=strict, settings=settings)
+
+
 @main.command()
 @click.argument("path", type=click.Path(file_okay=False, path_type=Path), default=".")
-@click.option("--dry-run", is_flag=True, help="Print a unified diff and the report; write nothing.")
-@click.option("--force", is_flag=True, help="Allow replacing an existing .upsun/config.yaml.")
-@click.option("--local-mounts", type=click.Choice(["storage", "instance"]), default="storage",
-              show_default=True, help="What a legacy `local` mount becomes.")
-@click.option("--remove-legacy", is_flag=True,
-              help="After a successful write, delete the legacy files that were migrated.")
+@migration_options
 @click.option("--report", "report_file", metavar="FILE", help="Also write the report as Markdown.")
 @click.option("--json", "json_file", metavar="FILE",
               help="Also write the report as JSON (`-`: stdout, the text report then goes to stderr).")
 @click.option("--resources-script", metavar="FILE",
               help="Write the `upsun resources:set` command as an executable shell script.")
-@click.option("--schema", "schema_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Upsun config schema to validate with (default: cached copy or download).")
-@click.option("--registry", "registry_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Upsun image registry (default: cached copy or download).")
-@click.option("--upgrade-retired", is_flag=True,
-              help="Rewrite versions Upsun no longer runs to the nearest supported one above.")
-@click.option("--strict", is_flag=True, help="Exit 1, writing nothing, on error-level findings.")
-@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 @error_boundary
 def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_legacy: bool,
-            report_file: str | None, json_file: str | None, resources_script: str | None,
             schema_file: Path | None, registry_file: Path | None, upgrade_retired: bool,
-            strict: bool, debug: bool) -> None:
+            strict: bool, debug: bool, report_file: str | None, json_file: str | None,
+            resources_script: str | None) -> None:
     """Write PATH/.upsun/config.yaml from the legacy Platform.sh files of PATH."""
-    from migrator import diff, render, report
-    from migrator.discovery import has_legacy_files
-    from migrator.model import LocalMounts, Settings
-    from migrator.pipeline import migrate as run
-    from migrator.writer import check_writable, write
+    from migrator import diff, render, report, runner
 
-    if not path.is_dir():
-        raise MigratorError("is not a folder", str(path))
-    if not has_legacy_files(path) and (path / ".upsun").is_dir():
-        click.echo(f"{path}: already migrated (.upsun/ exists and no legacy files remain)",
-                   err=True)
+    options = make_options(dry_run, force, local_mounts, remove_legacy, upgrade_retired, strict)
+    done = runner.run(path, options, load_metadata(schema_file, registry_file))
+    if done.report is None:
+        click.echo(f"{path}: {done.message}", err=True)
         return
-    if not dry_run:
-        check_writable(path, force)
-    settings = Settings(local_mounts=LocalMounts(local_mounts), remove_legacy=remove_legacy,
-                        upgrade_retired=upgrade_retired)
-    result = run(path, settings, load_metadata(schema_file, registry_file))
-    refused = strict and any(f.severity is Severity.ERROR for f in result.findings)
     text_to_stderr = json_file == "-"
-    if dry_run:
-        click.echo(diff.unified(result.files), nl=False, err=text_to_stderr)
-    elif not refused:
-        write(result, force)
-    built = report.build(result, written=not dry_run and not refused,
-                         removed_legacy=remove_legacy)
+    if dry_run and done.result is not None:
+        click.echo(diff.unified(done.result.files), nl=False, err=text_to_stderr)
     stream = sys.stderr if text_to_stderr else sys.stdout
-    click.echo(render.terminal(built, color=use_color(stream)), nl=False, err=text_to_stderr)
+    click.echo(render.terminal(done.report, color=use_color(stream)), nl=False,
+               err=text_to_stderr)
     if report_file:
-        _write_output(report_file, render.markdown(built))
+        _write_output(report_file, render.markdown(done.report))
     if json_file:
-        _write_output(json_file, report.to_json(built))
+        _write_output(json_file, report.to_json(done.report))
     if resources_script:
-        _write_output(resources_script, render.resources_script(built), executable=True)
-    if refused:
-        raise MigratorError("error-level findings and --strict: nothing written", str(path))
+        _write_output(resources_script, render.resources_script(done.report), executable=True)
+    if done.status is runner.Status.FAILED:
+        raise MigratorError(done.message, str(path))
 
 
 @main.command()

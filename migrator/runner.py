@@ -1,0 +1,99 @@
+"""One repository, start to end: the core `migrate` and each `bulk` job share.
+
+`run()` raises MigratorError for the input's faults; `outcome()` turns everything, including
+bugs, into a value, as the bulk boundary needs.
+"""
+
+from __future__ import annotations
+
+import enum
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from migrator.errors import MigratorError
+from migrator.model import MigrationResult, Settings, Severity
+from migrator.pipeline import Metadata
+from migrator.report import Report
+
+
+class Status(enum.Enum):
+    MIGRATED = "migrated"
+    PLANNED = "dry-run"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+    TIMEOUT = "timeout"
+    CRASHED = "crashed"
+
+
+FAILURES = frozenset({Status.FAILED, Status.TIMEOUT, Status.CRASHED})
+
+
+@dataclass(frozen=True)
+class Options:
+    dry_run: bool = False
+    force: bool = False
+    strict: bool = False
+    settings: Settings = field(default_factory=Settings)
+
+
+@dataclass(frozen=True)
+class Run:
+    status: Status
+    message: str = ""
+    result: MigrationResult | None = None
+    report: Report | None = None
+
+
+def run(path: Path, options: Options, metadata: Metadata) -> Run:
+    from migrator import report
+    from migrator.discovery import has_legacy_files
+    from migrator.pipeline import migrate
+    from migrator.writer import check_writable, write
+
+    if not path.is_dir():
+        raise MigratorError("is not a folder", str(path))
+    if not has_legacy_files(path) and (path / ".upsun").is_dir():
+        return Run(Status.SKIPPED, "already migrated (.upsun/ exists and no legacy files remain)")
+    if not options.dry_run:
+        check_writable(path, options.force)
+    result = migrate(path, options.settings, metadata)
+    refused = options.strict and any(f.severity is Severity.ERROR for f in result.findings)
+    if not options.dry_run and not refused:
+        write(result, options.force)
+    built = report.build(result, written=not options.dry_run and not refused,
+                         removed_legacy=options.settings.remove_legacy)
+    if refused:
+        return Run(Status.FAILED, "error-level findings and --strict: nothing written", result,
+                   built)
+    return Run(Status.PLANNED if options.dry_run else Status.MIGRATED, "", result, built)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What bulk keeps of one repository: small, so a fleet of 10,000 fits in memory."""
+
+    repo: str
+    status: Status
+    changes: int = 0
+    warnings: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+    message: str = ""
+
+
+def outcome(repo: str, options: Options, metadata: Metadata) -> Outcome:
+    start = time.perf_counter()
+    try:
+        done = run(Path(repo), options, metadata)
+    except MigratorError as exc:
+        return Outcome(repo, Status.FAILED, seconds=time.perf_counter() - start, message=str(exc))
+    except Exception as exc:  # noqa: BLE001 - a bug must not stop the fleet
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        return Outcome(repo, Status.CRASHED, seconds=time.perf_counter() - start,
+                       message=f"internal error: {type(exc).__name__}: {exc} "
+                               f"({Path(where.filename).name}:{where.lineno})")
+    summary = done.report.summary if done.report else {}
+    return Outcome(repo, done.status, summary.get("changes", 0), summary.get("warnings", 0),
+                   summary.get("errors", 0), time.perf_counter() - start, done.message)
