@@ -16,6 +16,7 @@ from migrator import __version__
 from migrator.errors import MigratorError
 from migrator.model import LocalMounts, Settings
 from migrator.pipeline import Metadata
+from migrator import runner
 from migrator.runner import Options
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -144,6 +145,83 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
         _write_output(resources_script, render.resources_script(done.report), executable=True)
     if done.status is runner.Status.FAILED:
         raise MigratorError(done.message, str(path))
+
+
+def _shard(value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    try:
+        index, count = (int(part) for part in value.split("/"))
+    except ValueError:
+        raise click.BadParameter("expected K/N, for example 2/8") from None
+    if not 1 <= index <= count:
+        raise click.BadParameter("K must be between 1 and N")
+    return index, count
+
+
+@main.command()
+@click.argument("roots", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--from-file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="A file listing repositories, one per line.")
+@migration_options
+@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: CPUs).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+              help="Seconds one repository may take.")
+@click.option("--shard", "shard_spec", metavar="K/N", help="Only the K-th of N slices.")
+@click.option("--summary", "summary_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Summary per repository: JSON lines (.jsonl) or CSV (.csv).")
+@click.option("--summary-md", type=click.Path(dir_okay=False, path_type=Path),
+              help="Summary per repository as a Markdown table.")
+@error_boundary
+def bulk(roots: tuple[Path, ...], from_file: Path | None, dry_run: bool, force: bool,
+         local_mounts: str, remove_legacy: bool, schema_file: Path | None,
+         registry_file: Path | None, upgrade_retired: bool, strict: bool, debug: bool,
+         jobs: int | None, timeout: float, shard_spec: str | None, summary_file: Path | None,
+         summary_md: Path | None) -> None:
+    """Migrate many repositories: each ROOT is one, or a folder of them."""
+    import time
+
+    from migrator import bulk as fleet
+    from migrator import summary
+
+    if not roots and from_file is None:
+        raise click.UsageError("give at least one ROOT or --from-file")
+    if summary_file is not None and summary_file.suffix not in (".jsonl", ".json", ".csv"):
+        raise click.BadParameter("use a .jsonl or .csv file", param_hint="--summary")
+    repos = fleet.find_repositories(roots, from_file)
+    sliced = _shard(shard_spec)
+    if sliced:
+        repos = fleet.shard(repos, *sliced)
+    options = make_options(dry_run, force, local_mounts, remove_legacy, upgrade_retired, strict)
+    pool = fleet.Pool(jobs or fleet.default_jobs(), options,
+                      load_metadata(schema_file, registry_file), timeout)
+    outcomes: list[runner.Outcome] = []
+    progress = summary.Progress(len(repos), sys.stdout,
+                                sys.stderr if sys.stderr.isatty() else None)
+
+    def collect(item: runner.Outcome) -> None:
+        outcomes.append(item)
+        progress(item)
+
+    start = time.monotonic()
+    try:
+        left = pool.run(repos, collect)
+    except KeyboardInterrupt:
+        pool.stop()
+        click.echo("\ninterrupted: finishing the repositories in progress", err=True)
+        left = pool.run([], collect) + [r for r in repos
+                                         if r not in {o.repo for o in outcomes}]
+    progress.finish()
+    if summary_file:
+        _write_output(str(summary_file), summary.machine_summary(outcomes, summary_file))
+    if summary_md:
+        _write_output(str(summary_md), summary.markdown_summary(outcomes))
+    click.echo(summary.totals(outcomes, time.monotonic() - start), err=True)
+    if left:
+        click.echo(f"not processed: {len(left)} repositories", err=True)
+        sys.exit(130)
+    if any(o.status in runner.FAILURES for o in outcomes):
+        sys.exit(1)
 
 
 @main.command()

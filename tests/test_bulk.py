@@ -1,0 +1,168 @@
+"""`upsun-migrator bulk`: statuses, summaries, exit code, shards, timeouts, dry run."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from migrator import bulk, runner
+from tests.conftest import run, tree, write_files
+
+APP = "name: app\ntype: 'php:8.4'\ndisk: 512\n"
+
+
+@pytest.fixture
+def fleet(tmp_path: Path) -> Path:
+    root = tmp_path / "fleet"
+    write_files(root / "good-one", {".platform.app.yaml": APP})
+    write_files(root / "good-two", {".platform.app.yaml": APP.replace("app", "web"),
+                                    ".platform/routes.yaml": "'https://{default}/':\n"
+                                    "  type: upstream\n  upstream: 'web:http'\n"})
+    write_files(root / "broken-yaml", {".platform.app.yaml": "name: [app\n"})
+    write_files(root / "no-name", {".platform.app.yaml": "type: 'php:8.4'\n"})
+    write_files(root / "done-already", {".upsun/config.yaml": "applications: {}\n"})
+    fifo = root / "fifo-services"
+    write_files(fifo, {".platform.app.yaml": APP})
+    (fifo / ".platform").mkdir()
+    os.mkfifo(fifo / ".platform" / "services.yaml")
+    return root
+
+
+def _rows(path: Path) -> dict[str, tuple[str, str]]:
+    return {Path(r["repo"]).name: (r["status"], r["message"])
+            for r in csv.DictReader(path.read_text(encoding="utf-8").splitlines())}
+
+
+def test_fleet_statuses_summaries_and_exit_code(fleet: Path, tmp_path: Path) -> None:
+    summary, markdown = tmp_path / "summary.csv", tmp_path / "summary.md"
+    result = run("bulk", fleet, "--jobs", "2", "--summary", summary, "--summary-md", markdown)
+    assert result.exit_code == 1
+    assert _rows(summary) == {
+        "broken-yaml": ("failed", ".platform.app.yaml:2:1: expected ',' or ']', but got "
+                                  "'<stream end>' (while parsing a flow sequence started at "
+                                  "line 1)"),
+        "done-already": ("skipped", "already migrated (.upsun/ exists and no legacy files "
+                                    "remain)"),
+        "fifo-services": ("failed", ".platform/services.yaml: not a regular file"),
+        "good-one": ("migrated", ""),
+        "good-two": ("migrated", ""),
+        "no-name": ("failed", ".platform.app.yaml:1: application has no `name`"),
+    }
+    assert (fleet / "good-one/.upsun/config.yaml").read_text().startswith("applications:\n")
+    assert not (fleet / "broken-yaml/.upsun").exists()
+    lines = sorted(result.stdout.splitlines())
+    assert lines[0].startswith("failed   ") and len(lines) == 6
+    assert result.stderr.startswith("6 repositories in ")
+    assert result.stderr.endswith("2 migrated, 1 skipped, 3 failed\n")
+    table = markdown.read_text()
+    assert "| `" + str(fleet / "good-one") + "` | migrated | 2 | 1 | 0 |  |" in table
+    assert table.endswith("\n2 migrated, 1 skipped, 3 failed\n")
+
+
+def test_json_lines_summary(fleet: Path, tmp_path: Path) -> None:
+    summary = tmp_path / "summary.jsonl"
+    run("bulk", fleet / "good-one", fleet / "no-name", "--summary", summary)
+    rows = [json.loads(line) for line in summary.read_text().splitlines()]
+    assert [(Path(r["repo"]).name, r["status"], r["changes"], r["errors"]) for r in rows] == [
+        ("good-one", "migrated", 2, 0), ("no-name", "failed", 0, 0)]
+    assert set(rows[0]) == {"repo", "status", "changes", "warnings", "errors", "seconds",
+                            "message"}
+
+
+def test_all_good_exits_zero(fleet: Path) -> None:
+    result = run("bulk", fleet / "good-one", fleet / "good-two", fleet / "done-already")
+    assert result.exit_code == 0, result.output
+
+
+def test_dry_run_writes_nothing_anywhere(fleet: Path) -> None:
+    before = tree(fleet)
+    result = run("bulk", "--dry-run", fleet)
+    assert tree(fleet) == before
+    assert "dry-run  " + str(fleet / "good-one") + ": 2 change(s)" in result.stdout
+
+
+def test_shards_partition_the_fleet(fleet: Path) -> None:
+    everything = bulk.find_repositories([fleet])
+    slices = [bulk.shard(everything, k, 4) for k in range(1, 5)]
+    assert sorted(r for s in slices for r in s) == everything
+    assert sum(len(s) for s in slices) == len(everything) == 6
+
+
+def test_shard_option(fleet: Path, tmp_path: Path) -> None:
+    seen = []
+    for k in (1, 2, 3):
+        summary = tmp_path / f"s{k}.jsonl"
+        run("bulk", fleet, "--dry-run", "--shard", f"{k}/3", "--summary", summary)
+        seen += [json.loads(line)["repo"] for line in summary.read_text().splitlines()]
+    assert sorted(seen) == bulk.find_repositories([fleet])
+
+
+def test_bad_shard_is_a_usage_error(fleet: Path) -> None:
+    result = run("bulk", fleet, "--shard", "4/3")
+    assert result.exit_code == 2 and "K must be between 1 and N" in result.stderr
+
+
+def test_from_file(fleet: Path, tmp_path: Path) -> None:
+    listing = tmp_path / "repos.txt"
+    listing.write_text(f"# my fleet\n{fleet / 'good-one'}\n\n{fleet / 'good-two'}\n")
+    assert bulk.find_repositories([], listing) == [str(fleet / "good-one"),
+                                                   str(fleet / "good-two")]
+
+
+def test_hanging_repository_is_timed_out(fleet: Path, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    real = runner.run
+
+    def hang_on_one(path: Path, *args: object) -> runner.Run:
+        if path.name == "good-two":
+            time.sleep(600)
+        return real(path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(runner, "run", hang_on_one)  # forked workers inherit it
+    summary = tmp_path / "summary.csv"
+    start = time.monotonic()
+    result = run("bulk", fleet / "good-one", fleet / "good-two", "--timeout", "1", "--jobs", "2",
+                 "--summary", summary)
+    assert time.monotonic() - start < 30
+    assert result.exit_code == 1
+    assert _rows(summary) == {"good-one": ("migrated", ""),
+                              "good-two": ("timeout", "timed out after 1 s")}
+
+
+def test_crashing_worker_is_reported(fleet: Path, tmp_path: Path,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    real = runner.run
+
+    def die_on_one(path: Path, *args: object) -> runner.Run:
+        if path.name == "good-two":
+            os._exit(9)
+        return real(path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(runner, "run", die_on_one)
+    summary = tmp_path / "summary.csv"
+    result = run("bulk", fleet / "good-one", fleet / "good-two", "--summary", summary)
+    assert result.exit_code == 1
+    assert _rows(summary) == {"good-one": ("migrated", ""),
+                              "good-two": ("crashed", "internal error: the worker process died")}
+
+
+def test_a_bug_in_one_repository_is_contained(fleet: Path, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    real = runner.run
+
+    def bug_on_one(path: Path, *args: object) -> runner.Run:
+        if path.name == "good-two":
+            raise ZeroDivisionError("boom")
+        return real(path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(runner, "run", bug_on_one)
+    summary = tmp_path / "summary.csv"
+    run("bulk", fleet / "good-one", fleet / "good-two", "--summary", summary)
+    status, message = _rows(summary)["good-two"]
+    assert status == "crashed"
+    assert message.startswith("internal error: ZeroDivisionError: boom (test_bulk.py:")
