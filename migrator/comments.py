@@ -22,7 +22,7 @@ def _token_lines(tokens: Any) -> list[str]:
     if not isinstance(tokens, list):
         tokens = [tokens]
     text = "".join(t.value for t in tokens if t is not None)
-    return [line.strip() for line in text.splitlines() if line.strip().startswith("#")]
+    return [line.rstrip() for line in text.splitlines() if line.strip().startswith("#")]
 
 
 def _last_leaf(node: Any) -> tuple[Any, Any] | None:
@@ -121,8 +121,15 @@ def remove_key(mapping: CommentedMap, key: Any, replacement: str | None = None) 
         middle = [eol]
     indent = " " * column
     place_comments(holder, keys[:position], keys[position + 1:],
-                   [indent + line for line in before + middle + after])
+                   [_at_least(line, column) for line in before]
+                   + [indent + line for line in middle] + after)
     return eol
+
+
+def _at_least(line: str, column: int) -> str:
+    """A comment line that stood before a removed key, indented at least like that key."""
+    stripped = line.lstrip(" ")
+    return " " * max(column, len(line) - len(stripped)) + stripped
 
 
 def _key_column(mapping: CommentedMap, key: Any) -> int:
@@ -177,7 +184,7 @@ def _source_column(node: Any) -> int | None:
     try:
         if isinstance(node, CommentedMap):
             keys = yamlio.own_keys(node)
-            return int(node.lc.key(keys[0])[1]) if keys else None
+            return int(node.lc.key(keys[0])[1]) if keys else int(node.lc.col)
         if isinstance(node, CommentedSeq) and len(node):
             return max(int(node.lc.item(0)[1]) - 2, 0)
     except (AttributeError, KeyError, IndexError, TypeError):
@@ -195,15 +202,19 @@ def _reindent(node: Any, column: int, levels: list[Level], seen: set[int]) -> No
     comment = node.ca.comment
     if comment and len(comment) > 1 and comment[1]:
         comment[1] = [_moved(token, levels, pre=True) for token in comment[1]]
-    child_column = column + 2 if isinstance(node, CommentedMap) else column + 2
+    child_column = column + 2
     for key, child in yamlio.keyed_children(node):
+        child_source = _source_column(child) if isinstance(child, (CommentedMap, CommentedSeq)) \
+            else None
+        scope = levels if child_source is None or child_source <= (source or 0) else \
+            levels + [(child_source, child_column)]
         entry = node.ca.items.get(key)
         if entry:
             for slot, token in enumerate(entry):
                 if isinstance(token, list):
-                    entry[slot] = [_moved(t, levels, pre=True) for t in token if t is not None]
+                    entry[slot] = [_moved(t, scope, pre=True) for t in token if t is not None]
                 elif token is not None:
-                    entry[slot] = _moved(token, levels, pre=False)
+                    entry[slot] = _moved(token, scope, pre=False)
         _reindent(child, child_column, levels, seen)
 
 
@@ -232,3 +243,18 @@ def _rebuilt(token: CommentToken, value: str, column: int) -> CommentToken:
     if value == token.value and column == token.column:
         return token
     return CommentToken(value, CommentMark(column))
+
+
+def replace_value(mapping: CommentedMap, key: Any, value: CommentedMap) -> None:
+    """Put a mapping where a scalar stood: the scalar's end-of-line comment stays on the key's
+    line, and the comment lines and blank lines that followed it now follow the new mapping."""
+    entry = mapping.ca.items.get(key)
+    token = entry[2] if entry else None
+    mapping[key] = value
+    if entry is None or token is None:
+        return
+    first, _, rest = token.value.partition("\n")
+    entry[2] = CommentToken(first + "\n", CommentMark(token.column)) if first.strip() else None
+    keys = yamlio.own_keys(value)
+    if rest and keys:
+        value.ca.items[keys[-1]] = [None, None, CommentToken("\n" + rest, CommentMark(0)), None]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ruamel.yaml.comments import CommentedMap
 
 from migrator import yamlio
+from migrator.comments import replace_value
 from migrator.context import MigrationContext
 
 CODE = "UPS009"
@@ -23,7 +24,7 @@ def apply(ctx: MigrationContext) -> None:
             path = ("applications", app.name, "crons", name, "commands")
             commands = cron.get("commands")
             if isinstance(commands, str):
-                cron["commands"] = CommentedMap(start=commands)
+                replace_value(cron, "commands", CommentedMap(start=commands))
                 ctx.change(CODE, ctx.location(app.file, cron, "commands"), path,
                            "commands: <string>", "commands: {start: <string>}")
             elif "cmd" in cron and commands is None:

@@ -13,6 +13,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap
 
 from migrator import yamlio
+from migrator.comments import replace_value
 from migrator.context import Container, MigrationContext
 from migrator.errors import InputError
 from migrator.model import Location
@@ -75,7 +76,7 @@ def _convert(ctx: MigrationContext, container: Container, mounts: CommentedMap, 
                              "(expected 'shared:files/<path>')", location.file, location.line)
         sub = match.group("sub") or ""
         replacement = CommentedMap(source=target, source_path=sub)
-        mounts[mount] = replacement
+        replace_value(mounts, mount, replacement)
         ctx.change(CODE, location, path, f"{value!r}", f"{{source: {target}, source_path: {sub}}}")
         return sub
     if isinstance(value, CommentedMap) and value.get("source") == "local":

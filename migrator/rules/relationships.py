@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from ruamel.yaml.comments import CommentedMap
 
 from migrator import yamlio
+from migrator.comments import replace_value
 from migrator.context import MigrationContext
 
 CODE = "UPS004"
@@ -28,7 +29,7 @@ def apply(ctx: MigrationContext) -> None:
                 converted = CommentedMap(service=service)
                 if endpoint:
                     converted["endpoint"] = endpoint
-                relationships[name] = converted
+                replace_value(relationships, name, converted)
                 ctx.change(CODE, location, (*path, name), repr(value),
                            f"{{service: {service}" + (f", endpoint: {endpoint}}}" if endpoint
                                                       else "}"))
