@@ -181,15 +181,16 @@ def reindent(root: Any) -> None:
 
 
 def _source_column(node: Any) -> int | None:
+    """Where a collection's entries stood in the source; None for a node the migrator built."""
     try:
         if isinstance(node, CommentedMap):
-            keys = yamlio.own_keys(node)
-            return int(node.lc.key(keys[0])[1]) if keys else int(node.lc.col)
+            return int(node.lc.key(yamlio.own_keys(node)[0])[1])
         if isinstance(node, CommentedSeq) and len(node):
             return max(int(node.lc.item(0)[1]) - 2, 0)
     except (AttributeError, KeyError, IndexError, TypeError):
-        return None
-    return None
+        pass
+    column = getattr(node.lc, "col", None) if hasattr(node, "lc") else None
+    return int(column) if column is not None else None
 
 
 def _reindent(node: Any, column: int, levels: list[Level], seen: set[int]) -> None:
@@ -199,6 +200,8 @@ def _reindent(node: Any, column: int, levels: list[Level], seen: set[int]) -> No
     source = _source_column(node)
     if source is not None:
         levels = [lvl for lvl in levels if lvl[0] < source] + [(source, column)]
+    else:  # a node the migrator built: its comments are its own, at its own column
+        levels = [(-1, column)]
     comment = node.ca.comment
     if comment and len(comment) > 1 and comment[1]:
         comment[1] = [_moved(token, levels, pre=True) for token in comment[1]]
@@ -250,7 +253,9 @@ def replace_value(mapping: CommentedMap, key: Any, value: CommentedMap) -> None:
     line, and the comment lines and blank lines that followed it now follow the new mapping."""
     entry = mapping.ca.items.get(key)
     token = entry[2] if entry else None
+    column = _key_column(mapping, key)
     mapping[key] = value
+    value.lc.line, value.lc.col = yamlio.line_of(mapping, key) - 1, column + 1  # just inside
     if entry is None or token is None:
         return
     first, _, rest = token.value.partition("\n")
@@ -258,3 +263,24 @@ def replace_value(mapping: CommentedMap, key: Any, value: CommentedMap) -> None:
     keys = yamlio.own_keys(value)
     if rest and keys:
         value.ca.items[keys[-1]] = [None, None, CommentToken("\n" + rest, CommentMark(0)), None]
+
+
+def inner_comments(node: Any) -> list[str]:
+    """Every full-line comment inside a value, in order (to keep them when the value moves)."""
+    lines: list[str] = []
+    seen: set[int] = set()
+
+    def visit(value: Any) -> None:
+        if not isinstance(value, (CommentedMap, CommentedSeq)) or id(value) in seen:
+            return
+        seen.add(id(value))
+        if value.ca.comment and len(value.ca.comment) > 1:
+            lines.extend(line.strip() for line in _token_lines(value.ca.comment[1]))
+        for key, child in yamlio.keyed_children(value):
+            for token in value.ca.items.get(key, []):
+                text = _token_lines(token)
+                lines.extend(line.strip() for line in text)
+            visit(child)
+
+    visit(node)
+    return [line for line in lines if line]

@@ -11,6 +11,7 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import SingleQuotedScalarString
 
 from migrator import yamlio
+from migrator.comments import add_comment_at_top, inner_comments, remove_key
 from migrator.context import MigrationContext
 
 CODE = "UPS010"
@@ -38,8 +39,11 @@ def apply(ctx: MigrationContext) -> None:
             locations = CommentedMap()
             web.insert(yamlio.own_keys(web).index(present[0]), "locations", locations)
         locations.insert(0, SingleQuotedScalarString("/"), root)
+        kept = [line for key in present for line in inner_comments(web[key])]
         for key in present:
-            web.pop(key)
+            remove_key(web, key)
+        for line in reversed(kept):
+            add_comment_at_top(root, line.removeprefix("#").strip())
         ctx.change(CODE, location, ("applications", app.name, "web", "locations", "/"), before,
                    yamlio.flow(root))
 
