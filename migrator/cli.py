@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from migrator import __version__
 from migrator.errors import MigratorError
-from migrator.model import LocalMounts, Settings
-from migrator.pipeline import Metadata
-from migrator import runner
-from migrator.runner import Options
+
+if TYPE_CHECKING:  # the heavy modules are imported by the commands that use them
+    from migrator.pipeline import Metadata
+    from migrator.runner import Options, Outcome
 
 F = TypeVar("F", bound=Callable[..., Any])
 BUG_URL = "https://github.com/upsun-migrator/upsun-migrator/issues"
@@ -41,6 +40,8 @@ def error_boundary(function: F) -> F:
             sys.exit(1)
         except Exception as exc:  # noqa: BLE001 - the one place that catches everything
             if debug:
+                import traceback
+
                 traceback.print_exc()
             click.echo(f"internal error: {type(exc).__name__}: {exc}. This is a bug in "
                        f"upsun-migrator; please report it at {BUG_URL} "
@@ -105,6 +106,9 @@ def migration_options(function: F) -> F:
 
 def make_options(dry_run: bool, force: bool, local_mounts: str, remove_legacy: bool,
                  upgrade_retired: bool, strict: bool) -> Options:
+    from migrator.model import LocalMounts, Settings
+    from migrator.runner import Options
+
     settings = Settings(local_mounts=LocalMounts(local_mounts), remove_legacy=remove_legacy,
                         upgrade_retired=upgrade_retired)
     return Options(dry_run=dry_run, force=force, strict=strict, settings=settings)
@@ -183,6 +187,7 @@ def bulk(roots: tuple[Path, ...], from_file: Path | None, dry_run: bool, force: 
 
     from migrator import bulk as fleet
     from migrator import summary
+    from migrator.runner import FAILURES
 
     if not roots and from_file is None:
         raise click.UsageError("give at least one ROOT or --from-file")
@@ -195,11 +200,11 @@ def bulk(roots: tuple[Path, ...], from_file: Path | None, dry_run: bool, force: 
     options = make_options(dry_run, force, local_mounts, remove_legacy, upgrade_retired, strict)
     pool = fleet.Pool(jobs or fleet.default_jobs(), options,
                       load_metadata(schema_file, registry_file), timeout)
-    outcomes: list[runner.Outcome] = []
+    outcomes: list[Outcome] = []
     progress = summary.Progress(len(repos), sys.stdout,
                                 sys.stderr if sys.stderr.isatty() else None)
 
-    def collect(item: runner.Outcome) -> None:
+    def collect(item: Outcome) -> None:
         outcomes.append(item)
         progress(item)
 
@@ -220,7 +225,7 @@ def bulk(roots: tuple[Path, ...], from_file: Path | None, dry_run: bool, force: 
     if left:
         click.echo(f"not processed: {len(left)} repositories", err=True)
         sys.exit(130)
-    if any(o.status in runner.FAILURES for o in outcomes):
+    if any(o.status in FAILURES for o in outcomes):
         sys.exit(1)
 
 
@@ -270,6 +275,7 @@ def _official_validate(path: Path, why: str) -> int:
 
 def load_metadata(schema_file: Path | None, registry_file: Path | None) -> Metadata:
     """The schema and registry from files, the cache or a download; what is missing is said."""
+    from migrator.pipeline import Metadata
     from migrator.published import load_registry_data, load_schema
     from migrator.registry import Registry
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -116,6 +115,8 @@ def _not_ignored(root: Path, paths: list[str]) -> list[str]:
     nested = [p for p in paths if "/" in p]
     if not nested or not (root / ".git").exists():
         return paths
+    import subprocess
+
     try:
         done = subprocess.run(["git", "-C", str(root), "check-ignore", "--stdin"],
                               input="\n".join(nested), capture_output=True, text=True, timeout=20)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from migrator import checks, comments, yamlio
+from migrator import comments, yamlio
 from migrator.context import MigrationContext
 from migrator.discovery import UPSUN_CONFIG, LegacyProject, Reader, load_project
 from migrator.errors import InputError, MigratorError
 from migrator.model import FileAction, Location, MigrationResult, PlannedFile, Settings
-from migrator.registry import Registry
 from migrator.rules import BOTH_FORMATS, RULES
+
+if TYPE_CHECKING:
+    from migrator.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,8 @@ def migrate(root: Path, settings: Settings, metadata: Metadata | None = None) ->
     for rule in RULES:
         rule.apply(ctx)
     if metadata.registry is not None:
+        from migrator import checks
+
         checks.apply(ctx, metadata.registry, settings.upgrade_retired)
     if not settings.remove_legacy:
         ctx.warn(BOTH_FORMATS, Location(project.legacy_files[0], 0),

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import enum
 import time
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,6 +89,8 @@ def outcome(repo: str, options: Options, metadata: Metadata) -> Outcome:
     except MigratorError as exc:
         return Outcome(repo, Status.FAILED, seconds=time.perf_counter() - start, message=str(exc))
     except Exception as exc:  # noqa: BLE001 - a bug must not stop the fleet
+        import traceback
+
         where = traceback.extract_tb(exc.__traceback__)[-1]
         return Outcome(repo, Status.CRASHED, seconds=time.perf_counter() - start,
                        message=f"internal error: {type(exc).__name__}: {exc} "

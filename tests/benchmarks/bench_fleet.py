@@ -1,0 +1,150 @@
+"""Benchmark: `upsun-migrator bulk` against the official `upsun convert`, and single-shot `migrate`.
+
+    python tests/benchmarks/bench_fleet.py --repos 1000 --jobs 2
+    python tests/benchmarks/bench_fleet.py --repos 10000 --only-bulk   # peak memory
+
+Builds a fleet of copies of the shared corpus (each copy varied: a comment naming the copy is
+added to every legacy file), times `bulk` over it, and times the official CLI run once per
+repository over its own copy of the same fleet with the same parallelism. Peak memory is the
+largest sum of resident memory over the whole `bulk` process tree, sampled every 50 ms.
+Not a test: timing assertions have no place in the test suite. Figures go to docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+CORPUS = REPO.parent / "shared" / "corpus" / "platformsh"
+sys.path.insert(0, str(REPO))
+from tests.upsun_cli import find_upsun_cli  # noqa: E402
+
+
+def build_fleet(target: Path, count: int) -> None:
+    projects = [CORPUS / p["id"] for p in json.loads((CORPUS / "MANIFEST.json").read_text())]
+    for index in range(count):
+        source = projects[index % len(projects)]
+        copy = target / f"repo-{index:05d}"
+        shutil.copytree(source, copy, symlinks=True)
+        for legacy in list(copy.rglob("*.yaml")):
+            legacy.chmod(0o644)
+            with legacy.open("a", encoding="utf-8") as stream:
+                stream.write(f"\n# fleet copy {index}\n")
+        for folder in [copy, *[p for p in copy.rglob("*") if p.is_dir()]]:
+            folder.chmod(0o755)
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in bytes."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            with open(f"/proc/{current}/statm") as statm:
+                total += int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            with open(f"/proc/{current}/task/{current}/children") as children:
+                stack += [int(c) for c in children.read().split()]
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def run_bulk(fleet: Path, jobs: int) -> tuple[float, int, str]:
+    command = [sys.executable, "-m", "migrator", "bulk", str(fleet), "--jobs", str(jobs),
+               "--summary", str(fleet.parent / "summary.jsonl")]
+    env = dict(os.environ, UPSUN_MIGRATOR_OFFLINE="1")
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               env=env, text=True)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, tree_rss(process.pid))
+        time.sleep(0.05)
+    elapsed = time.perf_counter() - start
+    return elapsed, peak, process.stderr.read().strip() if process.stderr else ""
+
+
+def run_official(cli: Path, fleet: Path, jobs: int) -> tuple[float, int]:
+    home = Path(tempfile.mkdtemp())
+    env = {"HOME": str(home), "PATH": os.environ["PATH"], "UPSUN_CLI_NO_INTERACTION": "1"}
+    repos = sorted(p for p in fleet.iterdir() if p.is_dir())
+
+    def convert(repo: Path) -> int:
+        return subprocess.run([str(cli), "convert", "--provider=platformsh", "-y"], cwd=repo,
+                              env=env, capture_output=True, timeout=120, check=False).returncode
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(jobs) as pool:
+        failures = sum(code != 0 for code in pool.map(convert, repos))
+    return time.perf_counter() - start, failures
+
+
+def single_shot(cli: Path | None, runs: int) -> None:
+    example = REPO / "examples" / "workers"
+    ours, theirs = [], []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as scratch:
+            copy = Path(scratch) / "workers"
+            shutil.copytree(example, copy)
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "migrator", "migrate", str(copy)],
+                           capture_output=True, check=True,
+                           env=dict(os.environ, UPSUN_MIGRATOR_OFFLINE="1"))
+            ours.append(time.perf_counter() - start)
+            if cli is not None:
+                shutil.rmtree(copy / ".upsun")
+                start = time.perf_counter()
+                subprocess.run([str(cli), "convert", "--provider=platformsh", "-y"], cwd=copy,
+                               capture_output=True, check=False,
+                               env={"HOME": scratch, "PATH": os.environ["PATH"]})
+                theirs.append(time.perf_counter() - start)
+    print(f"migrate (workers example, whole process, median of {runs}): "
+          f"{statistics.median(ours) * 1000:.0f} ms")
+    if theirs:
+        print(f"upsun convert (same input, median of {runs}): "
+              f"{statistics.median(theirs) * 1000:.0f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repos", type=int, default=1000)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--only-bulk", action="store_true")
+    parser.add_argument("--single-runs", type=int, default=20)
+    args = parser.parse_args()
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "migrator")],
+                   check=True, stdout=subprocess.DEVNULL)  # what a normal install does
+    cli = None if args.only_bulk else find_upsun_cli()
+    with tempfile.TemporaryDirectory() as scratch:
+        fleet = Path(scratch) / "ours" / "fleet"
+        fleet.parent.mkdir()
+        build_fleet(fleet, args.repos)
+        elapsed, peak, totals = run_bulk(fleet, args.jobs)
+        print(f"bulk: {args.repos} repositories, {args.jobs} jobs: {elapsed:.1f} s, "
+              f"{args.repos / elapsed:.1f} repos/s, peak memory {peak / 2**20:.0f} MB")
+        print(f"  {totals}")
+        if cli is not None:
+            theirs = Path(scratch) / "theirs"
+            theirs.mkdir()
+            build_fleet(theirs / "fleet", args.repos)
+            official, failures = run_official(cli, theirs / "fleet", args.jobs)
+            print(f"upsun convert: {args.repos} repositories, {args.jobs} in parallel: "
+                  f"{official:.1f} s, {args.repos / official:.1f} repos/s ({failures} failed)")
+            print(f"ratio: {official / elapsed:.1f}x the official CLI's throughput")
+    if not args.only_bulk:
+        single_shot(cli, args.single_runs)
+
+
+if __name__ == "__main__":
+    main()
