@@ -103,3 +103,29 @@ def test_python_dash_m_entry_point(project: Path) -> None:
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0
     assert done.stdout.startswith("--- /dev/null\n+++ b/.upsun/config.yaml\n")
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from migrator.cli import use_color
+
+    class Terminal:
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert use_color(Terminal()) is True
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert use_color(Terminal()) is False
+
+
+def test_terminal_report_in_colour(project: Path) -> None:
+    from migrator import render, report
+    from migrator.model import Settings
+    from migrator.pipeline import migrate
+
+    write_files(project, {".platform.app.yaml": APP})
+    built = report.build(migrate(project, Settings()), written=True, removed_legacy=False)
+    coloured = render.terminal(built, color=True)
+    assert coloured.startswith("\033[1mMigrated: 1 application(s)")
+    assert "\033[33mwarning\033[0m  UPS003" in coloured
+    assert "\033" not in render.terminal(built, color=False)
