@@ -144,6 +144,8 @@ def load_project(root: Path) -> LegacyProject:
             node = reader.load_mapping(rel, allow_empty=True)
             if node:
                 setattr(project, attr, LegacyDocument(node, rel))
+    if project.services is not None:
+        _check_names_apart(apps, project.services)
     project.files = reader.files
     project.crlf = any(b"\r\n" in data for data in reader.files.values())
     return project
@@ -236,6 +238,15 @@ def _check_unique(apps: list[LegacyApp]) -> None:
             raise InputError(f"two applications are named {app.name!r}: {seen[app.name].file} "
                              f"and {app.file}", app.file)
         seen[app.name] = app
+
+
+def _check_names_apart(apps: list[LegacyApp], services: LegacyDocument) -> None:
+    """Apps and services share one namespace on Upsun (containers, relationships, resources)."""
+    for app in apps:
+        if app.name in services.node:
+            raise InputError(f"an application ({app.file}) and a service are both named "
+                             f"{app.name!r}", services.file,
+                             yamlio.line_of(services.node, app.name))
 
 
 def refuse_existing(root: Path) -> None:

@@ -48,18 +48,34 @@ def _write_temp(root: Path, planned: PlannedFile) -> tuple[Path, Path]:
     final.parent.mkdir(parents=True, exist_ok=True)
     temp = final.with_name(f".{final.name}.{os.getpid()}{TEMP_SUFFIX}")
     assert planned.new is not None
-    with open(temp, "wb") as stream:
-        stream.write(planned.new)
-        stream.flush()
-        os.fsync(stream.fileno())
+    try:
+        with open(temp, "wb") as stream:
+            stream.write(planned.new)
+            stream.flush()
+            os.fsync(stream.fileno())
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise OSError(exc.errno, exc.strerror, str(final)) from None
     return temp, final
 
 
 def _clean_stale_temps(root: Path) -> None:
+    """Temporary files left by a killed run; those of a run still going on are not stale."""
     upsun = root / ".upsun"
     if upsun.is_dir():
         for stale in upsun.rglob(f"*{TEMP_SUFFIX}"):
-            stale.unlink(missing_ok=True)
+            if not _running(stale.name.removesuffix(TEMP_SUFFIX).rsplit(".", 1)[-1]):
+                stale.unlink(missing_ok=True)
+
+
+def _running(pid: str) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return int(pid) != os.getpid()
 
 
 def _remove_empty_dirs(folder: Path) -> None:

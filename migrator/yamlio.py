@@ -54,6 +54,9 @@ def load(text: str, file: str, *, allow_empty: bool = False) -> Node:
         raise InputError(f"invalid YAML: {exc}", file) from None
     except RecursionError:
         raise InputError("YAML nested too deeply", file) from None
+    except (AttributeError, TypeError, ValueError, KeyError, IndexError) as exc:
+        # ruamel.yaml fails this way on some hostile documents (a mapping merging itself)
+        raise InputError(f"cannot read this YAML ({type(exc).__name__}: {exc})", file) from None
     if data is None:
         if allow_empty:
             return None

@@ -60,6 +60,10 @@ BAD_INPUTS: dict[str, tuple[dict[str, bytes | str], str]] = {
     "deeply nested": (
         {".platform.app.yaml": _nest(300)},
         ".platform.app.yaml: YAML nested too deeply"),
+    "a mapping that merges itself": (
+        {".platform.app.yaml": "name: app\nbase: &base\n  size: M\n  again:\n    <<: *base\n"},
+        ".platform.app.yaml: cannot read this YAML (AttributeError: 'NoneType' object has no "
+        "attribute 'add_referent')"),
     "app without name": (
         {".platform.app.yaml": "type: 'php:8.3'\n"},
         ".platform.app.yaml:1: application has no `name`"),
@@ -70,6 +74,10 @@ BAD_INPUTS: dict[str, tuple[dict[str, bytes | str], str]] = {
         {".platform.app.yaml": APP, "sub/.platform.app.yaml": APP},
         "sub/.platform.app.yaml: two applications are named 'app': .platform.app.yaml and "
         "sub/.platform.app.yaml"),
+    "an app and a service with one name": (
+        {".platform.app.yaml": APP, ".platform/services.yaml": "app:\n  type: 'redis:8.0'\n"},
+        ".platform/services.yaml:1: an application (.platform.app.yaml) and a service are both "
+        "named 'app'"),
     "include of a missing file": (
         {".platform.app.yaml": APP, ".platform/services.yaml": VCL_INCLUDE.format("nope.vcl")},
         ".platform/services.yaml:4: !include names .platform/nope.vcl, which does not exist"),

@@ -1,0 +1,127 @@
+"""Faults: a killed process, two processes at once, a full disk, a bug. Never a partial file."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run, tree, write_files
+
+APP = "name: app\ntype: 'php:8.4'\ndisk: 512\n"
+SERVICES = "search:\n  type: solr:9.6\n  configuration:\n    cores:\n      main:\n" \
+           "        conf_dir: !archive 'conf'\n"
+
+
+def _big_repo(root: Path) -> Path:
+    """A repository whose migration writes many files (a large `!archive` folder)."""
+    files = {".platform.app.yaml": APP, ".platform/services.yaml": SERVICES}
+    files.update({f".platform/conf/file{i:03d}.xml": f"<x>{i}</x>\n" * 50 for i in range(300)})
+    return write_files(root, files)
+
+
+def _spawn(root: Path, *args: str) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, UPSUN_MIGRATOR_OFFLINE="1")
+    return subprocess.Popen([sys.executable, "-m", "migrator", "migrate", *args, str(root)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+                            text=True)
+
+
+def _temps(root: Path) -> list[str]:
+    return sorted(p.name for p in root.rglob("*.upsun-migrator.tmp"))
+
+
+def test_sigkill_at_any_moment_never_leaves_a_partial_config(tmp_path: Path) -> None:
+    reference = _big_repo(tmp_path / "reference")
+    assert run("migrate", reference).exit_code == 0
+    expected = (reference / ".upsun/config.yaml").read_bytes()
+    root = _big_repo(tmp_path / "repo")
+    for delay in (0.02, 0.05, 0.08, 0.11, 0.14, 0.17, 0.2, 0.25, 0.3, 0.4):
+        process = _spawn(root, "--force")
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.communicate()
+        config = root / ".upsun/config.yaml"
+        assert not config.exists() or config.read_bytes() == expected, delay
+    finished = _spawn(root, "--force")
+    finished.communicate()
+    assert finished.returncode == 0
+    assert (root / ".upsun/config.yaml").read_bytes() == expected
+    assert _temps(root) == []
+    assert sorted(tree(root)) == sorted(tree(reference))
+
+
+def test_two_processes_at_once(tmp_path: Path) -> None:
+    root = _big_repo(tmp_path / "repo")
+    reference = _big_repo(tmp_path / "reference")
+    assert run("migrate", reference).exit_code == 0
+    first, second = _spawn(root), _spawn(root)
+    outcomes = sorted(process.communicate()[::-1][:1] + (process.returncode,)
+                      for process in (first, second))
+    assert [code for _, code in outcomes] in ([0, 0], [0, 1]) or \
+        sorted(code for _, code in outcomes) == [0, 1]
+    for stderr, code in outcomes:
+        if code == 1:
+            assert stderr == "error: .upsun/config.yaml: already exists; pass --force to replace it\n"
+    assert tree(root) == tree(reference)
+
+
+def test_full_disk_keeps_the_previous_state(project: Path, monkeypatch: pytest.MonkeyPatch
+                                            ) -> None:
+    write_files(project, {".platform.app.yaml": APP, ".upsun/config.yaml": "previous: true\n"})
+    before = tree(project)
+
+    def no_space(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", no_space)
+    result = run("migrate", "--force", project)
+    assert (result.exit_code, result.stderr) == (
+        1, "error: .upsun/config.yaml: cannot write: No space left on device\n")
+    assert tree(project) == before
+
+
+def test_an_unexpected_exception_is_one_line_and_exit_3(project: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from migrator import pipeline
+
+    def bug(*args: object, **kwargs: object) -> None:
+        raise KeyError("oops")
+
+    monkeypatch.setattr(pipeline, "migrate", bug)
+    write_files(project, {".platform.app.yaml": APP})
+    result = run("migrate", project)
+    assert result.exit_code == 3
+    assert result.stderr == (
+        "internal error: KeyError: 'oops'. This is a bug in upsun-migrator; please report it at "
+        "https://github.com/upsun-migrator/upsun-migrator/issues (run again with --debug for the "
+        "traceback)\n")
+    debug = run("migrate", "--debug", project)
+    assert debug.exit_code == 3
+    assert debug.stderr.startswith("Traceback (most recent call last):\n")
+    assert debug.stderr.endswith("(run again with --debug for the traceback)\n")
+    assert not (project / ".upsun").exists()
+
+
+def test_read_only_repository_is_a_clean_error(project: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """As root the permission bits do not stop writes, so the refusal is simulated at mkdir."""
+    write_files(project, {".platform.app.yaml": APP})
+    real_mkdir = Path.mkdir
+
+    def read_only(self: Path, *args: object, **kwargs: object) -> None:
+        if self.name == ".upsun":
+            raise PermissionError(13, "Permission denied", str(self))
+        real_mkdir(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "mkdir", read_only)
+    before = tree(project)
+    result = run("migrate", project)
+    assert (result.exit_code, result.stderr) == (
+        1, "error: .upsun: cannot write: Permission denied\n")
+    assert tree(project) == before

@@ -1,0 +1,212 @@
+"""Properties that hold for every legacy project, on generated ones (hypothesis, fixed seed).
+
+For each generated repository: `migrate` exits 0 or 1 and never raises; `--dry-run` changes no
+byte; on success the output passes the Upsun schema, values no rule is about are unchanged, the
+resource hints agree with the legacy sizes, and a second `migrate --force` changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from migrator import yamlio
+from migrator.resources import CPU_BY_SIZE
+from migrator.validate import Schema, validate
+from tests.conftest import SCHEMAS, run, tree
+
+STRUCTURE = Schema.from_files(SCHEMAS / "upsun.json")
+TRICKY = ["local", "shared", "disk", "size", "resources", "shared:files/x", "db:mysql", "ünïcødé",
+          "名前", "", "true", "1024"]
+names = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=6)
+values = st.one_of(st.sampled_from(TRICKY), st.text(alphabet=st.characters(
+    blacklist_categories=("Cs", "Cc")), max_size=12), st.integers(-5, 5000), st.booleans())
+sizes = st.sampled_from(["S", "M", "L", "XL", "2XL", "4XL", "AUTO"])
+
+
+def scalar(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else \
+        json.dumps(value)
+
+
+def emit(data: Any, indent: int = 0) -> list[str]:
+    """Block-style YAML for dicts and lists, JSON-quoted scalars (valid YAML)."""
+    pad = " " * indent
+    lines: list[str] = []
+    for key, value in data.items():
+        key_text = key if key.startswith(("<<", "&")) else scalar(key)
+        if isinstance(value, dict) and value:
+            lines.append(f"{pad}{key_text}:")
+            lines += emit(value, indent + 4)
+        elif isinstance(value, dict):
+            lines.append(f"{pad}{key_text}: {{}}")
+        elif isinstance(value, list):
+            lines.append(f"{pad}{key_text}:")
+            lines += [f"{pad}    - {scalar(item)}" for item in value]
+        elif isinstance(value, RawYaml):
+            lines.append(f"{pad}{key_text}: {value.text}")
+        else:
+            lines.append(f"{pad}{key_text}: " + ("" if value is None else scalar(value)))
+    return lines
+
+
+class RawYaml:
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+@st.composite
+def mounts(draw: st.DrawFn) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for path in draw(st.lists(names, max_size=3, unique=True)):
+        if draw(st.booleans()):
+            result[f"/{path}"] = f"shared:files/{draw(names)}"
+        else:
+            result[path] = {"source": draw(st.sampled_from(["local", "tmp", "storage"])),
+                            "source_path": draw(names)}
+    return result
+
+
+@st.composite
+def relationships(draw: st.DrawFn, targets: list[str]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for name in draw(st.lists(names, max_size=3, unique=True)):
+        target = draw(st.sampled_from(targets + ["nowhere"]))
+        form = draw(st.sampled_from(["string", "object", "null"]))
+        result[name] = f"{target}:http" if form == "string" else \
+            ({"service": target, "endpoint": "http"} if form == "object" else None)
+    return result
+
+
+@st.composite
+def app(draw: st.DrawFn, name: str, targets: list[str]) -> dict[str, Any]:
+    data: dict[str, Any] = {"name": name,
+                            "type": draw(st.sampled_from(["php:8.4", "python:3.13", "nodejs:24"]))}
+    if draw(st.booleans()):
+        data["size"] = draw(sizes)
+    if draw(st.booleans()):
+        data["disk"] = draw(st.integers(256, 8192))
+    data["variables"] = {"env": draw(st.dictionaries(st.sampled_from(TRICKY[:5]) | names, values,
+                                                     max_size=4))}
+    data["mounts"] = draw(mounts())
+    data["relationships"] = draw(relationships(targets))
+    if draw(st.booleans()):
+        data["web"] = {"document_root": "/public", "passthru": "/index.php"} \
+            if draw(st.booleans()) else {"locations": {"/": {"root": "public",
+                                                             "passthru": True}}}
+    if draw(st.booleans()):
+        data["crons"] = {draw(st.sampled_from(["local", "disk", "size", "job"])): {
+            "spec": "H * * * *", draw(st.sampled_from(["cmd", "commands"])): "echo hi"}}
+    workers = {}
+    for worker in draw(st.lists(names, max_size=2, unique=True)):
+        body: dict[str, Any] = {"commands": {"start": f"run {worker}"}}
+        if draw(st.booleans()):
+            body["size"] = draw(sizes)
+        if draw(st.booleans()):
+            body["disk"] = draw(st.integers(128, 1024))
+        if draw(st.booleans()):
+            body["mounts"] = draw(mounts())
+        workers[worker] = body
+    if workers:
+        data["workers"] = workers
+    return data
+
+
+@st.composite
+def projects(draw: st.DrawFn) -> dict[str, str]:
+    service_names = draw(st.lists(names, max_size=3, unique=True))
+    app_names = draw(st.lists(names, min_size=1, max_size=2, unique=True))
+    targets = service_names + app_names
+    files: dict[str, str] = {}
+    apps = [draw(app(name, targets)) for name in app_names]
+    anchored = draw(st.booleans())
+    for index, data in enumerate(apps):
+        lines = emit(data)
+        if anchored and index == 0:  # a base worker reused through a merge key
+            lines += ["workers:" if "workers" not in data else "",
+                      "    base: &base", "        size: M", "        commands:",
+                      "            start: base", "    merged:", "        <<: *base"]
+        comments = draw(st.lists(st.integers(0, len(lines)), max_size=3))
+        for position in sorted(comments, reverse=True):
+            lines.insert(position, "# a comment: size disk local")
+        folder = "" if index == 0 else f"{data['name']}/"
+        files[f"{folder}.platform.app.yaml"] = "\n".join(line for line in lines if line) + "\n"
+    services = {name: {"type": draw(st.sampled_from(["mariadb:11.4", "redis:8.0",
+                                                      "postgresql:17"])),
+                       **({"disk": draw(st.integers(256, 4096))} if draw(st.booleans()) else {})}
+                for name in service_names}
+    if services:
+        files[".platform/services.yaml"] = "\n".join(emit(services)) + "\n"
+    routes = {"https://{default}/": {"type": "upstream",
+                                      "upstream": f"{draw(st.sampled_from(targets))}:http"}}
+    files[".platform/routes.yaml"] = "# routes\n" + "\n".join(emit(routes)) + "\n"
+    return files
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+
+
+@settings(max_examples=200, derandomize=True, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(projects())
+def test_every_generated_project(files: dict[str, str]) -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch) / "repo"
+        root.mkdir()
+        _write(root, files)
+        before = tree(root)
+        dry = run("migrate", "--dry-run", root)
+        assert tree(root) == before
+        report_file = Path(scratch) / "report.json"
+        result = run("migrate", root, "--json", report_file)
+        assert result.exit_code in (0, 1), result.stderr
+        if result.exit_code == 1:
+            assert dry.exit_code == 1 and tree(root) == before
+            assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+            return
+        config = yamlio.load((root / ".upsun/config.yaml").read_text(encoding="utf-8"), "c")
+        assert [str(e) for e in validate(config, STRUCTURE, "c")] == []
+        _unrelated_values_unchanged(root, yamlio.plain(config))
+        _hints_agree(root, json.loads(report_file.read_text(encoding="utf-8")))
+        after = tree(root)
+        assert run("migrate", "--force", root).exit_code == 0
+        assert tree(root) == after
+
+
+def _unrelated_values_unchanged(root: Path, output: dict[str, Any]) -> None:
+    from migrator.discovery import load_project
+
+    for legacy in load_project(root).apps:
+        before = yamlio.plain(legacy.node)
+        after = output["applications"][legacy.name]
+        assert after.get("variables") == before.get("variables")
+        assert after.get("type") == before.get("type")
+        for name, cron in (before.get("crons") or {}).items():
+            assert after["crons"][name]["spec"] == cron["spec"]
+
+
+def _hints_agree(root: Path, report: dict[str, Any]) -> None:
+    from migrator.discovery import load_project
+
+    hints = {h["container"]: h for h in report["resources"]["containers"]}
+    for legacy in load_project(root).apps:
+        node = legacy.node
+        for container, mapping, is_worker in [(legacy.name, node, False)] + [
+                (f"{legacy.name}--{w}", node["workers"][w], True)
+                for w in (node.get("workers") or {})]:
+            size = mapping.get("size", node.get("size") if is_worker else None)
+            disk = mapping.get("disk")
+            if size is None and disk is None:
+                assert container not in hints
+                continue
+            hint = hints[container]
+            assert hint["cpu"] == CPU_BY_SIZE.get(str(size).upper())
+            assert hint["disk_mb"] == (None if is_worker else disk)
