@@ -122,12 +122,16 @@ def make_options(dry_run: bool, force: bool, local_mounts: str, remove_legacy: b
               help="Also write the report as JSON (`-`: stdout, the text report then goes to stderr).")
 @click.option("--resources-script", metavar="FILE",
               help="Write the `upsun resources:set` command as an executable shell script.")
+@click.option("--code", "with_code", is_flag=True,
+              help="Also check the Python code (the codemod, in check mode) and report it.")
 @error_boundary
 def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_legacy: bool,
             schema_file: Path | None, registry_file: Path | None, upgrade_retired: bool,
             strict: bool, debug: bool, report_file: str | None, json_file: str | None,
-            resources_script: str | None) -> None:
+            resources_script: str | None, with_code: bool) -> None:
     """Write PATH/.upsun/config.yaml from the legacy Platform.sh files of PATH."""
+    import dataclasses
+
     from migrator import diff, render, report, runner
 
     options = make_options(dry_run, force, local_mounts, remove_legacy, upgrade_retired, strict)
@@ -135,6 +139,13 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
     if done.report is None:
         click.echo(f"{path}: {done.message}", err=True)
         return
+    if with_code:
+        from migrator import codemod
+
+        checked = codemod.run(path, codemod.CodeOptions(), codemod.relationship_names(path))
+        done = dataclasses.replace(done, report=dataclasses.replace(
+            done.report, code=checked.findings))
+    assert done.report is not None
     text_to_stderr = json_file == "-"
     if dry_run and done.result is not None:
         click.echo(diff.unified(done.result.files), nl=False, err=text_to_stderr)
@@ -149,6 +160,44 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
         _write_output(resources_script, render.resources_script(done.report), executable=True)
     if done.status is runner.Status.FAILED:
         raise MigratorError(done.message, str(path))
+
+
+@main.command()
+@click.argument("path", type=click.Path(file_okay=False, exists=True, path_type=Path),
+                default=".")
+@click.option("--check", "mode", flag_value="check", default=True,
+              help="Report only (default); exit 1 if a finding would change code.")
+@click.option("--diff", "mode", flag_value="diff", help="Print a unified diff; write nothing.")
+@click.option("--write", "mode", flag_value="write", help="Rewrite the files.")
+@click.option("--service-env-vars", is_flag=True,
+              help="Rewrite credentials reads to Upsun's service environment variables.")
+@click.option("--fix-production-check", is_flag=True,
+              help="Rewrite on_production() to test PLATFORM_ENVIRONMENT_TYPE.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@error_boundary
+def codemod(path: Path, mode: str, service_env_vars: bool, fix_production_check: bool,
+            debug: bool) -> None:
+    """Find (and rewrite) Python code that reads Platform.sh settings."""
+    from migrator import codemod as code
+    from migrator.diff import unified
+    from migrator.model import FileAction, PlannedFile
+
+    options = code.CodeOptions(service_env_vars, fix_production_check)
+    done = code.run(path, options, code.relationship_names(path))
+    if mode == "diff":
+        click.echo(unified([PlannedFile(c.path, FileAction.MODIFY, c.old.encode(),
+                                        c.new.encode()) for c in done.changes]), nl=False)
+    else:
+        for finding in done.findings:
+            click.echo(str(finding))
+    if mode == "write":
+        code.write(path, done.changes)
+    rewritten = sum(f.rewritten for f in done.findings)
+    verb = "rewritten" if mode == "write" else "would be rewritten"
+    click.echo(f"{len(done.findings)} finding(s), {rewritten} {verb}, in {len(done.changes)} "
+               "file(s)", err=True)
+    if mode != "write" and done.would_change:
+        sys.exit(1)
 
 
 def _shard(value: str | None) -> tuple[int, int] | None:

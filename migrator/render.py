@@ -68,6 +68,8 @@ def terminal(report: Report, color: bool = False) -> str:
         lines += ["", bold("Changes")]
         lines += [f"  {c.code}  {c.location}  {c.path}: {c.before} -> {c.after}"
                   for c in report.changes]
+    if report.code:
+        lines += ["", bold("Python code")] + [f"  {finding}" for finding in report.code]
     lines += ["", bold("Next steps")]
     lines += [f"  {n}. {step}" for n, step in enumerate(report.steps, 1)]
     return "\n".join(lines) + "\n"
@@ -101,6 +103,12 @@ def markdown(report: Report) -> str:
                   "|---|---|---|---|---|"]
         lines += [f"| {c.code} | `{c.location}` | `{_cell(c.path)}` | {_cell(c.before)} | "
                   f"{_cell(c.after)} |" for c in report.changes]
+        lines.append("")
+    if report.code:
+        lines += ["## Python code", "", "| code | where | rewritten | message |",
+                  "|---|---|---|---|"]
+        lines += [f"| {f.code} | `{f.file}:{f.line}:{f.column}` | {'yes' if f.rewritten else 'no'}"
+                  f" | {_cell(f.message)} |" for f in report.code]
         lines.append("")
     lines += ["## Next steps", ""] + [f"{n}. {s}" for n, s in enumerate(report.steps, 1)]
     return "\n".join(lines) + "\n"

@@ -31,6 +31,7 @@ class Report:
     hints: tuple[resources.ResourceHint, ...]
     command: str | None
     steps: tuple[str, ...]
+    code: tuple[Any, ...] = ()  # CodeFinding, when `migrate --code` ran the codemod
 
     def count(self, severity: Severity) -> int:
         return sum(f.severity is severity for f in self.findings)
@@ -108,6 +109,9 @@ def as_dict(report: Report) -> dict[str, Any]:
             "command": report.command,
         },
         "steps": list(report.steps),
+        "code": [{"code": f.code, "severity": f.severity, "file": f.file, "line": f.line,
+                  "column": f.column, "message": f.message, "rewritten": f.rewritten}
+                 for f in report.code],
     }
 
 

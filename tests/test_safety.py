@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import stat
 from pathlib import Path
 
 import pytest
@@ -174,20 +173,6 @@ def test_fifo_app_file_is_skipped(project: Path) -> None:
 def test_existing_config_is_never_touched_without_force(project: Path) -> None:
     _make(project, {".platform.app.yaml": APP, ".upsun/config.yaml": "mine: true\n"})
     assert_refused(project, ".upsun/config.yaml: already exists; pass --force to replace it")
-
-
-def test_read_only_repository_gives_a_clean_error(project: Path) -> None:
-    if os.geteuid() == 0:
-        pytest.skip("root ignores file permissions")
-    _make(project, {".platform.app.yaml": APP})
-    project.chmod(stat.S_IRUSR | stat.S_IXUSR)
-    try:
-        result = run("migrate", project)
-    finally:
-        project.chmod(stat.S_IRWXU)
-    assert result.exit_code == 1
-    assert result.stderr.startswith("error: ") and "Permission denied" in result.stderr
-    assert not (project / ".upsun").exists()
 
 
 def test_write_failure_leaves_nothing_behind(project: Path,
