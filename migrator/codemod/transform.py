@@ -48,6 +48,7 @@ class PlatformConfigCodemod(VisitorBasedCodemodCommand):
         self.removals: set[cst.CSTNode] = set()
         self.imports: list[cst.CSTNode] = []
         self.config_removed = False
+        self.doomed: set[int] = set()
 
     # --- reporting --------------------------------------------------------------------
     def _find(self, node: cst.CSTNode, code: str, message: str, rewritten: bool,
@@ -123,7 +124,11 @@ class PlatformConfigCodemod(VisitorBasedCodemodCommand):
             if isinstance(assignment, Assignment) and assignment.node is target:
                 names += [access.node for access in assignment.references
                           if isinstance(access.node, cst.Name)]
-        return names
+        return sorted(names, key=self._position)  # references are a set: source order
+
+    def _position(self, node: cst.CSTNode) -> tuple[int, int]:
+        start = self.get_metadata(PositionProvider, node).start
+        return start.line, start.column
 
     def _is_config(self, value: cst.BaseExpression) -> bool:
         if not isinstance(value, cst.Call):
@@ -359,20 +364,55 @@ class PlatformConfigCodemod(VisitorBasedCodemodCommand):
             self._find(node, "UPS161", "calls the `platform` CLI: the Upsun CLI is `upsun`",
                        False)
 
+    def _remove_import(self, node: cst.CSTNode) -> None:
+        """Ask libcst to drop the import, which it does only if nothing uses it any more."""
+        names = node.names if isinstance(node, (cst.Import, cst.ImportFrom)) else ()
+        for alias in names if not isinstance(names, cst.ImportStar) else ():
+            asname = alias.asname.name.value if alias.asname and \
+                isinstance(alias.asname.name, cst.Name) else None
+            if isinstance(node, cst.ImportFrom):
+                RemoveImportsVisitor.remove_unused_import(
+                    self.context, "platformshconfig", alias.name.value, asname)
+            else:
+                RemoveImportsVisitor.remove_unused_import(self.context, "platformshconfig",
+                                                          asname=asname)
+
     # --- rewriting ----------------------------------------------------------------------
     def on_leave(self, original_node: Any, updated_node: Any) -> Any:
         if original_node in self.replacements:
             return self.replacements[original_node]
         if isinstance(original_node, cst.SimpleStatementLine) and any(
                 s in self.removals for s in original_node.body):
-            return cst.RemoveFromParent()
+            self.doomed.add(id(updated_node))  # dropped by its block, which keeps its blank lines
         return super().on_leave(original_node, updated_node)
 
+    def _without_doomed(self, body: Any) -> list[Any]:
+        kept: list[Any] = []
+        carry: Any = None
+        for statement in body:
+            if id(statement) in self.doomed:
+                carry = carry or statement.leading_lines
+                continue
+            if carry and hasattr(statement, "leading_lines") and not statement.leading_lines:
+                statement = statement.with_changes(leading_lines=carry)
+            carry = None
+            kept.append(statement)
+        return kept
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock,
+                            updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
+        body = self._without_doomed(updated_node.body)
+        if len(body) == len(updated_node.body):
+            return updated_node
+        return updated_node.with_changes(body=body or [cst.SimpleStatementLine([cst.Pass()])])
+
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        body = self._without_doomed(updated_node.body)
+        if len(body) != len(updated_node.body):
+            updated_node = updated_node.with_changes(body=body)
         if self.imports and self.config_removed:
-            RemoveImportsVisitor.remove_unused_import(self.context, "platformshconfig", "Config")
-            RemoveImportsVisitor.remove_unused_import(self.context, "platformshconfig")
             for node in self.imports:
+                self._remove_import(node)
                 self._find(node, "UPS141", "platformshconfig import no longer used: removed",
                            True)
         return updated_node

@@ -1,0 +1,178 @@
+"""One CodemodTest per rule: exact output and exact findings (as the codemod's warnings)."""
+
+from __future__ import annotations
+
+from libcst.codemod import CodemodTest
+
+from migrator.codemod.transform import PlatformConfigCodemod
+
+HEADER = "import os\nfrom platformshconfig import Config\n\nconfig = Config()\n"
+
+
+class Rules(CodemodTest):
+    TRANSFORM = PlatformConfigCodemod
+
+    def test_ups101_attributes_and_boolean_context(self) -> None:
+        self.assertCodemod(
+            HEADER + "name = config.applicationName\nif config.branch:\n    pass\n"
+            "mail = config.smtpHost\n",
+            "import os\n\nname = os.environ[\"PLATFORM_APPLICATION_NAME\"]\n"
+            "if os.environ.get(\"PLATFORM_BRANCH\"):\n    pass\n"
+            "mail = os.environ.get(\"PLATFORM_SMTP_HOST\")\n",
+            expected_warnings=[
+                '5:8: UPS101 rewritten: config.applicationName -> '
+                'os.environ["PLATFORM_APPLICATION_NAME"]',
+                '6:4: UPS101 rewritten: config.branch -> os.environ.get("PLATFORM_BRANCH")',
+                '8:8: UPS101 rewritten: config.smtpHost -> os.environ.get("PLATFORM_SMTP_HOST")',
+                "2:1: UPS141 rewritten: platformshconfig import no longer used: removed",
+            ])
+
+    def test_ups102_port_and_socket(self) -> None:
+        self.assertCodemod(
+            HEADER + "bind = (config.socket, int(config.port))\n",
+            "import os\n\nbind = (os.environ[\"SOCKET\"], int(os.environ[\"PORT\"]))\n",
+            expected_warnings=[
+                '5:9: UPS102 rewritten: config.socket -> os.environ["SOCKET"]',
+                '5:28: UPS102 rewritten: config.port -> os.environ["PORT"]',
+                "2:1: UPS141 rewritten: platformshconfig import no longer used: removed",
+            ])
+
+    def test_ups106_to_108_checks(self) -> None:
+        self.assertCodemod(
+            HEADER + "a = config.is_valid_platform()\nb = not config.in_build()\n"
+            "c = config.in_runtime() and True\n",
+            "import os\n\na = \"PLATFORM_APPLICATION_NAME\" in os.environ\n"
+            "b = not (\"PLATFORM_APPLICATION_NAME\" in os.environ and \"PLATFORM_ENVIRONMENT\" "
+            "not in os.environ)\nc = (\"PLATFORM_ENVIRONMENT\" in os.environ) and True\n",
+            expected_warnings=[
+                '5:5: UPS106 rewritten: config.is_valid_platform() -> "PLATFORM_APPLICATION_NAME" '
+                'in os.environ',
+                '6:9: UPS107 rewritten: config.in_build() -> "PLATFORM_APPLICATION_NAME" in '
+                'os.environ and "PLATFORM_ENVIRONMENT" not in os.environ',
+                '7:5: UPS108 rewritten: config.in_runtime() -> "PLATFORM_ENVIRONMENT" in '
+                'os.environ',
+                "2:1: UPS141 rewritten: platformshconfig import no longer used: removed",
+            ])
+
+    def test_ups111_reported_then_fixed_with_the_flag(self) -> None:
+        code = HEADER + "DEBUG = not config.on_production()\n"
+        message = ('5:13: UPS111 {}: config.on_production() compares the branch with `master`, '
+                   'wrong when production is `main`; Upsun\'s guides test '
+                   'os.environ.get("PLATFORM_ENVIRONMENT_TYPE") == "production"')
+        self.assertCodemod(code, code, expected_warnings=[
+            message.format("reported") + " (rewritten with --fix-production-check)"])
+        self.assertCodemod(
+            code, "import os\n\nDEBUG = not (os.environ.get(\"PLATFORM_ENVIRONMENT_TYPE\") == "
+            "\"production\")\n", fix_production_check=True,
+            expected_warnings=[message.format("rewritten"),
+                               "2:1: UPS141 rewritten: platformshconfig import no longer used: "
+                               "removed"])
+
+    def test_ups112_dedicated_only(self) -> None:
+        code = HEADER + "big = config.on_dedicated()\nmode = os.environ.get(\"PLATFORM_MODE\")\n"
+        self.assertCodemod(code, code, expected_warnings=[
+            "5:7: UPS112 reported: config.on_dedicated() reads PLATFORM_MODE, which Upsun does "
+            "not set: always false",
+            "6:23: UPS112 reported: PLATFORM_MODE is not set on Upsun (Dedicated only)",
+        ])
+
+    def test_ups121_inline_credentials(self) -> None:
+        code = HEADER + "host = config.credentials(\"db-main\")[\"host\"]\n"
+        self.assertCodemod(
+            code, "import os\n\nhost = os.environ[\"DB_MAIN_HOST\"]\n", service_env_vars=True,
+            expected_warnings=[
+                "5:8: UPS121 rewritten: db-main['host'] -> os.environ[\"DB_MAIN_HOST\"]",
+                "2:1: UPS141 rewritten: platformshconfig import no longer used: removed"])
+        self.assertCodemod(code, code, expected_warnings=[
+            "5:8: UPS121 reported: db-main['host'] -> os.environ[\"DB_MAIN_HOST\"] (rewritten "
+            "with --service-env-vars)"])
+
+    def test_ups122_decoded_relationships(self) -> None:
+        before = ("import base64\nimport json\nimport os\n\nrels = json.loads(base64.b64decode("
+                  "os.environ[\"PLATFORM_RELATIONSHIPS\"]))\nport = rels[\"cache\"][0][\"port\"]\n")
+        self.assertCodemod(
+            before, "import base64\nimport json\nimport os\n\nport = int(os.environ["
+            "\"CACHE_PORT\"])\n", service_env_vars=True, expected_warnings=[
+                "6:8: UPS122 rewritten: cache['port'] -> int(os.environ[\"CACHE_PORT\"])"])
+
+    def test_ups123_formatted_credentials(self) -> None:
+        code = HEADER + "url = config.formatted_credentials(\"db\", \"pdo_mysql\")\n"
+        self.assertCodemod(code, code, service_env_vars=True, expected_warnings=[
+            "5:7: UPS123 reported: config.formatted_credentials(...): build the value from the "
+            "service environment variables by hand"])
+
+    def test_ups124_all_or_nothing_per_credentials_dict(self) -> None:
+        code = HEADER + ("creds = config.credentials(\"db\")\nhost = creds[\"host\"]\n"
+                         "query = creds[\"query\"]\n")
+        self.assertCodemod(code, code, service_env_vars=True, expected_warnings=[
+            "6:8: UPS124 reported: db['host'] -> os.environ[\"DB_HOST\"] (not rewritten: "
+            "another use of `creds` cannot be)",
+            "7:9: UPS194 reported: key 'query' of 'db' has no service environment variable",
+        ])
+
+    def test_ups133_no_equivalent(self) -> None:
+        code = HEADER + "routes = config.routes()\n"
+        self.assertCodemod(code, code, expected_warnings=[
+            "5:10: UPS133 reported: config.routes(): no direct environment equivalent; it still "
+            "works with platformshconfig"])
+
+    def test_ups141_import_kept_while_used(self) -> None:
+        code = HEADER + "x = config.variables()\ny = config.treeID\n"
+        self.assertCodemod(
+            code, HEADER + "x = config.variables()\ny = os.environ[\"PLATFORM_TREE_ID\"]\n",
+            expected_warnings=[
+                "5:5: UPS133 reported: config.variables(): no direct environment equivalent; it "
+                "still works with platformshconfig",
+                '6:5: UPS101 rewritten: config.treeID -> os.environ["PLATFORM_TREE_ID"]'])
+
+    def test_ups161_cli_token_and_cli_calls(self) -> None:
+        self.assertCodemod(
+            "import os\nimport subprocess\n\ntoken = os.getenv(\"PLATFORMSH_CLI_TOKEN\")\n"
+            "label = \"PLATFORMSH_CLI_TOKEN\"\nsubprocess.run(\"platform backup\", shell=True)\n",
+            "import os\nimport subprocess\n\ntoken = os.getenv(\"UPSUN_CLI_TOKEN\")\n"
+            "label = \"PLATFORMSH_CLI_TOKEN\"\nsubprocess.run(\"platform backup\", shell=True)\n",
+            expected_warnings=[
+                "4:19: UPS161 rewritten: PLATFORMSH_CLI_TOKEN -> UPSUN_CLI_TOKEN",
+                "5:9: UPS161 reported: PLATFORMSH_CLI_TOKEN: the upsun CLI reads UPSUN_CLI_TOKEN",
+                "6:1: UPS161 reported: calls the `platform` CLI: the Upsun CLI is `upsun`"])
+
+    def test_ups191_custom_config_skips_the_file(self) -> None:
+        self.assertCodemod(
+            "from platformshconfig import Config\n\nconfig = Config({\"X\": \"1\"})\n"
+            "b = config.branch\n", "from platformshconfig import Config\n\nconfig = Config("
+            "{\"X\": \"1\"})\nb = config.branch\n", expected_skip=True)
+
+    def test_ups192_193_dynamic_name_and_index(self) -> None:
+        code = HEADER + "name = \"db\"\na = config.credentials(name)[\"host\"]\n" \
+                        "b = config.credentials(\"db\", 1)[\"host\"]\n"
+        self.assertCodemod(code, code, service_env_vars=True, expected_warnings=[
+            "6:5: UPS192 reported: relationship name is not a literal",
+            "7:5: UPS193 reported: endpoint index 1 of 'db': only index 0 has service "
+            "environment variables"])
+
+    def test_ups196_relationship_not_in_the_configuration(self) -> None:
+        code = HEADER + "a = config.credentials(\"ghost\")[\"host\"]\n"
+        self.assertCodemod(code, code, service_env_vars=True, relationships={"database"},
+                           expected_warnings=[
+                               "5:5: UPS196 reported: relationship 'ghost' is not in the "
+                               "project's configuration"])
+
+    def test_any_import_form_is_resolved(self) -> None:
+        self.assertCodemod(
+            "import platformshconfig as psh\n\ncfg = psh.Config()\nbranch = cfg.branch\n",
+            "import os\n\nbranch = os.environ[\"PLATFORM_BRANCH\"]\n", expected_warnings=[
+                '4:10: UPS101 rewritten: cfg.branch -> os.environ["PLATFORM_BRANCH"]',
+                "1:1: UPS141 rewritten: platformshconfig import no longer used: removed"])
+
+    def test_unrelated_names_are_untouched(self) -> None:
+        code = ("from pyramid.config import Configurator\n\nrelationships = {\"db\": [{\"host\": "
+                "\"x\"}]}\nhost = relationships[\"db\"][0][\"host\"]\n\nwith Configurator() as "
+                "config:\n    config.branch = config.appDir\n")
+        self.assertCodemod(code, code, service_env_vars=True, expected_warnings=[])
+
+    def test_second_run_changes_nothing(self) -> None:
+        after = "import os\n\nname = os.environ[\"PLATFORM_BRANCH\"]\n"
+        self.assertCodemod(HEADER + "name = config.branch\n", after, expected_warnings=[
+            '5:8: UPS101 rewritten: config.branch -> os.environ["PLATFORM_BRANCH"]',
+            "2:1: UPS141 rewritten: platformshconfig import no longer used: removed"])
+        self.assertCodemod(after, after, expected_warnings=[])
