@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from migrator import comments, yamlio
 from migrator.context import MigrationContext
-from migrator.discovery import UPSUN_CONFIG, LegacyProject, Reader, load_project
-from migrator.errors import InputError, MigratorError
+from migrator.discovery import UPSUN_CONFIG, LegacyProject, load_project
+from migrator.errors import InputError
 from migrator.model import FileAction, Location, MigrationResult, PlannedFile, Settings
 from migrator.rules import BOTH_FORMATS, RULES
 
@@ -69,19 +69,10 @@ def migrate(root: Path, settings: Settings, metadata: Metadata | None = None) ->
 
 def _validate(ctx: MigrationContext, document: dict[str, Any]) -> None:
     """The result must pass the Upsun schema; versions are the registry checks' business."""
-    from migrator.validate import ANY_STRING, Schema, validate
+    from migrator.validate import ANY_STRING, Schema, include_resolver, validate
 
-    reader = Reader(ctx.project.root)
-
-    def resolve(path: str) -> Any:
-        for rel in (f".platform/{path}", path):
-            try:
-                return yamlio.load(reader.read(rel), rel, allow_empty=True)
-            except MigratorError:
-                continue
-        return None
-
-    errors = validate(ctx.output, Schema(document, ANY_STRING, ANY_STRING), "", resolve)
+    errors = validate(ctx.output, Schema(document, ANY_STRING, ANY_STRING), "",
+                      include_resolver(ctx.project.root, ".platform"))
     if errors:
         first = errors[0]
         raise InputError(f"{first.path}: {first.message} (the migrated configuration does not "

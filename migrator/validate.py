@@ -78,6 +78,25 @@ def _included(node: Node, resolve: Resolver | None) -> Any:
     return instance(loaded, resolve) if loaded is not None else {}
 
 
+def include_resolver(root: Path, config_dir: str) -> Resolver:
+    """Loads what a yaml `!include` names: from the config folder, else the repository root;
+    None when it cannot be read safely (the value is then checked as an empty mapping)."""
+    from migrator.discovery import Reader
+    from migrator.errors import MigratorError
+
+    reader = Reader(root)
+
+    def resolve(path: str) -> Node:
+        for rel in (f"{config_dir}/{path}", path):
+            try:
+                return yamlio.load(reader.read(rel), rel, allow_empty=True)
+            except MigratorError:
+                continue
+        return None
+
+    return resolve
+
+
 def validate(tree: Node, schema: Schema, file: str,
              resolve: Resolver | None = None) -> list[SchemaError]:
     """Every schema error of `tree`, each with the line of the offending node in `file`."""
@@ -137,20 +156,8 @@ def load_upsun_folder(root: Path) -> tuple[CommentedMap, dict[str, str]]:
 
 def validate_folder(root: Path, schema: Schema) -> list[SchemaError]:
     """Errors of the merged `.upsun/` configuration, each named by the file that holds it."""
-    from migrator.discovery import Reader
-    from migrator.errors import MigratorError
-
     merged, owners = load_upsun_folder(root)
-    reader = Reader(root)
-
-    def resolve(path: str) -> Node:
-        for rel in (f".upsun/{path}", path):
-            try:
-                return yamlio.load(reader.read(rel), rel, allow_empty=True)
-            except MigratorError:
-                continue
-        return None
-
+    resolve = include_resolver(root, ".upsun")
     errors = [SchemaError(owners.get(e.path.split(".")[0], next(iter(owners.values()))), e.line,
                           e.path, e.message) for e in validate(merged, schema, "", resolve)]
     return sorted(errors, key=lambda e: (e.file, e.line, e.path, e.message))

@@ -114,16 +114,21 @@ def test_from_file(fleet: Path, tmp_path: Path) -> None:
                                                    str(fleet / "good-two")]
 
 
-def test_hanging_repository_is_timed_out(fleet: Path, tmp_path: Path,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def _misbehave_on(monkeypatch: pytest.MonkeyPatch, name: str, action: object) -> None:
+    """Make the runner misbehave on one repository; forked workers inherit the patch."""
     real = runner.run
 
-    def hang_on_one(path: Path, *args: object) -> runner.Run:
-        if path.name == "good-two":
-            time.sleep(600)
+    def patched(path: Path, *args: object) -> runner.Run:
+        if path.name == name:
+            action()  # type: ignore[operator]
         return real(path, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(runner, "run", hang_on_one)  # forked workers inherit it
+    monkeypatch.setattr(runner, "run", patched)
+
+
+def test_hanging_repository_is_timed_out(fleet: Path, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    _misbehave_on(monkeypatch, "good-two", lambda: time.sleep(600))
     summary = tmp_path / "summary.csv"
     start = time.monotonic()
     result = run("bulk", fleet / "good-one", fleet / "good-two", "--timeout", "1", "--jobs", "2",
@@ -136,14 +141,7 @@ def test_hanging_repository_is_timed_out(fleet: Path, tmp_path: Path,
 
 def test_crashing_worker_is_reported(fleet: Path, tmp_path: Path,
                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    real = runner.run
-
-    def die_on_one(path: Path, *args: object) -> runner.Run:
-        if path.name == "good-two":
-            os._exit(9)
-        return real(path, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(runner, "run", die_on_one)
+    _misbehave_on(monkeypatch, "good-two", lambda: os._exit(9))
     summary = tmp_path / "summary.csv"
     result = run("bulk", fleet / "good-one", fleet / "good-two", "--summary", summary)
     assert result.exit_code == 1
@@ -151,16 +149,13 @@ def test_crashing_worker_is_reported(fleet: Path, tmp_path: Path,
                               "good-two": ("crashed", "internal error: the worker process died")}
 
 
+def _boom() -> None:
+    raise ZeroDivisionError("boom")
+
+
 def test_a_bug_in_one_repository_is_contained(fleet: Path, tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    real = runner.run
-
-    def bug_on_one(path: Path, *args: object) -> runner.Run:
-        if path.name == "good-two":
-            raise ZeroDivisionError("boom")
-        return real(path, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(runner, "run", bug_on_one)
+    _misbehave_on(monkeypatch, "good-two", _boom)
     summary = tmp_path / "summary.csv"
     run("bulk", fleet / "good-one", fleet / "good-two", "--summary", summary)
     status, message = _rows(summary)["good-two"]
