@@ -129,3 +129,41 @@ def test_terminal_report_in_colour(project: Path) -> None:
     assert coloured.startswith("\033[1mMigrated: 1 application(s)")
     assert "\033[33mwarning\033[0m  UPS003" in coloured
     assert "\033" not in render.terminal(built, color=False)
+
+
+def test_discovery_skips_git_ignored_and_vendored_folders(project: Path) -> None:
+    import subprocess
+
+    write_files(project, {
+        ".platform.app.yaml": "name: app\ntype: 'php:8.4'\n",
+        ".gitignore": "build/\n",
+        "build/.platform.app.yaml": "name: built\ntype: 'php:8.4'\n",
+        "vendor/pkg/.platform.app.yaml": "name: vendored\ntype: 'php:8.4'\n",
+        ".platform/local/project.yaml": "id: abc\n",
+        "api/.platform.app.yaml": "name: api\ntype: 'python:3.13'\n",
+    })
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    assert run("migrate", project).exit_code == 0
+    assert (project / ".upsun/config.yaml").read_text() == (
+        "applications:\n  app:\n    type: 'php:8.4'\n  api:\n    type: 'python:3.13'\n"
+        "    source:\n      root: api\n")
+
+
+def test_workers_example_resources_command(tmp_path: Path) -> None:
+    import shutil
+
+    from tests.conftest import REPO
+
+    root = tmp_path / "workers"
+    shutil.copytree(REPO / "examples" / "workers", root)
+    script = tmp_path / "resources.sh"
+    result = run("migrate", "--dry-run", root, "--resources-script", script)
+    command = ("upsun resources:set --size app--queue:1,app--mail:0.5 "
+               "--disk app:2048,mysqldb:2048,rabbitqueue:512")
+    assert f"\n  {command}\n" in result.stdout
+    assert "app--queue (.platform.app.yaml:42): legacy size M, disk 512 -> 1 CPU, 384 MB RAM " \
+           "(HIGH_CPU)\n    legacy disk 512 MB not carried, workers use the app's disk\n" \
+           in result.stdout
+    assert "    legacy disk 256 MB not carried, workers use the app's disk\n" in result.stdout
+    assert script.read_text().endswith(f"\n{command}\n")
+    assert script.stat().st_mode & 0o111
