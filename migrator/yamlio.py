@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import re
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -47,7 +49,9 @@ def decode(data: bytes, file: str) -> str:
 def load(text: str, file: str, *, allow_empty: bool = False) -> Node:
     """Parse one document; errors become InputError with file:line:col."""
     try:
-        data = new_yaml().load(text)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            data = new_yaml().load(text)
     except MarkedYAMLError as exc:
         raise _marked_error(exc, file) from None
     except YAMLError as exc:
@@ -57,12 +61,24 @@ def load(text: str, file: str, *, allow_empty: bool = False) -> Node:
     except (AttributeError, TypeError, ValueError, KeyError, IndexError) as exc:
         # ruamel.yaml fails this way on some hostile documents (a mapping merging itself)
         raise InputError(f"cannot read this YAML ({type(exc).__name__}: {exc})", file) from None
+    for warning in caught:
+        _refuse_reused_anchor(str(warning.message), file)
     if data is None:
         if allow_empty:
             return None
         raise InputError("file is empty (no YAML document)", file)
     check_tree(data, file)
     return data
+
+
+def _refuse_reused_anchor(message: str, file: str) -> None:
+    """Two anchors of one name: which one an alias means is not obvious to a reader; refuse."""
+    name = re.search(r"duplicate anchor '([^']*)'", message)
+    if name is None:
+        return
+    second = re.search(r"second occurrence.*?line (\d+)", message, re.DOTALL)
+    raise InputError(f"anchor &{name.group(1)} is defined twice", file,
+                     int(second.group(1)) if second else None)
 
 
 def _marked_error(exc: MarkedYAMLError, file: str) -> InputError:

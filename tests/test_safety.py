@@ -59,6 +59,9 @@ BAD_INPUTS: dict[str, tuple[dict[str, bytes | str], str]] = {
     "deeply nested": (
         {".platform.app.yaml": _nest(300)},
         ".platform.app.yaml: YAML nested too deeply"),
+    "an anchor defined twice": (
+        {".platform.app.yaml": "name: app\na: &x {size: S}\nb: &x {size: M}\nc: *x\n"},
+        ".platform.app.yaml:3: anchor &x is defined twice"),
     "a mapping that merges itself": (
         {".platform.app.yaml": "name: app\nbase: &base\n  size: M\n  again:\n    <<: *base\n"},
         ".platform.app.yaml: cannot read this YAML (AttributeError: 'NoneType' object has no "
