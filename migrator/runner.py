@@ -53,7 +53,7 @@ def run(path: Path, options: Options, metadata: Metadata) -> Run:
 
     if not path.is_dir():
         raise MigratorError("is not a folder", str(path))
-    if not has_legacy_files(path) and (path / ".upsun").is_dir():
+    if (path / ".upsun").is_dir() and not has_legacy_files(path):  # the cheap test first
         return Run(Status.SKIPPED, "already migrated (.upsun/ exists and no legacy files remain)")
     if not options.dry_run:
         check_writable(path, options.force)
