@@ -82,8 +82,8 @@ class Pool:
 
     def _start(self) -> _Worker:
         parent, child = self.context.Pipe()
-        process = self.context.Process(target=_serve, args=(child, self.options, self.metadata),
-                                       daemon=True)
+        process = self.context.Process(  # type: ignore[attr-defined]
+            target=_serve, args=(child, self.options, self.metadata), daemon=True)
         process.start()
         child.close()
         return _Worker(process, parent)

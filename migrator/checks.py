@@ -45,7 +45,8 @@ def apply(ctx: MigrationContext, registry: Registry, upgrade: bool) -> None:
 
 
 def _typed(ctx: MigrationContext) -> list[tuple[CommentedMap, str, tuple[str, ...], str, bool]]:
-    found = [(app.node, app.file, ("applications", app.name), app.name, False) for app in ctx.apps]
+    found: list[tuple[CommentedMap, str, tuple[str, ...], str, bool]] = [
+        (app.node, app.file, ("applications", app.name), app.name, False) for app in ctx.apps]
     services = ctx.services()
     found += [(services[name], ctx.services_file, ("services", name), name, True)
               for name in services if isinstance(services[name], CommentedMap)]

@@ -47,7 +47,9 @@ def get(name: str, path: str, file: Path | None = None) -> Published | None:
     data_file, meta_file = folder / f"{name}.json", folder / f"{name}.meta.json"
     cached = data_file.read_bytes() if data_file.is_file() else None
     meta = _read_meta(meta_file)
-    if cached is not None and time.time() - meta.get("fetched", 0) < MAX_AGE:
+    fetched = meta.get("fetched", 0)
+    age = time.time() - (fetched if isinstance(fetched, (int, float)) else 0)
+    if cached is not None and age < MAX_AGE:
         return Published(cached, "cache")
     if offline():
         return Published(cached, "cache (offline)") if cached is not None else None

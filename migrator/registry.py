@@ -72,7 +72,8 @@ class Registry:
 
     def version_schemas(self) -> tuple[dict[str, Any], dict[str, Any]]:
         """The runtime and service version enums, built as Upsun builds its schema from this."""
-        runtimes, services = [], []
+        runtimes: list[str] = []
+        services: list[str] = []
         for image, entry in self.data.items():
             types = [f"{image}:{v}" for v in entry.get("versions", {})]
             (runtimes if entry.get("runtime") else services).extend(types)

@@ -174,7 +174,9 @@ class PlatformConfigCodemod(VisitorBasedCodemodCommand):
         return None
 
     # --- classification of uses ----------------------------------------------------------
-    def _parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+    def _parent(self, node: cst.CSTNode | None) -> cst.CSTNode | None:
+        if node is None:
+            return None
         return self.get_metadata(ParentNodeProvider, node, None)
 
     def _classify(self, receiver: a.Receiver) -> None:
@@ -345,8 +347,12 @@ class PlatformConfigCodemod(VisitorBasedCodemodCommand):
 
     def _env_access(self, node: cst.SimpleString) -> bool:
         parent = self._parent(node)
-        holder = self._parent(self._parent(parent)) if isinstance(parent, cst.Index) else \
-            self._parent(parent) if isinstance(parent, cst.Arg) else None
+        holder: cst.CSTNode | None = None
+        if isinstance(parent, cst.Index):
+            subscript_element = self._parent(parent)
+            holder = self._parent(subscript_element) if subscript_element is not None else None
+        elif isinstance(parent, cst.Arg):
+            holder = self._parent(parent)
         if isinstance(holder, cst.Subscript):
             return "os.environ" in a.qualified(self._qnames, holder.value)
         if isinstance(holder, cst.Call):
@@ -370,7 +376,7 @@ class PlatformConfigCodemod(VisitorBasedCodemodCommand):
         for alias in names if not isinstance(names, cst.ImportStar) else ():
             asname = alias.asname.name.value if alias.asname and \
                 isinstance(alias.asname.name, cst.Name) else None
-            if isinstance(node, cst.ImportFrom):
+            if isinstance(node, cst.ImportFrom) and isinstance(alias.name, cst.Name):
                 RemoveImportsVisitor.remove_unused_import(
                     self.context, "platformshconfig", alias.name.value, asname)
             else:

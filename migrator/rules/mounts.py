@@ -45,8 +45,8 @@ def apply(ctx: MigrationContext) -> None:
                             (container.name, ctx.location(app.file, mounts, mount)))
         _warn_shared(ctx, declared, target)
     if target == "storage":
-        for name, mounts in converted.items():
-            ctx.warn(CODE, mounts[0][1], f"{name}: local mount(s) {', '.join(m for m, _ in mounts)} "
+        for name, places in converted.items():
+            ctx.warn(CODE, places[0][1], f"{name}: local mount(s) {', '.join(m for m, _ in places)} "
                      "became storage, which every instance of the container shares; on "
                      "Platform.sh a local mount was the container's own disk (use "
                      "--local-mounts instance to keep per-instance disks)")
