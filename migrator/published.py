@@ -17,6 +17,7 @@ META_URL = "https://meta.upsun.com"
 SCHEMA_PATH = "/schema/upsun"
 IMAGES_PATH = "/images"
 MAX_AGE = 24 * 3600
+RETRY_AFTER = 3600  # after a failed download, no new attempt for an hour (no 3 s wait per run)
 TIMEOUT = 3.0
 
 
@@ -51,10 +52,13 @@ def get(name: str, path: str, file: Path | None = None) -> Published | None:
     age = time.time() - (fetched if isinstance(fetched, (int, float)) else 0)
     if cached is not None and age < MAX_AGE:
         return Published(cached, "cache")
-    if offline():
+    failed = meta.get("failed", 0)
+    recently_failed = isinstance(failed, (int, float)) and time.time() - failed < RETRY_AFTER
+    if offline() or recently_failed:
         return Published(cached, "cache (offline)") if cached is not None else None
     fresh = _download(meta_url() + path, meta.get("etag") if cached is not None else None)
     if fresh is None:
+        _write(meta_file, json.dumps(dict(meta, failed=time.time())).encode())
         return Published(cached, "cache (offline)") if cached is not None else None
     body, etag = fresh
     if body is None:  # 304: the cached copy is still current

@@ -106,6 +106,19 @@ def test_no_cache_and_no_network_is_none(server: Server, monkeypatch: pytest.Mon
     assert published.get("registry", "/images") is None
 
 
+def test_a_failed_download_is_not_retried_for_an_hour(server: Server) -> None:
+    server.status = 500
+    assert published.get("registry", "/images") is None
+    server.status = 200
+    assert published.get("registry", "/images") is None  # no new request: no wait per run
+    assert len(server.requests) == 1
+    meta = published.cache_dir() / "registry.meta.json"
+    data = json.loads(meta.read_text())
+    data["failed"] -= 2 * published.RETRY_AFTER
+    meta.write_text(json.dumps(data))
+    assert published.get("registry", "/images") == published.Published(b'{"v": 1}', "download")
+
+
 def test_a_file_never_touches_the_network(server: Server, tmp_path: Path) -> None:
     file = tmp_path / "registry.json"
     file.write_bytes(b"{}")
