@@ -72,7 +72,6 @@ class LegacySizing:
     memory_ratio: int | None = None
     service_type: str | None = None
     app_type: str | None = None
-    line_comment: str | None = None
 
 
 @dataclass(frozen=True)
