@@ -140,10 +140,20 @@ def _key_column(mapping: CommentedMap, key: Any) -> int:
 
 
 def add_comment_at_top(mapping: CommentedMap, text: str) -> None:
-    """A comment line (without `#`) before the first key of `mapping`."""
+    """A comment line (without `#`) before the first key of `mapping`, after any lines this
+    function already put there that start like it (so several hints keep their order)."""
     keys = yamlio.own_keys(mapping)
-    column = _key_column(mapping, keys[0]) if keys else 0
-    place_comments(mapping, [], keys[:1], [" " * column + f"# {text}"])
+    column = _key_column(mapping, keys[0]) if keys else (_source_column(mapping) or 0)
+    line = " " * column + f"# {text}"
+    entry = mapping.ca.items.get(keys[0]) if keys else None
+    if entry and entry[1]:
+        lead = text.split(" ", 1)[0]
+        count = 0
+        while count < len(entry[1]) and entry[1][count].value.strip().startswith(f"# {lead}"):
+            count += 1
+        entry[1][count:count] = [CommentToken(f"{line}\n", CommentMark(0))]
+        return
+    place_comments(mapping, [], keys[:1], [line])
 
 
 def place_comments(holder: CommentedMap, previous: list[Any], following: list[Any],

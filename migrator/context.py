@@ -29,6 +29,7 @@ class Container:
     node: CommentedMap
     path: tuple[str, ...]
     worker: str | None = None
+    borrowed: bool = False  # a worker mapping this app shares with another (merge key, alias)
 
     @property
     def name(self) -> str:
@@ -61,15 +62,19 @@ class MigrationContext:
 
     def containers(self) -> Iterator[Container]:
         """Every application, then each of its workers, in file order."""
+        seen: set[int] = set()
         for app in self.apps:
             yield Container(app, app.node, ("applications", app.name))
             workers = app.node.get("workers")
-            if isinstance(workers, CommentedMap):
-                for name in workers:
-                    worker = workers[name]
-                    if isinstance(worker, CommentedMap):
-                        yield Container(app, worker, ("applications", app.name, "workers", name),
-                                        name)
+            if not isinstance(workers, CommentedMap):
+                continue
+            merged = "workers" not in yamlio.own_keys(app.node)
+            for name in workers:
+                worker = workers[name]
+                if isinstance(worker, CommentedMap):
+                    yield Container(app, worker, ("applications", app.name, "workers", name),
+                                    name, merged or id(worker) in seen)
+                    seen.add(id(worker))
 
     def target_names(self) -> set[str]:
         return {app.name for app in self.apps} | set(self.services())

@@ -219,7 +219,7 @@ def include_path(node: Node, file: str, line: int) -> str:
         value = node.value
     elif isinstance(node, CommentedMap):
         kind = node.get("type", "yaml")
-        if kind not in ("yaml", "string", "binary"):
+        if kind not in ("yaml", "string", "binary", "archive"):
             raise InputError(f"unknown !include type {kind!r}", file, line)
         value = node.get("path")
     else:

@@ -26,9 +26,9 @@ _STRING_MOUNT = re.compile(r"^shared:files(?:/(?P<sub>.*))?$")
 def apply(ctx: MigrationContext) -> None:
     target = ctx.settings.local_mounts.value
     converted: dict[str, list[tuple[str, Location]]] = defaultdict(list)
+    seen: dict[tuple[int, Any], str | None] = {}  # mounts maps shared through merges or aliases
     for app in ctx.apps:
         declared: dict[str, list[tuple[str, Location]]] = defaultdict(list)
-        seen: dict[tuple[int, Any], str | None] = {}  # a mounts map shared through an alias
         for container in ctx.containers():
             if container.app is not app:
                 continue

@@ -35,16 +35,19 @@ def apply(ctx: MigrationContext) -> None:
         web = container.node.get("web") if container.worker is None else None
         if isinstance(web, CommentedMap):
             nodes.append(web)
-        removals.append((sizing, _present(nodes), container.app.file, container.path))
+        # a worker mapping shared with another app keeps that app's hint; this one goes on the app
+        home = app_node if container.borrowed else container.node
+        removals.append((sizing, _present(nodes), container.app.file, container.path, home))
     services = ctx.services()
     for name in services:
         node = services[name]
         if isinstance(node, CommentedMap):
             sizing = _sizing(ctx, name, ContainerKind.SERVICE, node, ctx.services_file,
                              size=node.get("size"), service_type=node.get("type"))
-            removals.append((sizing, _present([node]), ctx.services_file, ("services", name)))
-    for sizing, present, file, path in removals:
-        _remove(ctx, sizing, present, file, path)
+            removals.append((sizing, _present([node]), ctx.services_file, ("services", name),
+                             node))
+    for sizing, present, file, path, home in removals:
+        _remove(ctx, sizing, present, file, path, home)
 
 
 def _present(nodes: list[CommentedMap]) -> list[tuple[CommentedMap, list[str]]]:
@@ -89,7 +92,7 @@ def _position(node: CommentedMap, key: str) -> tuple[int, int]:
 
 def _remove(ctx: MigrationContext, sizing: LegacySizing | None,
             present: list[tuple[CommentedMap, list[str]]], file: str,
-            path: tuple[str, ...]) -> None:
+            path: tuple[str, ...], home: CommentedMap) -> None:
     hint = resources.comment_line(resources.hint_for(sizing)) if sizing else None
     for index, (node, keys) in enumerate(present):
         where = path if index == 0 else (*path, "web")
@@ -105,4 +108,4 @@ def _remove(ctx: MigrationContext, sizing: LegacySizing | None,
             if holder is node:
                 hint = None
     if hint and any(keys for _, keys in present):
-        add_comment_at_top(present[0][0], hint)
+        add_comment_at_top(home, hint)

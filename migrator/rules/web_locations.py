@@ -2,7 +2,8 @@
 
 `document_root` becomes `root` (relative, no leading slash), `index_files` becomes `index`,
 `passthru` and `expires` move as they are, `whitelist` becomes `allow: false` with a rule per
-pattern allowing it, `blacklist` a rule per pattern denying it.
+pattern allowing it, `blacklist` a rule per pattern denying it (listed first, so that a pattern
+in both lists stays denied).
 """
 
 from __future__ import annotations
@@ -58,11 +59,13 @@ def _location_root(web: CommentedMap) -> CommentedMap:
                         ("expires", "expires")):
         if legacy in web:
             root[key] = web[legacy]
+    rules = CommentedMap()
+    for pattern in web.get("blacklist") or []:  # denials first: the first matching rule wins
+        rules[pattern] = CommentedMap(allow=False)
+    for pattern in web.get("whitelist") or []:
+        rules.setdefault(pattern, CommentedMap(allow=True))
     if "whitelist" in web:
         root["allow"] = False
-        root["rules"] = CommentedMap((pattern, CommentedMap(allow=True))
-                                     for pattern in web["whitelist"] or [])
-    elif "blacklist" in web:
-        root["rules"] = CommentedMap((pattern, CommentedMap(allow=False))
-                                     for pattern in web["blacklist"] or [])
+    if rules:
+        root["rules"] = rules
     return root

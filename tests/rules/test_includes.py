@@ -83,3 +83,35 @@ def test_includes(tmp_path: Path) -> None:
         "warning .platform/services.yaml:15 .platform/config.vcl is copied to .upsun/config.vcl: "
         "commit the copy with .upsun/config.yaml",
     ]
+
+
+def test_include_of_type_archive_is_an_archive(tmp_path: Path) -> None:
+    result = check_transformed(
+        tmp_path,
+        {
+            ".platform.app.yaml": "name: app\ntype: 'php:8.4'\n",
+            ".platform/services.yaml": """
+            search:
+                type: solr:9.9
+                configuration:
+                    cores:
+                        main:
+                            conf_dir: !include {type: archive, path: conf}
+            """,
+            ".platform/conf/schema.xml": "<schema/>\n",
+        },
+        """
+        applications:
+          app:
+            type: 'php:8.4'
+        services:
+          search:
+            type: solr:9.9
+            configuration:
+              cores:
+                main:
+                  conf_dir: !include {type: archive, path: conf}
+        """,
+    )
+    assert [(p.path, p.source) for p in result.files] == [
+        (".upsun/config.yaml", None), (".upsun/conf/schema.xml", ".platform/conf/schema.xml")]

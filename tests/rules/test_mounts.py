@@ -72,3 +72,36 @@ def test_mounts(tmp_path: Path) -> None:
         "warning .platform.app.yaml:4 app: local mount(s) web/files, /private became storage, which every instance of the container shares; on Platform.sh a local mount was the container's own disk (use --local-mounts instance to keep per-instance disks)",
         "warning .platform.app.yaml:20 app--queue: local mount(s) web/files became storage, which every instance of the container shares; on Platform.sh a local mount was the container's own disk (use --local-mounts instance to keep per-instance disks)",
     ]
+
+
+def test_mounts_merged_into_a_second_app_are_warned_for_it_too(tmp_path: Path) -> None:
+    result = check_transformed(
+        tmp_path,
+        {
+            ".platform/applications.yaml": """
+            -   &site
+                name: en
+                type: 'php:8.4'
+                mounts:
+                    var:
+                        source: local
+                        source_path: var
+            -   <<: *site
+                name: fr
+            """
+        },
+        """
+        applications:
+          en: &site
+            type: 'php:8.4'
+            mounts:
+              var:
+                source: storage
+                source_path: var
+          fr:
+            <<: *site
+        """,
+    )
+    assert [f.message.split(":")[0] for f in result.findings if f.code == "UPS003"] == [
+        "en", "fr"]
+    assert len(codes(result.changes, "UPS003")) == 1

@@ -157,3 +157,41 @@ def test_values_named_like_resources_elsewhere_are_untouched(tmp_path: Path) -> 
     )
     assert result.sizings == ()
     assert codes(result.changes, "UPS005") == []
+
+
+def test_worker_shared_by_a_merged_app_gets_its_hint_on_that_app(tmp_path: Path) -> None:
+    result = check_transformed(
+        tmp_path,
+        {
+            ".platform/applications.yaml": """
+            -   &site
+                name: en
+                type: 'php:8.4'
+                size: L
+                workers:
+                    queue:
+                        size: S
+                        commands:
+                            start: ./queue
+            -   <<: *site
+                name: fr
+            """
+        },
+        """
+        applications:
+          en: &site
+            type: 'php:8.4'
+            # resources: upsun resources:set --size en:2 (legacy size: L)
+            workers:
+              queue:
+                # resources: upsun resources:set --size en--queue:0.5 (legacy size: S)
+                commands:
+                  start: ./queue
+          fr:
+            # resources: upsun resources:set --size fr:2 (legacy size: L)
+            # resources: upsun resources:set --size fr--queue:0.5 (legacy size: S)
+            <<: *site
+        """,
+    )
+    assert [(s.container, s.size) for s in result.sizings] == [
+        ("en", "L"), ("en--queue", "S"), ("fr", "L"), ("fr--queue", "S")]
