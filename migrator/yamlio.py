@@ -13,6 +13,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.compat import ordereddict
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from migrator import fastyaml
 from migrator.errors import InputError
 
 #: Tags Platform.sh understands on top of the YAML core ones.
@@ -29,6 +30,17 @@ def new_yaml() -> YAML:
     yaml.width = 4096
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.allow_duplicate_keys = False
+    return fastyaml.install(yaml)
+
+
+_reused: dict[str, YAML] = {}
+
+
+def _shared(purpose: str) -> YAML:
+    """One configured instance per purpose and process: building one scans the file system."""
+    yaml = _reused.get(purpose)
+    if yaml is None:
+        yaml = _reused[purpose] = new_yaml()
     return yaml
 
 
@@ -49,9 +61,7 @@ def decode(data: bytes, file: str) -> str:
 def load(text: str, file: str, *, allow_empty: bool = False) -> Node:
     """Parse one document; errors become InputError with file:line:col."""
     try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            data = new_yaml().load(text)
+        data, caught = _parse(text)
     except MarkedYAMLError as exc:
         raise _marked_error(exc, file) from None
     except YAMLError as exc:
@@ -69,6 +79,19 @@ def load(text: str, file: str, *, allow_empty: bool = False) -> Node:
         raise InputError("file is empty (no YAML document)", file)
     check_tree(data, file)
     return data
+
+
+def _parse(text: str) -> tuple[Node, list[warnings.WarningMessage]]:
+    yaml = _shared("load")
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            data = yaml.load(text)
+    except BaseException:
+        del _reused["load"]  # a failed load can leave anchors behind: never reuse that instance
+        raise
+    yaml.doc_infos.clear()
+    return data, caught
 
 
 def _refuse_reused_anchor(message: str, file: str) -> None:
@@ -143,7 +166,7 @@ def line_of(node: Node, key: Any = None) -> int:
 
 def dump(root: Node) -> str:
     stream = io.StringIO()
-    new_yaml().dump(root, stream)
+    _shared("dump").dump(root, stream)
     return stream.getvalue()
 
 
