@@ -23,7 +23,9 @@ from ruamel.yaml import YAML
 from ruamel.yaml.composer import Composer
 from ruamel.yaml.parser import RoundTripParser
 from ruamel.yaml.reader import Reader
+from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scanner import RoundTripScanner
+from ruamel.yaml.tag import Tag
 from ruamel.yaml.tokens import CommentToken, ScalarToken
 
 #: Where a plain scalar's run of characters stops in block context (see Scanner.scan_plain).
@@ -72,30 +74,29 @@ class FastScanner(RoundTripScanner):
 
     # check_token, peek_token and get_token each run `while need_more_tokens(): fetch` and then
     # `_gather_comments()`; once that has been done for a token, doing it again changes nothing.
+    def _prepare(self) -> None:
+        if not self._prepared():
+            while super().need_more_tokens():
+                self.fetch_more_tokens()
+            super()._gather_comments()
+            self._prepared_for = self.tokens_taken
+
     def need_more_tokens(self) -> bool:
         return not self._prepared() and super().need_more_tokens()
 
     def _gather_comments(self) -> Any:
-        if self._prepared():
-            return None
-        result = super()._gather_comments()
-        self._prepared_for = self.tokens_taken
-        return result
+        if not self._prepared():
+            super()._gather_comments()
+            self._prepared_for = self.tokens_taken
 
     def check_token(self, *choices: Any) -> bool:
-        if not self._prepared():
-            while self.need_more_tokens():
-                self.fetch_more_tokens()
-            self._gather_comments()
+        self._prepare()
         if not self.tokens:
             return False
         return not choices or isinstance(self.tokens[0], choices)
 
     def peek_token(self) -> Any:
-        if not self._prepared():
-            while self.need_more_tokens():
-                self.fetch_more_tokens()
-            self._gather_comments()
+        self._prepare()
         return self.tokens[0] if self.tokens else None
 
     def scan_to_next_token(self) -> Any:
@@ -192,12 +193,37 @@ class FastComposer(Composer):
         self.parser = loader.parser
 
 
+class FastRepresenter(RoundTripRepresenter):
+    """Nodes share one Tag per tag name: a new Tag decodes its name again, for every node."""
+
+    _tags: dict[str, Tag] = {}
+
+    def _tag(self, tag: Any) -> Any:
+        if isinstance(tag, str):
+            shared = self._tags.get(tag)
+            if shared is None:
+                shared = self._tags[tag] = Tag(suffix=tag)
+            return shared
+        return tag
+
+    def represent_scalar(self, tag: Any, value: Any, style: Any = None,
+                         anchor: Any = None) -> Any:
+        return super().represent_scalar(self._tag(tag), value, style, anchor)
+
+    def represent_sequence(self, tag: Any, sequence: Any, flow_style: Any = None) -> Any:
+        return super().represent_sequence(self._tag(tag), sequence, flow_style)
+
+    def represent_mapping(self, tag: Any, mapping: Any, flow_style: Any = None) -> Any:
+        return super().represent_mapping(self._tag(tag), mapping, flow_style)
+
+
 def install(yaml: YAML) -> YAML:
-    """Use the fast parts in a round-trip YAML instance (only for loading; dumping is unchanged)."""
+    """Use the fast parts in a round-trip YAML instance."""
     if getattr(yaml, "comment_handling", None) is not None:
         return yaml  # ruamel.yaml's newer comment handling scans differently: leave it alone
     yaml.Reader = FastReader
     yaml.Scanner = FastScanner
     yaml.Parser = FastParser
     yaml.Composer = FastComposer
+    yaml.Representer = FastRepresenter
     return yaml

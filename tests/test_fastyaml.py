@@ -42,13 +42,13 @@ def tokens(yaml: YAML, text: str) -> list[Any]:
 
 
 def loaded(yaml: YAML, text: str) -> str:
-    """The document as ruamel.yaml writes it back (comments, styles, anchors), or the error."""
+    """The document as this instance writes it back (comments, styles, anchors), or the error."""
     try:
         data = yaml.load(text)
     except YAMLError as exc:
         return f"{type(exc).__name__}: {exc}"
     stream = io.StringIO()
-    stock().dump(data, stream)
+    yaml.dump(data, stream)
     return stream.getvalue()
 
 
