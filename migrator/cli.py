@@ -132,7 +132,7 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
     """Write PATH/.upsun/config.yaml from the legacy Platform.sh files of PATH."""
     import dataclasses
 
-    from migrator import diff, render, report, runner
+    from migrator import render, report, runner
 
     options = make_options(dry_run, force, local_mounts, remove_legacy, upgrade_retired, strict)
     done = runner.run(path, options, load_metadata(schema_file, registry_file))
@@ -148,6 +148,8 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
     assert done.report is not None
     text_to_stderr = json_file == "-"
     if dry_run and done.result is not None:
+        from migrator import diff
+
         click.echo(diff.unified(done.result.files), nl=False, err=text_to_stderr)
     stream = sys.stderr if text_to_stderr else sys.stdout
     click.echo(render.terminal(done.report, color=use_color(stream)), nl=False,

@@ -6,7 +6,6 @@ to the repository.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,6 +85,8 @@ def _steps(result: MigrationResult, command: str | None, removed_legacy: bool,
 
 def to_json(report: Report) -> str:
     """The machine-readable report; its shape is documented in docs/report.schema.json."""
+    import json
+
     return json.dumps(as_dict(report), indent=2, ensure_ascii=False) + "\n"
 
 
