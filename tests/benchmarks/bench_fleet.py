@@ -50,6 +50,7 @@ def build_fleet(target: Path, count: int) -> None:
                 stream.write(f"\n# fleet copy {index}\n")
         for folder in [copy, *[p for p in copy.rglob("*") if p.is_dir()]]:
             folder.chmod(0o755)
+    os.sync()  # the copies' write-back must not land in the middle of a timed run
 
 
 def tree_rss(pid: int) -> int:
