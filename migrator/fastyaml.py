@@ -1,14 +1,15 @@
-"""Faster drop-in parts for ruamel.yaml's round-trip loader; same tokens, same trees, less time.
+"""Faster drop-in parts for ruamel.yaml's round trip; same tokens, same trees, same text, less time.
 
-ruamel.yaml's scanner reads one character per call and asks for the next token a dozen times
-per token; in a fleet run that is most of the time spent. These subclasses keep its behaviour
-exactly (tests/test_fastyaml.py compares token streams and loaded documents with the stock
-classes on every corpus file) and only change how the work is done:
+ruamel.yaml's scanner reads one character per call and prepares the next token about a dozen
+times per token; in a fleet run that was most of the time spent. These subclasses keep its
+behaviour exactly (tests/test_fastyaml.py compares token streams, loaded documents and their dumps
+with the stock classes on every corpus and fixture file) and only change how the work is done:
 
 - the reader moves over a run of characters at once instead of one at a time;
 - the scanner prepares the next token once, not once per question the parser asks about it;
 - plain scalars in block context and comments are measured with one regular expression;
-- the parser and the composer hold their neighbour instead of looking it up on every event.
+- the parser and the composer hold their neighbour instead of looking it up on every event;
+- the representer gives nodes one shared Tag per tag name instead of a new one per node.
 
 Anything outside those fast paths (streams that are not a string, flow context, YAML 1.1
 documents) goes through ruamel.yaml's own code.
@@ -17,7 +18,7 @@ documents) goes through ruamel.yaml's own code.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from ruamel.yaml import YAML
 from ruamel.yaml.composer import Composer
@@ -131,7 +132,6 @@ class FastScanner(RoundTripScanner):
                 return comment, start_mark, reader.get_mark()
             if self.scan_line_break() == "":
                 return None
-            start_mark = reader.get_mark()
             self.allow_simple_key = True
             if buffer[reader.pointer] == "\n":  # empty lines at the top level
                 start_mark = reader.get_mark()
@@ -196,7 +196,7 @@ class FastComposer(Composer):
 class FastRepresenter(RoundTripRepresenter):
     """Nodes share one Tag per tag name: a new Tag decodes its name again, for every node."""
 
-    _tags: dict[str, Tag] = {}
+    _tags: ClassVar[dict[str, Tag]] = {}  # shared by every instance in the process
 
     def _tag(self, tag: Any) -> Any:
         if isinstance(tag, str):

@@ -24,13 +24,15 @@ MAX_DEPTH = 200
 Node = Any  # a ruamel round-trip node: CommentedMap, CommentedSeq, TaggedScalar or a scalar
 
 
-def new_yaml() -> YAML:
+def new_yaml(*, fast: bool = True) -> YAML:
+    """A round-trip instance as the migrator configures it; `fast=False` keeps ruamel.yaml's own
+    loader and dumper classes (tests compare the two)."""
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 4096
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.allow_duplicate_keys = False
-    return fastyaml.install(yaml)
+    return fastyaml.install(yaml) if fast else yaml
 
 
 _reused: dict[str, YAML] = {}

@@ -7,26 +7,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from migrator import fastyaml, yamlio
+from migrator import yamlio
 from migrator.errors import InputError
 from tests.conftest import CORPUS, REPO
 
 
 def stock() -> YAML:
-    """The same configuration as the migrator's, with ruamel.yaml's own loader classes."""
-    yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
-    yaml.width = 4096
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.allow_duplicate_keys = False
-    return yaml
+    return yamlio.new_yaml(fast=False)
 
 
 def fast() -> YAML:
-    return fastyaml.install(stock())
+    return yamlio.new_yaml()
 
 
 def tokens(yaml: YAML, text: str) -> list[Any]:
@@ -105,3 +101,36 @@ def test_a_failed_load_leaves_nothing_behind_for_the_next() -> None:
     with pytest.raises(InputError, match="found undefined alias 'x'"):
         yamlio.load("c: *x\n", "second.yaml")
     assert yamlio.load("d: 1  # e\n", "third.yaml") == {"d": 1}
+
+
+PIECES = ["a", "key", "b c", "#", " #x", ":", ": ", "?", "-", "- ", "'q'", '"d\\"q"', "&x ", "*x",
+          "!include ", "[e, f]", "{g: h}", "|", ">-", "\t", "  ", "é", "\u2028", "\r", "...", "---"]
+
+
+@st.composite
+def yamlish(draw: st.DrawFn) -> str:
+    """Lines of YAML-like text: mostly valid block mappings and sequences, some broken on purpose."""
+    lines = []
+    for _ in range(draw(st.integers(1, 12))):
+        indent = " " * draw(st.sampled_from([0, 0, 2, 4, 6]))
+        kind = draw(st.sampled_from(["pair", "pair", "item", "comment", "blank", "free"]))
+        text = "".join(draw(st.lists(st.sampled_from(PIECES), max_size=4)))
+        if kind == "pair":
+            lines.append(f"{indent}{draw(st.sampled_from(['a', 'b', 'c d', 'e']))}: {text}")
+        elif kind == "item":
+            lines.append(f"{indent}- {text}")
+        elif kind == "comment":
+            lines.append(f"{indent}# {text}")
+        elif kind == "blank":
+            lines.append(indent)
+        else:
+            lines.append(indent + text)
+    ending = draw(st.sampled_from(["\n", "", "\r\n", "\n\n"]))
+    return ending.join(lines) + ending
+
+
+@settings(max_examples=300, derandomize=True, deadline=None, database=None)
+@given(yamlish())
+def test_generated_text_scans_and_loads_as_with_ruamel(text: str) -> None:
+    assert tokens(fast(), text) == tokens(stock(), text)
+    assert loaded(fast(), text) == loaded(stock(), text)
