@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 import re
 import warnings
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
@@ -22,6 +22,7 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 200
 
 Node = Any  # a ruamel round-trip node: CommentedMap, CommentedSeq, TaggedScalar or a scalar
+T = TypeVar("T")
 
 
 def new_yaml(*, fast: bool = True) -> YAML:
@@ -38,12 +39,17 @@ def new_yaml(*, fast: bool = True) -> YAML:
 _reused: dict[str, YAML] = {}
 
 
-def _shared(purpose: str) -> YAML:
-    """One configured instance per purpose and process: building one scans the file system."""
+def _with_shared(purpose: str, action: Callable[[YAML], T]) -> T:
+    """Run `action` on this process's instance for `purpose` (building one scans the file system);
+    after a failure the instance is dropped, since it may hold that document's state (anchors)."""
     yaml = _reused.get(purpose)
     if yaml is None:
         yaml = _reused[purpose] = new_yaml()
-    return yaml
+    try:
+        return action(yaml)
+    except BaseException:
+        del _reused[purpose]
+        raise
 
 
 def decode(data: bytes, file: str) -> str:
@@ -84,15 +90,14 @@ def load(text: str, file: str, *, allow_empty: bool = False) -> Node:
 
 
 def _parse(text: str) -> tuple[Node, list[warnings.WarningMessage]]:
-    yaml = _shared("load")
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            data = yaml.load(text)
-    except BaseException:
-        del _reused["load"]  # a failed load can leave anchors behind: never reuse that instance
-        raise
-    yaml.doc_infos.clear()
+    def load_once(yaml: YAML) -> Node:
+        data = yaml.load(text)
+        yaml.doc_infos.clear()  # ruamel.yaml keeps one entry per document loaded
+        return data
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        data = _with_shared("load", load_once)
     return data, caught
 
 
@@ -168,7 +173,7 @@ def line_of(node: Node, key: Any = None) -> int:
 
 def dump(root: Node) -> str:
     stream = io.StringIO()
-    _shared("dump").dump(root, stream)
+    _with_shared("dump", lambda yaml: yaml.dump(root, stream))
     return stream.getvalue()
 
 
