@@ -2,6 +2,7 @@
 
     python tests/benchmarks/bench_fleet.py --repos 1000 --jobs 2
     python tests/benchmarks/bench_fleet.py --repos 10000 --only-bulk   # peak memory
+    python tests/benchmarks/bench_fleet.py --per-repository             # CPU in one process
 
 Builds a fleet of copies of the shared corpus (each copy varied: a comment naming the copy is
 added to every legacy file), times `bulk` over it, and times the official CLI run once per
@@ -150,6 +151,26 @@ def compare_bulk(cli: Path | None, repos: int, jobs: int, rounds: int) -> None:
               "the official CLI's throughput")
 
 
+def per_repository(passes: int = 4) -> None:
+    """CPU per repository inside one process (no start-up, no pool): one copy of each corpus project,
+    `--dry-run`, the best of a few passes."""
+    from migrator.pipeline import Metadata
+    from migrator.runner import Options, outcome
+
+    with tempfile.TemporaryDirectory() as scratch:
+        fleet = Path(scratch)
+        build_fleet(fleet, len(json.loads((CORPUS / "MANIFEST.json").read_text())))
+        repos = sorted(str(p) for p in fleet.iterdir())
+        best = float("inf")
+        for _ in range(passes):
+            start = time.process_time()
+            for repo in repos:
+                outcome(repo, Options(dry_run=True), Metadata())
+            best = min(best, time.process_time() - start)
+    print(f"in one process: {best / len(repos) * 1000:.1f} ms of CPU per repository "
+          f"(best of {passes} passes over {len(repos)} projects)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repos", type=int, default=1000)
@@ -157,7 +178,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--only-bulk", action="store_true")
     parser.add_argument("--single-runs", type=int, default=20)
+    parser.add_argument("--per-repository", action="store_true",
+                        help="only the CPU per repository inside one process")
     args = parser.parse_args()
+    if args.per_repository:
+        per_repository()
+        return
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "migrator")],
                    check=True, stdout=subprocess.DEVNULL)  # what a normal install does
     cli = None if args.only_bulk else find_upsun_cli()
