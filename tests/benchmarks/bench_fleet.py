@@ -23,7 +23,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -31,8 +30,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO.parent / "shared" / "corpus" / "platformsh"
 sys.path.insert(0, str(REPO))
-from tests.upsun_cli import find_upsun_cli  # noqa: E402
-
+from tests.upsun_cli import find_upsun_cli
 
 #: What a user runs: the installed console script when there is one beside this interpreter.
 SCRIPT = Path(sys.executable).with_name("upsun-migrator")
