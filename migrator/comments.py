@@ -236,7 +236,9 @@ def _target(levels: list[Level], source_column: int) -> int:
     return fitting[-1] if fitting else levels[0][1]
 
 
-def _moved(token: CommentToken, levels: list[Level], *, pre: bool) -> CommentToken:
+def _moved(token: Any, levels: list[Level], *, pre: bool) -> Any:
+    if not isinstance(token, CommentToken):
+        return token  # ruamel.yaml can leave bare text here too (after a \u2028 in a comment)
     lines = token.value.split("\n")
     column = token.column
     start = 0 if pre else 1  # a trailing token's first line ends the value's own line

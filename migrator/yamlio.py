@@ -20,6 +20,7 @@ from migrator.errors import InputError
 PLATFORM_TAGS = frozenset({"!include", "!archive"})
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 200
+_UNICODE_LINE_BREAK = re.compile("[\x85\u2028\u2029]")
 
 Node = Any  # a ruamel round-trip node: CommentedMap, CommentedSeq, TaggedScalar or a scalar
 T = TypeVar("T")
@@ -68,6 +69,7 @@ def decode(data: bytes, file: str) -> str:
 
 def load(text: str, file: str, *, allow_empty: bool = False) -> Node:
     """Parse one document; errors become InputError with file:line:col."""
+    _refuse_unicode_line_breaks(text, file)
     try:
         data, caught = _parse(text)
     except MarkedYAMLError as exc:
@@ -76,9 +78,11 @@ def load(text: str, file: str, *, allow_empty: bool = False) -> Node:
         raise InputError(f"invalid YAML: {exc}", file) from None
     except RecursionError:
         raise InputError("YAML nested too deeply", file) from None
-    except (AttributeError, TypeError, ValueError, KeyError, IndexError) as exc:
-        # ruamel.yaml fails this way on some hostile documents (a mapping merging itself)
-        raise InputError(f"cannot read this YAML ({type(exc).__name__}: {exc})", file) from None
+    except Exception as exc:  # noqa: BLE001 - ruamel.yaml crashes on some hostile documents
+        # (a mapping merging itself, a lone carriage return after a comment): the input's fault
+        reason = next(iter(str(exc).splitlines()), "")[:160]
+        raise InputError(f"cannot read this YAML ({type(exc).__name__}"
+                         f"{': ' + reason if reason else ''})", file) from None
     for warning in caught:
         _refuse_reused_anchor(str(warning.message), file)
     if data is None:
@@ -87,6 +91,19 @@ def load(text: str, file: str, *, allow_empty: bool = False) -> Node:
         raise InputError("file is empty (no YAML document)", file)
     check_tree(data, file)
     return data
+
+
+def _refuse_unicode_line_breaks(text: str, file: str) -> None:
+    """U+0085, U+2028 and U+2029 are line breaks in YAML 1.1 and not in 1.2; ruamel.yaml treats
+    them as one or the other depending on where they stand, and can write back a different value.
+    They have no business in a configuration file: refuse them rather than guess."""
+    found = _UNICODE_LINE_BREAK.search(text)
+    if found is not None:
+        line_start = text.rfind("\n", 0, found.start()) + 1
+        raise InputError(f"Unicode line separator U+{ord(found.group()):04X}: YAML versions and "
+                         "parsers disagree on it; use a plain line break, or the escape in a "
+                         "double-quoted string", file, text.count("\n", 0, found.start()) + 1,
+                         found.start() - line_start + 1)
 
 
 def _parse(text: str) -> tuple[Node, list[warnings.WarningMessage]]:

@@ -66,6 +66,15 @@ BAD_INPUTS: dict[str, tuple[dict[str, bytes | str], str]] = {
         {".platform.app.yaml": "name: app\nbase: &base\n  size: M\n  again:\n    <<: *base\n"},
         ".platform.app.yaml: cannot read this YAML (AttributeError: 'NoneType' object has no "
         "attribute 'add_referent')"),
+    "a Unicode line separator": (
+        {".platform.app.yaml": "name: app\ntype: 'php:8.3'\nhooks:\n  build: # a: \u2028|- #b\n"},
+        ".platform.app.yaml:4:15: Unicode line separator U+2028: YAML versions and parsers "
+        "disagree on it; use a plain line break, or the escape in a double-quoted string"),
+    "a lone carriage return ruamel.yaml cannot place": (
+        {".platform.app.yaml": "name: app\ntype: 'php:8.3'\ne: #\r>-\n\nc: 1\n"},
+        ".platform.app.yaml: cannot read this YAML (NotImplementedError: overlap in comment "
+        "[CommentToken('#\\r', line: 2, col: 3), None] [CommentToken('\\n', line: 5, col: 0), "
+        "None])"),
     "app without name": (
         {".platform.app.yaml": "type: 'php:8.3'\n"},
         ".platform.app.yaml:1: application has no `name`"),
