@@ -238,7 +238,7 @@ def _target(levels: list[Level], source_column: int) -> int:
 
 def _moved(token: Any, levels: list[Level], *, pre: bool) -> Any:
     if not isinstance(token, CommentToken):
-        return token  # ruamel.yaml can leave bare text here too (after a \u2028 in a comment)
+        return token  # ruamel.yaml keeps the comment after a block scalar indicator as bare text
     lines = token.value.split("\n")
     column = token.column
     start = 0 if pre else 1  # a trailing token's first line ends the value's own line

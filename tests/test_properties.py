@@ -134,6 +134,10 @@ def projects(draw: st.DrawFn) -> dict[str, str]:
         comments = draw(st.lists(st.integers(0, len(lines)), max_size=3))
         for position in sorted(comments, reverse=True):
             lines.insert(position, "# a comment: size disk local")
+        if draw(st.booleans()):  # a block scalar, maybe with a comment after its indicator
+            lines += ["hooks:", f"    build: {draw(st.sampled_from(['|', '|-', '>', '>-']))}"
+                      f"{draw(st.sampled_from(['', '  # size disk local']))}",
+                      "        set -e", "", "        echo local size"]
         folder = "" if index == 0 else f"{data['name']}/"
         files[f"{folder}.platform.app.yaml"] = "\n".join(line for line in lines if line) + "\n"
     services = {name: {"type": draw(st.sampled_from(["mariadb:11.4", "redis:8.0",
@@ -189,6 +193,7 @@ def _unrelated_values_unchanged(root: Path, output: dict[str, Any]) -> None:
         after = output["applications"][legacy.name]
         assert after.get("variables") == before.get("variables")
         assert after.get("type") == before.get("type")
+        assert after.get("hooks") == before.get("hooks")
         for name, cron in (before.get("crons") or {}).items():
             assert after["crons"][name]["spec"] == cron["spec"]
 
