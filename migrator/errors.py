@@ -23,7 +23,8 @@ class MigratorError(Exception):
                 if self.column:
                     where += f":{self.column}"
             where += ": "
-        return where + self.message
+        # one line, always: a value quoted in a message may hold line breaks
+        return (where + self.message).replace("\r", "\\r").replace("\n", "\\n")
 
 
 class InputError(MigratorError):

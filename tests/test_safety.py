@@ -32,6 +32,9 @@ BAD_INPUTS: dict[str, tuple[dict[str, bytes | str], str]] = {
     "duplicate keys": (
         {".platform.app.yaml": "name: app\ntype: 'php:8.3'\nname: other\n"},
         '.platform.app.yaml:3:1: duplicate key "name" with value "other"'),
+    "duplicate key with a multi-line value": (
+        {".platform.app.yaml": "name: app\ntype: 'php:8.3'\nname: |\n    two\n    lines\n"},
+        '.platform.app.yaml:3:1: duplicate key "name" with value "two\\nlines\\n"'),
     "tabs": (
         {".platform.app.yaml": "name: app\nweb:\n\tlocations: {}\n"},
         ".platform.app.yaml:3:1: tab character where YAML expects spaces"),
