@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.compat import ordereddict
+from ruamel.yaml.composer import Composer, ComposerError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from migrator import fastyaml
@@ -26,6 +27,25 @@ Node = Any  # a ruamel round-trip node: CommentedMap, CommentedSeq, TaggedScalar
 T = TypeVar("T")
 
 
+class _RefusesRecursiveAliases:
+    """An alias inside the collection it names: ruamel.yaml turns it into a null (a mapping) or
+    a collection that contains itself (a list item), neither of which the legacy file meant."""
+
+    def return_alias(self, node: Any) -> Any:
+        if node.end_mark is None:  # the aliased collection is still being read: we are inside it
+            raise ComposerError(None, None, "the collection starting here holds an alias to "
+                                "itself (a recursive structure)", node.start_mark)
+        return node
+
+
+class _Composer(_RefusesRecursiveAliases, Composer):
+    pass
+
+
+class _FastComposer(_RefusesRecursiveAliases, fastyaml.FastComposer):
+    pass
+
+
 def new_yaml(*, fast: bool = True) -> YAML:
     """A round-trip instance as the migrator configures it; `fast=False` keeps ruamel.yaml's own
     loader and dumper classes (tests compare the two)."""
@@ -34,7 +54,12 @@ def new_yaml(*, fast: bool = True) -> YAML:
     yaml.width = 4096
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.allow_duplicate_keys = False
-    return fastyaml.install(yaml) if fast else yaml
+    if not fast:
+        yaml.Composer = _Composer
+        return yaml
+    fastyaml.install(yaml)
+    yaml.Composer = _FastComposer
+    return yaml
 
 
 _reused: dict[str, YAML] = {}

@@ -67,8 +67,16 @@ BAD_INPUTS: dict[str, tuple[dict[str, bytes | str], str]] = {
         ".platform.app.yaml:3: anchor &x is defined twice"),
     "a mapping that merges itself": (
         {".platform.app.yaml": "name: app\nbase: &base\n  size: M\n  again:\n    <<: *base\n"},
-        ".platform.app.yaml: cannot read this YAML (AttributeError: 'NoneType' object has no "
-        "attribute 'add_referent')"),
+        ".platform.app.yaml:2:7: the collection starting here holds an alias to itself (a "
+        "recursive structure)"),
+    "a mapping that holds an alias to itself": (
+        {".platform.app.yaml": "name: app\ntype: 'php:8.3'\nvariables: &v\n  env:\n    x: *v\n"},
+        ".platform.app.yaml:3:12: the collection starting here holds an alias to itself (a "
+        "recursive structure)"),
+    "an application that holds an alias to itself": (
+        {".platform/applications.yaml": "-   &a\n    name: one\n    type: 'php:8.3'\n    x: *a\n"},
+        ".platform/applications.yaml:1:5: the collection starting here holds an alias to itself "
+        "(a recursive structure)"),
     "a Unicode line separator": (
         {".platform.app.yaml": "name: app\ntype: 'php:8.3'\nhooks:\n  build: # a: \u2028|- #b\n"},
         ".platform.app.yaml:4:15: Unicode line separator U+2028: YAML versions and parsers "
