@@ -266,6 +266,15 @@ def replace_value(mapping: CommentedMap, key: Any, value: CommentedMap) -> None:
     entry = mapping.ca.items.get(key)
     token = entry[2] if entry else None
     column = _key_column(mapping, key)
+    if entry is not None and len(entry) > 3 and entry[3]:
+        # a block scalar's header comment (`key: |  # text`) is kept by ruamel.yaml as bare text
+        # here, and on the scalar itself: it travels with the scalar when the new value holds it,
+        # else it becomes the key's end-of-line comment
+        header = [text for text in entry[3] if isinstance(text, str)]
+        entry[3] = [item for item in entry[3] if not isinstance(item, str)] or None
+        carried = any(item is mapping[key] for item in value.values())
+        if header and token is None and not carried:
+            token = CommentToken(header[0].strip() + "\n", CommentMark(0))
     mapping[key] = value
     value.lc.line, value.lc.col = yamlio.line_of(mapping, key) - 1, column + 1  # just inside
     if entry is None or token is None:

@@ -29,7 +29,11 @@ def apply(ctx: MigrationContext) -> None:
                            "commands: <string>", "commands: {start: <string>}")
             elif "cmd" in cron and commands is None:
                 position = yamlio.own_keys(cron).index("cmd")
+                comments = cron.ca.items.pop("cmd", None)
                 command = cron.pop("cmd")
-                cron.insert(position, "commands", CommentedMap(start=command))
+                cron.insert(position, "commands", command)
+                if comments is not None:
+                    cron.ca.items["commands"] = comments
+                replace_value(cron, "commands", CommentedMap(start=command))
                 ctx.change(CODE, ctx.location(app.file, cron), path, "cmd: <command>",
                            "commands: {start: <command>}")

@@ -51,3 +51,40 @@ def test_crons(tmp_path: Path) -> None:
         ".platform.app.yaml:9 applications.app.crons.string.commands: commands: <string> -> commands: {start: <string>}",
     ]
     assert codes(result.findings, "UPS009") == []
+
+
+def test_comments_of_a_cmd_stay(tmp_path: Path) -> None:
+    check_transformed(
+        tmp_path,
+        {
+            ".platform.app.yaml": """
+            name: app
+            type: 'php:8.3'
+            crons:
+                script:
+                    spec: 'H * * * *'
+                    cmd: |  # nightly
+                        php one.php
+                        php two.php
+                short:
+                    spec: 'H * * * *'
+                    cmd: 'php cron.php'   # the short one
+            """,
+        },
+        """
+        applications:
+          app:
+            type: 'php:8.3'
+            crons:
+              script:
+                spec: 'H * * * *'
+                commands:
+                  start: |  # nightly
+                    php one.php
+                    php two.php
+              short:
+                spec: 'H * * * *'
+                commands:             # the short one
+                  start: 'php cron.php'
+        """,
+    )

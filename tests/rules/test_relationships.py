@@ -91,3 +91,29 @@ def test_relationships(tmp_path: Path) -> None:
     assert codes(result.findings, "UPS004") == [
         "warning .platform.app.yaml:10 relationship 'ghost' targets 'nothing', which names no service or application"
     ]
+
+
+def test_a_block_scalar_with_a_header_comment_is_converted(tmp_path: Path) -> None:
+    """ruamel.yaml keeps `|  # text` as bare text beside the value; replacing the value must not
+    leave it behind (it stopped the dump with an internal error)."""
+    check_transformed(
+        tmp_path,
+        {
+            ".platform.app.yaml": """
+            name: app
+            type: 'php:8.3'
+            relationships:
+                database: >-  # the main one
+                    db:mysql
+            """,
+        },
+        """
+        applications:
+          app:
+            type: 'php:8.3'
+            relationships:
+              database: # the main one
+                service: db
+                endpoint: mysql
+        """,
+    )
