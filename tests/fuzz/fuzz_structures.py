@@ -1,0 +1,108 @@
+"""Structural fuzzing of the whole pipeline with hypothesis, run by hand (not part of the suite).
+
+    python tests/fuzz/fuzz_structures.py 3000
+
+Builds projects from random keys (the ones rules look at, and odd ones), scalars (quoted, flow,
+block with comments after the indicator, anchors, aliases, tags) and comments, as a single app
+file or as two applications in `.platform/applications.yaml` sharing a merge key, migrates each,
+and reads the result back. A MigratorError is the expected refusal of bad input; anything else is
+printed with the smallest input hypothesis finds, to turn into a test in tests/test_safety.py.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+import traceback
+import warnings
+from collections import Counter
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from migrator import yamlio  # noqa: E402
+from migrator.errors import MigratorError  # noqa: E402
+from migrator.model import Settings  # noqa: E402
+from migrator.pipeline import migrate  # noqa: E402
+
+SCALARS = ["x", "'q # x'", '"d: e"', "1", "yes", "null", "~", "", "[a, b]", "{a: 1}", "&a v", "*a",
+           "!include x.yaml", "|", "|-  # c", ">+", "'multi\n  line'", "- z", "a: b",
+           "|2\n   two", "''", "http://x:80/y"]
+KEYS = ["size", "disk", "mounts", "relationships", "web", "hooks", "variables", "crons",
+        "workers", "source", "local", "name", "type", "1", "true", "'q k'", "? complex", "<<"]
+
+
+@st.composite
+def block(draw: st.DrawFn, depth: int = 0) -> list[str]:
+    lines: list[str] = []
+    indent = "    " * depth
+    for _ in range(draw(st.integers(1, 4))):
+        key = draw(st.sampled_from(KEYS))
+        kinds = ["scalar", "map", "seq", "comment", "blank"] if depth < 3 else ["scalar", "comment"]
+        kind = draw(st.sampled_from(kinds))
+        comment = draw(st.sampled_from(["", "  # c", " #c: d"]))
+        if kind == "scalar":
+            value = draw(st.sampled_from(SCALARS))
+            lines.append(f"{indent}{key}: {value}{comment}")
+            if value.startswith(("|", ">")):
+                body = draw(st.sampled_from(["x", "# not a comment", ""]))
+                lines.append(f"{indent}    body {body}")
+        elif kind == "map":
+            lines.append(f"{indent}{key}:{comment}")
+            lines += draw(block(depth + 1))
+        elif kind == "seq":
+            lines.append(f"{indent}{key}:{comment}")
+            for _ in range(draw(st.integers(1, 3))):
+                item = draw(st.sampled_from(SCALARS))
+                lines.append(f"{indent}    - {item}{draw(st.sampled_from(['', '  # i']))}")
+        elif kind == "comment":
+            lines.append(f"{indent}# {draw(st.sampled_from(SCALARS))}")
+        else:
+            lines.append("")
+    return lines
+
+
+SCRATCH = Path(tempfile.mkdtemp(prefix="fuzz-structures-"))
+outcomes: Counter[str] = Counter()
+crashes: dict[tuple[str, str, int], tuple[str, ...]] = {}
+
+
+@settings(max_examples=int(sys.argv[1]) if len(sys.argv) > 1 else 1000, deadline=None,
+          database=None, suppress_health_check=list(HealthCheck))
+@given(block(), block(), block(), st.booleans())
+def one_project(app: list[str], services: list[str], routes: list[str], listed: bool) -> None:
+    root = SCRATCH / "repo"
+    shutil.rmtree(root, ignore_errors=True)
+    (root / ".platform").mkdir(parents=True)
+    if listed:
+        body = ["-   &a", "    name: one", "    type: 'php:8.3'"]
+        body += ["    " + line if line else line for line in app]
+        body += ["-   <<: *a", "    name: two", "    source:", "        root: two"]
+        (root / ".platform/applications.yaml").write_text("\n".join(body) + "\n")
+    else:
+        (root / ".platform.app.yaml").write_text("name: app\ntype: 'php:8.3'\n" +
+                                                 "\n".join(app) + "\n")
+    (root / ".platform/services.yaml").write_text("\n".join(services) + "\n")
+    (root / ".platform/routes.yaml").write_text("\n".join(routes) + "\n")
+    (root / ".platform/x.yaml").write_text("a: 1\n")
+    try:
+        result = migrate(root, Settings())
+        yamlio.load(result.config_text, "the output")
+        outcomes["migrated"] += 1
+    except MigratorError:
+        outcomes["refused"] += 1
+    except Exception as exc:  # noqa: BLE001 - what this script is looking for
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        key = (type(exc).__name__, Path(where.filename).name, where.lineno or 0)
+        crashes.setdefault(key, ("\n".join(app), "\n".join(services), str(exc)[:200]))
+
+
+if __name__ == "__main__":
+    warnings.simplefilter("ignore")
+    one_project()
+    print(f"{sum(outcomes.values())} projects: {dict(outcomes)}; {len(crashes)} distinct crashes")
+    for key, example in crashes.items():
+        print(key, repr(example))
