@@ -9,7 +9,13 @@ from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
+from ruamel.yaml.comments import (
+    CommentedKeyMap,
+    CommentedKeySeq,
+    CommentedMap,
+    CommentedSeq,
+    TaggedScalar,
+)
 from ruamel.yaml.compat import ordereddict
 from ruamel.yaml.composer import Composer, ComposerError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -169,7 +175,8 @@ def _marked_error(exc: MarkedYAMLError, file: str) -> InputError:
 
 
 def check_tree(root: Node, file: str) -> None:
-    """Refuse unknown tags and absurd nesting; aliases are visited once (no alias bombs)."""
+    """Refuse unknown tags, keys that are collections and absurd nesting; aliases are visited
+    once (no alias bombs)."""
     seen: set[int] = set()
     stack: list[tuple[Node, int, int]] = [(root, 0, 1)]
     while stack:
@@ -184,6 +191,9 @@ def check_tree(root: Node, file: str) -> None:
             raise InputError(f"unknown tag {tag} (only !include and !archive are supported)",
                              file, line)
         for key, child in keyed_children(node):
+            if isinstance(key, (CommentedKeyMap, CommentedKeySeq)):  # `? {a: 1}` or `? [a]`
+                raise InputError("a key that is a mapping or a list is not supported (keys of a "
+                                 "configuration are names)", file, line_of(key) or line)
             stack.append((child, depth + 1, line_of(node, key) or line))
 
 

@@ -86,6 +86,10 @@ BAD_INPUTS: dict[str, tuple[dict[str, bytes | str], str]] = {
         ".platform.app.yaml: cannot read this YAML (NotImplementedError: overlap in comment "
         "[CommentToken('#\\r', line: 2, col: 3), None] [CommentToken('\\n', line: 5, col: 0), "
         "None])"),
+    "a key that is a mapping": (
+        {".platform.app.yaml": "name: app\ntype: 'php:8.3'\nvariables:\n  ? {a: 1}\n  : x\n"},
+        ".platform.app.yaml:4: a key that is a mapping or a list is not supported (keys of a "
+        "configuration are names)"),
     "app without name": (
         {".platform.app.yaml": "type: 'php:8.3'\n"},
         ".platform.app.yaml:1: application has no `name`"),
