@@ -5,7 +5,8 @@
 Builds projects from random keys (the ones rules look at, and odd ones), scalars (quoted, flow,
 block with comments after the indicator, anchors, aliases, tags) and comments, as a single app
 file or as two applications in `.platform/applications.yaml` sharing a merge key, migrates each,
-and reads the result back. A MigratorError is the expected refusal of bad input; anything else is
+reads the result back and compares the values no rule is about (hooks, variables, build, ...).
+A MigratorError is the expected refusal of bad input; anything else is
 printed with the smallest input hypothesis finds, to turn into a test in tests/test_safety.py.
 """
 
@@ -18,6 +19,7 @@ import traceback
 import warnings
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -65,6 +67,22 @@ def block(draw: st.DrawFn, depth: int = 0) -> list[str]:
     return lines
 
 
+UNRELATED = ("hooks", "variables", "build", "dependencies", "runtime", "type")
+
+
+def _unrelated_values_changed(root: Path, output: dict[str, Any]) -> str:
+    """The first top-level app key no rule is about whose value differs after migration."""
+    from migrator.discovery import load_project
+
+    for legacy in load_project(root).apps:
+        before = yamlio.plain(legacy.node)
+        after = output["applications"][legacy.name]
+        for key in UNRELATED:
+            if key in before and before[key] != after.get(key):
+                return f"{legacy.name}.{key}"
+    return ""
+
+
 SCRATCH = Path(tempfile.mkdtemp(prefix="fuzz-structures-"))
 outcomes: Counter[str] = Counter()
 crashes: dict[tuple[str, str, int], tuple[str, ...]] = {}
@@ -90,8 +108,11 @@ def one_project(app: list[str], services: list[str], routes: list[str], listed: 
     (root / ".platform/x.yaml").write_text("a: 1\n")
     try:
         result = migrate(root, Settings())
-        yamlio.load(result.config_text, "the output")
+        output = yamlio.plain(yamlio.load(result.config_text, "the output"))
         outcomes["migrated"] += 1
+        changed = _unrelated_values_changed(root, output)
+        if changed:
+            crashes.setdefault(("changed meaning", changed, 0), ("\n".join(app), "", ""))
     except MigratorError:
         outcomes["refused"] += 1
     except Exception as exc:  # noqa: BLE001 - what this script is looking for
