@@ -71,15 +71,23 @@ UNRELATED = ("hooks", "variables", "build", "dependencies", "runtime", "type")
 
 
 def _unrelated_values_changed(root: Path, output: dict[str, Any]) -> str:
-    """The first top-level app key no rule is about whose value differs after migration."""
+    """The first value no rule is about (app keys, service type and configuration) that differs
+    after migration, as a path; "" when none does."""
     from migrator.discovery import load_project
 
-    for legacy in load_project(root).apps:
+    project = load_project(root)
+    for legacy in project.apps:
         before = yamlio.plain(legacy.node)
         after = output["applications"][legacy.name]
         for key in UNRELATED:
             if key in before and before[key] != after.get(key):
                 return f"{legacy.name}.{key}"
+    services = yamlio.plain(project.services.node) if project.services else {}
+    for name, service in services.items() if isinstance(services, dict) else []:
+        for key in ("type", "configuration"):
+            if isinstance(service, dict) and key in service and \
+                    service[key] != output.get("services", {}).get(name, {}).get(key):
+                return f"services.{name}.{key}"
     return ""
 
 
