@@ -25,10 +25,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from migrator import yamlio  # noqa: E402
-from migrator.errors import MigratorError  # noqa: E402
-from migrator.model import Settings  # noqa: E402
-from migrator.pipeline import migrate  # noqa: E402
+from migrator import yamlio
+from migrator.errors import MigratorError
+from migrator.model import Settings
+from migrator.pipeline import migrate
 
 SCALARS = ["x", "'q # x'", '"d: e"', "1", "yes", "null", "~", "", "[a, b]", "{a: 1}", "&a v", "*a",
            "!include x.yaml", "|", "|-  # c", ">+", "'multi\n  line'", "- z", "a: b",
