@@ -2,12 +2,14 @@
 
 For each generated repository: `migrate` exits 0 or 1 and never raises; `--dry-run` changes no
 byte; on success the output passes the Upsun schema, values no rule is about are unchanged, the
-resource hints agree with the legacy sizes, and a second `migrate --force` changes nothing.
+resource hints agree with the legacy sizes, and a second `migrate --force` changes nothing; with
+comments added above and after random lines, every one of them reaches the output.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -215,3 +217,41 @@ def _hints_agree(root: Path, report: dict[str, Any]) -> None:
             hint = hints[container]
             assert hint["cpu"] == CPU_BY_SIZE.get(str(size).upper())
             assert hint["disk_mb"] == (None if is_worker else disk)
+
+
+@st.composite
+def commented_projects(draw: st.DrawFn) -> dict[str, str]:
+    """Generated projects with numbered comments above and at the end of random lines."""
+    files = draw(projects())
+    number = 0
+    for rel, text in files.items():
+        lines: list[str] = []
+        for line in text.split("\n"):
+            if line.strip() and draw(st.integers(0, 4)) == 0:
+                number += 1
+                lines.append(" " * (len(line) - len(line.lstrip())) + f"# above-{number}")
+            if line.strip() and draw(st.integers(0, 4)) == 0:
+                number += 1
+                line += f"  # eol-{number}"
+            lines.append(line)
+        files[rel] = "\n".join(lines)
+    return files
+
+
+@settings(max_examples=150, derandomize=True, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(commented_projects())
+def test_every_comment_reaches_the_output(files: dict[str, str]) -> None:
+    """Comments on keys the rules rewrite or remove included: none is lost."""
+    from migrator.errors import MigratorError
+    from migrator.model import Settings
+    from migrator.pipeline import migrate
+
+    with tempfile.TemporaryDirectory() as scratch:
+        _write(Path(scratch), files)
+        try:
+            result = migrate(Path(scratch), Settings())
+        except MigratorError:
+            return
+    marker = re.compile(r"# ((?:above|eol)-\d+)")
+    assert set(marker.findall(result.config_text)) == set(marker.findall("\n".join(files.values())))
