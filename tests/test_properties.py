@@ -1,9 +1,10 @@
 """Properties that hold for every legacy project, on generated ones (hypothesis, fixed seed).
 
 For each generated repository: `migrate` exits 0 or 1 and never raises; `--dry-run` changes no
-byte; on success the output passes the Upsun schema, values no rule is about are unchanged, the
-resource hints agree with the legacy sizes, and a second `migrate --force` changes nothing; with
-comments added above and after random lines, every one of them reaches the output.
+byte; on success the output passes the Upsun schema, values no rule is about (app keys, service
+types and configuration, routes) are unchanged, the resource hints agree with the legacy sizes,
+and a second `migrate --force` changes nothing; with comments added above and after random lines,
+every one of them reaches the output.
 """
 
 from __future__ import annotations
@@ -144,12 +145,20 @@ def projects(draw: st.DrawFn) -> dict[str, str]:
         files[f"{folder}.platform.app.yaml"] = "\n".join(line for line in lines if line) + "\n"
     services = {name: {"type": draw(st.sampled_from(["mariadb:11.4", "redis:8.0",
                                                       "postgresql:17"])),
-                       **({"disk": draw(st.integers(256, 4096))} if draw(st.booleans()) else {})}
+                       **({"disk": draw(st.integers(256, 4096))} if draw(st.booleans()) else {}),
+                       **({"configuration": {"schemas": ["main"], "endpoints": {"local": {
+                           "default_schema": "main", "privileges": {"main": "admin"}}}}}
+                          if draw(st.booleans()) else {})}
                 for name in service_names}
     if services:
         files[".platform/services.yaml"] = "\n".join(emit(services)) + "\n"
-    routes = {"https://{default}/": {"type": "upstream",
-                                      "upstream": f"{draw(st.sampled_from(targets))}:http"}}
+    routes: dict[str, Any] = {"https://{default}/": {
+        "type": "upstream", "upstream": f"{draw(st.sampled_from(targets))}:http",
+        **({"cache": {"enabled": True, "cookies": ["/^SESS/"], "headers": ["Accept"]}}
+           if draw(st.booleans()) else {})}}
+    if draw(st.booleans()):
+        routes["https://www.{default}/"] = {"type": "redirect", "to": "https://{default}/",
+                                            "redirects": {"paths": {"/old": {"to": "/new"}}}}
     files[".platform/routes.yaml"] = "# routes\n" + "\n".join(emit(routes)) + "\n"
     return files
 
@@ -190,7 +199,13 @@ def test_every_generated_project(files: dict[str, str]) -> None:
 def _unrelated_values_unchanged(root: Path, output: dict[str, Any]) -> None:
     from migrator.discovery import load_project
 
-    for legacy in load_project(root).apps:
+    project = load_project(root)
+    assert output.get("routes") == (yamlio.plain(project.routes.node) if project.routes else None)
+    legacy_services = yamlio.plain(project.services.node) if project.services else {}
+    for name, service in legacy_services.items():
+        for key in ("type", "configuration"):
+            assert output["services"][name].get(key) == service.get(key)
+    for legacy in project.apps:
         before = yamlio.plain(legacy.node)
         after = output["applications"][legacy.name]
         assert after.get("variables") == before.get("variables")
