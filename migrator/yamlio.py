@@ -54,7 +54,7 @@ class _FastComposer(_RefusesRecursiveAliases, fastyaml.FastComposer):
 
 def new_yaml(*, fast: bool = True) -> YAML:
     """A round-trip instance as the migrator configures it; `fast=False` keeps ruamel.yaml's own
-    loader and dumper classes (tests compare the two)."""
+    loader and dumper classes (tests compare the two), save the refusal of recursive aliases."""
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 4096
