@@ -79,37 +79,35 @@ def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
+def _table(title: str, headers: list[str], rows: list[list[str]]) -> list[str]:
+    """A Markdown section holding one table; cells are given ready (escaped, quoted)."""
+    return ([f"## {title}", "", "| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+            + ["| " + " | ".join(row) + " |" for row in rows] + [""])
+
+
 def markdown(report: Report) -> str:
     lines = ["# Upsun migration report", "", headline(report) + ".", ""]
     lines += [f"- checked: {line}" for line in report.result.validation] + [""]
     if report.result.files:
         lines += ["## Files", ""] + [f"- {line}" for line in planned_summary(report)] + [""]
     if report.findings:
-        lines += ["## Findings", "", "| severity | code | where | message |", "|---|---|---|---|"]
-        lines += [f"| {f.severity.value} | {f.code} | `{f.location}` | {_cell(f.message)} |"
-                  for f in report.findings]
-        lines.append("")
+        lines += _table("Findings", ["severity", "code", "where", "message"], [
+            [f.severity.value, f.code, f"`{f.location}`", _cell(f.message)]
+            for f in report.findings])
     if report.hints:
-        lines += ["## Resources", "", "| container | from | legacy | Upsun | notes |",
-                  "|---|---|---|---|---|"]
-        lines += [f"| `{h.container}` | `{h.legacy.location}` | {_cell(legacy_line(h))} | "
-                  f"{_cell(resource_line(h))} | {_cell('; '.join(h.notes))} |"
-                  for h in report.hints]
-        lines.append("")
+        lines += _table("Resources", ["container", "from", "legacy", "Upsun", "notes"], [
+            [f"`{h.container}`", f"`{h.legacy.location}`", _cell(legacy_line(h)),
+             _cell(resource_line(h)), _cell("; ".join(h.notes))] for h in report.hints])
         if report.command:
             lines += ["```sh", report.command, "```", ""]
     if report.changes:
-        lines += ["## Changes", "", "| code | where | path | before | after |",
-                  "|---|---|---|---|---|"]
-        lines += [f"| {c.code} | `{c.location}` | `{_cell(c.path)}` | {_cell(c.before)} | "
-                  f"{_cell(c.after)} |" for c in report.changes]
-        lines.append("")
+        lines += _table("Changes", ["code", "where", "path", "before", "after"], [
+            [c.code, f"`{c.location}`", f"`{_cell(c.path)}`", _cell(c.before), _cell(c.after)]
+            for c in report.changes])
     if report.code:
-        lines += ["## Python code", "", "| code | where | rewritten | message |",
-                  "|---|---|---|---|"]
-        lines += [f"| {f.code} | `{f.file}:{f.line}:{f.column}` | {'yes' if f.rewritten else 'no'}"
-                  f" | {_cell(f.message)} |" for f in report.code]
-        lines.append("")
+        lines += _table("Python code", ["code", "where", "rewritten", "message"], [
+            [f.code, f"`{f.file}:{f.line}:{f.column}`", "yes" if f.rewritten else "no",
+             _cell(f.message)] for f in report.code])
     lines += ["## Next steps", ""] + [f"{n}. {s}" for n, s in enumerate(report.steps, 1)]
     return "\n".join(lines) + "\n"
 

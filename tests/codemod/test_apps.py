@@ -112,3 +112,15 @@ def test_migrate_imports_libcst_only_with_code(tmp_path: Path) -> None:
                           env={"UPSUN_MIGRATOR_OFFLINE": "1", "PATH": "/usr/bin"})
     assert code.stderr.strip().endswith("LIBCST NO-JSONSCHEMA")
     assert "Python code\n  mysite/settings.py:20:4: UPS106" in code.stdout
+
+
+def test_markdown_report_lists_code_findings(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(APPS / "django", root)
+    report = tmp_path / "report.md"
+    result = run("migrate", "--dry-run", "--code", "--report", report, root)
+    assert result.exit_code == 0, result.stderr
+    text = report.read_text(encoding="utf-8")
+    assert ("## Python code\n\n| code | where | rewritten | message |\n|---|---|---|---|\n"
+            "| UPS106 | `mysite/settings.py:20:4` | yes | config.is_valid_platform() -> "
+            "\"PLATFORM_APPLICATION_NAME\" in os.environ |\n") in text
