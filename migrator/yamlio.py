@@ -273,9 +273,12 @@ def flow(node: Node) -> str:
     """A short one-line rendering of a value, for reports."""
     if isinstance(node, (CommentedMap, CommentedSeq)):
         stream = io.StringIO()
-        yaml = new_yaml()
-        yaml.default_flow_style = True
-        yaml.dump(plain(node), stream)
+
+        def dump_flow(yaml: YAML) -> None:
+            yaml.default_flow_style = True
+            yaml.dump(plain(node), stream)
+
+        _with_shared("flow", dump_flow)
         return stream.getvalue().strip().replace("\n", " ")
     if isinstance(node, TaggedScalar):
         return f"{tag_of(node)} {node.value}"
