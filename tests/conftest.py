@@ -17,9 +17,9 @@ from migrator.validate import Schema
 
 REPO = Path(__file__).resolve().parent.parent
 TESTS = REPO / "tests"
-SHARED = REPO.parent / "shared"
-SCHEMAS = SHARED / "schemas"
-CORPUS = SHARED / "corpus" / "platformsh"
+DATA = TESTS / "data"
+SCHEMAS = DATA / "schemas"
+CORPUS = TESTS / "corpus" / "platformsh"
 FIXTURES = TESTS / "fixtures" / "projects"
 FIXTURE_NAMES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir()) if FIXTURES.is_dir() \
     else []
@@ -96,5 +96,5 @@ def _no_network(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPa
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
 
 
-REGISTRY = SHARED / "registry" / "registry.json"
+REGISTRY = DATA / "registry" / "registry.json"
 METADATA_ARGS = ("--schema", str(SCHEMAS / "upsun.json"), "--registry", str(REGISTRY))

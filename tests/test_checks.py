@@ -1,4 +1,4 @@
-"""Checks against the image registry (UPS201-UPS203), on the shared copy of the registry."""
+"""Checks against the image registry (UPS201-UPS203), on the tests' copy of the registry."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from syrupy.assertion import SnapshotAssertion
 from migrator.model import Settings
 from migrator.pipeline import Metadata, migrate
 from migrator.registry import Registry
-from tests.conftest import METADATA_ARGS, REGISTRY, SHARED, run
+from tests.conftest import DATA, METADATA_ARGS, REGISTRY, run
 from tests.rules.helpers import codes, migrated
 
 APP = """
@@ -103,7 +103,7 @@ def test_upgrade_retired_snapshot(tmp_path: Path, snapshot: SnapshotAssertion) -
                         ".platform/services.yaml": SERVICES.format(db="mariadb:10.6")})
     result = run("migrate", "--dry-run", "--upgrade-retired", tmp_path, *METADATA_ARGS)
     assert result.exit_code == 0
-    assert result.stdout.replace(str(SHARED), "<shared>") == snapshot
+    assert result.stdout.replace(str(DATA), "<data>") == snapshot
 
 
 def test_strict_refuses_on_error_findings(tmp_path: Path) -> None:

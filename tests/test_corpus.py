@@ -1,4 +1,4 @@
-"""Every real-world project of the shared corpus migrates to a valid config, or fails on purpose.
+"""Every real-world project of the corpus (tests/corpus/) migrates to a valid config, or fails on purpose.
 
 The corpus is used as it is, read-only: the pipeline writes nothing. The schema check here
 accepts any runtime or service version; which versions Upsun still runs is another check.

@@ -14,7 +14,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from migrator import yamlio
 from migrator.validate import Schema, validate
-from tests.conftest import FIXTURE_NAMES, FIXTURES, METADATA_ARGS, REPO, SHARED, run, tree
+from tests.conftest import DATA, FIXTURE_NAMES, FIXTURES, METADATA_ARGS, REPO, run, tree
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def test_project_snapshot(fixture_copy: Path, tmp_path: Path, snapshot: Snapshot
     text = (f"# .upsun/config.yaml\n{config}\n# terminal report\n{result.stdout}\n"
             f"# Markdown report\n{markdown.read_text(encoding='utf-8')}\n"
             f"# JSON report\n{json_report.read_text(encoding='utf-8')}")
-    assert text.replace(str(SHARED), "<shared>") == snapshot
+    assert text.replace(str(DATA), "<data>") == snapshot
 
 
 @pytest.mark.parametrize("fixture_copy", FIXTURE_NAMES, indirect=True)

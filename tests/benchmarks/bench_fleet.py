@@ -4,7 +4,7 @@
     python tests/benchmarks/bench_fleet.py --repos 10000 --only-bulk   # peak memory
     python tests/benchmarks/bench_fleet.py --per-repository             # CPU in one process
 
-Builds a fleet of copies of the shared corpus (each copy varied: a comment naming the copy is
+Builds a fleet of copies of the corpus (tests/corpus/) (each copy varied: a comment naming the copy is
 added to every legacy file), times `bulk` over it, and times the official CLI run once per
 repository over a fresh copy of the same fleet with the same parallelism; rounds alternate the
 two and the medians are compared, since one run on a shared machine can be off by 20%. The
@@ -28,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-CORPUS = REPO.parent / "shared" / "corpus" / "platformsh"
+CORPUS = REPO / "tests" / "corpus" / "platformsh"
 sys.path.insert(0, str(REPO))
 from tests.upsun_cli import find_upsun_cli
 
