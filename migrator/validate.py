@@ -11,6 +11,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 
 from migrator import yamlio
+from migrator.errors import InputError
 from migrator.yamlio import Node
 
 RUNTIME_URL = "https://meta.upsun.com/schema/runtime-versions"
@@ -51,17 +52,39 @@ class Schema:
         return cls(read(schema), read(runtime_versions), read(service_versions))
 
 
+#: How many values a configuration may expand to once its aliases are followed.
+MAX_VALUES = 200_000
+
+
+class ExpansionError(InputError):
+    """Aliases that expand to more values than any real configuration holds (an alias bomb)."""
+
+    def __init__(self, path: list[Any], file: str = "", line: int = 0) -> None:
+        path = path[:next((i for i, key in enumerate(path) if isinstance(key, int)), len(path))]
+        super().__init__(f"{'.'.join(map(str, path))}: aliases expand to more than {MAX_VALUES:,} "
+                         "values; refused", file, line)
+        self.path = path
+
+
 def instance(node: Node, resolve: Resolver | None = None) -> Any:
     """A round-trip tree as plain JSON data, with `!include`/`!archive` as Upsun resolves them."""
+    return _instance(node, resolve, [MAX_VALUES], [])
+
+
+def _instance(node: Node, resolve: Resolver | None, budget: list[int], path: list[Any]) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise ExpansionError(path)
     tag = yamlio.tag_of(node)
     if tag == "!archive":
         return "archive"
     if tag == "!include":
         return _included(node, resolve)
     if isinstance(node, CommentedMap):
-        return {str(key): instance(node[key], resolve) for key in node}
+        return {str(key): _instance(node[key], resolve, budget, [*path, key]) for key in node}
     if isinstance(node, CommentedSeq):
-        return [instance(item, resolve) for item in node]
+        return [_instance(item, resolve, budget, [*path, index])
+                for index, item in enumerate(node)]
     if isinstance(node, TaggedScalar):
         return str(node.value)
     if isinstance(node, (bool, int, float)) or node is None:
@@ -104,8 +127,12 @@ def validate(tree: Node, schema: Schema, file: str,
 
     validator = Validator(schema.document, {RUNTIME_URL: schema.runtime_versions,
                                             SERVICE_URL: schema.service_versions})
+    try:
+        document = instance(tree, resolve)
+    except ExpansionError as exc:
+        raise ExpansionError(exc.path, file, _line(tree, exc.path)) from None
     errors = {SchemaError(file, _line(tree, list(e.path)), ".".join(map(str, e.path)), e.message)
-              for e in validator.errors(instance(tree, resolve))}
+              for e in validator.errors(document)}
     return sorted(errors, key=lambda e: (e.line, e.path, e.message))
 
 
