@@ -19,7 +19,6 @@ if TYPE_CHECKING:  # the heavy modules are imported by the commands that use the
     from migrator.runner import Options, Outcome
 
 F = TypeVar("F", bound=Callable[..., Any])
-BUG_URL = "https://github.com/upsun-migrator/upsun-migrator/issues"
 
 
 def error_boundary(function: F) -> F:
@@ -44,8 +43,8 @@ def error_boundary(function: F) -> F:
 
                 traceback.print_exc()
             click.echo(f"internal error: {type(exc).__name__}: {exc}. This is a bug in "
-                       f"upsun-migrator; please report it at {BUG_URL} "
-                       "(run again with --debug for the traceback)", err=True)
+                       "upsun-migrator: please report it with the output of the same command "
+                       "run again with --debug", err=True)
             sys.exit(3)
 
     return wrapper  # type: ignore[return-value]
@@ -87,11 +86,12 @@ def migration_options(function: F) -> F:
         click.option("--remove-legacy", is_flag=True,
                      help="After a successful write, delete the legacy files that were migrated."),
         click.option("--schema", "schema_file", type=click.Path(dir_okay=False, path_type=Path),
-                     help="Upsun config schema to validate with (default: cached copy or "
-                          "download)."),
+                     help="Upsun config schema to validate with (default: cached copy, download, "
+                          "else the embedded snapshot)."),
         click.option("--registry", "registry_file",
                      type=click.Path(dir_okay=False, path_type=Path),
-                     help="Upsun image registry (default: cached copy or download)."),
+                     help="Upsun image registry (default: cached copy, download, else the "
+                          "embedded snapshot)."),
         click.option("--upgrade-retired", is_flag=True,
                      help="Rewrite versions Upsun no longer runs to the nearest supported one "
                           "above."),
@@ -283,60 +283,61 @@ def bulk(roots: tuple[Path, ...], from_file: Path | None, dry_run: bool, force: 
 @main.command()
 @click.argument("path", type=click.Path(file_okay=False, path_type=Path), default=".")
 @click.option("--schema", "schema_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Upsun config schema (default: cached copy or download).")
+              help="Upsun config schema (default: cached copy, download, else embedded).")
 @click.option("--registry", "registry_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Upsun image registry, for the versions (default: cached copy or download).")
+              help="Upsun image registry, for the versions (default: cached copy, download, "
+                   "else embedded).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 @error_boundary
 def validate(path: Path, schema_file: Path | None, registry_file: Path | None,
              debug: bool) -> None:
     """Check PATH/.upsun/*.yaml against the Upsun configuration schema."""
-    from migrator.validate import ANY_STRING, Schema, load_upsun_folder, validate_folder
+    from migrator.validate import Schema, validate_folder
 
     metadata = load_metadata(schema_file, registry_file)
-    if metadata.schema is None:
-        load_upsun_folder(path)  # the files must at least be readable YAML
-        sys.exit(_official_validate(path, metadata.schema_origin))
-    runtimes, services = metadata.registry.version_schemas() if metadata.registry \
-        else (ANY_STRING, ANY_STRING)
+    assert metadata.schema is not None and metadata.registry is not None
+    runtimes, services = metadata.registry.version_schemas()
     errors = validate_folder(path, Schema(metadata.schema, runtimes, services))
     for error in errors:
         click.echo(str(error))
-    checked = metadata.schema_origin + ("; versions from the " + metadata.registry_origin
-                                        if metadata.registry else "; versions not checked")
+    checked = f"{metadata.schema_origin}; versions from the {metadata.registry_origin}"
     if errors:
         click.echo(f"{path}/.upsun: {len(errors)} error(s) ({checked})", err=True)
         sys.exit(1)
     click.echo(f"{path}/.upsun: valid ({checked})", err=True)
 
 
-def _official_validate(path: Path, why: str) -> int:
-    """No schema to be had: fall back to the official CLI when it is installed."""
-    import shutil
-    import subprocess
+@main.command(name="metadata")
+@click.option("--refresh", is_flag=True,
+              help="Download everything now, whatever the age of the cached copies.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@error_boundary
+def metadata_command(refresh: bool, debug: bool) -> None:
+    """Show where Upsun's schema, image registry and composable data come from, and their age."""
+    from migrator import published
 
-    upsun = shutil.which("upsun")
-    if upsun is None:
-        raise MigratorError(f"cannot validate: {why}, and the upsun CLI is not on PATH",
-                            str(path))
-    click.echo(f"{why}: running `upsun app:config-validate` instead", err=True)
-    return subprocess.run([upsun, "app:config-validate", "--no-interaction"], cwd=path,
-                          check=False).returncode
+    failed = []
+    for resource in published.RESOURCES:
+        found = published.get(resource, None, refresh)
+        click.echo(found.describe(resource))
+        if refresh and not found.downloaded:
+            failed.append(resource.label)
+    click.echo(f"cache folder: {published.cache_dir()}")
+    click.echo(f"embedded: {published.embedded_snapshot().describe().removeprefix('the ')}")
+    if failed:
+        raise MigratorError(f"could not refresh: {', '.join(failed)}", published.meta_url())
 
 
-def load_metadata(schema_file: Path | None, registry_file: Path | None) -> Metadata:
-    """The schema and registry from files, the cache or a download; what is missing is said."""
+def load_metadata(schema_file: Path | None, registry_file: Path | None,
+                  refresh: bool = False) -> Metadata:
+    """The schema, the image registry and the composable image data, each with its source."""
+    from migrator import published
     from migrator.pipeline import Metadata
-    from migrator.published import load_registry_data, load_schema
     from migrator.registry import Registry
 
-    try:
-        schema, schema_origin = load_schema(schema_file)
-        raw, registry_origin = load_registry_data(registry_file)
-    except OSError as exc:
-        raise MigratorError(f"cannot read: {exc.strerror or exc}", exc.filename) from None
-    try:
-        registry = Registry.from_bytes(raw) if raw is not None else None
-    except (UnicodeDecodeError, ValueError):
-        registry, registry_origin = None, "no image registry: the copy is not JSON"
-    return Metadata(schema, schema_origin, registry, registry_origin)
+    schema = published.get(published.SCHEMA, schema_file, refresh)
+    images = published.get(published.IMAGES, registry_file, refresh)
+    composable = published.get(published.COMPOSABLE, None, refresh)
+    return Metadata(schema.data, schema.describe(published.SCHEMA),
+                    Registry(images.data, composable.data), images.describe(published.IMAGES),
+                    composable.describe(published.COMPOSABLE))

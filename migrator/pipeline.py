@@ -25,6 +25,7 @@ class Metadata:
     schema_origin: str = "no schema given: validation skipped"
     registry: Registry | None = None
     registry_origin: str = "no image registry given: version checks skipped"
+    composable_origin: str = ""
 
 
 def migrate(root: Path, settings: Settings, metadata: Metadata | None = None) -> MigrationResult:
@@ -61,18 +62,32 @@ def migrate(root: Path, settings: Settings, metadata: Metadata | None = None) ->
         services=tuple(ctx.services()),
         routes=len(project.routes.node) if project.routes else 0,
         profiles=tuple(sorted(ctx.profiles.items())),
-        validation=(metadata.schema_origin + (" (structure; versions are checked against the "
-                                              "image registry)" if metadata.schema else ""),
-                    metadata.registry_origin),
+        validation=_checked(metadata, project),
     )
+
+
+def _checked(metadata: Metadata, project: LegacyProject) -> tuple[str, ...]:
+    """The sources of the checks that ran, for the report's `checked:` lines."""
+    lines = [metadata.schema_origin + (" (structure; versions are checked against the image "
+                                       "registry)" if metadata.schema else ""),
+             metadata.registry_origin]
+    composable = any(str(app.node.get("type", "")).startswith("composable:")
+                     for app in project.apps)
+    if composable and metadata.composable_origin:
+        lines.append(metadata.composable_origin)
+    return tuple(lines)
 
 
 def _validate(ctx: MigrationContext, document: dict[str, Any]) -> None:
     """The result must pass the Upsun schema; versions are the registry checks' business."""
-    from migrator.validate import ANY_STRING, Schema, include_resolver, validate
+    from migrator.validate import ANY_STRING, ExpansionError, Schema, include_resolver, validate
 
-    errors = validate(ctx.output, Schema(document, ANY_STRING, ANY_STRING), "",
-                      include_resolver(ctx.project.root, ".platform"))
+    try:
+        errors = validate(ctx.output, Schema(document, ANY_STRING, ANY_STRING), "",
+                          include_resolver(ctx.project.root, ".platform"))
+    except ExpansionError as exc:
+        path = ".".join(map(str, exc.path))
+        raise InputError(exc.message, _source_file(ctx, path), exc.line) from None
     if errors:
         first = errors[0]
         raise InputError(f"{first.path}: {first.message} (the migrated configuration does not "

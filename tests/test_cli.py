@@ -33,7 +33,7 @@ def test_migrate_writes_config_and_leaves_legacy_files(project: Path) -> None:
     assert (project / ".upsun/config.yaml").read_text() == EXPECTED
     assert (project / ".platform.app.yaml").read_text() == APP
     assert result.stdout.startswith("Migrated: 1 application(s), 0 worker(s), 0 service(s), "
-                                    "0 route(s); 2 change(s), 0 error(s), 2 warning(s)\n")
+                                    "0 route(s); 2 change(s), 0 error(s), 3 warning(s)\n")
     assert "Remove the legacy files before deploying (.platform.app.yaml)" in result.stdout
 
 

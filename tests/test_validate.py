@@ -45,11 +45,14 @@ def test_errors_name_file_and_line(project: Path) -> None:
     assert result.stderr.startswith(f"{project}/.upsun: 3 error(s) (")
 
 
-def test_versions_unchecked_without_registry(project: Path) -> None:
+def test_versions_checked_with_the_embedded_registry_when_none_is_given(project: Path) -> None:
     write_files(project, {".upsun/config.yaml": VALID.replace("php:8.4", "php:1.0")})
     result = run("validate", project, "--schema", METADATA_ARGS[1])
-    assert result.exit_code == 0
-    assert result.stderr.endswith("; versions not checked)\n")
+    assert result.exit_code == 1
+    assert result.stdout.startswith(".upsun/config.yaml:3: applications.app.type: 'php:1.0' is "
+                                    "not one of ")
+    assert result.stderr.endswith("; versions from the image registry from the embedded "
+                                  "snapshot of 2026-07-21 (upsun/meta 9dd622d; offline))\n")
 
 
 def test_top_level_key_in_two_files(project: Path) -> None:
@@ -66,26 +69,21 @@ def test_nothing_to_validate(project: Path) -> None:
         1, f"error: {project}: no .upsun/*.yaml files to validate\n")
 
 
-def test_no_schema_and_no_cli(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PATH", str(project))
-    write_files(project, {".upsun/config.yaml": VALID})
-    result = run("validate", project)
-    assert (result.exit_code, result.stderr) == (1, (
-        f"error: {project}: cannot validate: no schema: offline and nothing cached, and the "
-        "upsun CLI is not on PATH\n"))
+EMBEDDED = "the embedded snapshot of 2026-07-21 (upsun/meta 9dd622d; offline)"
 
 
-def test_no_schema_falls_back_to_the_upsun_cli(project: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    bin_dir = project.parent / "bin"
-    bin_dir.mkdir()
-    fake = bin_dir / "upsun"
-    fake.write_text("#!/bin/sh\necho \"official $*\" > called.txt\nexit 0\n")
-    fake.chmod(0o755)
-    monkeypatch.setenv("PATH", str(bin_dir))
-    write_files(project, {".upsun/config.yaml": VALID})
+def test_offline_with_no_cache_validates_with_the_embedded_snapshot(project: Path) -> None:
+    write_files(project, {".upsun/config.yaml": VALID, ".upsun/services.yaml": SERVICES})
     result = run("validate", project)
-    assert result.exit_code == 0
-    assert result.stderr == ("no schema: offline and nothing cached: running `upsun "
-                             "app:config-validate` instead\n")
-    assert (project / "called.txt").read_text() == "official app:config-validate --no-interaction\n"
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", (
+        f"{project}/.upsun: valid (Upsun schema from {EMBEDDED}; versions from the image "
+        f"registry from {EMBEDDED})\n"))
+
+
+def test_offline_with_no_cache_still_checks_versions(project: Path) -> None:
+    write_files(project, {".upsun/config.yaml": VALID,
+                          ".upsun/services.yaml": "services:\n  db:\n    type: 'mariadb:9.9'\n"})
+    result = run("validate", project)
+    assert result.exit_code == 1
+    assert result.stdout.startswith(".upsun/services.yaml:3: services.db.type: 'mariadb:9.9' is "
+                                    "not one of ")
