@@ -12,6 +12,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
+from migrator import composable
 from migrator.context import MigrationContext
 from migrator.model import Location, Severity
 from migrator.registry import RETIRED, Registry
@@ -34,14 +35,32 @@ def apply(ctx: MigrationContext, registry: Registry, upgrade: bool) -> None:
                 ctx.profiles[name] = found.profile
         status = found.status if found else "unknown"
         if status in RETIRED or found is None:
-            if upgrade and _upgrade(ctx, registry, node, type_, location, path, is_service):
-                continue
-            ctx.warn(VERSION, location, f"{type_} is {status} on Upsun and will not deploy"
-                     + _alternatives(registry, type_), Severity.ERROR)
+            if not (upgrade and _upgrade(ctx, registry, node, type_, location, path, is_service)):
+                ctx.warn(VERSION, location, f"{type_} is {status} on Upsun and will not deploy"
+                         + _alternatives(registry, type_), Severity.ERROR)
         elif status == "deprecated":
             ctx.warn(VERSION, location, f"{type_} is deprecated on Upsun"
                      + _alternatives(registry, type_))
+        if not is_service and "stack" in node:
+            _check_stack(ctx, registry, node, file)
     _check_endpoints(ctx, registry)
+
+
+def _check_stack(ctx: MigrationContext, registry: Registry, node: CommentedMap,
+                 file: str) -> None:
+    """The runtimes a composable stack names, against the channel (after any upgrade)."""
+    type_ = str(node.get("type"))
+    image, channel = registry.image(type_)
+    if image != composable.IMAGE or registry.lookup(type_) is None:
+        return
+    location = ctx.location(file, node, "stack")
+    packages = registry.packages(type_)
+    if not packages:
+        ctx.info(VERSION, location, f"stack: runtimes not checked: Upsun publishes no runtime "
+                 f"list for {type_}")
+        return
+    for is_error, message in composable.stack_problems(node["stack"], channel, packages):
+        ctx.warn(VERSION, location, message, Severity.ERROR if is_error else Severity.WARNING)
 
 
 def _typed(ctx: MigrationContext) -> list[tuple[CommentedMap, str, tuple[str, ...], str, bool]]:
