@@ -48,7 +48,8 @@ class PlatformConfigCodemod(VisitorBasedCodemodCommand):
         self.removals: set[cst.CSTNode] = set()
         self.imports: list[cst.CSTNode] = []
         self.config_removed = False
-        self.doomed: set[int] = set()
+        # the updated statements to drop, held (not their id()s: a freed node's id is reused)
+        self.doomed: set[cst.CSTNode] = set()
 
     # --- reporting --------------------------------------------------------------------
     def _find(self, node: cst.CSTNode, code: str, message: str, rewritten: bool,
@@ -167,8 +168,8 @@ class PlatformConfigCodemod(VisitorBasedCodemodCommand):
             return None
         func = value.func
         assert isinstance(func, cst.Attribute)
-        configs = {id(n) for r in found if r.kind == "config" for n in r.names}
-        if func.attr.value == "credentials" and id(func.value) in configs and value.args:
+        configs = {n for r in found if r.kind == "config" for n in r.names}
+        if func.attr.value == "credentials" and func.value in configs and value.args:
             name = a.literal(value.args[0].value)
             return ("credentials", name if isinstance(name, str) else None)
         return None
@@ -389,14 +390,14 @@ class PlatformConfigCodemod(VisitorBasedCodemodCommand):
             return self.replacements[original_node]
         if isinstance(original_node, cst.SimpleStatementLine) and any(
                 s in self.removals for s in original_node.body):
-            self.doomed.add(id(updated_node))  # dropped by its block, which keeps its blank lines
+            self.doomed.add(updated_node)  # dropped by its block, which keeps its blank lines
         return super().on_leave(original_node, updated_node)
 
     def _without_doomed(self, body: Any) -> list[Any]:
         kept: list[Any] = []
         carry: Any = None
         for statement in body:
-            if id(statement) in self.doomed:
+            if statement in self.doomed:
                 carry = carry or statement.leading_lines
                 continue
             if carry and hasattr(statement, "leading_lines") and not statement.leading_lines:
