@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from migrator.codemod.findings import CodeFinding
@@ -39,6 +39,7 @@ class FileChange:
 class CodemodRun:
     findings: tuple[CodeFinding, ...]
     changes: tuple[FileChange, ...]
+    written: bool = False  # the changes are on disk
 
     @property
     def would_change(self) -> bool:
@@ -120,12 +121,28 @@ def _dependency_lines(root: Path) -> list[CodeFinding]:
     return found
 
 
-def write(root: Path, changes: tuple[FileChange, ...]) -> None:
-    for change in changes:
+def write(root: Path, done: CodemodRun) -> CodemodRun:
+    """Put the computed rewrites on disk; the findings they carry now say `rewritten`."""
+    for change in done.changes:
         path = root / change.path
         temp = path.with_name(f".{path.name}.{os.getpid()}.upsun-migrator.tmp")
         temp.write_text(change.new, encoding="utf-8")
         os.replace(temp, path)
+    changed = {c.path for c in done.changes}
+    findings = tuple(replace(f, written=True) if f.fix and f.file in changed else f
+                     for f in done.findings)
+    return CodemodRun(findings, done.changes, written=True)
+
+
+def summary(done: CodemodRun) -> str:
+    fixes = sum(f.fix for f in done.findings)
+    verb = "rewritten" if done.written else "would be rewritten"
+    return f"{len(done.findings)} finding(s), {fixes} {verb}, in {len(done.changes)} file(s)\n"
+
+
+def listing(done: CodemodRun) -> str:
+    """The findings, one a line, then the summary on a line of its own: one stream, in order."""
+    return "".join(f"{finding}\n" for finding in done.findings) + summary(done)
 
 
 def relationship_names(root: Path) -> set[str] | None:

@@ -192,8 +192,8 @@ def test_parse_errors_and_skipped_folders_do_not_stop_the_run(tmp_path) -> None:
     found = [str(f) for f in done.findings]
     assert found[0].startswith("broken.py:2:1: UPS199 warning [reported] cannot parse: ")
     assert found[1:] == [
-        "good.py:2:1: UPS141 info [rewritten] platformshconfig import no longer used: removed",
-        'good.py:5:5: UPS101 info [rewritten] config.branch -> os.environ["PLATFORM_BRANCH"]',
+        "good.py:2:1: UPS141 info [would rewrite] platformshconfig import no longer used: removed",
+        'good.py:5:5: UPS101 info [would rewrite] config.branch -> os.environ["PLATFORM_BRANCH"]',
         "requirements.txt:2:1: UPS141 info [reported] platformshconfig dependency: remove it once "
         "no code imports the library",
     ]
