@@ -103,6 +103,7 @@ def _transform(rel: str, source: str, options: CodeOptions,
     import libcst as cst
     from libcst.codemod import CodemodContext, TransformFailure, TransformSuccess, transform_module
 
+    from migrator.codemod.compat import breaks
     from migrator.codemod.transform import PlatformConfigCodemod
 
     try:
@@ -119,7 +120,14 @@ def _transform(rel: str, source: str, options: CodeOptions,
         findings.append(CodeFinding(rel, 0, 0, "UPS199", "warning",
                                     f"not transformed: {result.error}"))
         return None
-    return result.code if isinstance(result, TransformSuccess) else None
+    if not isinstance(result, TransformSuccess):
+        return None
+    problem = breaks(source, result.code, rel)
+    if problem is not None:
+        findings[:] = [replace(f, fix=False) if f.file == rel else f for f in findings]
+        findings.append(CodeFinding(rel, 0, 0, "UPS199", "warning", f"not rewritten: {problem}"))
+        return None
+    return result.code
 
 
 def _dependency_lines(root: Path) -> list[CodeFinding]:

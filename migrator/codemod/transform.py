@@ -21,6 +21,7 @@ from libcst.metadata import (
 )
 
 from migrator.codemod import analysis as a
+from migrator.codemod.compat import quote_of, requote
 from migrator.codemod.findings import CodeFinding
 
 CLI_CALLS = frozenset({"subprocess.run", "subprocess.call", "subprocess.check_call",
@@ -308,19 +309,35 @@ class PlatformConfigCodemod(VisitorBasedCodemodCommand):
             credential = use.code in ("UPS121", "UPS122", "UPS124")
             enabled = use.needs_flag is None or self.flags[use.needs_flag]
             stopped = credential and blocked is not None and receiver.kind != "config"
-            if use.replacement is not None and enabled and not stopped:
-                self.replacements[use.node] = cst.parse_expression(use.replacement)
+            text = self._requoted(use)
+            if text is not None and enabled and not stopped:
+                self.replacements[use.node] = cst.parse_expression(text)
                 AddImportsVisitor.add_needed_import(self.context, "os")
                 self._find(use.node, use.code, use.message, True)
                 continue
             why = ""
-            if use.replacement is not None and not enabled:
+            if use.replacement is not None and text is None:
+                why = " (not rewritten: inside f-strings that use both quote characters, " \
+                      "which Python before 3.12 cannot nest)"
+            elif use.replacement is not None and not enabled:
                 why = f" (rewritten with {use.needs_flag})"
             elif stopped and blocked is not use:
                 why = f" (not rewritten: another use of `{receiver.name}` cannot be)"
             severity = "warning" if use.code in ("UPS111", "UPS112", "UPS195") or \
                 use.code >= "UPS190" else "info"
             self._find(use.node, use.code, use.message + why, False, severity)
+
+    def _requoted(self, use: a.Use) -> str | None:
+        """The replacement with quotes the enclosing f-strings leave free (issue 12.4)."""
+        if use.replacement is None:
+            return None
+        enclosing: set[str] = set()
+        parent = self._parent(use.node)
+        while parent is not None:
+            if isinstance(parent, cst.FormattedString):
+                enclosing.add(quote_of(parent))
+            parent = self._parent(parent)
+        return requote(use.replacement, enclosing)
 
     # --- other findings -----------------------------------------------------------------
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:

@@ -236,3 +236,70 @@ def test_django_startproject_settings_are_analysed(tmp_path: Path) -> None:
         "removed",
         'settings.py:10:14: UPS101 info [would rewrite] config.projectEntropy -> '
         'os.environ["PLATFORM_PROJECT_ENTROPY"]']
+
+
+class FStrings(CodemodTest):
+    """Issue 12.4: a rewrite inside an f-string takes the quotes the f-string leaves free."""
+
+    TRANSFORM = PlatformConfigCodemod
+
+    def test_double_quoted_f_string_gets_single_quotes(self) -> None:
+        before = HEADER + 'creds = config.credentials("database")\n' \
+            'URL = f"mysql://{creds[\'username\']}@{creds[\'host\']}:{creds[\'port\']}/x"\n'
+        after = "import os\n\nURL = f\"mysql://{os.environ['DATABASE_USERNAME']}@" \
+            "{os.environ['DATABASE_HOST']}:{int(os.environ['DATABASE_PORT'])}/x\"\n"
+        self.assertCodemod(before, after, service_env_vars=True, expected_warnings=[
+            "6:18: UPS124 rewritten: database['username'] -> os.environ[\"DATABASE_USERNAME\"]",
+            "6:38: UPS124 rewritten: database['host'] -> os.environ[\"DATABASE_HOST\"]",
+            "6:54: UPS124 rewritten: database['port'] -> int(os.environ[\"DATABASE_PORT\"])",
+            "2:1: UPS141 rewritten: platformshconfig import no longer used: removed"])
+        compile(after, "after.py", "exec")
+
+    def test_single_quoted_and_triple_quoted_f_strings(self) -> None:
+        before = HEADER + "A = f'{config.branch}'\nB = f\"\"\"{config.branch}\"\"\"\n"
+        after = "import os\n\nA = f'{os.environ[\"PLATFORM_BRANCH\"]}'\n" \
+            "B = f\"\"\"{os.environ['PLATFORM_BRANCH']}\"\"\"\n"
+        self.assertCodemod(before, after, expected_warnings=[
+            '5:8: UPS101 rewritten: config.branch -> os.environ["PLATFORM_BRANCH"]',
+            '6:10: UPS101 rewritten: config.branch -> os.environ["PLATFORM_BRANCH"]',
+            "2:1: UPS141 rewritten: platformshconfig import no longer used: removed"])
+        compile(after, "after.py", "exec")
+
+    def test_both_quotes_taken_is_reported_not_rewritten(self) -> None:
+        code = HEADER + "A = f\"{f'{config.branch}'}\"\n"
+        self.assertCodemod(code, code, expected_warnings=[
+            '5:11: UPS101 reported: config.branch -> os.environ["PLATFORM_BRANCH"] (not '
+            'rewritten: inside f-strings that use both quote characters, which Python before '
+            '3.12 cannot nest)'])
+
+
+@pytest.mark.parametrize(("old", "new", "problem"), [
+    ('x = f"{a}"\n', "x = f\"{a['k']}\"\n", None),
+    ('x = f"{a}"\n', 'x = f"{a["k"]}"\n', "an f-string would hold its own quote character (a "
+                                           "SyntaxError before Python 3.12)"),
+    ("x = 1\n", "x = (1\n", "the rewrite would not compile: '(' was never closed (line 1)"),
+    ('x = f"{a["k"]}"\n', 'x = f"{a["k"]}"\n', None),  # the app already needs 3.12
+])
+def test_a_rewrite_that_would_not_parse_is_refused(old: str, new: str,
+                                                   problem: str | None) -> None:
+    from migrator.codemod.compat import breaks
+
+    assert breaks(old, new, "app.py") == problem
+
+
+def test_rewritten_files_compile_before_python_3_12(tmp_path: Path) -> None:
+    """Every rewritten file parses with libcst and compiles here (3.11 rejects nested quotes)."""
+    import libcst as cst
+
+    from migrator.codemod import CodeOptions, run
+
+    (tmp_path / "app.py").write_text(
+        HEADER + "creds = config.credentials('database')\n"
+        "URL = f\"mysql://{creds['username']}:{creds['password']}@{creds['host']}\"\n"
+        "NAME = f'{config.applicationName}-{config.branch}'\n")
+    done = run(tmp_path, CodeOptions(service_env_vars=True))
+    (change,) = done.changes
+    cst.parse_module(change.new)
+    compile(change.new, "app.py", "exec", dont_inherit=True)
+    assert "os.environ['DATABASE_USERNAME']" in change.new
+    assert 'os.environ["PLATFORM_BRANCH"]' in change.new
