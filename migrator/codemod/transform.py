@@ -11,7 +11,6 @@ from typing import Any
 
 import libcst as cst
 from libcst.codemod import CodemodContext, SkipFile, VisitorBasedCodemodCommand
-from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import (
     Assignment,
     ParentNodeProvider,
@@ -22,6 +21,8 @@ from libcst.metadata import (
 
 from migrator.codemod import analysis as a
 from migrator.codemod.compat import quote_of, requote
+from migrator.codemod.imports import with_os
+from migrator.codemod.removal import drop_from_block, drop_from_module
 from migrator.codemod.findings import CodeFinding
 
 CLI_CALLS = frozenset({"subprocess.run", "subprocess.call", "subprocess.check_call",
@@ -47,8 +48,9 @@ class PlatformConfigCodemod(VisitorBasedCodemodCommand):
         self.findings: list[CodeFinding] = []
         self.replacements: dict[cst.CSTNode, cst.BaseExpression] = {}
         self.removals: set[cst.CSTNode] = set()
-        self.imports: list[cst.CSTNode] = []
-        self.config_removed = False
+        self.imports: list[cst.CSTNode] = []  # platformshconfig imports removed
+        self.needs_os = False
+        self.has_os = False
         # the updated statements to drop, held (not their id()s: a freed node's id is reused)
         self.doomed: set[cst.CSTNode] = set()
 
@@ -64,11 +66,17 @@ class PlatformConfigCodemod(VisitorBasedCodemodCommand):
 
     # --- analysis -----------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
+        scope = self.get_metadata(ScopeProvider, node)
+        self.has_os = scope is not None and any(
+            isinstance(s, Assignment) and isinstance(s.node, cst.Import) for s in scope["os"])
         receivers = self._receivers(node)
         for receiver in receivers:
             self._classify(receiver)
         for receiver in receivers:
             self._decide(receiver)
+            if receiver.kind == "credentials" and not receiver.names:
+                self._find(receiver.statement, "UPS124", f"`{receiver.name}` (credentials of "
+                           f"{receiver.relationship!r}) is never used: not rewritten", False)
         for receiver in receivers:
             uses_left = len(receiver.names) - sum(u.node in self.replacements or
                                                    _inside(u.node, self.replacements)
@@ -79,8 +87,35 @@ class PlatformConfigCodemod(VisitorBasedCodemodCommand):
         for config in configs:  # Config() with every use rewritten (credentials included)
             if all(self._is_gone(name, receivers) for name in config.names):
                 self.removals.add(config.statement)
-        self.config_removed = bool(configs) and all(c.statement in self.removals
-                                                    for c in configs)
+        if configs and all(c.statement in self.removals for c in configs):
+            self._drop_imports(node)
+
+    def _drop_imports(self, module: cst.Module) -> None:
+        """platformshconfig imports used only by what the rewrite removes go too (as
+        statements, so the comments above them stay)."""
+        import libcst.matchers as m
+
+        for node in m.findall(module, m.Import() | m.ImportFrom()):
+            if isinstance(node, (cst.Import, cst.ImportFrom)) and _of_library(node) \
+                    and not self._still_used(node):
+                self.removals.add(node)
+                self.imports.append(node)
+
+    def _still_used(self, node: cst.Import | cst.ImportFrom) -> bool:
+        scope = self.get_metadata(ScopeProvider, node, None)
+        if scope is None or isinstance(node.names, cst.ImportStar):
+            return True
+        for alias in node.names:
+            bound = alias.evaluated_alias or alias.evaluated_name.split(".")[0]
+            for assignment in scope.assignments[bound]:
+                if isinstance(assignment, Assignment) and assignment.node is node and any(
+                        not self._is_removed(access.node) for access in assignment.references):
+                    return True
+        return False
+
+    def _is_removed(self, node: cst.CSTNode) -> bool:
+        return _inside(node, self.replacements) or any(_inside_node(node, statement)
+                                                        for statement in self.removals)
 
     def _is_gone(self, name: cst.Name, receivers: list[a.Receiver]) -> bool:
         if _inside(name, self.replacements):
@@ -246,6 +281,9 @@ class PlatformConfigCodemod(VisitorBasedCodemodCommand):
         parent = self._parent(call)
         if isinstance(parent, cst.Assign):
             return None  # a credentials receiver of its own (UPS124)
+        if isinstance(parent, cst.Expr):
+            return a.Use(call, "UPS121", f"{name.value}.credentials(...) with its result unused: "
+                         "it only fails when the relationship is missing; not rewritten")
         return a.Use(call, "UPS121", f"{name.value}.credentials(...) used as a whole: not "
                      "rewritten")
 
@@ -305,27 +343,59 @@ class PlatformConfigCodemod(VisitorBasedCodemodCommand):
     # --- decision -----------------------------------------------------------------------
     def _decide(self, receiver: a.Receiver) -> None:
         blocked = next((u for u in receiver.uses if u.blocks), None)
+        guard = self._guard(receiver.statement) if receiver.kind != "config" else None
         for use in receiver.uses:
-            credential = use.code in ("UPS121", "UPS122", "UPS124")
-            enabled = use.needs_flag is None or self.flags[use.needs_flag]
-            stopped = credential and blocked is not None and receiver.kind != "config"
+            why = self._why_not(receiver, use, blocked, guard)
             text = self._requoted(use)
-            if text is not None and enabled and not stopped:
+            if why is None and text is not None:
                 self.replacements[use.node] = cst.parse_expression(text)
-                AddImportsVisitor.add_needed_import(self.context, "os")
+                self.needs_os = True
                 self._find(use.node, use.code, use.message, True)
                 continue
-            why = ""
-            if use.replacement is not None and text is None:
-                why = " (not rewritten: inside f-strings that use both quote characters, " \
-                      "which Python before 3.12 cannot nest)"
-            elif use.replacement is not None and not enabled:
-                why = f" (rewritten with {use.needs_flag})"
-            elif stopped and blocked is not use:
-                why = f" (not rewritten: another use of `{receiver.name}` cannot be)"
             severity = "warning" if use.code in ("UPS111", "UPS112", "UPS195") or \
                 use.code >= "UPS190" else "info"
-            self._find(use.node, use.code, use.message + why, False, severity)
+            self._find(use.node, use.code, use.message + (why or ""), False, severity)
+
+    def _why_not(self, receiver: a.Receiver, use: a.Use, blocked: a.Use | None,
+                 guard: str | None) -> str | None:
+        """Why a use is not rewritten ("" when it has no rewrite at all), None if it is."""
+        if use.replacement is None:
+            return ""
+        if use.needs_flag is not None and not self.flags[use.needs_flag]:
+            return f" (rewritten with {use.needs_flag})"
+        credential = use.code in ("UPS121", "UPS122", "UPS124")
+        if credential and blocked is not None and receiver.kind != "config":
+            return f" (not rewritten: another use of `{receiver.name}` cannot be)"
+        guard = guard or self._guard(use.node)
+        if guard is not None:
+            return f" (not rewritten: {guard} around it catches platformshconfig's " \
+                   "exceptions, which the rewrite does not raise)"
+        if self._requoted(use) is None:
+            return " (not rewritten: inside f-strings that use both quote characters, which " \
+                   "Python before 3.12 cannot nest)"
+        return None
+
+    def _guard(self, node: cst.CSTNode) -> str | None:
+        """The handler of an enclosing `try` that catches the library's exceptions, as text."""
+        child, parent = node, self._parent(node)
+        while parent is not None:
+            if isinstance(parent, (cst.Try, cst.TryStar)) and child is parent.body:
+                caught = next(filter(None, map(self._catches, parent.handlers)), None)
+                if caught is not None:
+                    return caught
+            child, parent = parent, self._parent(parent)
+        return None
+
+    def _catches(self, handler: cst.ExceptHandler | cst.ExceptStarHandler) -> str | None:
+        if handler.type is None:
+            return "a bare `except:`"
+        types = [e.value for e in handler.type.elements] \
+            if isinstance(handler.type, cst.Tuple) else [handler.type]
+        for kind in types:
+            names = a.qualified(self._qnames, kind)
+            if names & a.CAUGHT or any(n.startswith("platformshconfig") for n in names):
+                return f"`except {cst.Module([]).code_for_node(handler.type)}`"
+        return None
 
     def _requoted(self, use: a.Use) -> str | None:
         """The replacement with quotes the enclosing f-strings leave free (issue 12.4)."""
@@ -340,15 +410,6 @@ class PlatformConfigCodemod(VisitorBasedCodemodCommand):
         return requote(use.replacement, enclosing)
 
     # --- other findings -----------------------------------------------------------------
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if isinstance(node.module, cst.Name) and node.module.value == "platformshconfig":
-            self.imports.append(node)
-
-    def visit_Import(self, node: cst.Import) -> None:
-        if any(isinstance(n.name, cst.Name) and n.name.value == "platformshconfig"
-               for n in node.names):
-            self.imports.append(node)
-
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         value = a.literal(node)
         if value in ("PLATFORM_MODE", "PLATFORM_CLUSTER"):
@@ -388,58 +449,39 @@ class PlatformConfigCodemod(VisitorBasedCodemodCommand):
             self._find(node, "UPS161", "calls the `platform` CLI: the Upsun CLI is `upsun`",
                        False)
 
-    def _remove_import(self, node: cst.CSTNode) -> None:
-        """Ask libcst to drop the import, which it does only if nothing uses it any more."""
-        names = node.names if isinstance(node, (cst.Import, cst.ImportFrom)) else ()
-        for alias in names if not isinstance(names, cst.ImportStar) else ():
-            asname = alias.asname.name.value if alias.asname and \
-                isinstance(alias.asname.name, cst.Name) else None
-            if isinstance(node, cst.ImportFrom) and isinstance(alias.name, cst.Name):
-                RemoveImportsVisitor.remove_unused_import(
-                    self.context, "platformshconfig", alias.name.value, asname)
-            else:
-                RemoveImportsVisitor.remove_unused_import(self.context, "platformshconfig",
-                                                          asname=asname)
-
     # --- rewriting ----------------------------------------------------------------------
     def on_leave(self, original_node: Any, updated_node: Any) -> Any:
         if original_node in self.replacements:
             return self.replacements[original_node]
         if isinstance(original_node, cst.SimpleStatementLine) and any(
                 s in self.removals for s in original_node.body):
-            self.doomed.add(updated_node)  # dropped by its block, which keeps its blank lines
+            kept = [new for old, new in zip(original_node.body, updated_node.body)
+                    if old not in self.removals]
+            if kept:  # `a = 1; config = Config()`: only the removed statement goes
+                kept[-1] = kept[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
+                return updated_node.with_changes(body=kept)
+            self.doomed.add(updated_node)  # dropped by its block, which keeps its comments
         return super().on_leave(original_node, updated_node)
-
-    def _without_doomed(self, body: Any) -> list[Any]:
-        kept: list[Any] = []
-        carry: Any = None
-        for statement in body:
-            if statement in self.doomed:
-                carry = carry or statement.leading_lines
-                continue
-            if carry and hasattr(statement, "leading_lines") and not statement.leading_lines:
-                statement = statement.with_changes(leading_lines=carry)
-            carry = None
-            kept.append(statement)
-        return kept
 
     def leave_IndentedBlock(self, original_node: cst.IndentedBlock,
                             updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
-        body = self._without_doomed(updated_node.body)
-        if len(body) == len(updated_node.body):
-            return updated_node
-        return updated_node.with_changes(body=body or [cst.SimpleStatementLine([cst.Pass()])])
+        return drop_from_block(updated_node, self.doomed)
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        body = self._without_doomed(updated_node.body)
-        if len(body) != len(updated_node.body):
-            updated_node = updated_node.with_changes(body=body)
-        if self.imports and self.config_removed:
-            for node in self.imports:
-                self._remove_import(node)
-                self._find(node, "UPS141", "platformshconfig import no longer used: removed",
-                           True)
+        updated_node = drop_from_module(updated_node, self.doomed)
+        if self.needs_os and not self.has_os:
+            updated_node = with_os(updated_node)
+        for node in self.imports:
+            self._find(node, "UPS141", "platformshconfig import no longer used: removed", True)
         return updated_node
+
+
+def _of_library(node: cst.Import | cst.ImportFrom) -> bool:
+    """`import platformshconfig` or `from platformshconfig import Config` (not submodules)."""
+    if isinstance(node, cst.ImportFrom):
+        return isinstance(node.module, cst.Name) and node.module.value == "platformshconfig" \
+            and not node.relative
+    return all(alias.evaluated_name == "platformshconfig" for alias in node.names)
 
 
 def _calls(node: cst.CSTNode) -> list[cst.Call]:
