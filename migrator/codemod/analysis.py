@@ -81,6 +81,7 @@ class Receiver:
     name: str
     statement: cst.CSTNode
     relationship: str | None = None
+    index: str | int | None = 0
     uses: list[Use] = field(default_factory=list)
     names: list[cst.Name] = field(default_factory=list)
 

@@ -22,6 +22,7 @@ from libcst.metadata import (
 from migrator.codemod import analysis as a
 from migrator.codemod.compat import quote_of, requote
 from migrator.codemod.imports import with_os
+from migrator.codemod.receivers import RELATIONSHIPS, Finder, Lookup
 from migrator.codemod.removal import drop_from_block, drop_from_module
 from migrator.codemod.findings import CodeFinding
 
@@ -77,16 +78,12 @@ class PlatformConfigCodemod(VisitorBasedCodemodCommand):
             if receiver.kind == "credentials" and not receiver.names:
                 self._find(receiver.statement, "UPS124", f"`{receiver.name}` (credentials of "
                            f"{receiver.relationship!r}) is never used: not rewritten", False)
-        for receiver in receivers:
-            uses_left = len(receiver.names) - sum(u.node in self.replacements or
-                                                   _inside(u.node, self.replacements)
-                                                   for u in receiver.uses)
-            if receiver.kind != "config" and receiver.uses and uses_left == 0:
-                self.removals.add(receiver.statement)
+        for kind in ("credentials", "relationships", "config"):  # users before what they use
+            for receiver in (r for r in receivers if r.kind == kind):
+                if receiver.names and all(self._is_removed(n) for n in receiver.names):
+                    self.removals.add(receiver.statement)
+        self._report_unfollowed(node)
         configs = [r for r in receivers if r.kind == "config"]
-        for config in configs:  # Config() with every use rewritten (credentials included)
-            if all(self._is_gone(name, receivers) for name in config.names):
-                self.removals.add(config.statement)
         if configs and all(c.statement in self.removals for c in configs):
             self._drop_imports(node)
 
@@ -117,55 +114,26 @@ class PlatformConfigCodemod(VisitorBasedCodemodCommand):
         return _inside(node, self.replacements) or any(_inside_node(node, statement)
                                                         for statement in self.removals)
 
-    def _is_gone(self, name: cst.Name, receivers: list[a.Receiver]) -> bool:
-        if _inside(name, self.replacements):
-            return True
-        return any(r.statement in self.removals and _inside_node(name, r.statement)
-                   for r in receivers if r.kind == "credentials")
-
-    def _receivers(self, module: cst.Module) -> list[a.Receiver]:
-        helpers = {f.name.value for f in module.body if isinstance(f, cst.FunctionDef)
-                   and any(self._decodes(c) for c in _calls(f))}
-        found: list[a.Receiver] = []
-        for kind_pass in ("config", "other"):
-            for assign, target in self._assignments(module):
-                kind = self._kind(assign.value, helpers, found) if kind_pass == "other" \
-                    else ("config" if self._is_config(assign.value) else None)
-                if kind is None or (kind_pass == "other" and kind == "config"):
-                    continue
-                receiver = a.Receiver(kind[0] if isinstance(kind, tuple) else kind,
-                                      target.value, assign)
-                if isinstance(kind, tuple):
-                    receiver.relationship = kind[1]
-                receiver.names = self._references(target)
-                found.append(receiver)
-        return found
-
-    def _assignments(self, module: cst.Module) -> list[tuple[cst.Assign, cst.Name]]:
+    def _report_unfollowed(self, module: cst.Module) -> None:
         import libcst.matchers as m
 
-        pairs = []
-        for assign in m.findall(module, m.Assign(targets=[m.AssignTarget(target=m.Name())])):
-            assert isinstance(assign, cst.Assign)
-            target = assign.targets[0].target
-            assert isinstance(target, cst.Name)
-            pairs.append((assign, target))
-        return pairs
+        for string in m.findall(module, m.SimpleString()):
+            if a.literal(string) == RELATIONSHIPS and not any(
+                    self.finder.contains(f, string) for f in self.finder.followed):
+                self._find(string, "UPS197", "PLATFORM_RELATIONSHIPS read here is not followed "
+                           "to a decoded value: check its uses by hand (Upsun still sets it)",
+                           False, "warning")
 
-    def _references(self, target: cst.Name) -> list[cst.Name]:
-        scope = self.get_metadata(ScopeProvider, target, None)
-        if scope is None:
-            return []
-        names: list[cst.Name] = []
-        for assignment in scope.assignments[target.value]:
-            if isinstance(assignment, Assignment) and assignment.node is target:
-                names += [access.node for access in assignment.references
-                          if isinstance(access.node, cst.Name)]
-        return sorted(names, key=self._position)  # references are a set: source order
+    def _receivers(self, module: cst.Module) -> list[a.Receiver]:
+        self.finder = Finder(module, Lookup(
+            scope=lambda node: self.get_metadata(ScopeProvider, node, None),
+            position=self._span, qnames=lambda node: a.qualified(self._qnames, node),
+            parent=self._parent, is_config=self._is_config))
+        return self.finder.find()
 
-    def _position(self, node: cst.CSTNode) -> tuple[int, int]:
-        start = self.get_metadata(PositionProvider, node).start
-        return start.line, start.column
+    def _span(self, node: cst.CSTNode) -> tuple[int, int, int, int]:
+        where = self.get_metadata(PositionProvider, node)
+        return where.start.line, where.start.column, where.end.line, where.end.column
 
     def _is_config(self, value: cst.BaseExpression) -> bool:
         if not isinstance(value, cst.Call):
@@ -181,35 +149,6 @@ class PlatformConfigCodemod(VisitorBasedCodemodCommand):
     def _qnames(self, node: cst.CSTNode) -> Any:
         return self.get_metadata(QualifiedNameProvider, node)
 
-    def _decodes(self, call: cst.Call) -> bool:
-        """json.loads(base64.b64decode(...)) (with or without .decode())."""
-        if "json.loads" not in a.qualified(self._qnames, call.func) or not call.args:
-            return False
-        inner = call.args[0].value
-        if isinstance(inner, cst.Call) and isinstance(inner.func, cst.Attribute) \
-                and inner.func.attr.value == "decode":
-            inner = inner.func.value
-        return isinstance(inner, cst.Call) and \
-            "base64.b64decode" in a.qualified(self._qnames, inner.func)
-
-    def _kind(self, value: cst.BaseExpression, helpers: set[str],
-              found: list[a.Receiver]) -> str | tuple[str, str | None] | None:
-        if not isinstance(value, cst.Call) or not a.mentions(value, "PLATFORM_RELATIONSHIPS") \
-                and not isinstance(value.func, cst.Attribute):
-            return None
-        if a.mentions(value, "PLATFORM_RELATIONSHIPS"):
-            if self._decodes(value) or (isinstance(value.func, cst.Name)
-                                        and value.func.value in helpers):
-                return "relationships"
-            return None
-        func = value.func
-        assert isinstance(func, cst.Attribute)
-        configs = {n for r in found if r.kind == "config" for n in r.names}
-        if func.attr.value == "credentials" and func.value in configs and value.args:
-            name = a.literal(value.args[0].value)
-            return ("credentials", name if isinstance(name, str) else None)
-        return None
-
     # --- classification of uses ----------------------------------------------------------
     def _parent(self, node: cst.CSTNode | None) -> cst.CSTNode | None:
         if node is None:
@@ -219,7 +158,11 @@ class PlatformConfigCodemod(VisitorBasedCodemodCommand):
     def _classify(self, receiver: a.Receiver) -> None:
         for name in receiver.names:
             parent = self._parent(name)
-            if receiver.kind == "config":
+            if len(self.finder.may_reach(name)) > 1:
+                use: a.Use | None = a.Use(name, "UPS195", f"`{name.value}` may hold another "
+                                          "value here (bound in another branch too)",
+                                          blocks=True)
+            elif receiver.kind == "config":
                 use = self._config_use(name, parent)
             elif receiver.kind == "relationships":
                 use = self._relationships_use(name, parent)
@@ -274,8 +217,8 @@ class PlatformConfigCodemod(VisitorBasedCodemodCommand):
     def _credentials_call(self, name: cst.Name, call: cst.Call) -> a.Use | None:
         subscript = self._parent(call)
         if isinstance(subscript, cst.Subscript) and subscript.value is call:
-            relationship = a.literal(call.args[0].value) if call.args else None
-            index = a.literal(call.args[1].value) if len(call.args) > 1 else 0
+            relationship = self.finder.constant(call.args[0].value) if call.args else None
+            index = self.finder.constant(call.args[1].value) if len(call.args) > 1 else 0
             return self._credential(subscript, "UPS121", relationship, index,
                                     a.subscript_key(subscript))
         parent = self._parent(call)
@@ -287,20 +230,24 @@ class PlatformConfigCodemod(VisitorBasedCodemodCommand):
         return a.Use(call, "UPS121", f"{name.value}.credentials(...) used as a whole: not "
                      "rewritten")
 
-    def _relationships_use(self, name: cst.Name, parent: Any) -> a.Use:
+    def _relationships_use(self, name: cst.Name, parent: Any) -> a.Use | None:
         first = parent if isinstance(parent, cst.Subscript) and parent.value is name else None
         second = self._parent(first) if first is not None else None
         third = self._parent(second) if isinstance(second, cst.Subscript) else None
+        if isinstance(second, cst.Subscript) and isinstance(third, cst.Assign) and \
+                third.value is second and third in self.finder.bindings.values():
+            return None  # rels[rel][0] held by a name: a credentials receiver (UPS124)
         if first is None or not isinstance(second, cst.Subscript) or \
                 not isinstance(third, cst.Subscript):
             return a.Use(name, "UPS195", f"`{name.value}` is used other than as "
                          f"{name.value}[rel][0][key]", blocks=True)
-        return self._credential(third, "UPS122", a.literal(a.subscript_key(first)),
-                                a.literal(a.subscript_key(second)), a.subscript_key(third))
+        return self._credential(third, "UPS122", self.finder.constant(a.subscript_key(first)),
+                                self.finder.constant(a.subscript_key(second)),
+                                a.subscript_key(third))
 
     def _credentials_use(self, receiver: a.Receiver, name: cst.Name, parent: Any) -> a.Use:
         if isinstance(parent, cst.Subscript) and parent.value is name:
-            return self._credential(parent, "UPS124", receiver.relationship, 0,
+            return self._credential(parent, "UPS124", receiver.relationship, receiver.index,
                                     a.subscript_key(parent))
         return a.Use(name, "UPS195", f"`{name.value}` (credentials of "
                      f"{receiver.relationship!r}) is used other than as {name.value}[key]",
@@ -308,7 +255,7 @@ class PlatformConfigCodemod(VisitorBasedCodemodCommand):
 
     def _credential(self, node: cst.CSTNode, code: str, relationship: Any, index: Any,
                     key_node: cst.BaseExpression | None) -> a.Use:
-        key = a.literal(key_node)
+        key = self.finder.constant(key_node)
         if not isinstance(relationship, str):
             return a.Use(node, "UPS192", "relationship name is not a literal", blocks=True)
         if index != 0:
@@ -482,12 +429,6 @@ def _of_library(node: cst.Import | cst.ImportFrom) -> bool:
         return isinstance(node.module, cst.Name) and node.module.value == "platformshconfig" \
             and not node.relative
     return all(alias.evaluated_name == "platformshconfig" for alias in node.names)
-
-
-def _calls(node: cst.CSTNode) -> list[cst.Call]:
-    import libcst.matchers as m
-
-    return [c for c in m.findall(node, m.Call()) if isinstance(c, cst.Call)]
 
 
 def _inside(node: cst.CSTNode, replaced: dict[cst.CSTNode, Any]) -> bool:

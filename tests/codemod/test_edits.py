@@ -114,7 +114,7 @@ class CaughtExceptions(CodemodTest):
 
     def test_credentials_assigned_under_try_are_not_rewritten_anywhere(self) -> None:
         code = "import os\n" + CONFIG + "\nconfig = Config()\ntry:\n" \
-            "    creds = config.credentials('db')\nexcept Exception:\n    creds = None\n" \
+            "    creds = config.credentials('db')\nexcept Exception:\n    pass\n" \
             "H = creds['host']\n"
         self.assertCodemod(code, code, service_env_vars=True, expected_warnings=[
             "9:5: UPS124 reported: db['host'] -> os.environ[\"DB_HOST\"] " +

@@ -146,7 +146,7 @@ class Rules(CodemodTest):
             "{\"X\": \"1\"})\nb = config.branch\n", expected_skip=True)
 
     def test_ups192_193_dynamic_name_and_index(self) -> None:
-        code = HEADER + "name = \"db\"\na = config.credentials(name)[\"host\"]\n" \
+        code = HEADER + "name = os.environ[\"REL\"]\na = config.credentials(name)[\"host\"]\n" \
                         "b = config.credentials(\"db\", 1)[\"host\"]\n"
         self.assertCodemod(code, code, service_env_vars=True, expected_warnings=[
             "6:5: UPS192 reported: relationship name is not a literal",
