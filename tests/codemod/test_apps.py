@@ -28,8 +28,9 @@ def app(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
     return root
 
 
-def test_the_five_templates_are_there() -> None:
-    assert NAMES == ["django", "fastapi", "flask", "pyramid", "wagtail"]
+def test_the_fixture_projects_are_there() -> None:
+    assert NAMES == ["django", "django-two-step", "django3-template", "django4-template",
+                     "fastapi", "flask", "pyramid", "wagtail", "wagtail-template"]
 
 
 @pytest.mark.parametrize("app", NAMES, indirect=True)
