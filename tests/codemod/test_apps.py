@@ -39,6 +39,7 @@ def test_findings_and_diff(app: Path, snapshot: SnapshotAssertion) -> None:
     diff = run("codemod", "--diff", *REWRITE, app)
     assert check.exit_code == (1 if "would be rewritten, in 0 file" not in check.stdout else 0)
     assert diff.exit_code == 1
+    assert "[rewritten]" not in check.stdout + diff.stdout + diff.stderr  # nothing was written
     assert f"# codemod (check)\n{check.stdout}{check.stderr}\n# codemod --diff " \
            f"--service-env-vars --fix-production-check\n{diff.stdout}{diff.stderr}" == snapshot
 

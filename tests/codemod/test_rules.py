@@ -303,3 +303,43 @@ def test_rewritten_files_compile_before_python_3_12(tmp_path: Path) -> None:
     compile(change.new, "app.py", "exec", dont_inherit=True)
     assert "os.environ['DATABASE_USERNAME']" in change.new
     assert 'os.environ["PLATFORM_BRANCH"]' in change.new
+
+
+READS = {"attribute": "config.branch", "check": "config.in_runtime()",
+         "credentials": "config.credentials(Qdb Q)[QhostQ]".replace(" ", "")}
+FSTRINGS = ['f"<@>"', "f'<@>'", 'f"""<@>"""', "f'''<@>'''", 'rf"<@>"', 'F"{{x}}<@>"',
+            "f\"{f'<@>'}\"", "f'{f\"<@>\"}'", 'f"{x!r:>{10}}<@>"']
+
+
+def _cases() -> list[tuple[str, str]]:
+    """Every read in every f-string it can be written in before the rewrite (Python 3.11)."""
+    cases = []
+    for template in FSTRINGS:
+        for read, text in READS.items():
+            free = [q for q in "'\"" if q not in template.replace("@", "")]
+            if "Q" in text and not free:
+                continue  # no literal fits inside both quote characters
+            cases.append((template, text.replace("Q", free[0] if free else "")))
+    return cases
+
+
+@pytest.mark.parametrize(("template", "read"), _cases())
+def test_every_read_in_every_f_string_compiles_or_is_reported(template: str, read: str) -> None:
+    """The class of 12.4: whatever the f-string's quotes and nesting, the rewritten module
+    compiles here (3.11 rejects nested same quotes) and nests no quote in its own f-string;
+    when no quote is free, the read is reported and left as it was."""
+    from libcst.codemod import CodemodContext, TransformSuccess, transform_module
+
+    from migrator.codemod.compat import clashes
+
+    code = HEADER + "x = 1\nV = " + template.replace("@", "{" + read + "}") + "\n"
+    compile(code, "before.py", "exec")
+    command = PlatformConfigCodemod(CodemodContext(filename="app.py"), service_env_vars=True)
+    result = transform_module(command, code)
+    assert isinstance(result, TransformSuccess)
+    compile(result.code, "after.py", "exec", dont_inherit=True)
+    assert clashes(result.code) == 0
+    (finding,) = [f for f in command.findings if f.line == 6]
+    assert finding.fix == (read not in result.code)
+    if not finding.fix:
+        assert "inside f-strings that use both quote characters" in finding.message
