@@ -21,10 +21,10 @@ from libcst.metadata import (
 
 from migrator.codemod import analysis as a
 from migrator.codemod.compat import quote_of, requote
+from migrator.codemod.findings import CodeFinding
 from migrator.codemod.imports import with_os
 from migrator.codemod.receivers import RELATIONSHIPS, Finder, Lookup
 from migrator.codemod.removal import drop_from_block, drop_from_module
-from migrator.codemod.findings import CodeFinding
 
 CLI_CALLS = frozenset({"subprocess.run", "subprocess.call", "subprocess.check_call",
                        "subprocess.check_output", "subprocess.Popen", "os.system"})
@@ -56,14 +56,16 @@ class PlatformConfigCodemod(VisitorBasedCodemodCommand):
         self.doomed: set[cst.CSTNode] = set()
 
     # --- reporting --------------------------------------------------------------------
-    def _find(self, node: cst.CSTNode, code: str, message: str, rewritten: bool,
+    def _find(self, node: cst.CSTNode, code: str, message: str, fix: bool,
               severity: str = "info") -> None:
+        """A finding; `fix`: this transform rewrites it (the warning says "rewritten", as the
+        transformed code does; whether it reaches the disk is the caller's business)."""
         start = self.get_metadata(PositionProvider, node).start
         finding = CodeFinding(self.context.filename or "<module>", start.line, start.column + 1,
-                              code, severity, message, rewritten)
+                              code, severity, message, fix)
         self.findings.append(finding)
         self.warn(f"{finding.line}:{finding.column}: {code} "
-                  f"{'rewritten' if rewritten else 'reported'}: {message}")
+                  f"{'rewritten' if fix else 'reported'}: {message}")
 
     # --- analysis -----------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
