@@ -21,9 +21,13 @@ def own_lines(statement: Any) -> list[cst.EmptyLine]:
 
 def merge(carried: list[cst.EmptyLine], leading: Sequence[cst.EmptyLine]
           ) -> list[cst.EmptyLine]:
-    """Carried comments stay; without comments the carried blank lines only fill a gap."""
+    """Carried comments stay (one blank line where both sides have one); without comments the
+    carried blank lines only fill a gap."""
     if any(line.comment is not None for line in carried):
-        return [*carried, *leading]
+        rest = list(leading)
+        while carried[-1].comment is None and rest and rest[0].comment is None:
+            rest.pop(0)
+        return [*carried, *rest]
     return list(leading) or carried
 
 

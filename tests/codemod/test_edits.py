@@ -37,6 +37,14 @@ class Comments(CodemodTest):
                 f"5:5: UPS101 rewritten: config.branch -> os.environ[{BRANCH}]",
                 "10:9: UPS124 rewritten: db['host'] -> os.environ[\"DB_HOST\"]", f"2:1: {REMOVED}"])
 
+    def test_blank_lines_do_not_pile_up_where_statements_went(self) -> None:
+        self.assertCodemod(
+            "import os\nif os.environ.get('X'):\n    # Settings.\n    " + CONFIG +
+            "\n    config = Config()\n\n    B = config.branch\n",
+            f"import os\nif os.environ.get('X'):\n    # Settings.\n\n    B = os.environ[{BRANCH}]\n",
+            expected_warnings=[f"8:9: UPS101 rewritten: config.branch -> os.environ[{BRANCH}]",
+                               f"4:5: {REMOVED}"])
+
     def test_a_statement_sharing_a_line_with_a_removed_one_stays(self) -> None:
         self.assertCodemod(
             "import os\n" + CONFIG + "\nA = 1; config = Config()\nB = config.branch\n",
