@@ -84,7 +84,7 @@ class PlatformConfigCodemod(VisitorBasedCodemodCommand):
             for receiver in (r for r in receivers if r.kind == kind):
                 if receiver.names and all(self._is_removed(n) for n in receiver.names):
                     self.removals.add(receiver.statement)
-        self._report_unfollowed(node)
+        self._report_unfollowed(node, receivers)
         configs = [r for r in receivers if r.kind == "config"]
         if configs and all(c.statement in self.removals for c in configs):
             self._drop_imports(node)
@@ -116,9 +116,18 @@ class PlatformConfigCodemod(VisitorBasedCodemodCommand):
         return _inside(node, self.replacements) or any(_inside_node(node, statement)
                                                         for statement in self.removals)
 
-    def _report_unfollowed(self, module: cst.Module) -> None:
+    def _report_unfollowed(self, module: cst.Module, receivers: list[a.Receiver]) -> None:
+        """Reads the finder could not follow: never passed over without a finding."""
         import libcst.matchers as m
 
+        held = {r.statement.value for r in receivers if r.kind == "config"
+                and isinstance(r.statement, cst.Assign)}
+        for call in m.findall(module, m.Call()):
+            if isinstance(call, cst.Call) and call not in held and \
+                    a.CONFIG in a.qualified(self._qnames, call.func):
+                self._find(call, "UPS195", "platformshconfig.Config() not held by a simple "
+                           "name (`config = Config()`): its uses are not followed", False,
+                           "warning")
         for string in m.findall(module, m.SimpleString()):
             if a.literal(string) == RELATIONSHIPS and not any(
                     self.finder.contains(f, string) for f in self.finder.followed):

@@ -120,3 +120,15 @@ def test_no_file_that_reads_platform_relationships_has_zero_findings(tmp_path: P
             IMPORTS + "from os import environ\n" + use.format(read), encoding="utf-8")
     done = run(tmp_path, CodeOptions(service_env_vars=True))
     assert {f.file for f in done.findings} == {f"m{n}.py" for n in range(len(reads) * len(uses))}
+
+
+class UnheldConfig(CodemodTest):
+    TRANSFORM = PlatformConfigCodemod
+
+    def test_a_config_not_held_by_a_name_is_reported(self) -> None:
+        code = "import platformshconfig\n\nSECRET_KEY = platformshconfig.Config().projectEntropy\n" \
+            "READERS = [platformshconfig.Config()]\n"
+        message = "UPS195 reported: platformshconfig.Config() not held by a simple name " \
+            "(`config = Config()`): its uses are not followed"
+        self.assertCodemod(code, code, expected_warnings=[f"3:14: {message}",
+                                                          f"4:12: {message}"])
