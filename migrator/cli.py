@@ -189,15 +189,10 @@ def codemod(path: Path, mode: str, service_env_vars: bool, fix_production_check:
     if mode == "diff":
         click.echo(unified([PlannedFile(c.path, FileAction.MODIFY, c.old.encode(),
                                         c.new.encode()) for c in done.changes]), nl=False)
+        click.echo(code.summary(done), nl=False, err=True)
     else:
-        for finding in done.findings:
-            click.echo(str(finding))
-    if mode == "write":
-        code.write(path, done.changes)
-    rewritten = sum(f.rewritten for f in done.findings)
-    verb = "rewritten" if mode == "write" else "would be rewritten"
-    click.echo(f"{len(done.findings)} finding(s), {rewritten} {verb}, in {len(done.changes)} "
-               "file(s)", err=True)
+        done = code.write(path, done) if mode == "write" else done
+        click.echo(code.listing(done), nl=False)
     if mode != "write" and done.would_change:
         sys.exit(1)
 
