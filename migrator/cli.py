@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -15,8 +16,11 @@ from migrator import __version__
 from migrator.errors import MigratorError
 
 if TYPE_CHECKING:  # the heavy modules are imported by the commands that use them
+    from migrator.codemod.findings import CodeFinding
     from migrator.pipeline import Metadata
+    from migrator.report import Report
     from migrator.runner import Options, Outcome
+    from migrator.validate import SchemaError
 
 F = TypeVar("F", bound=Callable[..., Any])
 BUG_URL = "https://github.com/upsun-migrator/upsun-migrator/issues"
@@ -104,6 +108,27 @@ def migration_options(function: F) -> F:
     return function
 
 
+def output_format_option(function: F) -> F:
+    return click.option(
+        "--output-format", type=click.Choice(["text", "json", "github"]), default="text",
+        show_default=True,
+        help="text for people; json for programs; github for GitHub Actions annotations "
+             "(::error file=...,line=...::message lines).")(function)
+
+
+@contextmanager
+def annotated_errors(path: Path, output_format: str) -> Iterator[None]:
+    """With --output-format github, a known failure is also an error annotation (on stdout)."""
+    try:
+        yield
+    except MigratorError as exc:
+        if output_format == "github":
+            from migrator import annotations
+
+            click.echo(annotations.error(path, exc))
+        raise
+
+
 def make_options(dry_run: bool, force: bool, local_mounts: str, remove_legacy: bool,
                  upgrade_retired: bool, strict: bool) -> Options:
     from migrator.model import LocalMounts, Settings
@@ -124,18 +149,20 @@ def make_options(dry_run: bool, force: bool, local_mounts: str, remove_legacy: b
               help="Write the `upsun resources:set` command as an executable shell script.")
 @click.option("--code", "with_code", is_flag=True,
               help="Also check the Python code (the codemod, in check mode) and report it.")
+@output_format_option
 @error_boundary
 def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_legacy: bool,
             schema_file: Path | None, registry_file: Path | None, upgrade_retired: bool,
             strict: bool, debug: bool, report_file: str | None, json_file: str | None,
-            resources_script: str | None, with_code: bool) -> None:
+            resources_script: str | None, with_code: bool, output_format: str) -> None:
     """Write PATH/.upsun/config.yaml from the legacy Platform.sh files of PATH."""
     import dataclasses
 
     from migrator import render, report, runner
 
     options = make_options(dry_run, force, local_mounts, remove_legacy, upgrade_retired, strict)
-    done = runner.run(path, options, load_metadata(schema_file, registry_file))
+    with annotated_errors(path, output_format):
+        done = runner.run(path, options, load_metadata(schema_file, registry_file))
     if done.report is None:
         click.echo(f"{path}: {done.message}", err=True)
         return
@@ -146,7 +173,7 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
         done = dataclasses.replace(done, report=dataclasses.replace(
             done.report, code=checked.findings))
     assert done.report is not None
-    text_to_stderr = json_file == "-"
+    text_to_stderr = json_file == "-" or output_format != "text"
     if dry_run and done.result is not None:
         from migrator import diff
 
@@ -160,8 +187,21 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
         _write_output(json_file, report.to_json(done.report))
     if resources_script:
         _write_output(resources_script, render.resources_script(done.report), executable=True)
+    if output_format == "json" and json_file != "-":
+        click.echo(report.to_json(done.report), nl=False)
+    if output_format == "github":
+        _annotate_report(path, done.report)
     if done.status is runner.Status.FAILED:
         raise MigratorError(done.message, str(path))
+
+
+def _annotate_report(path: Path, built: Report) -> None:
+    from migrator import annotations
+
+    for finding in built.findings:
+        click.echo(annotations.finding(path, finding))
+    for code in built.code:
+        click.echo(annotations.code_finding(path, code))
 
 
 @main.command()
@@ -175,31 +215,55 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
               help="Rewrite credentials reads to Upsun's service environment variables.")
 @click.option("--fix-production-check", is_flag=True,
               help="Rewrite on_production() to test PLATFORM_ENVIRONMENT_TYPE.")
+@output_format_option
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 @error_boundary
 def codemod(path: Path, mode: str, service_env_vars: bool, fix_production_check: bool,
-            debug: bool) -> None:
+            output_format: str, debug: bool) -> None:
     """Find (and rewrite) Python code that reads Platform.sh settings."""
     from migrator import codemod as code
     from migrator.diff import unified
     from migrator.model import FileAction, PlannedFile
 
     options = code.CodeOptions(service_env_vars, fix_production_check)
-    done = code.run(path, options, code.relationship_names(path))
+    with annotated_errors(path, output_format):
+        done = code.run(path, options, code.relationship_names(path))
     if mode == "diff":
         click.echo(unified([PlannedFile(c.path, FileAction.MODIFY, c.old.encode(),
-                                        c.new.encode()) for c in done.changes]), nl=False)
-    else:
-        for finding in done.findings:
-            click.echo(str(finding))
+                                        c.new.encode()) for c in done.changes]), nl=False,
+                   err=output_format != "text")
+    if mode != "diff" or output_format != "text":
+        _print_code_findings(path, done.findings, [c.path for c in done.changes], mode,
+                             output_format)
     if mode == "write":
-        code.write(path, done.changes)
+        with annotated_errors(path, output_format):
+            code.write(path, done.changes)
     rewritten = sum(f.rewritten for f in done.findings)
     verb = "rewritten" if mode == "write" else "would be rewritten"
     click.echo(f"{len(done.findings)} finding(s), {rewritten} {verb}, in {len(done.changes)} "
                "file(s)", err=True)
     if mode != "write" and done.would_change:
         sys.exit(1)
+
+
+def _print_code_findings(path: Path, findings: tuple[CodeFinding, ...], files: list[str],
+                         mode: str, output_format: str) -> None:
+    """The codemod's findings as text lines, one JSON document, or GitHub annotations."""
+    if output_format == "json":
+        import json
+
+        document = {"version": 1, "path": str(path), "mode": mode,
+                    "files": files, "findings": [
+                        {"code": f.code, "severity": f.severity, "file": f.file, "line": f.line,
+                         "column": f.column, "message": f.message, "rewritten": f.rewritten}
+                        for f in findings]}
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        return
+    from migrator import annotations
+
+    for finding in findings:
+        click.echo(annotations.code_finding(path, finding) if output_format == "github"
+                   else str(finding))
 
 
 def _shard(value: str | None) -> tuple[int, int] | None:
@@ -286,28 +350,46 @@ def bulk(roots: tuple[Path, ...], from_file: Path | None, dry_run: bool, force: 
               help="Upsun config schema (default: cached copy or download).")
 @click.option("--registry", "registry_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Upsun image registry, for the versions (default: cached copy or download).")
+@output_format_option
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 @error_boundary
 def validate(path: Path, schema_file: Path | None, registry_file: Path | None,
-             debug: bool) -> None:
+             output_format: str, debug: bool) -> None:
     """Check PATH/.upsun/*.yaml against the Upsun configuration schema."""
     from migrator.validate import ANY_STRING, Schema, load_upsun_folder, validate_folder
 
     metadata = load_metadata(schema_file, registry_file)
-    if metadata.schema is None:
-        load_upsun_folder(path)  # the files must at least be readable YAML
-        sys.exit(_official_validate(path, metadata.schema_origin))
-    runtimes, services = metadata.registry.version_schemas() if metadata.registry \
-        else (ANY_STRING, ANY_STRING)
-    errors = validate_folder(path, Schema(metadata.schema, runtimes, services))
-    for error in errors:
-        click.echo(str(error))
+    with annotated_errors(path, output_format):
+        if metadata.schema is None:
+            load_upsun_folder(path)  # the files must at least be readable YAML
+            sys.exit(_official_validate(path, metadata.schema_origin))
+        runtimes, services = metadata.registry.version_schemas() if metadata.registry \
+            else (ANY_STRING, ANY_STRING)
+        errors = validate_folder(path, Schema(metadata.schema, runtimes, services))
     checked = metadata.schema_origin + ("; versions from the " + metadata.registry_origin
                                         if metadata.registry else "; versions not checked")
+    _print_schema_errors(path, errors, checked, output_format)
     if errors:
         click.echo(f"{path}/.upsun: {len(errors)} error(s) ({checked})", err=True)
         sys.exit(1)
     click.echo(f"{path}/.upsun: valid ({checked})", err=True)
+
+
+def _print_schema_errors(path: Path, errors: list[SchemaError], checked: str,
+                         output_format: str) -> None:
+    if output_format == "json":
+        import json
+
+        document = {"version": 1, "path": str(path), "valid": not errors, "checked": checked,
+                    "errors": [{"file": e.file, "line": e.line, "path": e.path,
+                                "message": e.message} for e in errors]}
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        return
+    from migrator import annotations
+
+    for error in errors:
+        click.echo(annotations.schema_error(path, error) if output_format == "github"
+                   else str(error))
 
 
 def _official_validate(path: Path, why: str) -> int:
