@@ -149,18 +149,27 @@ def make_options(dry_run: bool, force: bool, local_mounts: str, remove_legacy: b
               help="Write the `upsun resources:set` command as an executable shell script.")
 @click.option("--code", "with_code", is_flag=True,
               help="Also check the Python code (the codemod, in check mode) and report it.")
+@click.option("--check", is_flag=True,
+              help="Write nothing; list the files migrating would create, change or remove; "
+                   "exit 1 if there is any, 0 if there is nothing to do.")
+@click.option("--diff", "show_diff", is_flag=True,
+              help="With --check (implied): also print the unified diff.")
 @output_format_option
 @error_boundary
 def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_legacy: bool,
             schema_file: Path | None, registry_file: Path | None, upgrade_retired: bool,
             strict: bool, debug: bool, report_file: str | None, json_file: str | None,
-            resources_script: str | None, with_code: bool, output_format: str) -> None:
+            resources_script: str | None, with_code: bool, check: bool, show_diff: bool,
+            output_format: str) -> None:
     """Write PATH/.upsun/config.yaml from the legacy Platform.sh files of PATH."""
     import dataclasses
 
     from migrator import render, report, runner
 
     options = make_options(dry_run, force, local_mounts, remove_legacy, upgrade_retired, strict)
+    if check or show_diff:
+        sys.exit(_check(path, options, load_metadata(schema_file, registry_file), show_diff,
+                        output_format))
     with annotated_errors(path, output_format):
         done = runner.run(path, options, load_metadata(schema_file, registry_file))
     if done.report is None:
@@ -193,6 +202,29 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
         _annotate_report(path, done.report)
     if done.status is runner.Status.FAILED:
         raise MigratorError(done.message, str(path))
+
+
+def _check(path: Path, options: Options, metadata: Metadata, show_diff: bool,
+           output_format: str) -> int:
+    """`migrate --check`: the pending files (one line each), the diff on request; exit code."""
+    from migrator import annotations, check
+
+    with annotated_errors(path, output_format):
+        checked = check.check(path, options, metadata)
+    if output_format == "json":
+        click.echo(check.to_json(path, checked), nl=False)
+    for line in check.lines(path, checked):
+        if output_format == "github":
+            line = annotations.command("error", line, title="upsun-migrator --check")
+        click.echo(line, err=output_format == "json")
+    if show_diff:
+        from migrator.diff import unified
+
+        click.echo(unified(checked.pending), nl=False, err=output_format != "text")
+    if output_format == "github" and checked.run is not None and checked.run.report:
+        _annotate_report(path, checked.run.report)
+    click.echo(check.summary(path, checked), err=True)
+    return checked.exit_code
 
 
 def _annotate_report(path: Path, built: Report) -> None:
