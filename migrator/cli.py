@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # the heavy modules are imported by the commands that use the
     from migrator.codemod.findings import CodeFinding
     from migrator.pipeline import Metadata
     from migrator.report import Report
-    from migrator.runner import Options, Outcome
+    from migrator.runner import Options, Outcome, Run
     from migrator.validate import SchemaError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -129,14 +129,43 @@ def annotated_errors(path: Path, output_format: str) -> Iterator[None]:
         raise
 
 
+def commit_options(function: F) -> F:
+    """--commit and --branch, for `migrate` and `bulk`."""
+    function = click.option(
+        "--branch", metavar="NAME",
+        help="With --commit: the branch to commit on (default: upsun-migration).")(function)
+    return click.option(
+        "--commit", is_flag=True,
+        help="In a clean git work tree: commit exactly the files the migration created, changed "
+             "or removed, on --branch (created or checked out). Never pushes.")(function)
+
+
+def commit_branch(commit: bool, branch: str | None, dry_run: bool) -> str | None:
+    """The branch `--commit` commits on, or None; usage errors for what does not fit."""
+    from migrator.gitcommit import DEFAULT_BRANCH, valid_branch
+
+    if not commit:
+        if branch is not None:
+            raise click.UsageError("--branch needs --commit")
+        return None
+    if dry_run:
+        raise click.UsageError("--commit writes and commits; it cannot go with --dry-run")
+    name = branch or DEFAULT_BRANCH
+    if not valid_branch(name):
+        raise click.BadParameter(f"{name!r} is not a valid git branch name",
+                                 param_hint="--branch")
+    return name
+
+
 def make_options(dry_run: bool, force: bool, local_mounts: str, remove_legacy: bool,
-                 upgrade_retired: bool, strict: bool) -> Options:
+                 upgrade_retired: bool, strict: bool, commit: str | None = None) -> Options:
     from migrator.model import LocalMounts, Settings
     from migrator.runner import Options
 
     settings = Settings(local_mounts=LocalMounts(local_mounts), remove_legacy=remove_legacy,
                         upgrade_retired=upgrade_retired)
-    return Options(dry_run=dry_run, force=force, strict=strict, settings=settings)
+    return Options(dry_run=dry_run, force=force, strict=strict, settings=settings,
+                   commit=commit)
 
 
 @main.command()
@@ -154,24 +183,28 @@ def make_options(dry_run: bool, force: bool, local_mounts: str, remove_legacy: b
                    "exit 1 if there is any, 0 if there is nothing to do.")
 @click.option("--diff", "show_diff", is_flag=True,
               help="With --check (implied): also print the unified diff.")
+@commit_options
 @output_format_option
 @error_boundary
 def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_legacy: bool,
             schema_file: Path | None, registry_file: Path | None, upgrade_retired: bool,
             strict: bool, debug: bool, report_file: str | None, json_file: str | None,
             resources_script: str | None, with_code: bool, check: bool, show_diff: bool,
-            output_format: str) -> None:
+            commit: bool, branch: str | None, output_format: str) -> None:
     """Write PATH/.upsun/config.yaml from the legacy Platform.sh files of PATH."""
     import dataclasses
 
     from migrator import render, report, runner
 
-    options = make_options(dry_run, force, local_mounts, remove_legacy, upgrade_retired, strict)
+    if commit and (check or show_diff):
+        raise click.UsageError("--commit cannot go with --check or --diff")
+    options = make_options(dry_run, force, local_mounts, remove_legacy, upgrade_retired, strict,
+                           commit_branch(commit, branch, dry_run))
     if check or show_diff:
         sys.exit(_check(path, options, load_metadata(schema_file, registry_file), show_diff,
                         output_format))
     with annotated_errors(path, output_format):
-        done = runner.run(path, options, load_metadata(schema_file, registry_file))
+        done = _run_one(path, options, load_metadata(schema_file, registry_file))
     if done.report is None:
         click.echo(f"{path}: {done.message}", err=True)
         return
@@ -202,6 +235,18 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
         _annotate_report(path, done.report)
     if done.status is runner.Status.FAILED:
         raise MigratorError(done.message, str(path))
+    if options.commit:
+        click.echo(f"{path}: {done.message}", err=True)
+
+
+def _run_one(path: Path, options: Options, metadata: Metadata) -> Run:
+    if options.commit:
+        from migrator import gitcommit
+
+        return gitcommit.run(path, options, metadata)
+    from migrator import runner
+
+    return runner.run(path, options, metadata)
 
 
 def _check(path: Path, options: Options, metadata: Metadata, show_diff: bool,
@@ -323,12 +368,13 @@ def _shard(value: str | None) -> tuple[int, int] | None:
               help="Summary per repository: JSON lines (.jsonl) or CSV (.csv).")
 @click.option("--summary-md", type=click.Path(dir_okay=False, path_type=Path),
               help="Summary per repository as a Markdown table.")
+@commit_options
 @error_boundary
 def bulk(roots: tuple[Path, ...], from_file: Path | None, dry_run: bool, force: bool,
          local_mounts: str, remove_legacy: bool, schema_file: Path | None,
          registry_file: Path | None, upgrade_retired: bool, strict: bool, debug: bool,
          jobs: int | None, timeout: float, shard_spec: str | None, summary_file: Path | None,
-         summary_md: Path | None) -> None:
+         summary_md: Path | None, commit: bool, branch: str | None) -> None:
     """Migrate many repositories: each ROOT is one, or a folder of them."""
     import time
 
@@ -340,11 +386,13 @@ def bulk(roots: tuple[Path, ...], from_file: Path | None, dry_run: bool, force: 
         raise click.UsageError("give at least one ROOT or --from-file")
     if summary_file is not None and summary_file.suffix not in (".jsonl", ".json", ".csv"):
         raise click.BadParameter("use a .jsonl or .csv file", param_hint="--summary")
+    committing = commit_branch(commit, branch, dry_run)
     repos = fleet.find_repositories(roots, from_file)
     sliced = _shard(shard_spec)
     if sliced:
         repos = fleet.shard(repos, *sliced)
-    options = make_options(dry_run, force, local_mounts, remove_legacy, upgrade_retired, strict)
+    options = make_options(dry_run, force, local_mounts, remove_legacy, upgrade_retired, strict,
+                           committing)
     pool = fleet.Pool(jobs or fleet.default_jobs(), options,
                       load_metadata(schema_file, registry_file), timeout)
     outcomes: list[Outcome] = []
