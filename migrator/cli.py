@@ -229,10 +229,7 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
         _write_output(json_file, report.to_json(done.report))
     if resources_script:
         _write_output(resources_script, render.resources_script(done.report), executable=True)
-    if output_format == "json" and json_file != "-":
-        click.echo(report.to_json(done.report), nl=False)
-    if output_format == "github":
-        _annotate_report(path, done.report)
+    _print_machine(path, done.report, output_format, json_file == "-")
     if done.status is runner.Status.FAILED:
         raise MigratorError(done.message, str(path))
     if options.commit:
@@ -270,6 +267,16 @@ def _check(path: Path, options: Options, metadata: Metadata, show_diff: bool,
         _annotate_report(path, checked.run.report)
     click.echo(check.summary(path, checked), err=True)
     return checked.exit_code
+
+
+def _print_machine(path: Path, built: Report, output_format: str, json_printed: bool) -> None:
+    """--output-format json (unless --json - printed it already) or github, on stdout."""
+    if output_format == "json" and not json_printed:
+        from migrator.report import to_json
+
+        click.echo(to_json(built), nl=False)
+    if output_format == "github":
+        _annotate_report(path, built)
 
 
 def _annotate_report(path: Path, built: Report) -> None:

@@ -31,10 +31,13 @@ def _git(repo: Path, *args: str, stdin: str | None = None,
     except (OSError, subprocess.SubprocessError) as exc:
         raise MigratorError(f"cannot run git: {exc}", str(repo)) from None
     if check and done.returncode != 0:
-        why = (done.stderr.strip() or done.stdout.strip()).splitlines()
-        raise MigratorError(f"git {args[0]} failed: {why[0] if why else done.returncode}",
-                            str(repo))
+        raise MigratorError(f"git {args[0]} failed: {_why(done)}", str(repo))
     return done
+
+
+def _why(done: subprocess.CompletedProcess[str]) -> str:
+    lines = (done.stderr.strip() or done.stdout.strip()).splitlines()
+    return lines[0] if lines else f"exit code {done.returncode}"
 
 
 def valid_branch(name: str) -> bool:
@@ -93,7 +96,10 @@ def commit(repo: Path, branch: str, files: tuple[PlannedFile, ...], text: str) -
         _git(repo, "rm", "--quiet", "--cached", "--ignore-unmatch", "--", *removed)
     if _git(repo, "diff", "--cached", "--quiet", check=False).returncode == 0:
         return None
-    _git(repo, "commit", "--quiet", "--file", "-", stdin=text)
+    committed = _git(repo, "commit", "--quiet", "--file", "-", stdin=text, check=False)
+    if committed.returncode != 0:  # a hook of the repository, or no git identity
+        raise MigratorError(f"git commit failed: {_why(committed)}; the migrated files are "
+                            f"written and staged on {branch}", str(repo))
     return _git(repo, "rev-parse", "--short", "HEAD").stdout.strip()
 
 

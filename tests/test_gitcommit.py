@@ -113,6 +113,19 @@ def test_not_a_git_work_tree(tmp_path: Path) -> None:
     assert not (repo / ".upsun").exists()
 
 
+def test_a_rejected_commit_says_what_is_left(tmp_path: Path) -> None:
+    repo = init_repo(tmp_path / "shop", {".platform.app.yaml": APP})
+    hook = repo / ".git/hooks/pre-commit"
+    hook.write_text("#!/bin/sh\necho 'commits are frozen' >&2\nexit 1\n", encoding="utf-8")
+    hook.chmod(0o755)
+    result = run("migrate", "--commit", repo)
+    assert result.exit_code == 1
+    assert result.stderr == (f"error: {repo}: git commit failed: commits are frozen; the "
+                             "migrated files are written and staged on upsun-migration\n")
+    assert git(repo, "status", "--porcelain") == "A  .upsun/config.yaml"
+    assert _log(repo) == ["Initial commit"]
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (("--branch", "x"), "--branch needs --commit"),
     (("--commit", "--dry-run"), "--commit writes and commits; it cannot go with --dry-run"),
