@@ -37,6 +37,14 @@ def test_git_work_trees_at_any_depth(work: Path) -> None:
         "acme/blog", "acme/shop", "beta/deep/er/api", "beta/loose", "beta/tools")]
 
 
+def test_a_linked_work_tree_counts_too(work: Path) -> None:
+    from tests.gitrepo import git
+
+    git(work / "acme/shop", "worktree", "add", "--quiet", "-b", "wt", str(work / "zeta/shop-wt"))
+    assert (work / "zeta/shop-wt/.git").is_file()
+    assert str(work / "zeta/shop-wt") in bulk.find_repositories([work])
+
+
 def test_a_repository_root_is_one_repository(work: Path) -> None:
     assert bulk.find_repositories([work / "acme/blog"]) == [str(work / "acme/blog")]
     assert bulk.find_repositories([work / "acme", work / "acme/shop"]) == [
