@@ -93,6 +93,14 @@ def test_legacy_kept_commit_then_up_to_date(tmp_path: Path) -> None:
         "feature/upsun", head)
 
 
+def test_a_project_in_a_sub_folder_of_the_work_tree(tmp_path: Path) -> None:
+    monorepo = init_repo(tmp_path / "mono", {"README.md": "# mono\n",
+                                             "site/.platform.app.yaml": APP})
+    assert run("migrate", "--commit", "--remove-legacy", monorepo / "site").exit_code == 0
+    assert git(monorepo, "show", "--name-status", "--format=", "HEAD") == (
+        "D\tsite/.platform.app.yaml\nA\tsite/.upsun/config.yaml")
+
+
 def test_dirty_work_tree_is_refused(tmp_path: Path) -> None:
     repo = init_repo(tmp_path / "shop", LEGACY)
     write_files(repo, {"index.php": "<?php echo 1;\n", "notes.txt": "todo\n"})
