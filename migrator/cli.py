@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -15,8 +16,11 @@ from migrator import __version__
 from migrator.errors import MigratorError
 
 if TYPE_CHECKING:  # the heavy modules are imported by the commands that use them
+    from migrator.codemod.findings import CodeFinding
     from migrator.pipeline import Metadata
-    from migrator.runner import Options, Outcome
+    from migrator.report import Report
+    from migrator.runner import Options, Outcome, Run
+    from migrator.validate import SchemaError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -104,14 +108,64 @@ def migration_options(function: F) -> F:
     return function
 
 
+def output_format_option(function: F) -> F:
+    return click.option(
+        "--output-format", type=click.Choice(["text", "json", "github"]), default="text",
+        show_default=True,
+        help="text for people; json for programs; github for GitHub Actions annotations "
+             "(::error file=...,line=...::message lines).")(function)
+
+
+@contextmanager
+def annotated_errors(path: Path, output_format: str) -> Iterator[None]:
+    """With --output-format github, a known failure is also an error annotation (on stdout)."""
+    try:
+        yield
+    except MigratorError as exc:
+        if output_format == "github":
+            from migrator import annotations
+
+            click.echo(annotations.error(path, exc))
+        raise
+
+
+def commit_options(function: F) -> F:
+    """--commit and --branch, for `migrate` and `bulk`."""
+    function = click.option(
+        "--branch", metavar="NAME",
+        help="With --commit: the branch to commit on (default: upsun-migration).")(function)
+    return click.option(
+        "--commit", is_flag=True,
+        help="In a clean git work tree: commit exactly the files the migration created, changed "
+             "or removed, on --branch (created or checked out). Never pushes.")(function)
+
+
+def commit_branch(commit: bool, branch: str | None, dry_run: bool) -> str | None:
+    """The branch `--commit` commits on, or None; usage errors for what does not fit."""
+    from migrator.gitcommit import DEFAULT_BRANCH, valid_branch
+
+    if not commit:
+        if branch is not None:
+            raise click.UsageError("--branch needs --commit")
+        return None
+    if dry_run:
+        raise click.UsageError("--commit writes and commits; it cannot go with --dry-run")
+    name = branch or DEFAULT_BRANCH
+    if not valid_branch(name):
+        raise click.BadParameter(f"{name!r} is not a valid git branch name",
+                                 param_hint="--branch")
+    return name
+
+
 def make_options(dry_run: bool, force: bool, local_mounts: str, remove_legacy: bool,
-                 upgrade_retired: bool, strict: bool) -> Options:
+                 upgrade_retired: bool, strict: bool, commit: str | None = None) -> Options:
     from migrator.model import LocalMounts, Settings
     from migrator.runner import Options
 
     settings = Settings(local_mounts=LocalMounts(local_mounts), remove_legacy=remove_legacy,
                         upgrade_retired=upgrade_retired)
-    return Options(dry_run=dry_run, force=force, strict=strict, settings=settings)
+    return Options(dry_run=dry_run, force=force, strict=strict, settings=settings,
+                   commit=commit)
 
 
 @main.command()
@@ -124,18 +178,33 @@ def make_options(dry_run: bool, force: bool, local_mounts: str, remove_legacy: b
               help="Write the `upsun resources:set` command as an executable shell script.")
 @click.option("--code", "with_code", is_flag=True,
               help="Also check the Python code (the codemod, in check mode) and report it.")
+@click.option("--check", is_flag=True,
+              help="Write nothing; list the files migrating would create, change or remove; "
+                   "exit 1 if there is any, 0 if there is nothing to do.")
+@click.option("--diff", "show_diff", is_flag=True,
+              help="With --check (implied): also print the unified diff.")
+@commit_options
+@output_format_option
 @error_boundary
 def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_legacy: bool,
             schema_file: Path | None, registry_file: Path | None, upgrade_retired: bool,
             strict: bool, debug: bool, report_file: str | None, json_file: str | None,
-            resources_script: str | None, with_code: bool) -> None:
+            resources_script: str | None, with_code: bool, check: bool, show_diff: bool,
+            commit: bool, branch: str | None, output_format: str) -> None:
     """Write PATH/.upsun/config.yaml from the legacy Platform.sh files of PATH."""
     import dataclasses
 
     from migrator import render, report, runner
 
-    options = make_options(dry_run, force, local_mounts, remove_legacy, upgrade_retired, strict)
-    done = runner.run(path, options, load_metadata(schema_file, registry_file))
+    if commit and (check or show_diff):
+        raise click.UsageError("--commit cannot go with --check or --diff")
+    options = make_options(dry_run, force, local_mounts, remove_legacy, upgrade_retired, strict,
+                           commit_branch(commit, branch, dry_run))
+    if check or show_diff:
+        sys.exit(_check(path, options, load_metadata(schema_file, registry_file), show_diff,
+                        output_format))
+    with annotated_errors(path, output_format):
+        done = _run_one(path, options, load_metadata(schema_file, registry_file))
     if done.report is None:
         click.echo(f"{path}: {done.message}", err=True)
         return
@@ -146,7 +215,7 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
         done = dataclasses.replace(done, report=dataclasses.replace(
             done.report, code=checked.findings))
     assert done.report is not None
-    text_to_stderr = json_file == "-"
+    text_to_stderr = json_file == "-" or output_format != "text"
     if dry_run and done.result is not None:
         from migrator import diff
 
@@ -160,8 +229,63 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
         _write_output(json_file, report.to_json(done.report))
     if resources_script:
         _write_output(resources_script, render.resources_script(done.report), executable=True)
+    _print_machine(path, done.report, output_format, json_file == "-")
     if done.status is runner.Status.FAILED:
         raise MigratorError(done.message, str(path))
+    if options.commit:
+        click.echo(f"{path}: {done.message}", err=True)
+
+
+def _run_one(path: Path, options: Options, metadata: Metadata) -> Run:
+    if options.commit:
+        from migrator import gitcommit
+
+        return gitcommit.run(path, options, metadata)
+    from migrator import runner
+
+    return runner.run(path, options, metadata)
+
+
+def _check(path: Path, options: Options, metadata: Metadata, show_diff: bool,
+           output_format: str) -> int:
+    """`migrate --check`: the pending files (one line each), the diff on request; exit code."""
+    from migrator import annotations, check
+
+    with annotated_errors(path, output_format):
+        checked = check.check(path, options, metadata)
+    if output_format == "json":
+        click.echo(check.to_json(path, checked), nl=False)
+    for line in check.lines(path, checked):
+        if output_format == "github":
+            line = annotations.command("error", line, title="upsun-migrator --check")
+        click.echo(line, err=output_format == "json")
+    if show_diff:
+        from migrator.diff import unified
+
+        click.echo(unified(checked.pending), nl=False, err=output_format != "text")
+    if output_format == "github" and checked.run is not None and checked.run.report:
+        _annotate_report(path, checked.run.report)
+    click.echo(check.summary(path, checked), err=True)
+    return checked.exit_code
+
+
+def _print_machine(path: Path, built: Report, output_format: str, json_printed: bool) -> None:
+    """--output-format json (unless --json - printed it already) or github, on stdout."""
+    if output_format == "json" and not json_printed:
+        from migrator.report import to_json
+
+        click.echo(to_json(built), nl=False)
+    if output_format == "github":
+        _annotate_report(path, built)
+
+
+def _annotate_report(path: Path, built: Report) -> None:
+    from migrator import annotations
+
+    for finding in built.findings:
+        click.echo(annotations.finding(path, finding))
+    for code in built.code:
+        click.echo(annotations.code_finding(path, code))
 
 
 @main.command()
@@ -175,26 +299,55 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
               help="Rewrite credentials reads to Upsun's service environment variables.")
 @click.option("--fix-production-check", is_flag=True,
               help="Rewrite on_production() to test PLATFORM_ENVIRONMENT_TYPE.")
+@output_format_option
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 @error_boundary
 def codemod(path: Path, mode: str, service_env_vars: bool, fix_production_check: bool,
-            debug: bool) -> None:
+            output_format: str, debug: bool) -> None:
     """Find (and rewrite) Python code that reads Platform.sh settings."""
     from migrator import codemod as code
     from migrator.diff import unified
     from migrator.model import FileAction, PlannedFile
 
     options = code.CodeOptions(service_env_vars, fix_production_check)
-    done = code.run(path, options, code.relationship_names(path))
+    with annotated_errors(path, output_format):
+        done = code.run(path, options, code.relationship_names(path))
     if mode == "diff":
         click.echo(unified([PlannedFile(c.path, FileAction.MODIFY, c.old.encode(),
-                                        c.new.encode()) for c in done.changes]), nl=False)
-        click.echo(code.summary(done), nl=False, err=True)
+                                        c.new.encode()) for c in done.changes]), nl=False,
+                   err=output_format != "text")
+    if mode == "write":
+        with annotated_errors(path, output_format):
+            done = code.write(path, done)
+    if output_format == "text" and mode != "diff":
+        click.echo(code.listing(done), nl=False)  # findings, then the summary, on one stream
     else:
-        done = code.write(path, done) if mode == "write" else done
-        click.echo(code.listing(done), nl=False)
+        if output_format != "text":
+            _print_code_findings(path, done.findings, [c.path for c in done.changes], mode,
+                                 output_format)
+        click.echo(code.summary(done), nl=False, err=True)
     if mode != "write" and done.would_change:
         sys.exit(1)
+
+
+def _print_code_findings(path: Path, findings: tuple[CodeFinding, ...], files: list[str],
+                         mode: str, output_format: str) -> None:
+    """The codemod's findings as text lines, one JSON document, or GitHub annotations."""
+    if output_format == "json":
+        import json
+
+        document = {"version": 1, "path": str(path), "mode": mode,
+                    "files": files, "findings": [
+                        {"code": f.code, "severity": f.severity, "file": f.file, "line": f.line,
+                         "column": f.column, "message": f.message, "rewritten": f.rewritten}
+                        for f in findings]}
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        return
+    from migrator import annotations
+
+    for finding in findings:
+        click.echo(annotations.code_finding(path, finding) if output_format == "github"
+                   else str(finding))
 
 
 def _shard(value: str | None) -> tuple[int, int] | None:
@@ -222,12 +375,13 @@ def _shard(value: str | None) -> tuple[int, int] | None:
               help="Summary per repository: JSON lines (.jsonl) or CSV (.csv).")
 @click.option("--summary-md", type=click.Path(dir_okay=False, path_type=Path),
               help="Summary per repository as a Markdown table.")
+@commit_options
 @error_boundary
 def bulk(roots: tuple[Path, ...], from_file: Path | None, dry_run: bool, force: bool,
          local_mounts: str, remove_legacy: bool, schema_file: Path | None,
          registry_file: Path | None, upgrade_retired: bool, strict: bool, debug: bool,
          jobs: int | None, timeout: float, shard_spec: str | None, summary_file: Path | None,
-         summary_md: Path | None) -> None:
+         summary_md: Path | None, commit: bool, branch: str | None) -> None:
     """Migrate many repositories: each ROOT is one, or a folder of them."""
     import time
 
@@ -239,11 +393,13 @@ def bulk(roots: tuple[Path, ...], from_file: Path | None, dry_run: bool, force: 
         raise click.UsageError("give at least one ROOT or --from-file")
     if summary_file is not None and summary_file.suffix not in (".jsonl", ".json", ".csv"):
         raise click.BadParameter("use a .jsonl or .csv file", param_hint="--summary")
+    committing = commit_branch(commit, branch, dry_run)
     repos = fleet.find_repositories(roots, from_file)
     sliced = _shard(shard_spec)
     if sliced:
         repos = fleet.shard(repos, *sliced)
-    options = make_options(dry_run, force, local_mounts, remove_legacy, upgrade_retired, strict)
+    options = make_options(dry_run, force, local_mounts, remove_legacy, upgrade_retired, strict,
+                           committing)
     pool = fleet.Pool(jobs or fleet.default_jobs(), options,
                       load_metadata(schema_file, registry_file), timeout)
     outcomes: list[Outcome] = []
@@ -282,24 +438,42 @@ def bulk(roots: tuple[Path, ...], from_file: Path | None, dry_run: bool, force: 
 @click.option("--registry", "registry_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Upsun image registry, for the versions (default: cached copy, download, "
                    "else embedded).")
+@output_format_option
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 @error_boundary
 def validate(path: Path, schema_file: Path | None, registry_file: Path | None,
-             debug: bool) -> None:
+             output_format: str, debug: bool) -> None:
     """Check PATH/.upsun/*.yaml against the Upsun configuration schema."""
     from migrator.validate import Schema, validate_folder
 
     metadata = load_metadata(schema_file, registry_file)
     assert metadata.schema is not None and metadata.registry is not None
     runtimes, services = metadata.registry.version_schemas()
-    errors = validate_folder(path, Schema(metadata.schema, runtimes, services))
-    for error in errors:
-        click.echo(str(error))
+    with annotated_errors(path, output_format):
+        errors = validate_folder(path, Schema(metadata.schema, runtimes, services))
     checked = f"{metadata.schema_origin}; versions from the {metadata.registry_origin}"
+    _print_schema_errors(path, errors, checked, output_format)
     if errors:
         click.echo(f"{path}/.upsun: {len(errors)} error(s) ({checked})", err=True)
         sys.exit(1)
     click.echo(f"{path}/.upsun: valid ({checked})", err=True)
+
+
+def _print_schema_errors(path: Path, errors: list[SchemaError], checked: str,
+                         output_format: str) -> None:
+    if output_format == "json":
+        import json
+
+        document = {"version": 1, "path": str(path), "valid": not errors, "checked": checked,
+                    "errors": [{"file": e.file, "line": e.line, "path": e.path,
+                                "message": e.message} for e in errors]}
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        return
+    from migrator import annotations
+
+    for error in errors:
+        click.echo(annotations.schema_error(path, error) if output_format == "github"
+                   else str(error))
 
 
 @main.command(name="metadata")

@@ -35,6 +35,7 @@ class Options:
     force: bool = False
     strict: bool = False
     settings: Settings = field(default_factory=Settings)
+    commit: str | None = None  # the branch to commit on (`--commit`), see gitcommit.py
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,12 @@ class Outcome:
 def outcome(repo: str, options: Options, metadata: Metadata) -> Outcome:
     start = time.perf_counter()
     try:
-        done = run(Path(repo), options, metadata)
+        if options.commit:
+            from migrator import gitcommit
+
+            done = gitcommit.run(Path(repo), options, metadata)
+        else:
+            done = run(Path(repo), options, metadata)
     except MigratorError as exc:
         return Outcome(repo, Status.FAILED, seconds=time.perf_counter() - start, message=str(exc))
     except Exception as exc:  # noqa: BLE001 - a bug must not stop the fleet
