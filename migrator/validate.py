@@ -140,9 +140,9 @@ def _line(tree: Node, path: list[Any]) -> int:
     """Line of the deepest node along `path` that has a known position."""
     line, node = yamlio.line_of(tree), tree
     for key in path:
-        if isinstance(node, CommentedMap) and key in node:
-            line = yamlio.line_of(node, key) or line
-        elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
+        in_map = isinstance(node, CommentedMap) and key in node
+        in_seq = isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node)
+        if in_map or in_seq:
             line = yamlio.line_of(node, key) or line
         else:
             break

@@ -6,7 +6,7 @@ import pytest
 
 from migrator.platformcli import Kind, Use, uses
 
-C, T, I = Kind.COMMAND, Kind.TOKEN, Kind.INSTALLER
+C, T, INST = Kind.COMMAND, Kind.TOKEN, Kind.INSTALLER
 
 
 @pytest.mark.parametrize("command", [
@@ -35,7 +35,7 @@ def test_no_use(command: str) -> None:
     ("true && platform backup:create || echo failed | platform sql",
      [Use(C, 0, 8, "platform", "upsun"), Use(C, 0, 48, "platform", "upsun")]),
     ("curl -sS https://platform.sh/cli/installer | php",
-     [Use(I, 0, 9, "https://platform.sh/cli/installer", None)]),
+     [Use(INST, 0, 9, "https://platform.sh/cli/installer", None)]),
     ('export PLATFORMSH_CLI_TOKEN="$TOKEN"; platform env:info',
      [Use(T, 0, 7, "PLATFORMSH_CLI_TOKEN", "UPSUN_CLI_TOKEN"),
       Use(C, 0, 38, "platform", "upsun")]),
@@ -52,7 +52,7 @@ def test_uses(command: str, expected: list[Use]) -> None:
 def test_messages() -> None:
     command, token, installer = uses(
         "curl -sS https://platform.sh/cli/installer | php; platform sql; echo $PLATFORMSH_CLI_TOKEN")
-    assert command.kind is I and token.kind is C and installer.kind is T
+    assert command.kind is INST and token.kind is C and installer.kind is T
     assert command.message("hooks.build") == (
         "hooks.build downloads the Platform.sh CLI installer (https://platform.sh/cli/installer): "
         "install the Upsun CLI instead, as https://docs.upsun.com/administration/cli.html says")

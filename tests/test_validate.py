@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import METADATA_ARGS, run, write_files
 
 VALID = """\

@@ -259,7 +259,7 @@ class PlatformConfigCodemod(UseAnalysis):
             return self.replacements[original_node]
         if isinstance(original_node, cst.SimpleStatementLine) and any(
                 s in self.removals for s in original_node.body):
-            kept = [new for old, new in zip(original_node.body, updated_node.body)
+            kept = [new for old, new in zip(original_node.body, updated_node.body, strict=True)
                     if old not in self.removals]
             if kept:  # `a = 1; config = Config()`: only the removed statement goes
                 kept[-1] = kept[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)

@@ -76,8 +76,8 @@ def _upsun_service_variables(relationships: dict[str, Any]) -> dict[str, str]:
 
 
 def _databases(settings: Path, env: dict[str, str]) -> Any:
-    program = ("import json, runpy; ns = runpy.run_path(%r); "
-               "print(json.dumps(ns['DATABASES'], default=str))" % str(settings))
+    program = (f"import json, runpy; ns = runpy.run_path({str(settings)!r}); "
+               "print(json.dumps(ns['DATABASES'], default=str))")
     done = subprocess.run([sys.executable, "-c", program], env=env, capture_output=True,
                           text=True, check=True)
     return json.loads(done.stdout)
@@ -104,10 +104,9 @@ def test_migrate_imports_libcst_only_with_code(tmp_path: Path) -> None:
     root = tmp_path / "repo"
     shutil.copytree(APPS / "django", root)
     probe = ("import sys; from migrator.cli import main; sys.argv = ['x', 'migrate', '--dry-run',"
-             " %r] + sys.argv[1:]\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+             f" {str(root)!r}] + sys.argv[1:]\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
              "print('LIBCST' if 'libcst' in sys.modules else 'NO-LIBCST', "
-             "'JSONSCHEMA' if 'jsonschema' in sys.modules else 'NO-JSONSCHEMA', file=sys.stderr)"
-             % str(root))
+             "'JSONSCHEMA' if 'jsonschema' in sys.modules else 'NO-JSONSCHEMA', file=sys.stderr)")
     plain = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                            check=True, env={"UPSUN_MIGRATOR_OFFLINE": "1", "PATH": "/usr/bin"})
     assert plain.stderr.strip().endswith("NO-LIBCST NO-JSONSCHEMA")

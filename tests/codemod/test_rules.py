@@ -318,7 +318,7 @@ def _cases() -> list[tuple[str, str]]:
     """Every read in every f-string it can be written in before the rewrite (Python 3.11)."""
     cases = []
     for template in FSTRINGS:
-        for read, text in READS.items():
+        for text in READS.values():
             free = [q for q in "'\"" if q not in template.replace("@", "")]
             if "Q" in text and not free:
                 continue  # no literal fits inside both quote characters
