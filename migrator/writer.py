@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from migrator.errors import MigratorError, RefusedError
 from migrator.model import FileAction, MigrationResult, PlannedFile
 
 TEMP_SUFFIX = ".upsun-migrator.tmp"
+NO_HARD_LINKS = frozenset({errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS})
 
 
 def check_writable(root: Path, force: bool) -> None:
@@ -20,7 +22,11 @@ def check_writable(root: Path, force: bool) -> None:
 
 
 def write(result: MigrationResult, force: bool) -> None:
-    """Write every planned file through a temporary file, then rename; config.yaml last."""
+    """Write every planned file through a temporary file, then rename; config.yaml last.
+
+    Without --force, config.yaml is published without replacing: a hard link from the temporary
+    file fails if another run created it meanwhile, so of two runs at once exactly one wins.
+    """
     root = result.root
     check_writable(root, force)
     _clean_stale_temps(root)
@@ -31,16 +37,37 @@ def write(result: MigrationResult, force: bool) -> None:
         for planned in writes:
             temps.append(_write_temp(root, planned))
         for temp, final in temps:
-            os.replace(temp, final)
+            _publish(temp, final, replace=force or final != root / UPSUN_CONFIG)
     except OSError as exc:
+        raise MigratorError(f"cannot write: {exc.strerror or exc}", _rel(root, exc)) from None
+    finally:
         for temp, _ in temps:
             temp.unlink(missing_ok=True)
-        raise MigratorError(f"cannot write: {exc.strerror or exc}", _rel(root, exc)) from None
-    for planned in result.files:
-        if planned.action is FileAction.DELETE:
-            (root / planned.path).unlink(missing_ok=True)
-    if any(p.action is FileAction.DELETE for p in result.files):
-        _remove_empty_dirs(root / ".platform")
+    _delete_legacy(result)
+
+
+def _publish(temp: Path, final: Path, replace: bool) -> None:
+    if replace:
+        os.replace(temp, final)
+        return
+    try:
+        os.link(temp, final)
+    except FileExistsError:
+        raise RefusedError("already exists; pass --force to replace it", UPSUN_CONFIG) from None
+    except OSError as exc:
+        if exc.errno not in NO_HARD_LINKS:
+            raise
+        if final.exists() or final.is_symlink():  # a file system without hard links: check, then
+            raise RefusedError("already exists; pass --force to replace it", UPSUN_CONFIG) from None
+        os.replace(temp, final)  # rename (a window of microseconds instead of none)
+
+
+def _delete_legacy(result: MigrationResult) -> None:
+    deleted = [p for p in result.files if p.action is FileAction.DELETE]
+    for planned in deleted:
+        (result.root / planned.path).unlink(missing_ok=True)
+    if deleted:
+        _remove_empty_dirs(result.root / ".platform")
 
 
 def _write_temp(root: Path, planned: PlannedFile) -> tuple[Path, Path]:

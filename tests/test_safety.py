@@ -205,14 +205,14 @@ def test_existing_config_is_never_touched_without_force(project: Path) -> None:
 def test_write_failure_leaves_nothing_behind(project: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     _make(project, {".platform.app.yaml": APP})
-    real_replace = os.replace
 
     def full_disk(src: str, dst: str) -> None:
         raise OSError(28, "No space left on device", str(dst))
 
-    monkeypatch.setattr(os, "replace", full_disk)
-    result = run("migrate", project)
-    monkeypatch.setattr(os, "replace", real_replace)
+    with monkeypatch.context() as patched:  # config.yaml is published by link, --force by rename
+        patched.setattr(os, "replace", full_disk)
+        patched.setattr(os, "link", full_disk)
+        result = run("migrate", project)
     assert result.exit_code == 1
     assert result.stderr == "error: .upsun/config.yaml: cannot write: No space left on device\n"
     assert sorted(p.name for p in (project / ".upsun").iterdir()) == []
