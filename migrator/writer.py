@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from migrator.discovery import UPSUN_CONFIG, refuse_existing
 from migrator.errors import MigratorError, RefusedError
@@ -21,6 +21,28 @@ def check_writable(root: Path, force: bool) -> None:
         raise RefusedError("already exists; pass --force to replace it", UPSUN_CONFIG)
 
 
+def check_plan(result: MigrationResult, force: bool) -> None:
+    """Every refusal `write` could meet, raised before anything is touched (a dry run shows it)."""
+    check_writable(result.root, force)
+    for planned in result.files:
+        _refuse_links(result.root, planned)
+
+
+def _refuse_links(root: Path, planned: PlannedFile) -> None:
+    """A folder on the way to a file we write or delete must not be a link: through it we would
+    change files somewhere else (`.platform` linked to a folder other projects share)."""
+    parts = PurePosixPath(planned.path).parts
+    for depth in range(1, len(parts)):
+        rel = "/".join(parts[:depth])
+        if (root / rel).is_symlink():
+            if planned.action is FileAction.DELETE:
+                raise RefusedError(f"is a symbolic link; --remove-legacy would delete "
+                                   f"{planned.path} through it: remove the link and the legacy "
+                                   "files yourself, or run without --remove-legacy", rel)
+            raise RefusedError(f"is a symbolic link; refusing to write {planned.path} through it",
+                               rel)
+
+
 def write(result: MigrationResult, force: bool) -> None:
     """Write every planned file through a temporary file, then rename; config.yaml last.
 
@@ -28,7 +50,7 @@ def write(result: MigrationResult, force: bool) -> None:
     file fails if another run created it meanwhile, so of two runs at once exactly one wins.
     """
     root = result.root
-    check_writable(root, force)
+    check_plan(result, force)
     _clean_stale_temps(root)
     writes = [p for p in result.files if p.action is not FileAction.DELETE]
     writes.sort(key=lambda p: p.path == UPSUN_CONFIG)
@@ -106,10 +128,10 @@ def _running(pid: str) -> bool:
 
 
 def _remove_empty_dirs(folder: Path) -> None:
-    if not folder.is_dir():
+    if not folder.is_dir() or folder.is_symlink():
         return
     for sub in sorted(folder.rglob("*"), key=lambda p: -len(p.parts)):
-        if sub.is_dir() and not any(sub.iterdir()):
+        if sub.is_dir() and not sub.is_symlink() and not any(sub.iterdir()):
             sub.rmdir()
     if not any(folder.iterdir()):
         folder.rmdir()

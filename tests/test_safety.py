@@ -230,3 +230,71 @@ def test_crlf_is_accepted_and_kept(project: Path) -> None:
     assert run("migrate", project).exit_code == 0
     assert (project / ".upsun/config.yaml").read_bytes() == (
         b"applications:\r\n  app:\r\n    type: 'php:8.3'\r\n")
+
+
+DB = "db:\n  type: 'mariadb:11.4'\n"
+LINKED_PLATFORM = ".platform: is a symbolic link; --remove-legacy would delete .platform/services.yaml " \
+    "through it: remove the link and the legacy files yourself, or run without --remove-legacy"
+
+
+def test_remove_legacy_through_a_linked_platform_folder_is_refused(project: Path) -> None:
+    _make(project, {".platform.app.yaml": APP, "config/platform/services.yaml": DB})
+    (project / ".platform").symlink_to("config/platform")
+    assert_refused(project, LINKED_PLATFORM, "--remove-legacy")
+    assert run("migrate", project).exit_code == 0  # reading through the link is fine
+
+
+SHARED_CONF = "search:\n  type: solr:9.6\n  configuration:\n    cores:\n      main:\n" \
+              "        conf_dir: !archive 'conf'\n"
+#: Repositories with a link where the migration reads, writes or removes: (files, links).
+LINK_LAYOUTS: dict[str, tuple[dict[str, bytes | str], dict[str, str]]] = {
+    ".platform links to a folder": (
+        {".platform.app.yaml": APP, "config/platform/services.yaml": DB},
+        {".platform": "config/platform"}),
+    "an !archive folder is a link": (
+        {".platform.app.yaml": APP, ".platform/services.yaml": SHARED_CONF,
+         "shared/conf/schema.xml": "<schema/>\n"},
+        {".platform/conf": "../shared/conf"}),
+    "services.yaml is a link": (
+        {".platform.app.yaml": APP, "config/services.yaml": DB, ".platform/routes.yaml": "{}\n"},
+        {".platform/services.yaml": "../config/services.yaml"}),
+    "the app file is a link": (
+        {"config/app.yaml": APP}, {".platform.app.yaml": "config/app.yaml"}),
+    "an empty folder in .platform is a link": (
+        {".platform.app.yaml": APP, ".platform/services.yaml": DB},
+        {".platform/empty": "../empty"}),
+    "a folder in .upsun is a link": (
+        {".platform.app.yaml": APP, ".platform/services.yaml": SHARED_CONF,
+         ".platform/conf/schema.xml": "<schema/>\n", "elsewhere/.keep": ""},
+        {".upsun/conf": "../elsewhere"}),
+}
+
+
+def _legacy_name(rel: str) -> bool:
+    return rel in (".platform.app.yaml", ".platform/") or rel.startswith(".platform/")
+
+
+@pytest.mark.parametrize("layout", sorted(LINK_LAYOUTS))
+def test_remove_legacy_never_loses_or_misplaces_a_file(project: Path, layout: str) -> None:
+    """The class: a write or a removal that goes through a link. Whatever the layout, the run is
+    refused with nothing changed, or it removes only what is named as legacy and adds files
+    only under .upsun/; never a traceback."""
+    files, links = LINK_LAYOUTS[layout]
+    _make(project, files)
+    for rel, target in links.items():
+        (project / rel).parent.mkdir(parents=True, exist_ok=True)
+        (project / rel).symlink_to(target)
+        if not (project / rel).exists():
+            (project / rel).resolve().mkdir()  # a link to an empty folder
+    before = tree(project)
+    result = run("migrate", "--remove-legacy", project)
+    after = tree(project)
+    assert result.exit_code in (0, 1), result.stderr
+    if result.exit_code == 1:
+        assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+        assert after == before
+        return
+    assert all(_legacy_name(rel) for rel in set(before) - set(after))
+    assert all(rel.startswith(".upsun/") for rel in set(after) - set(before))
+    assert {rel: after[rel] for rel in after if rel in before} == \
+        {rel: before[rel] for rel in after if rel in before}
