@@ -26,6 +26,9 @@ def check_plan(result: MigrationResult, force: bool) -> None:
     check_writable(result.root, force)
     for planned in result.files:
         _refuse_links(result.root, planned)
+    from migrator import folder
+
+    folder.check_beside(result)
 
 
 def _refuse_links(root: Path, planned: PlannedFile) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run, tree
+from tests.conftest import METADATA_ARGS, run, tree
 
 APP = "name: app\ntype: 'php:8.3'\n"
 VCL_INCLUDE = "v:\n  type: 'varnish:7.6'\n  configuration:\n    vcl: !include {{type: string, path: {}}}\n"
@@ -298,3 +298,59 @@ def test_remove_legacy_never_loses_or_misplaces_a_file(project: Path, layout: st
     assert all(rel.startswith(".upsun/") for rel in set(after) - set(before))
     assert {rel: after[rel] for rel in after if rel in before} == \
         {rel: before[rel] for rel in after if rel in before}
+
+
+def test_another_upsun_file_defining_a_key_the_migration_writes(project: Path) -> None:
+    _make(project, {".platform.app.yaml": APP, ".platform/services.yaml": DB,
+                    ".upsun/services.yaml": "# hand-written\nservices:\n  cache:\n    type: 'redis:7.2'\n"})
+    message = (".upsun/services.yaml:2: defines 'services', which the migration writes to "
+               ".upsun/config.yaml; Upsun reads both files and takes each top-level key from one: "
+               "merge these definitions into the legacy configuration, or remove them, and run "
+               "again")
+    assert_refused(project, message)
+    assert_refused(project, message, "--force")  # --force replaces config.yaml, nothing else
+
+
+def test_another_upsun_file_with_an_unknown_key(project: Path) -> None:
+    _make(project, {".platform.app.yaml": APP, ".upsun/extra.yaml": "foo:\n  bar: 1\n"})
+    assert_refused(project, ".upsun/extra.yaml:1: foo: unknown top-level key; Upsun reads only "
+                   "applications, routes, services")
+
+
+def test_another_upsun_file_defining_what_the_migration_does_not_write(project: Path) -> None:
+    """Routes written by hand for Upsun, the rest migrated: a careful user's expected result."""
+    routes = "routes:\n  'https://{default}/':\n    type: upstream\n    upstream: 'app:http'\n"
+    _make(project, {".platform.app.yaml": APP, ".upsun/routes.yaml": routes})
+    assert run("migrate", project, *METADATA_ARGS).exit_code == 0
+    assert (project / ".upsun/routes.yaml").read_text() == routes
+    assert run("validate", project, *METADATA_ARGS).exit_code == 0
+
+
+BESIDE = {"applications": "applications:\n  other:\n    type: 'php:8.3'\n",
+          "services": "services:\n  cache:\n    type: 'redis:7.2'\n",
+          "routes": "routes:\n  'https://{default}/':\n    type: upstream\n    upstream: 'app:http'\n",
+          "foo": "foo: 1\n", "empty": ""}
+
+
+@pytest.mark.parametrize("beside", sorted(BESIDE))
+@pytest.mark.parametrize("legacy", ["app only", "app, services and routes"])
+@pytest.mark.parametrize("force", [False, True])
+def test_after_migrate_succeeds_validate_succeeds(project: Path, beside: str, legacy: str,
+                                                  force: bool) -> None:
+    """The class: `migrate` judging its config.yaml alone, while Upsun reads the whole folder.
+    Oracle: our own `validate` (checked against the official CLI elsewhere) on the result."""
+    files: dict[str, bytes | str] = {".platform.app.yaml": APP, ".upsun/x.yaml": BESIDE[beside]}
+    if force:
+        files[".upsun/config.yaml"] = "applications: {}\n"  # replaced: its keys do not count
+    if legacy != "app only":
+        files.update({".platform/services.yaml": DB, ".platform/routes.yaml":
+                      "'https://{default}/':\n  type: upstream\n  upstream: 'app:http'\n"})
+    _make(project, files)
+    before = tree(project)
+    migrated = run("migrate", *(("--force",) if force else ()), project, *METADATA_ARGS)
+    assert migrated.exit_code in (0, 1), migrated.stderr
+    if migrated.exit_code == 1:
+        assert tree(project) == before
+        return
+    checked = run("validate", project, *METADATA_ARGS)
+    assert checked.exit_code == 0, checked.stdout + checked.stderr
