@@ -79,7 +79,8 @@ def migration_options(function: F) -> F:
     """The options `migrate` and `bulk` share."""
     options = [
         click.option("--dry-run", is_flag=True,
-                     help="Print a unified diff and the report; write nothing."),
+                     help="Print a unified diff and the report; write nothing. Exits as the "
+                          "real run would (1 if it would refuse)."),
         click.option("--force", is_flag=True, help="Allow replacing an existing .upsun/config.yaml."),
         click.option("--local-mounts", type=click.Choice(["storage", "instance"]),
                      default="storage", show_default=True,
@@ -161,7 +162,7 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
     if resources_script:
         _write_output(resources_script, render.resources_script(done.report), executable=True)
     if done.status is runner.Status.FAILED:
-        raise MigratorError(done.message, str(path))
+        raise done.error or MigratorError(done.message, str(path))
 
 
 @main.command()
