@@ -15,7 +15,10 @@ from migrator import __version__
 from migrator.errors import MigratorError
 
 if TYPE_CHECKING:  # the heavy modules are imported by the commands that use them
+    from migrator.model import MigrationResult
+    from migrator.outputs import Output
     from migrator.pipeline import Metadata
+    from migrator.report import Report
     from migrator.runner import Options, Outcome
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -133,10 +136,10 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
     """Write PATH/.upsun/config.yaml from the legacy Platform.sh files of PATH."""
     import dataclasses
 
-    from migrator import render, report, runner
+    from migrator import outputs, render, runner
 
     options = make_options(dry_run, force, local_mounts, remove_legacy, upgrade_retired, strict)
-    done = runner.run(path, options, load_metadata(schema_file, registry_file))
+    done = runner.plan(path, options, load_metadata(schema_file, registry_file))
     if done.report is None:
         click.echo(f"{path}: {done.message}", err=True)
         return
@@ -146,23 +149,47 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
         checked = codemod.run(path, codemod.CodeOptions(), codemod.relationship_names(path))
         done = dataclasses.replace(done, report=dataclasses.replace(
             done.report, code=checked.findings))
-    assert done.report is not None
+    assert done.report is not None and done.result is not None
+    wanted = _outputs(done.report, report_file, json_file, resources_script)
+    staged = outputs.stage([o for o in wanted if o.target != "-"], _protected(done.result))
+    try:
+        runner.commit(done, options)  # the repository last: every output is already on disk
+    except BaseException:
+        staged.discard()
+        raise
+    staged.publish()
     text_to_stderr = json_file == "-"
-    if dry_run and done.result is not None:
+    if dry_run:
         from migrator import diff
 
         click.echo(diff.unified(done.result.files), nl=False, err=text_to_stderr)
     stream = sys.stderr if text_to_stderr else sys.stdout
     click.echo(render.terminal(done.report, color=use_color(stream)), nl=False,
                err=text_to_stderr)
-    if report_file:
-        _write_output(report_file, render.markdown(done.report))
-    if json_file:
-        _write_output(json_file, report.to_json(done.report))
-    if resources_script:
-        _write_output(resources_script, render.resources_script(done.report), executable=True)
+    for output in wanted:
+        if output.target == "-":
+            click.echo(output.text, nl=False)
     if done.status is runner.Status.FAILED:
         raise done.error or MigratorError(done.message, str(path))
+
+
+def _outputs(built: Report, report_file: str | None, json_file: str | None,
+             resources_script: str | None) -> list[Output]:
+    """The report files asked for, in this order (`-` is stdout)."""
+    from migrator import render, report
+    from migrator.outputs import Output
+
+    wanted = [Output(report_file, render.markdown(built)) if report_file else None,
+              Output(json_file, report.to_json(built)) if json_file else None,
+              Output(resources_script, render.resources_script(built), executable=True)
+              if resources_script else None]
+    return [output for output in wanted if output is not None]
+
+
+def _protected(result: MigrationResult) -> set[Path]:
+    """Files a report must never replace: those the migration reads, writes or removes."""
+    paths = [p.path for p in result.files] + list(result.legacy_files)
+    return {(result.root / rel).resolve() for rel in paths}
 
 
 @main.command()

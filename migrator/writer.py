@@ -58,17 +58,27 @@ def write(result: MigrationResult, force: bool) -> None:
     writes = [p for p in result.files if p.action is not FileAction.DELETE]
     writes.sort(key=lambda p: p.path == UPSUN_CONFIG)
     temps: list[tuple[Path, Path]] = []
+    new_folder = not (root / ".upsun").exists()
     try:
         for planned in writes:
             temps.append(_write_temp(root, planned))
         for temp, final in temps:
             _publish(temp, final, replace=force or final != root / UPSUN_CONFIG)
-    except OSError as exc:
-        raise MigratorError(f"cannot write: {exc.strerror or exc}", _rel(root, exc)) from None
-    finally:
-        for temp, _ in temps:
-            temp.unlink(missing_ok=True)
+    except BaseException as exc:
+        _discard(temps, root / ".upsun" if new_folder else None)
+        if isinstance(exc, OSError):
+            raise MigratorError(f"cannot write: {exc.strerror or exc}", _rel(root, exc)) from None
+        raise
+    _discard(temps, None)
     _delete_legacy(result)
+
+
+def _discard(temps: list[tuple[Path, Path]], new_folder: Path | None) -> None:
+    """Temporary files go; so does the folder a failed run created (a failure leaves no trace)."""
+    for temp, _ in temps:
+        temp.unlink(missing_ok=True)
+    if new_folder is not None:
+        _remove_empty_dirs(new_folder)
 
 
 def _publish(temp: Path, final: Path, replace: bool) -> None:
