@@ -272,6 +272,9 @@ def bulk(roots: tuple[Path, ...], from_file: Path | None, dry_run: bool, force: 
         raise click.UsageError("give at least one ROOT or --from-file")
     if summary_file is not None and summary_file.suffix not in (".jsonl", ".json", ".csv"):
         raise click.BadParameter("use a .jsonl or .csv file", param_hint="--summary")
+    from migrator.outputs import probe
+
+    probe([str(f) for f in (summary_file, summary_md) if f is not None])  # before any repository
     repos = fleet.find_repositories(roots, from_file)
     sliced = _shard(shard_spec)
     if sliced:

@@ -101,3 +101,10 @@ def _guard(path: Path, action: Callable[[], object], shown: str | None = None) -
         action()
     except OSError as exc:
         raise MigratorError(f"cannot write: {exc.strerror or exc}", shown or str(path)) from None
+
+
+def probe(targets: list[str]) -> None:
+    """For outputs known only at the end (bulk summaries): prove each target writable now, by
+    writing and removing an empty temporary file beside it, before any repository is touched."""
+    staged = stage([Output(target, "") for target in targets if target != "-"], set())
+    staged.discard()

@@ -103,3 +103,16 @@ def test_output_to_a_character_device(project: Path) -> None:
     result = run("migrate", "--json", "/dev/null", project)
     assert result.exit_code == 0, result.stderr
     assert Path("/dev/null").is_char_device()
+
+
+@pytest.mark.parametrize("option", ["--summary", "--summary-md"])
+def test_bulk_summary_path_is_checked_before_any_repository(tmp_path: Path, option: str) -> None:
+    fleet = tmp_path / "fleet"
+    _repo(fleet / "one")
+    _repo(fleet / "two")
+    before = tree(fleet)
+    target = tmp_path / "no" / "summary.csv"
+    result = run("bulk", fleet, option, target)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        1, "", f"error: {target}: cannot write: No such file or directory\n")
+    assert tree(fleet) == before
