@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap
 
 from migrator import yamlio
 from migrator.discovery import UPSUN_CONFIG, Reader
@@ -23,14 +27,8 @@ def check_beside(result: MigrationResult) -> None:
     knows, and define none of the keys config.yaml defines: Upsun takes each top-level key from
     one file only, so the result would not deploy (and `validate` would fail)."""
     ours = written_keys(result.config_text)
-    planned = {p.path for p in result.files}
-    reader = Reader(result.root)
-    for rel in upsun_yaml_files(result.root):
-        if rel == UPSUN_CONFIG or rel in planned:
-            continue
-        node = load_upsun_file(reader, rel)
-        for key in node or {}:
-            assert node is not None
+    for rel, node in _others(result):
+        for key in node:
             line = yamlio.line_of(node, key)
             if key not in TOP_LEVEL_KEYS:
                 raise InputError(f"{key}: {UNKNOWN_KEY}", rel, line)
@@ -39,3 +37,31 @@ def check_beside(result: MigrationResult) -> None:
                                    f"{UPSUN_CONFIG}; Upsun reads both files and takes each "
                                    "top-level key from one: merge these definitions into the "
                                    "legacy configuration, or remove them, and run again", rel, line)
+
+
+def check_beside_schema(result: MigrationResult, document: dict[str, Any]) -> None:
+    """What the other files define must pass the schema's structure too (run after
+    check_beside, so they hold no `applications`: an empty one stands in for ours)."""
+    from migrator.validate import ANY_STRING, Schema, include_resolver, validate
+
+    schema = Schema(document, ANY_STRING, ANY_STRING)
+    resolve = include_resolver(result.root, ".upsun")
+    for rel, node in _others(result):
+        probe = CommentedMap(node)
+        probe["applications"] = CommentedMap()
+        errors = validate(probe, schema, rel, resolve)
+        if errors:
+            first = errors[0]
+            raise InputError(f"{first.path}: {first.message} (this file is read with the "
+                             f"migrated {UPSUN_CONFIG})", rel, first.line)
+
+
+def _others(result: MigrationResult) -> Iterator[tuple[str, CommentedMap]]:
+    """The first-level `.upsun/*.yaml` files the migration does not write, with content."""
+    planned = {p.path for p in result.files}
+    reader = Reader(result.root)
+    for rel in upsun_yaml_files(result.root):
+        if rel != UPSUN_CONFIG and rel not in planned:
+            node = load_upsun_file(reader, rel)
+            if node is not None:
+                yield rel, node

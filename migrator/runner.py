@@ -58,7 +58,7 @@ def plan(path: Path, options: Options, metadata: Metadata) -> Run:
     from migrator import report
     from migrator.discovery import has_legacy_files
     from migrator.pipeline import migrate
-    from migrator.writer import check_plan, check_writable
+    from migrator.writer import check_writable
 
     if not path.is_dir():
         raise MigratorError("is not a folder", str(path))
@@ -74,15 +74,25 @@ def plan(path: Path, options: Options, metadata: Metadata) -> Run:
         return Run(Status.FAILED, "error-level findings and --strict: nothing written", result,
                    built)
     if not options.dry_run:
-        check_plan(result, options.force)
+        _check(result, options, metadata)
         return Run(Status.MIGRATED, "", result, built)
     try:
-        check_plan(result, options.force)
+        _check(result, options, metadata)
     except MigratorError as exc:
         error = type(exc)(f"{exc.message} (dry run: the real run would stop here, writing "
                           "nothing)", exc.file, exc.line, exc.column)
         return Run(Status.FAILED, str(error), result, built, error)
     return Run(Status.PLANNED, "", result, built)
+
+
+def _check(result: MigrationResult, options: Options, metadata: Metadata) -> None:
+    """What the write would refuse, and the other `.upsun/*.yaml` files against the schema."""
+    from migrator.folder import check_beside_schema
+    from migrator.writer import check_plan
+
+    check_plan(result, options.force)
+    if metadata.schema is not None:
+        check_beside_schema(result, metadata.schema)
 
 
 def commit(done: Run, options: Options) -> None:

@@ -35,6 +35,11 @@ def _services_beside(root: Path) -> None:
     write_files(root, {".upsun/services.yaml": "services:\n  cache:\n    type: 'redis:7.2'\n"})
 
 
+def _invalid_routes_beside(root: Path) -> None:
+    write_files(root, {".platform.app.yaml": APP, ".upsun/routes.yaml":
+                       "routes:\n  'https://{default}/':\n    type: teleport\n"})
+
+
 def _linked_platform(root: Path) -> None:
     write_files(root, {".platform.app.yaml": APP, "config/platform/services.yaml": DB})
     (root / ".platform").symlink_to("config/platform")
@@ -56,6 +61,7 @@ SCENARIOS: dict[str, tuple[Callable[[Path], None], tuple[str, ...]]] = {
     "an existing config.yaml, --force": (_existing_config, ("--force",)),
     "services defined beside": (_services_beside, ()),
     "services defined beside, --force": (_services_beside, ("--force",)),
+    "invalid routes beside": (_invalid_routes_beside, ()),
     "a linked .platform, --remove-legacy": (_linked_platform, ("--remove-legacy",)),
     "a linked .platform": (_linked_platform, ()),
     ".upsun is a file": (_upsun_is_a_file, ()),

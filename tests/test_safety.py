@@ -330,7 +330,8 @@ def test_another_upsun_file_defining_what_the_migration_does_not_write(project: 
 BESIDE = {"applications": "applications:\n  other:\n    type: 'php:8.3'\n",
           "services": "services:\n  cache:\n    type: 'redis:7.2'\n",
           "routes": "routes:\n  'https://{default}/':\n    type: upstream\n    upstream: 'app:http'\n",
-          "foo": "foo: 1\n", "empty": ""}
+          "foo": "foo: 1\n", "empty": "",
+          "invalid routes": "routes:\n  'https://{default}/':\n    type: teleport\n"}
 
 
 @pytest.mark.parametrize("beside", sorted(BESIDE))
@@ -355,3 +356,11 @@ def test_after_migrate_succeeds_validate_succeeds(project: Path, beside: str, le
         return
     checked = run("validate", project, *METADATA_ARGS)
     assert checked.exit_code == 0, checked.stdout + checked.stderr
+
+
+def test_another_upsun_file_that_does_not_pass_the_schema(project: Path) -> None:
+    _make(project, {".platform.app.yaml": APP, ".upsun/routes.yaml":
+                    "# by hand\nroutes:\n  'https://{default}/':\n    type: teleport\n"})
+    assert_refused(project, ".upsun/routes.yaml:4: routes.https://{default}/.type: 'teleport' is "
+                   "not one of ['proxy', 'redirect', 'upstream'] (this file is read with the "
+                   "migrated .upsun/config.yaml)", *METADATA_ARGS)
