@@ -70,19 +70,18 @@ def plan(path: Path, options: Options, metadata: Metadata) -> Run:
     refused = options.strict and any(f.severity is Severity.ERROR for f in result.findings)
     built = report.build(result, written=not options.dry_run and not refused,
                          removed_legacy=options.settings.remove_legacy)
-    if refused:
-        return Run(Status.FAILED, "error-level findings and --strict: nothing written", result,
-                   built)
-    if not options.dry_run:
-        _check(result, options, metadata)
-        return Run(Status.MIGRATED, "", result, built)
     try:
-        _check(result, options, metadata)
+        _check(result, options, metadata)  # the same checks, in the same order, dry or not
     except MigratorError as exc:
+        if not options.dry_run:
+            raise
         error = type(exc)(f"{exc.message} (dry run: the real run would stop here, writing "
                           "nothing)", exc.file, exc.line, exc.column)
         return Run(Status.FAILED, str(error), result, built, error)
-    return Run(Status.PLANNED, "", result, built)
+    if refused:
+        return Run(Status.FAILED, "error-level findings and --strict: nothing written", result,
+                   built)
+    return Run(Status.PLANNED if options.dry_run else Status.MIGRATED, "", result, built)
 
 
 def _check(result: MigrationResult, options: Options, metadata: Metadata) -> None:

@@ -54,6 +54,11 @@ def _retired(root: Path) -> None:
     write_files(root, {".platform.app.yaml": APP.replace("8.4", "7.4")})
 
 
+def _retired_and_config(root: Path) -> None:
+    _retired(root)
+    write_files(root, {".upsun/config.yaml": "applications: {}\n"})
+
+
 SCENARIOS: dict[str, tuple[Callable[[Path], None], tuple[str, ...]]] = {
     "a plain repository": (_plain, ()),
     "a plain repository, --remove-legacy": (_plain, ("--remove-legacy",)),
@@ -66,6 +71,8 @@ SCENARIOS: dict[str, tuple[Callable[[Path], None], tuple[str, ...]]] = {
     "a linked .platform": (_linked_platform, ()),
     ".upsun is a file": (_upsun_is_a_file, ()),
     "a retired version, --strict": (_retired, ("--strict",)),
+    "a retired version and an existing config.yaml, --strict": (_retired_and_config,
+                                                                ("--strict",)),
 }
 
 
