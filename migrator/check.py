@@ -36,7 +36,7 @@ class Check:
 def check(path: Path, options: runner.Options, metadata: Metadata) -> Check:
     """Raises MigratorError for input that cannot be migrated (bad YAML, ...)."""
     try:
-        done = runner.run(path, dataclasses.replace(options, dry_run=True), metadata)
+        done = runner.run(path, dataclasses.replace(options, dry_run=True, force=True), metadata)
     except NothingToMigrate:
         return Check((), "nothing to migrate (no legacy Platform.sh configuration)")
     if done.result is None:

@@ -17,6 +17,8 @@ from migrator.errors import MigratorError
 
 if TYPE_CHECKING:  # the heavy modules are imported by the commands that use them
     from migrator.codemod.findings import CodeFinding
+    from migrator.model import MigrationResult
+    from migrator.outputs import Output
     from migrator.pipeline import Metadata
     from migrator.report import Report
     from migrator.runner import Options, Outcome, Run
@@ -82,7 +84,8 @@ def migration_options(function: F) -> F:
     """The options `migrate` and `bulk` share."""
     options = [
         click.option("--dry-run", is_flag=True,
-                     help="Print a unified diff and the report; write nothing."),
+                     help="Print a unified diff and the report; write nothing. Exits as the "
+                          "real run would (1 if it would refuse)."),
         click.option("--force", is_flag=True, help="Allow replacing an existing .upsun/config.yaml."),
         click.option("--local-mounts", type=click.Choice(["storage", "instance"]),
                      default="storage", show_default=True,
@@ -194,7 +197,7 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
     """Write PATH/.upsun/config.yaml from the legacy Platform.sh files of PATH."""
     import dataclasses
 
-    from migrator import render, report, runner
+    from migrator import outputs, render, runner
 
     if commit and (check or show_diff):
         raise click.UsageError("--commit cannot go with --check or --diff")
@@ -204,7 +207,7 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
         sys.exit(_check(path, options, load_metadata(schema_file, registry_file), show_diff,
                         output_format))
     with annotated_errors(path, output_format):
-        done = _run_one(path, options, load_metadata(schema_file, registry_file))
+        done = _plan_one(path, options, load_metadata(schema_file, registry_file))
     if done.report is None:
         click.echo(f"{path}: {done.message}", err=True)
         return
@@ -214,36 +217,56 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
         checked = codemod.run(path, codemod.CodeOptions(), codemod.relationship_names(path))
         done = dataclasses.replace(done, report=dataclasses.replace(
             done.report, code=checked.findings))
-    assert done.report is not None
+    assert done.report is not None and done.result is not None
+    wanted = _outputs(done.report, report_file, json_file, resources_script)
+    staged = outputs.stage([o for o in wanted if o.target != "-"], _protected(done.result))
+    try:  # the repository last: every output is already on disk
+        with annotated_errors(path, output_format):
+            done = _finish_one(path, options, done)
+    except BaseException:
+        staged.discard()
+        raise
+    staged.publish()
+    assert done.report is not None and done.result is not None
     text_to_stderr = json_file == "-" or output_format != "text"
-    if dry_run and done.result is not None:
+    if dry_run:
         from migrator import diff
 
         click.echo(diff.unified(done.result.files), nl=False, err=text_to_stderr)
     stream = sys.stderr if text_to_stderr else sys.stdout
     click.echo(render.terminal(done.report, color=use_color(stream)), nl=False,
                err=text_to_stderr)
-    if report_file:
-        _write_output(report_file, render.markdown(done.report))
-    if json_file:
-        _write_output(json_file, report.to_json(done.report))
-    if resources_script:
-        _write_output(resources_script, render.resources_script(done.report), executable=True)
+    for output in wanted:
+        if output.target == "-":
+            click.echo(output.text, nl=False)
     _print_machine(path, done.report, output_format, json_file == "-")
     if done.status is runner.Status.FAILED:
-        raise MigratorError(done.message, str(path))
+        raise done.error or MigratorError(done.message, str(path))
     if options.commit:
         click.echo(f"{path}: {done.message}", err=True)
 
 
-def _run_one(path: Path, options: Options, metadata: Metadata) -> Run:
+def _plan_one(path: Path, options: Options, metadata: Metadata) -> Run:
+    """Everything but the writing (with --commit: on a clean work tree, the branch checked out)."""
     if options.commit:
         from migrator import gitcommit
 
-        return gitcommit.run(path, options, metadata)
+        return gitcommit.plan(path, options, metadata)
     from migrator import runner
 
-    return runner.run(path, options, metadata)
+    return runner.plan(path, options, metadata)
+
+
+def _finish_one(path: Path, options: Options, done: Run) -> Run:
+    """Write the repository (and, with --commit, commit exactly the migration's files)."""
+    if options.commit:
+        from migrator import gitcommit
+
+        return gitcommit.finish(path, options, done)
+    from migrator import runner
+
+    runner.commit(done, options)
+    return done
 
 
 def _check(path: Path, options: Options, metadata: Metadata, show_diff: bool,
@@ -286,6 +309,25 @@ def _annotate_report(path: Path, built: Report) -> None:
         click.echo(annotations.finding(path, finding))
     for code in built.code:
         click.echo(annotations.code_finding(path, code))
+
+
+def _outputs(built: Report, report_file: str | None, json_file: str | None,
+             resources_script: str | None) -> list[Output]:
+    """The report files asked for, in this order (`-` is stdout)."""
+    from migrator import render, report
+    from migrator.outputs import Output
+
+    wanted = [Output(report_file, render.markdown(built)) if report_file else None,
+              Output(json_file, report.to_json(built)) if json_file else None,
+              Output(resources_script, render.resources_script(built), executable=True)
+              if resources_script else None]
+    return [output for output in wanted if output is not None]
+
+
+def _protected(result: MigrationResult) -> set[Path]:
+    """Files a report must never replace: those the migration reads, writes or removes."""
+    paths = [p.path for p in result.files] + list(result.legacy_files)
+    return {(result.root / rel).resolve() for rel in paths}
 
 
 @main.command()
@@ -394,6 +436,9 @@ def bulk(roots: tuple[Path, ...], from_file: Path | None, dry_run: bool, force: 
     if summary_file is not None and summary_file.suffix not in (".jsonl", ".json", ".csv"):
         raise click.BadParameter("use a .jsonl or .csv file", param_hint="--summary")
     committing = commit_branch(commit, branch, dry_run)
+    from migrator.outputs import probe
+
+    probe([str(f) for f in (summary_file, summary_md) if f is not None])  # before any repository
     repos = fleet.find_repositories(roots, from_file)
     sliced = _shard(shard_spec)
     if sliced:

@@ -105,18 +105,28 @@ def commit(repo: Path, branch: str, files: tuple[PlannedFile, ...], text: str) -
 
 def run(path: Path, options: runner.Options, metadata: Metadata) -> runner.Run:
     """runner.run, then the commit; nothing to do (or a failure) leaves no commit."""
-    import dataclasses
+    return finish(path, options, plan(path, options, metadata))
 
+
+def plan(path: Path, options: runner.Options, metadata: Metadata) -> runner.Run:
+    """A clean work tree on the branch, then runner.plan; SKIPPED when nothing is pending."""
     from migrator import check
 
-    branch = options.commit or DEFAULT_BRANCH
-    prepare(path, branch)
+    prepare(path, options.commit or DEFAULT_BRANCH)
     planned = check.check(path, options, metadata)
     if planned.run is not None and not planned.pending and not planned.failed:
         return runner.Run(runner.Status.SKIPPED, planned.message)
-    done = runner.run(path, options, metadata)
+    return runner.plan(path, options, metadata)
+
+
+def finish(path: Path, options: runner.Options, done: runner.Run) -> runner.Run:
+    """Write what was planned (runner.commit), then commit exactly those files."""
+    import dataclasses
+
+    runner.commit(done, options)
     if done.status is not runner.Status.MIGRATED or done.result is None or done.report is None:
         return done
+    branch = options.commit or DEFAULT_BRANCH
     sha = commit(path, branch, done.result.files, message(done.report))
     return dataclasses.replace(done, message=f"committed {sha} on {branch}" if sha
                                else f"nothing to commit on {branch}")

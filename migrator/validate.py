@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 
@@ -14,9 +14,16 @@ from migrator import yamlio
 from migrator.errors import InputError
 from migrator.yamlio import Node
 
+if TYPE_CHECKING:
+    from migrator.discovery import Reader
+
 RUNTIME_URL = "https://meta.upsun.com/schema/runtime-versions"
 SERVICE_URL = "https://meta.upsun.com/schema/service-versions"
 ANY_STRING: dict[str, Any] = {"type": "string"}
+#: The top-level keys Upsun reads (the schema's top-level `properties`; the schema itself allows
+#: others, the official CLI refuses them: "unknown key").
+TOP_LEVEL_KEYS = ("applications", "routes", "services")
+UNKNOWN_KEY = "unknown top-level key; Upsun reads only " + ", ".join(TOP_LEVEL_KEYS)
 
 #: What an `!include` of type yaml resolves to: a loaded tree, or None when it can't be read.
 Resolver = Callable[[str], Node]
@@ -150,41 +157,63 @@ def _line(tree: Node, path: list[Any]) -> int:
     return line
 
 
-def load_upsun_folder(root: Path) -> tuple[CommentedMap, dict[str, str]]:
-    """Merge the first-level `.upsun/*.yaml` files as Upsun does: each top-level key once.
+def upsun_yaml_files(root: Path) -> list[str]:
+    """The files Upsun reads as configuration: every first-level `.upsun/*.yaml` (hidden ones
+    too; `.yml` and sub-folders are not read), relative to root."""
+    folder = root / ".upsun"
+    if not folder.is_dir():
+        return []
+    return sorted(p.relative_to(root).as_posix() for p in folder.glob("*.yaml") if p.is_file())
 
-    Returns the merged tree and, per top-level key, the file that defines it.
-    """
+
+def load_upsun_file(reader: Reader, rel: str) -> CommentedMap | None:
+    """One `.upsun/*.yaml` file: a mapping, or None when it holds no document."""
+    from migrator.errors import InputError
+
+    node = yamlio.load(reader.read(rel), rel, allow_empty=True)
+    if node is not None and not isinstance(node, CommentedMap):
+        raise InputError("expected a mapping at the top level", rel, 1)
+    return node
+
+
+@dataclass(frozen=True)
+class Folder:
+    """The first-level `.upsun/*.yaml` files merged as Upsun does: each top-level key once."""
+
+    merged: CommentedMap
+    owners: dict[str, str]  # top-level key -> the file that defines it
+    lines: dict[str, int]  # top-level key -> its line in that file
+
+
+def load_upsun_folder(root: Path) -> Folder:
     from migrator.discovery import Reader
     from migrator.errors import InputError
 
-    folder = root / ".upsun"
-    files = sorted(p for p in folder.glob("*.yaml") if p.is_file()) if folder.is_dir() else []
+    files = upsun_yaml_files(root)
     if not files:
         raise InputError("no .upsun/*.yaml files to validate", str(root))
     reader = Reader(root)
-    merged = CommentedMap()
-    owners: dict[str, str] = {}
-    for path in files:
-        rel = path.relative_to(root).as_posix()
-        node = yamlio.load(reader.read(rel), rel, allow_empty=True)
-        if node is None:
-            continue
-        if not isinstance(node, CommentedMap):
-            raise InputError("expected a mapping at the top level", rel, 1)
-        for key in node:
-            if key in owners:
-                raise InputError(f"top-level key {key!r} is defined in {owners[key]} and in "
-                                 f"{rel}", rel, yamlio.line_of(node, key))
-            owners[str(key)] = rel
-            merged[key] = node[key]
-    return merged, owners
+    folder = Folder(CommentedMap(), {}, {})
+    for rel in files:
+        node = load_upsun_file(reader, rel)
+        for key in node or {}:
+            assert node is not None
+            line = yamlio.line_of(node, key)
+            if key in folder.owners:
+                raise InputError(f"top-level key {key!r} is defined in {folder.owners[key]} and "
+                                 f"in {rel}", rel, line)
+            folder.owners[str(key)], folder.lines[str(key)] = rel, line
+            folder.merged[key] = node[key]
+    return folder
 
 
 def validate_folder(root: Path, schema: Schema) -> list[SchemaError]:
     """Errors of the merged `.upsun/` configuration, each named by the file that holds it."""
-    merged, owners = load_upsun_folder(root)
+    folder = load_upsun_folder(root)
+    owners = folder.owners
     resolve = include_resolver(root, ".upsun")
     errors = [SchemaError(owners.get(e.path.split(".")[0], next(iter(owners.values()))), e.line,
-                          e.path, e.message) for e in validate(merged, schema, "", resolve)]
+                          e.path, e.message) for e in validate(folder.merged, schema, "", resolve)]
+    errors += [SchemaError(owners[key], folder.lines[key], key, UNKNOWN_KEY)
+               for key in owners if key not in TOP_LEVEL_KEYS]
     return sorted(errors, key=lambda e: (e.file, e.line, e.path, e.message))

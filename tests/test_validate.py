@@ -85,3 +85,34 @@ def test_offline_with_no_cache_still_checks_versions(project: Path) -> None:
     assert result.exit_code == 1
     assert result.stdout.startswith(".upsun/services.yaml:3: services.db.type: 'mariadb:9.9' is "
                                     "not one of ")
+
+
+def test_unknown_top_level_key_in_any_file(project: Path) -> None:
+    write_files(project, {".upsun/config.yaml": VALID,
+                          ".upsun/extra.yaml": "# more\nfoo:\n  bar: 1\nservices: {}\n",
+                          ".upsun/.hidden.yaml": "variables: {}\n"})
+    result = run("validate", project, *METADATA_ARGS)
+    assert result.exit_code == 1
+    assert result.stdout == (
+        ".upsun/.hidden.yaml:1: variables: unknown top-level key; Upsun reads only "
+        "applications, routes, services\n"
+        ".upsun/extra.yaml:2: foo: unknown top-level key; Upsun reads only applications, routes, "
+        "services\n")
+
+
+def test_files_upsun_does_not_read_are_not_checked(project: Path) -> None:
+    write_files(project, {".upsun/config.yaml": VALID, ".upsun/extra.yml": "foo: 1\n",
+                          ".upsun/sub/extra.yaml": "foo: 1\n"})
+    assert run("validate", project, *METADATA_ARGS).exit_code == 0
+
+
+def test_top_level_keys_are_the_schemas_properties() -> None:
+    import json
+
+    from migrator.validate import TOP_LEVEL_KEYS
+    from tests.conftest import SCHEMAS
+
+    for name in ("upsun.json", "upsun-cli.json"):
+        schema = json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
+        assert sorted(schema["properties"]) == list(TOP_LEVEL_KEYS)
+        assert schema["additionalProperties"] is True  # why the schema alone lets `foo` pass
