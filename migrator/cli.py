@@ -28,7 +28,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def error_boundary(function: F) -> F:
-    """Known errors: one line, exit 1. Anything else is a bug: one line, exit 3 (--debug: traceback)."""
+    """Known errors: one line, exit 1. Anything else is a bug: one line, exit 3 (traceback with
+    --debug)."""
 
     @wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -86,7 +87,8 @@ def migration_options(function: F) -> F:
         click.option("--dry-run", is_flag=True,
                      help="Print a unified diff and the report; write nothing. Exits as the "
                           "real run would (1 if it would refuse)."),
-        click.option("--force", is_flag=True, help="Allow replacing an existing .upsun/config.yaml."),
+        click.option("--force", is_flag=True,
+                     help="Allow replacing an existing .upsun/config.yaml."),
         click.option("--local-mounts", type=click.Choice(["storage", "instance"]),
                      default="storage", show_default=True,
                      help="What a legacy `local` mount becomes."),
@@ -176,7 +178,8 @@ def make_options(dry_run: bool, force: bool, local_mounts: str, remove_legacy: b
 @migration_options
 @click.option("--report", "report_file", metavar="FILE", help="Also write the report as Markdown.")
 @click.option("--json", "json_file", metavar="FILE",
-              help="Also write the report as JSON (`-`: stdout, the text report then goes to stderr).")
+              help="Also write the report as JSON (`-`: stdout, the text report then goes to "
+                   "stderr).")
 @click.option("--resources-script", metavar="FILE",
               help="Write the `upsun resources:set` command as an executable shell script.")
 @click.option("--code", "with_code", is_flag=True,

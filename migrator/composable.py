@@ -1,5 +1,6 @@
 """The composable image (`type: composable:<channel>`): which runtimes a `stack:` names, and
-whether the channel offers them. Pure functions over plain data; the registry supplies the channel."""
+whether the channel offers them. Pure functions over plain data; the registry supplies the
+channel."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""What Upsun publishes (config schema, image registry, composable image data), and where it came from.
+"""What Upsun publishes (config schema, image registry, composable image data), and its source.
 
 Order: a file the user names; a cached download younger than a day; a new download (revalidated
 with `If-None-Match`), checked before it is cached; otherwise the newer of a stale cached copy and

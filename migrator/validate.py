@@ -43,7 +43,7 @@ class SchemaError:
 
 @dataclass(frozen=True)
 class Schema:
-    """The Upsun schema and what its two remote `$ref`s (runtime and service versions) resolve to."""
+    """The Upsun schema, and what its two remote `$ref`s (runtime, service versions) resolve to."""
 
     document: dict[str, Any]
     runtime_versions: dict[str, Any]

@@ -34,7 +34,8 @@ ENV_READS = frozenset({"os.environ.get", "os.getenv"})
 
 
 class PlatformConfigCodemod(UseAnalysis):
-    DESCRIPTION = "Replace platformshconfig and PLATFORM_RELATIONSHIPS reads with Upsun's environment."
+    DESCRIPTION = ("Replace platformshconfig and PLATFORM_RELATIONSHIPS reads with Upsun's "
+                   "environment.")
     METADATA_DEPENDENCIES = (ParentNodeProvider, PositionProvider, QualifiedNameProvider,
                              ScopeProvider)
 
