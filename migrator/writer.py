@@ -15,7 +15,7 @@ NO_HARD_LINKS = frozenset({errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.E
 
 
 def check_writable(root: Path, force: bool) -> None:
-    """Refuse before any work is done: `.upsun` is no folder, or a config --force may not replace."""
+    """Refuse before any work: `.upsun` is no folder, or a config --force may not replace."""
     refuse_existing(root)
     if (root / UPSUN_CONFIG).exists() and not force:
         raise RefusedError("already exists; pass --force to replace it", UPSUN_CONFIG)
