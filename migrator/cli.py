@@ -123,7 +123,9 @@ def output_format_option(function: F) -> F:
 
 @contextmanager
 def annotated_errors(path: Path, output_format: str) -> Iterator[None]:
-    """With --output-format github, a known failure is also an error annotation (on stdout)."""
+    """A known failure is also machine output on stdout: with --output-format github an error
+    annotation, with json one document `{"version", "path", "error": {file, line, column,
+    message}}`, so that stdout always holds what the format promises."""
     try:
         yield
     except MigratorError as exc:
@@ -131,6 +133,13 @@ def annotated_errors(path: Path, output_format: str) -> Iterator[None]:
             from migrator import annotations
 
             click.echo(annotations.error(path, exc))
+        elif output_format == "json":
+            import json
+
+            error = {"file": exc.file, "line": exc.line, "column": exc.column,
+                     "message": exc.message}
+            click.echo(json.dumps({"version": 1, "path": str(path), "error": error}, indent=2,
+                                  ensure_ascii=False))
         raise
 
 
@@ -239,9 +248,9 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
     stream = sys.stderr if text_to_stderr else sys.stdout
     click.echo(render.terminal(done.report, color=use_color(stream)), nl=False,
                err=text_to_stderr)
-    for output in wanted:
+    for output in wanted:  # on stdout; with --output-format json/github only the JSON report
         if output.target == "-":
-            click.echo(output.text, nl=False)
+            click.echo(output.text, nl=False, err=output_format != "text" and not output.machine)
     _print_machine(path, done.report, output_format, json_file == "-")
     if done.status is runner.Status.FAILED:
         raise done.error or MigratorError(done.message, str(path))
@@ -321,7 +330,7 @@ def _outputs(built: Report, report_file: str | None, json_file: str | None,
     from migrator.outputs import Output
 
     wanted = [Output(report_file, render.markdown(built)) if report_file else None,
-              Output(json_file, report.to_json(built)) if json_file else None,
+              Output(json_file, report.to_json(built), machine=True) if json_file else None,
               Output(resources_script, render.resources_script(built), executable=True)
               if resources_script else None]
     return [output for output in wanted if output is not None]

@@ -25,6 +25,7 @@ class Output:
     target: str
     text: str
     executable: bool = False
+    machine: bool = False  # the JSON report: the one that may share stdout with --output-format
 
 
 @dataclass

@@ -21,23 +21,71 @@ from migrator.errors import InputError
 META_URL = "https://meta.upsun.com"
 MAX_AGE = 24 * 3600
 RETRY_AFTER = 3600  # after a failed download, no new attempt for an hour (no 3 s wait per run)
-TIMEOUT = 3.0
+TIMEOUT = 3.0  # for the connection and each read
+DEADLINE = 6.0  # for a whole download, however slowly the server answers
+MAX_BYTES = 16 * 1024 * 1024  # the registry is 340 kB
 
 
 def _check_schema(data: object) -> str | None:
+    """A JSON schema describing the three top-level keys, that the validator can apply exactly."""
     properties = data.get("properties") if isinstance(data, dict) else None
-    if not isinstance(properties, dict) or not isinstance(properties.get("applications"), dict):
-        return "not a JSON schema with `applications`"
+    if not isinstance(properties, dict) or not all(
+            isinstance(properties.get(key), dict) and properties[key]
+            for key in ("applications", "services", "routes")):
+        return "not a JSON schema describing `applications`, `services` and `routes`"
+    applications = properties["applications"].get("additionalProperties")
+    if not isinstance(applications, dict) or not isinstance(applications.get("properties"), dict):
+        return "its `applications` describe no application properties"
+    from migrator.minischema import UnsupportedSchema, Validator
+    from migrator.validate import ANY_STRING, RUNTIME_URL, SERVICE_URL
+
+    try:
+        Validator(data, {RUNTIME_URL: ANY_STRING, SERVICE_URL: ANY_STRING})  # type: ignore[arg-type]
+    except UnsupportedSchema as exc:
+        return exc.message
     return None
 
 
 def _check_images(data: object) -> str | None:
+    """The image registry's shape, as far as the checks read it (see registry.py)."""
     if not isinstance(data, dict) or not data:
         return "not a JSON object of images"
     for name, image in data.items():
         if not isinstance(image, dict) or not isinstance(image.get("versions"), dict):
             return f"image {name!r} has no `versions` object"
+        if not all(isinstance(image.get(flag, False), bool) for flag in ("runtime", "service")):
+            return f"image {name!r}: `runtime` and `service` must be true or false"
+        for version, entry in image["versions"].items():
+            problem = _check_version(entry)
+            if problem:
+                return f"image {name!r} version {version!r}: {problem}"
     return None
+
+
+def _check_version(entry: object) -> str | None:
+    if not isinstance(entry, dict):
+        return "not an object"
+    upsun, manifest = _field(entry, "upsun", dict), _field(entry, "manifest", dict)
+    if upsun is None or _field(upsun, "status", str) is None:
+        return "`upsun.status` is not a string"
+    if manifest is None or _field(manifest, "endpoints", dict) is None \
+            or _field(manifest, "default_container_profile", str) is None:
+        return "`manifest` is not an object with `endpoints` and a profile name"
+    packages = _field(entry, "packages_versions", dict)
+    if packages is None or not all(isinstance(package, dict)
+                                   and _field(package, "versions", list) is not None
+                                   for package in packages.values()):
+        return "`packages_versions` is not an object of runtimes with `versions` lists"
+    return None
+
+
+def _field(holder: dict[str, Any], key: str, kind: type) -> Any:
+    """The value when it is absent, null or of `kind` (an empty one of `kind` for absent or
+    null); None when it is something else."""
+    value = holder.get(key)
+    if value is None:
+        return kind()
+    return value if isinstance(value, kind) else None
 
 
 def _check_composable(data: object) -> str | None:
@@ -85,7 +133,9 @@ def meta_url() -> str:
 
 
 def offline() -> bool:
-    return bool(os.environ.get("UPSUN_MIGRATOR_OFFLINE"))
+    """UPSUN_MIGRATOR_OFFLINE set to anything but nothing, 0, false or no."""
+    value = os.environ.get("UPSUN_MIGRATOR_OFFLINE", "").strip().lower()
+    return value not in ("", "0", "false", "no")
 
 
 def day(timestamp: float) -> str:
@@ -99,7 +149,7 @@ def get(resource: Resource, file: Path | None = None, refresh: bool = False) -> 
     folder = cache_dir()
     data_file, meta_file = folder / f"{resource.name}.json", folder / f"{resource.name}.meta.json"
     meta = _read_meta(meta_file)
-    cached = _parse(resource, _read(data_file)) if data_file.is_file() else None
+    cached = _cached(resource, data_file, meta)
     fetched = _number(meta.get("fetched"))
     if cached is not None and time.time() - fetched < MAX_AGE and not refresh:
         return Published(cached, f"the cache (downloaded {day(fetched)})")
@@ -108,13 +158,17 @@ def get(resource: Resource, file: Path | None = None, refresh: bool = False) -> 
         url = meta_url() + resource.path
         fresh = _download(url, meta.get("etag") if cached is not None else None)
         if isinstance(fresh, tuple) and fresh[0] is not None:
-            problem = refusal(resource, fresh[0])
-            if problem is not None:  # a captive portal's page, a truncated body, another shape
-                fresh = f"the download from {url} was refused ({problem}) and not cached"
-        if isinstance(fresh, tuple):
-            return _store(resource, fresh, cached, data_file, meta_file)
+            data, problem = _checked(resource, fresh[0])
+            if data is not None:
+                return _store(fresh[0], data, fresh[1], data_file, meta_file)
+            # a captive portal's page, a truncated body, JSON of another shape
+            fresh = f"the download from {url} was refused ({problem}) and not cached"
+        if isinstance(fresh, tuple) and cached is not None:  # 304 Not Modified
+            now = time.time()
+            _write(meta_file, json.dumps(dict(meta, etag=fresh[1], fetched=now)).encode())
+            return Published(cached, f"the cache (revalidated {day(now)})", True)
         _write(meta_file, json.dumps(dict(meta, failed=time.time())).encode())
-        why = fresh
+        why = fresh if isinstance(fresh, str) else "the server answered 304 for no cached copy"
     return _fallback(resource, cached, fetched, why)
 
 
@@ -126,19 +180,33 @@ def _why_not_download(meta: dict[str, object], refresh: bool) -> str | None:
     return None
 
 
-def _store(resource: Resource, fresh: tuple[bytes | None, str | None],
-           cached: dict[str, Any] | None, data_file: Path, meta_file: Path) -> Published:
-    """A download that passed its checks (or a 304 for the cached copy): cache it and use it."""
-    body, etag = fresh
+def _store(body: bytes, data: dict[str, Any], etag: str | None, data_file: Path,
+           meta_file: Path) -> Published:
+    """A download that passed its checks: cache it (with its digest: checked) and use it."""
     now = time.time()
-    if body is None and cached is not None:  # 304 Not Modified
-        _write(meta_file, json.dumps({"etag": etag, "fetched": now}).encode())
-        return Published(cached, f"the cache (revalidated {day(now)})", True)
-    data = _parse(resource, body)
-    assert body is not None and data is not None  # checked by the caller
     _write(data_file, body)
-    _write(meta_file, json.dumps({"etag": etag, "fetched": now}).encode())
+    _write(meta_file, json.dumps({"etag": etag, "fetched": now, "sha256": _digest(body)}).encode())
     return Published(data, f"a download of {day(now)}", True)
+
+
+def _cached(resource: Resource, data_file: Path, meta: dict[str, object]) -> dict[str, Any] | None:
+    """The cached copy when it is good: the one stored after its checks (same digest) is read
+    without checking again; anything else is checked as a download is."""
+    raw = _read(data_file)
+    if raw is None:
+        return None
+    if meta.get("sha256") == _digest(raw):
+        try:
+            return json.loads(raw)  # type: ignore[no-any-return]
+        except ValueError:
+            return None
+    return _checked(resource, raw)[0]
+
+
+def _digest(raw: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(raw).hexdigest()
 
 
 def _fallback(resource: Resource, cached: dict[str, Any] | None, fetched: float,
@@ -179,10 +247,8 @@ def embedded_snapshot() -> Snapshot:
 
 
 def embedded(resource: Resource) -> dict[str, Any]:
-    data = _parse(resource, _package_file(_EMBEDDED_FILES[resource.name]))
-    if data is None:
-        raise RuntimeError(f"the embedded {resource.label} does not pass its own checks")
-    return data
+    """The package's copy (the tests prove it passes the checks a download must pass)."""
+    return json.loads(_package_file(_EMBEDDED_FILES[resource.name]))  # type: ignore[no-any-return]
 
 
 def _from_file(resource: Resource, file: Path) -> dict[str, Any]:
@@ -190,25 +256,20 @@ def _from_file(resource: Resource, file: Path) -> dict[str, Any]:
         raw = file.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", str(file)) from None
-    problem = refusal(resource, raw)
-    if problem is not None:
+    data, problem = _checked(resource, raw)
+    if data is None:
         raise InputError(f"not an {resource.label} ({problem})", str(file))
-    return json.loads(raw.decode("utf-8"))  # type: ignore[no-any-return]
+    return data
 
 
-def refusal(resource: Resource, raw: bytes) -> str | None:
-    """Why these bytes are not a copy of the resource, or None when they are."""
+def _checked(resource: Resource, raw: bytes) -> tuple[dict[str, Any] | None, str | None]:
+    """(the document, None) when these bytes are a good copy of the resource, else (None, why)."""
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        return "not JSON"
-    return resource.check(data)
-
-
-def _parse(resource: Resource, raw: bytes | None) -> dict[str, Any] | None:
-    if raw is None or refusal(resource, raw) is not None:
-        return None
-    return json.loads(raw.decode("utf-8"))  # type: ignore[no-any-return]
+        return None, "not JSON"
+    problem = resource.check(data)
+    return (None, problem) if problem else (data, None)
 
 
 def _read(path: Path) -> bytes | None:
@@ -240,7 +301,9 @@ def _download(url: str, etag: object) -> tuple[bytes | None, str | None] | str:
         request.add_header("If-None-Match", etag)
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
-            return response.read(), response.headers.get("ETag")
+            return _read_body(response), response.headers.get("ETag")
+    except _Stalled as exc:
+        return f"the download from {url} failed: {exc}"
     except urllib.error.HTTPError as exc:
         if exc.code == 304 and isinstance(etag, str):
             return None, exc.headers.get("ETag") or etag
@@ -248,6 +311,25 @@ def _download(url: str, etag: object) -> tuple[bytes | None, str | None] | str:
     except (urllib.error.URLError, OSError, TimeoutError, ValueError) as exc:
         reason = getattr(exc, "reason", None) or exc
         return f"the download from {url} failed: {reason}"
+
+
+class _Stalled(Exception):
+    """The body took too long or is too large."""
+
+
+def _read_body(response: Any) -> bytes:
+    """The whole body within DEADLINE seconds and MAX_BYTES (a trickling server stops here)."""
+    deadline = time.monotonic() + DEADLINE
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := response.read1(65536):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > MAX_BYTES:
+            raise _Stalled(f"more than {MAX_BYTES // (1024 * 1024)} MB")
+        if time.monotonic() > deadline:
+            raise _Stalled(f"no complete answer within {DEADLINE:g} s")
+    return b"".join(chunks)
 
 
 def _write(path: Path, data: bytes) -> None:

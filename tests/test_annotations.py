@@ -163,3 +163,28 @@ def test_text_stays_the_default(workdir: Path) -> None:
         "settings.py:5:8: UPS101 info [would rewrite] config.applicationName -> "
         "os.environ[\"PLATFORM_APPLICATION_NAME\"]")
     assert "::" not in result.stdout
+
+
+@pytest.mark.parametrize("args", [
+    ("migrate", "--dry-run"), ("migrate", "--check"), ("validate",)])
+def test_json_output_names_the_error_when_the_input_cannot_be_read(workdir: Path,
+                                                                   args: tuple[str, ...]) -> None:
+    folder = ".upsun" if args == ("validate",) else ".platform"
+    write_files(workdir / "shop", {".platform.app.yaml": "name: app\ntype: 'php:8.4'\n",
+                                   f"{folder}/routes.yaml": "a: [\n"})
+    result = run(*args, "--output-format", "json", "shop")
+    assert result.exit_code == 1
+    document = json.loads(result.stdout)
+    assert document["version"] == 1 and document["path"] == "shop"
+    assert document["error"]["file"] == f"{folder}/routes.yaml"
+    assert document["error"]["line"] == 2
+    assert result.stderr.startswith(f"error: {folder}/routes.yaml:2:")
+
+
+def test_with_json_output_other_reports_asked_on_stdout_go_to_stderr(workdir: Path) -> None:
+    write_files(workdir / "shop", RETIRED)
+    result = run("migrate", "--dry-run", "--report", "-", "--output-format", "json", "shop",
+                 *METADATA_ARGS)
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["summary"]["errors"] == 2
+    assert "# Upsun migration report" in result.stderr

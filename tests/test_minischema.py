@@ -134,9 +134,9 @@ def test_a_schema_it_cannot_apply_is_a_one_line_error(command: str, project: Pat
     before = tree(project)
     result = run(command, project, "--schema", bad)
     assert (result.exit_code, result.stdout, result.stderr) == (1, "", (
-        "error: the schema uses the JSON-Schema keyword 'minProperties' at "
-        "#/properties/applications, which the built-in validator does not implement "
-        "(validation would ignore it)\n"))
+        f"error: {bad}: not an Upsun schema (the schema uses the JSON-Schema keyword "
+        "'minProperties' at #/properties/applications, which the built-in validator does not "
+        "implement (validation would ignore it))\n"))
     assert tree(project) == before
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import contextlib
 import json
 import os
 import socket
@@ -25,6 +26,8 @@ class Server:
         self.body = GOOD_BYTES
         self.etag = '"one"'
         self.requests: list[tuple[str, str | None]] = []
+        self.trickle = 0.0  # seconds between the body's bytes
+        self.stopped = threading.Event()
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -38,7 +41,15 @@ class Server:
                 self.send_response(owner.status)
                 self.send_header("ETag", owner.etag)
                 self.end_headers()
-                if owner.status == 200:
+                if owner.status == 200 and owner.trickle:
+                    for byte in owner.body[:20]:
+                        if owner.stopped.is_set():
+                            return
+                        with contextlib.suppress(OSError):  # the client gave up: fine
+                            self.wfile.write(bytes([byte]))
+                            self.wfile.flush()
+                        owner.stopped.wait(owner.trickle)
+                elif owner.status == 200:
                     self.wfile.write(owner.body)
 
             def log_message(self, *args: object) -> None:
@@ -56,6 +67,7 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
     monkeypatch.delenv("UPSUN_MIGRATOR_OFFLINE")
     monkeypatch.setenv("UPSUN_MIGRATOR_META_URL", running.url)
     yield running
+    running.stopped.set()
     running.httpd.shutdown()
     running.httpd.server_close()
 
@@ -193,7 +205,8 @@ def test_each_resource_checks_its_own_shape(server: Server) -> None:
     server.body = GOOD_BYTES  # an image registry, served where the schema should be
     found = published.get(published.SCHEMA)
     assert found.data == published.embedded(published.SCHEMA)
-    assert "refused (not a JSON schema with `applications`)" in found.origin
+    assert ("refused (not a JSON schema describing `applications`, `services` and `routes`)"
+            in found.origin)
     assert published.get(published.COMPOSABLE).origin.endswith(
         "refused (no `composable` image) and not cached)")
 
@@ -270,3 +283,89 @@ def test_metadata_refresh_downloads_each_resource(server: Server) -> None:
     assert result.stderr == (f"error: {server.url}: could not refresh: Upsun schema, "
                              "composable image data\n")
     assert [path for path, _ in server.requests] == ["/schema/upsun", "/images", "/composable"]
+
+
+SHALLOW_SCHEMA = b'{"properties": {"applications": {}}}'
+DEEP_BAD_REGISTRY = b'{"composable": {"versions": {"26.05": "x"}}, "php": {"versions": {"8.4": 5}}}'
+
+
+@pytest.mark.parametrize(("resource", "body", "why"), [
+    (published.SCHEMA, SHALLOW_SCHEMA,
+     "not a JSON schema describing `applications`, `services` and `routes`"),
+    (published.SCHEMA, json.dumps({"properties": {
+        "applications": {"additionalProperties": {"properties": {"type": {"if": {}}}}},
+        "services": {"type": "object"}, "routes": {"type": "object"}}}).encode(),
+     "the schema uses the JSON-Schema keyword 'if' at "
+     "#/properties/applications/additionalProperties/properties/type, which the built-in "
+     "validator does not implement (validation would ignore it)"),
+    (published.IMAGES, DEEP_BAD_REGISTRY, "image 'composable' version '26.05': not an object"),
+    (published.IMAGES, b'{"php": {"versions": {"8.4": {"upsun": {"status": 1}}}}}',
+     "image 'php' version '8.4': `upsun.status` is not a string"),
+    (published.IMAGES, b'{"php": {"versions": {"8.4": {"manifest": {"endpoints": []}}}}}',
+     "image 'php' version '8.4': `manifest` is not an object with `endpoints` and a profile name"),
+    (published.COMPOSABLE, b'{"composable": {"versions": {"26.05": {"packages_versions": '
+                           b'{"php": {"versions": "8.4"}}}}}}',
+     "image 'composable' version '26.05': `packages_versions` is not an object of runtimes with "
+     "`versions` lists"),
+])
+def test_json_of_the_right_outline_but_the_wrong_shape_is_refused(
+        server: Server, resource: published.Resource, body: bytes, why: str) -> None:
+    """What the checks read must be there in the form they read it, or a run would crash."""
+    server.body = body
+    found = published.get(resource)
+    assert found.data == published.embedded(resource)
+    assert found.origin.endswith(f"was refused ({why}) and not cached)"), found.origin
+    assert not (published.cache_dir() / f"{resource.name}.json").exists()
+
+
+def test_the_embedded_copies_pass_the_checks_a_download_must_pass() -> None:
+    for resource in published.RESOURCES:
+        assert resource.check(published.embedded(resource)) is None, resource.name
+
+
+def test_a_bad_cached_copy_is_never_used(server: Server) -> None:
+    """A copy cached by hand, or by a version with weaker checks, is checked before use."""
+    folder = published.cache_dir()
+    folder.mkdir(parents=True)
+    (folder / "registry.json").write_bytes(DEEP_BAD_REGISTRY)
+    (folder / "registry.meta.json").write_text(json.dumps({"fetched": time.time()}))
+    server.status = 500
+    assert published.get(REGISTRY).data == published.embedded(REGISTRY)
+
+
+def test_a_good_cached_copy_without_its_digest_is_checked_and_used(server: Server) -> None:
+    folder = published.cache_dir()
+    folder.mkdir(parents=True)
+    (folder / "registry.json").write_bytes(GOOD_BYTES)
+    (folder / "registry.meta.json").write_text(json.dumps({"fetched": time.time()}))
+    assert published.get(REGISTRY) == published.Published(GOOD, f"the cache (downloaded {TODAY})")
+    assert server.requests == []
+
+
+def test_a_registry_file_of_the_wrong_shape_is_an_input_error(project: Path) -> None:
+    registry = project.parent / "registry.json"
+    registry.write_bytes(DEEP_BAD_REGISTRY)
+    (project / ".platform.app.yaml").write_text("name: app\ntype: 'php:8.4'\n")
+    result = run("migrate", "--dry-run", "--registry", registry, project)
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", (
+        f"error: {registry}: not an image registry (image 'composable' version '26.05': not an "
+        "object)\n"))
+
+
+def test_a_trickling_server_is_given_up_on_after_the_deadline(
+        server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(published, "DEADLINE", 0.5)
+    server.trickle = 0.2  # 20 bytes: 4 s
+    start = time.monotonic()
+    found = published.get(REGISTRY)
+    assert time.monotonic() - start < 2.5
+    assert found.origin == (f"{EMBEDDED}; the download from {server.url}/images failed: no "
+                            "complete answer within 0.5 s)")
+
+
+@pytest.mark.parametrize(("value", "offline"), [
+    ("1", True), ("yes", True), ("true", True), ("0", False), ("false", False), ("no", False),
+    ("", False), (" 0 ", False)])
+def test_the_offline_variable(monkeypatch: pytest.MonkeyPatch, value: str, offline: bool) -> None:
+    monkeypatch.setenv("UPSUN_MIGRATOR_OFFLINE", value)
+    assert published.offline() is offline
