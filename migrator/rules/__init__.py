@@ -18,7 +18,8 @@ from migrator.rules import (
     web_locations,
 )
 
-#: Explicit order: the output tree is assembled first, sizes are read before anything is removed.
+#: Explicit order: names first, sizes read before anything is removed, unknown keys last
+#: (they skip what the rules before them already removed).
 RULES: tuple[ModuleType, ...] = (
     applications,
     services,
@@ -35,6 +36,3 @@ RULES: tuple[ModuleType, ...] = (
 
 #: Not a rule: the warning that legacy files remain beside `.upsun/`.
 BOTH_FORMATS = "UPS090"
-
-#: Rule code -> short name, for reports.
-TITLES: dict[str, str] = {rule.CODE: rule.TITLE for rule in RULES} | {BOTH_FORMATS: "both-formats"}
