@@ -64,7 +64,8 @@ def _remove(ctx: MigrationContext, node: Mapping, allowed: frozenset[str], sourc
         ctx.change(CODE, location, (*path, key), text, "(removed)")
         ctx.warn(CODE, location, f"`{yaml_path(*path, key)}` is not accepted by Upsun and was "
                  f"removed; it was: {text}")
-    _drop(ctx.editor(source), node, unknown, done)
+    _drop(ctx.editor(source), node, unknown, done,
+          "{}: removed, Upsun does not accept this key (see the migration report)")
 
 
 def _remove_nulls(ctx: MigrationContext, node: Mapping, source: SourceFile,
@@ -79,22 +80,27 @@ def _remove_nulls(ctx: MigrationContext, node: Mapping, source: SourceFile,
         ctx.expect((*path, key), MISSING)
         ctx.change(CODE, ctx.location(source, entry[0]), (*path, key), f"{key}: null",
                    "(removed: null means the default)")
-    _drop(ctx.editor(source), node, nulls, done)
+    _drop(ctx.editor(source), node, nulls, done, "{}: null removed (null meant the default)")
 
 
-def _drop(editor: Editor, node: Mapping, keys: list[str], done: set[Node]) -> None:
+def _drop(editor: Editor, node: Mapping, keys: list[str], done: set[Node], hint: str) -> None:
     """Remove keys from a mapping's text; when one is merged in, or would let a merged value
-    show through, write the merged keys out in this mapping instead of the `<<` entry."""
+    show through, the merged keys are written out in this mapping instead of the `<<` entry."""
     if not keys:
         return
     unmerge = bool(node.merges) and any(
         node.holder(key) is not node or any(key in source for source in node.merges)
         for key in keys)
+    if unmerge and node.flow:
+        if node not in done:
+            done.add(node)
+            _rewrite_flow(editor, node, set(keys), [hint.format(key) for key in keys])
+        return
     for key in keys:
         entry = node.own(key)
         if entry is not None and entry[0] not in done and entry[0] not in editor.removed:
             done.add(entry[0])
-            editor.remove(node, key)
+            editor.remove(node, key, [hint.format(key)])
     if unmerge and node not in done:
         done.add(node)
         _write_out_merges(editor, node, set(keys))
@@ -102,31 +108,52 @@ def _drop(editor: Editor, node: Mapping, keys: list[str], done: set[Node]) -> No
         editor.emptied(node)
 
 
-def _write_out_merges(editor: Editor, node: Mapping, dropped: set[str]) -> None:
-    """Replace the `<<` entry by the merged entries not overridden here, each as one line."""
-    doc = editor.doc
-    merges = [pair for pair in node.pairs if is_merge_key(pair[0])]
-    if len(merges) != 1:
-        raise editor.refuse("a mapping with more than one `<<` entry", node)
-    key, value = merges[0]
+def _merged_texts(editor: Editor, node: Mapping, dropped: set[str]) -> list[str]:
+    """`key: value` for every merged key this mapping does not override, nor drops."""
     own = set(node.own_keys())
     texts = []
     for name in node.keys():
         entry = node.entry(name)
         if name not in own and name not in dropped and entry is not None:
-            texts.append(f"{doc.text[entry[0].start:entry[0].end]}: {_one_line(editor, entry[1])}")
-    if node.flow and texts:
-        editor.edits.append(Edit(key.start, value.end, ", ".join(texts)))
-    elif node.flow or not texts:
+            key_text = editor.doc.text[entry[0].start:entry[0].end]
+            texts.append(f"{key_text}: {_one_line(editor, entry[1])}")
+    return texts
+
+
+def _rewrite_flow(editor: Editor, node: Mapping, dropped: set[str], hints: list[str]) -> None:
+    """A flow mapping with `<<` is written again: merged entries in place of `<<`, own
+    entries as they were, dropped ones left out; the hints go on a line before it."""
+    from migrator.yamltext.editor import outermost_flow
+
+    doc = editor.doc
+    parts: list[str] = []
+    for key, value in node.pairs:
+        if is_merge_key(key):
+            parts += _merged_texts(editor, node, dropped)
+        elif key.value not in dropped:
+            parts.append(doc.text[key.start:max(key.end, value.end)])
+    editor.replace(node, "{" + ", ".join(parts) + "}")
+    editor.lines_before(outermost_flow(doc, node).start, [f"# {hint}" for hint in hints])
+
+
+def _write_out_merges(editor: Editor, node: Mapping, dropped: set[str]) -> None:
+    """Replace the `<<` entry of a block mapping by the merged entries, one line each."""
+    doc = editor.doc
+    merges = [pair for pair in node.pairs if is_merge_key(pair[0])]
+    if len(merges) != 1:
+        raise editor.refuse("a mapping with more than one `<<` entry", node)
+    key, value = merges[0]
+    texts = _merged_texts(editor, node, dropped)
+    if not texts:
         editor.remove_entry(node, merges[0])
-    else:
-        if not first_on_line(doc, key.start):
-            raise editor.refuse("cannot write out the merged keys of a `<<` written on the "
-                                "same line as a list dash; put it on a line of its own", key)
-        end = line_end(doc, max(key.end, value.end) - 1)
-        pad = " " * doc.column(key.start)
-        editor.edits.append(Edit(line_start(doc, key.start), end,
-                                 "".join(pad + text + "\n" for text in texts)))
+        return
+    if not first_on_line(doc, key.start):
+        raise editor.refuse("cannot write out the merged keys of a `<<` written on the same "
+                            "line as a list dash; put it on a line of its own", key)
+    end = line_end(doc, max(key.end, value.end) - 1)
+    pad = " " * doc.column(key.start)
+    editor.edits.append(Edit(line_start(doc, key.start), end,
+                             "".join(pad + text + "\n" for text in texts)))
 
 
 def _one_line(editor: Editor, value: Node) -> str:
