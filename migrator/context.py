@@ -1,19 +1,20 @@
-"""MigrationContext: what rules read (the legacy project), build (the output tree) and record."""
+"""MigrationContext: what rules read (the legacy trees, walked once) and what they record
+(edits on the legacy text, the values those edits must produce, changes, findings, sizings)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap
-
-from migrator import yamlio
-from migrator.discovery import LegacyApp, LegacyProject
-from migrator.model import Change, Finding, LegacySizing, Location, Settings, Severity
+from migrator.discovery import LegacyApp, LegacyProject, SourceFile
+from migrator.model import Change, ContainerKind, Finding, LegacySizing, Location, Settings, Severity
+from migrator.yamltext import editor
+from migrator.yamltext.nodes import Mapping, Node, Scalar
 
 _PLAIN = re.compile(r"^[A-Za-z0-9_\-]+$")
+#: The value an expectation gives a key that must be gone from the output.
+MISSING: Any = ...
 
 
 def yaml_path(*parts: Any) -> str:
@@ -21,26 +22,81 @@ def yaml_path(*parts: Any) -> str:
     return ".".join(str(p) if _PLAIN.match(str(p)) else f'"{p}"' for p in parts)
 
 
-@dataclass
+@dataclass(eq=False)
 class Container:
-    """An application or one of its workers: a mapping that may hold mounts, relationships, sizes."""
+    """An application, one of its workers, or a service: a mapping that may hold mounts,
+    relationships and sizes. `borrowed`: the mapping was already reached from an earlier
+    container (a worker shared through an alias or a merge), so its text is edited once."""
 
-    app: LegacyApp
-    node: CommentedMap
+    kind: ContainerKind
+    name: str
+    node: Mapping
     path: tuple[str, ...]
+    source: SourceFile
+    app: LegacyApp | None = None
     worker: str | None = None
-    borrowed: bool = False  # a worker mapping this app shares with another (merge key, alias)
+    borrowed: bool = False
 
     @property
-    def name(self) -> str:
-        return self.app.name if self.worker is None else f"{self.app.name}--{self.worker}"
+    def file(self) -> str:
+        return self.source.rel
+
+
+@dataclass(eq=False)
+class Route:
+    url: str
+    node: Mapping
+    source: SourceFile
+
+
+@dataclass
+class Places:
+    """The one walk over everything rules act on, done once per migration."""
+
+    containers: list[Container] = field(default_factory=list)
+    services: list[Container] = field(default_factory=list)
+    routes: list[Route] = field(default_factory=list)
+
+
+def walk(project: LegacyProject) -> Places:
+    places = Places()
+    reached: set[Node] = set()  # the nodes themselves (kept alive), never their id()
+    for app in project.apps:
+        places.containers.append(Container(ContainerKind.APP, app.name, app.mapping,
+                                           ("applications", app.name), app.source, app))
+        workers = app.mapping.get("workers")
+        if not isinstance(workers, Mapping):
+            continue
+        merged = app.mapping.own("workers") is None
+        for name, worker in workers.items():
+            if isinstance(worker, Mapping):
+                places.containers.append(Container(
+                    ContainerKind.WORKER, f"{app.name}--{name}", worker,
+                    ("applications", app.name, "workers", name), app.source, app, name,
+                    merged or worker in reached))
+                reached.add(worker)
+    if project.services is not None:
+        for name, service in project.services.node.items():
+            if isinstance(service, Mapping):
+                places.services.append(Container(ContainerKind.SERVICE, name, service,
+                                                 ("services", name), project.services.source,
+                                                 borrowed=service in reached))
+                reached.add(service)
+    if project.routes is not None:
+        for url, route in project.routes.node.items():
+            if isinstance(route, Mapping):
+                places.routes.append(Route(url, route, project.routes.source))
+    return places
 
 
 class MigrationContext:
     def __init__(self, project: LegacyProject, settings: Settings) -> None:
         self.project = project
         self.settings = settings
-        self.output = CommentedMap()
+        self.places = walk(project)
+        self.editors: dict[str, editor.Editor] = {
+            rel: editor.Editor(source.doc) for rel, source in project.sources.items()}
+        self.expected: list[tuple[tuple[str, ...], Any]] = []
         self.changes: list[Change] = []
         self.findings: list[Finding] = []
         self.sizings: list[LegacySizing] = []
@@ -52,36 +108,33 @@ class MigrationContext:
     def apps(self) -> list[LegacyApp]:
         return self.project.apps
 
-    def services(self) -> CommentedMap:
-        services = self.output.get("services")
-        return services if isinstance(services, CommentedMap) else CommentedMap()
-
-    @property
-    def services_file(self) -> str:
-        return self.project.services.file if self.project.services else ".platform/services.yaml"
-
-    def containers(self) -> Iterator[Container]:
+    def containers(self) -> list[Container]:
         """Every application, then each of its workers, in file order."""
-        seen: set[int] = set()
-        for app in self.apps:
-            yield Container(app, app.node, ("applications", app.name))
-            workers = app.node.get("workers")
-            if not isinstance(workers, CommentedMap):
-                continue
-            merged = "workers" not in yamlio.own_keys(app.node)
-            for name in workers:
-                worker = workers[name]
-                if isinstance(worker, CommentedMap):
-                    yield Container(app, worker, ("applications", app.name, "workers", name),
-                                    name, merged or id(worker) in seen)
-                    seen.add(id(worker))
+        return self.places.containers
+
+    def services(self) -> list[Container]:
+        return self.places.services
+
+    def service_names(self) -> list[str]:
+        return [service.name for service in self.places.services]
 
     def target_names(self) -> set[str]:
-        return {app.name for app in self.apps} | set(self.services())
+        return {app.name for app in self.apps} | set(self.service_names())
+
+    def editor(self, source: SourceFile) -> editor.Editor:
+        return self.editors[source.rel]
 
     # --- what rules record -------------------------------------------------------------
-    def location(self, file: str, node: Any, key: Any = None) -> Location:
-        return Location(file, yamlio.line_of(node, key))
+    def location(self, source: SourceFile, node: Node | None) -> Location:
+        return Location(source.rel, source.line(node.start) if node is not None else 0)
+
+    def key_location(self, source: SourceFile, mapping: Mapping, key: str) -> Location:
+        entry = mapping.entry(key)
+        return self.location(source, entry[0] if entry else mapping)
+
+    def expect(self, path: tuple[str, ...], value: Any) -> None:
+        """After the edits, the output must hold `value` at `path` (MISSING: no such key)."""
+        self.expected.append((path, value))
 
     def change(self, code: str, location: Location, path: tuple[Any, ...] | str, before: str,
                after: str) -> None:
@@ -94,3 +147,14 @@ class MigrationContext:
 
     def info(self, code: str, location: Location, message: str) -> None:
         self.warn(code, location, message, Severity.INFO)
+
+
+def text_of(source: SourceFile, node: Node) -> str:
+    return source.text[node.start:node.end]
+
+
+def scalar_text(node: Node | None) -> str | None:
+    """The value of a string scalar, None for anything else."""
+    if isinstance(node, Scalar) and node.tag is None and not node.is_null:
+        return node.value
+    return None

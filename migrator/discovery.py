@@ -7,12 +7,11 @@ import stat
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
-
-from migrator import yamlio
 from migrator.errors import InputError, NothingToMigrate, RefusedError
-from migrator.yamlio import Node
+from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence, resolve, scalar_value, to_data
+from migrator.yamltext.parse import MAX_BYTES, Document, decode, parse
 
 APP_FILE = ".platform.app.yaml"
 CONFIG_DIR = ".platform"
@@ -23,23 +22,61 @@ UPSUN_CONFIG = ".upsun/config.yaml"
 SKIPPED_DIRS = frozenset({".git", "node_modules", "vendor", ".upsun", ".platform"})
 
 
-@dataclass
+@dataclass(eq=False)
+class SourceFile:
+    """A legacy YAML file: its text (line ends normalised to LF) and its node tree."""
+
+    rel: str
+    doc: Document
+    crlf: bool = False
+
+    @property
+    def text(self) -> str:
+        return self.doc.text
+
+    def line(self, offset: int) -> int:
+        return self.doc.line(offset)
+
+
+@dataclass(eq=False)
 class LegacyApp:
-    """One application as found: its node is moved, not copied, into the output."""
+    """One application as found: its mapping, the file holding it, and how it was declared.
+
+    `entry` is the applications.yaml list item or map value the app came from (None for a
+    `.platform.app.yaml`); `name_key` the `name:` entry written in the app, if any."""
 
     name: str
-    node: CommentedMap
+    mapping: Mapping
     file: str
+    source: SourceFile
     subdir: str = ""
+    entry: Node | None = None
+    name_entry: tuple[Scalar, Node] | None = None
+
+    @property
+    def node(self) -> Any:
+        """The app as plain ruamel.yaml containers, for readers outside the migration (the
+        codemod looks up relationship names); the migration reads `mapping`."""
+        from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+        def build(value: Any) -> Any:
+            if isinstance(value, dict):
+                return CommentedMap((k, build(v)) for k, v in value.items())
+            if isinstance(value, list):
+                return CommentedSeq(build(v) for v in value)
+            return value
+
+        return build(to_data(self.mapping))
 
 
-@dataclass
+@dataclass(eq=False)
 class LegacyDocument:
-    node: CommentedMap
+    node: Mapping
     file: str
+    source: SourceFile
 
 
-@dataclass
+@dataclass(eq=False)
 class LegacyProject:
     root: Path
     apps: list[LegacyApp]
@@ -47,6 +84,8 @@ class LegacyProject:
     routes: LegacyDocument | None = None
     files: dict[str, bytes] = field(default_factory=dict)
     crlf: bool = False
+    sources: dict[str, SourceFile] = field(default_factory=dict)
+    applications: SourceFile | None = None
 
     @property
     def legacy_files(self) -> list[str]:
@@ -60,6 +99,7 @@ class Reader:
         self.root = root
         self.real_root = root.resolve()
         self.files: dict[str, bytes] = {}
+        self.sources: dict[str, SourceFile] = {}
 
     def inside(self, rel: str, where: str | None = None, line: int = 0) -> Path:
         posix = PurePosixPath(rel)
@@ -79,23 +119,32 @@ class Reader:
             raise InputError(f"{rel} does not exist", where or rel, line) from None
         if not stat.S_ISREG(info.st_mode):
             raise InputError("not a regular file", rel)
-        if info.st_size > yamlio.MAX_BYTES:
-            raise InputError(f"file is larger than {yamlio.MAX_BYTES // 1024 // 1024} MB", rel)
+        if info.st_size > MAX_BYTES:
+            raise InputError(f"file is larger than {MAX_BYTES // 1024 // 1024} MB", rel)
         data = path.read_bytes()
         self.files[rel] = data
-        return yamlio.decode(data, rel)
+        return decode(data, rel)
 
-    def load_mapping(self, rel: str, *, allow_empty: bool = False) -> CommentedMap | None:
-        node = yamlio.load(self.read(rel), rel, allow_empty=allow_empty)
-        if node is None:
-            return None
-        if not isinstance(node, CommentedMap):
-            raise InputError(f"expected a mapping at the top level, found {_kind(node)}", rel, 1)
-        return node
+    def load(self, rel: str, where: str | None = None, line: int = 0) -> SourceFile:
+        text = self.read(rel, where, line)
+        crlf = "\r\n" in text
+        source = SourceFile(rel, parse(text.replace("\r\n", "\n") if crlf else text, rel), crlf)
+        self.sources[rel] = source
+        return source
+
+    def load_mapping(self, rel: str, *, allow_empty: bool = False) -> SourceFile:
+        source = self.load(rel)
+        node = source.doc.root
+        if node is None and not allow_empty:
+            raise InputError("file is empty (no YAML document)", rel)
+        if node is not None and not isinstance(resolve(node), Mapping):
+            raise InputError(f"expected a mapping at the top level, found {_kind(node)}", rel,
+                             source.line(node.start))
+        return source
 
 
 def _kind(node: Node) -> str:
-    if isinstance(node, CommentedSeq):
+    if isinstance(node, Sequence):
         return "a list"
     return "a scalar"
 
@@ -153,21 +202,26 @@ def has_legacy_files(root: Path) -> bool:
 
 def load_project(root: Path) -> LegacyProject:
     reader = Reader(root)
-    apps = _apps_from_app_files(reader) + _apps_from_applications_yaml(reader)
+    apps = _apps_from_app_files(reader)
+    applications = _applications_yaml(reader)
+    apps += _apps_from_applications_yaml(reader, applications) if applications else []
     if not apps:
         raise NothingToMigrate(f"no legacy Platform.sh application found "
                                f"(looked for {APP_FILE} and {APPLICATIONS})", str(root))
     _check_unique(apps)
-    project = LegacyProject(root=root, apps=apps)
+    project = LegacyProject(root=root, apps=apps, applications=applications)
     for rel, attr in ((SERVICES, "services"), (ROUTES, "routes")):
         if (root / rel).exists() or (root / rel).is_symlink():
-            node = reader.load_mapping(rel, allow_empty=True)
-            if node:
-                setattr(project, attr, LegacyDocument(node, rel))
+            source = reader.load_mapping(rel, allow_empty=True)
+            node = resolve(source.doc.root) if source.doc.root is not None else None
+            reader.sources[rel] = source
+            if isinstance(node, Mapping):
+                setattr(project, attr, LegacyDocument(node, rel, source))
     if project.services is not None:
         _check_names_apart(apps, project.services)
     project.files = reader.files
-    project.crlf = any(b"\r\n" in data for data in reader.files.values())
+    project.sources = reader.sources
+    project.crlf = any(source.crlf for source in reader.sources.values())
     return project
 
 
@@ -179,76 +233,94 @@ def _apps_from_app_files(reader: Reader) -> list[LegacyApp]:
             continue
         if path.exists() and not stat.S_ISREG(path.stat().st_mode):
             continue  # a FIFO or device where a config should be: not a config file
-        node = reader.load_mapping(rel)
-        assert node is not None
+        source = reader.load_mapping(rel)
+        node = resolve(source.doc.root)  # type: ignore[arg-type]
+        assert isinstance(node, Mapping)
         subdir = str(PurePosixPath(rel).parent)
-        apps.append(LegacyApp(_name_of(node, rel), node, rel, "" if subdir == "." else subdir))
+        apps.append(LegacyApp(_name_of(node, source), node, rel, source,
+                              "" if subdir == "." else subdir, None, node.own("name")))
     return apps
 
 
-def _name_of(node: CommentedMap, rel: str, line: int = 1) -> str:
+def _name_of(node: Mapping, source: SourceFile, line: int = 1) -> str:
     name = node.get("name")
-    if name is None:
-        raise InputError("application has no `name`", rel, line)
-    if not isinstance(name, str) or not name.strip():
-        raise InputError("application `name` must be a non-empty string", rel,
-                         yamlio.line_of(node, "name"))
-    return name
+    if name is None or (isinstance(name, Scalar) and name.is_null):
+        raise InputError("application has no `name`", source.rel, line)
+    value = scalar_value(name) if isinstance(name, Scalar) and name.tag is None else None
+    if not isinstance(value, str) or not value.strip():
+        raise InputError("application `name` must be a non-empty string", source.rel,
+                         source.line(name.start))
+    return value
 
 
-def _apps_from_applications_yaml(reader: Reader) -> list[LegacyApp]:
+def _applications_yaml(reader: Reader) -> SourceFile | None:
     root = reader.root
     if not ((root / APPLICATIONS).exists() or (root / APPLICATIONS).is_symlink()):
-        return []
-    text = reader.read(APPLICATIONS)
-    data = yamlio.load(text, APPLICATIONS)
-    if isinstance(data, CommentedSeq):
-        entries = [(None, i, data[i]) for i in range(len(data))]
-    elif isinstance(data, CommentedMap):
-        entries = [(key, key, data[key]) for key in data]
+        return None
+    source = reader.load(APPLICATIONS)
+    if source.doc.root is None:
+        raise InputError("file is empty (no YAML document)", APPLICATIONS)
+    return source
+
+
+def _apps_from_applications_yaml(reader: Reader, source: SourceFile) -> list[LegacyApp]:
+    data = resolve(source.doc.root)  # type: ignore[arg-type]
+    if isinstance(data, Sequence):
+        entries: list[tuple[Scalar | None, Node]] = [(None, item) for item in data.items]
+    elif isinstance(data, Mapping):
+        entries = [(key, value) for key, value in data.pairs]
     else:
         raise InputError("expected a list or a mapping of applications", APPLICATIONS, 1)
     apps = []
-    for key, index, entry in entries:
-        line = yamlio.line_of(data, index)
-        node, file = _resolve_entry(reader, entry, line)
-        name = key if key is not None else _name_of(node, file, yamlio.line_of(node) or line)
-        if not isinstance(name, str):
-            raise InputError("application names must be strings", APPLICATIONS, line)
-        apps.append(LegacyApp(name, node, file))
+    for key, entry in entries:
+        line = source.line(key.start if key is not None else entry.start)
+        node, app_source = _resolve_entry(reader, source, entry, line)
+        name = _name_of(node, app_source, app_source.line(node.start) or line) if key is None \
+            else key.value
+        if key is not None and (key.style in ("|", ">") or "\n" in key.value):
+            raise InputError("application names must be one-line strings", APPLICATIONS, line)
+        apps.append(LegacyApp(name, node, app_source.rel, app_source, "", entry,
+                              node.own("name") if key is None else None))
     return apps
 
 
-def _resolve_entry(reader: Reader, entry: Node, line: int) -> tuple[CommentedMap, str]:
-    """An applications.yaml entry, with `!include file` entries loaded and inlined."""
-    if yamlio.tag_of(entry) == "!include":
+def _resolve_entry(reader: Reader, source: SourceFile, entry: Node,
+                   line: int) -> tuple[Mapping, SourceFile]:
+    """An applications.yaml entry, with `!include file` entries loaded."""
+    if entry.tag == "!include":
         path = include_path(entry, APPLICATIONS, line)
+        if PurePosixPath(path).is_absolute():
+            raise RefusedError(f"!include of absolute path {path!r} is not allowed",
+                               APPLICATIONS, line)
         rel = f"{CONFIG_DIR}/{path}"
         reader.inside(rel, APPLICATIONS, line)
-        node = reader.load_mapping(rel)
-        assert node is not None
-        return node, rel
-    if not isinstance(entry, CommentedMap):
+        if not (reader.root / rel).exists():
+            raise InputError(f"!include names {rel}, which does not exist", APPLICATIONS, line)
+        included = reader.load_mapping(rel)
+        node = resolve(included.doc.root)  # type: ignore[arg-type]
+        assert isinstance(node, Mapping)
+        return node, included
+    entry = resolve(entry)
+    if not isinstance(entry, Mapping):
         raise InputError("each application must be a mapping", APPLICATIONS, line)
-    return entry, APPLICATIONS
+    return entry, source
 
 
 def include_path(node: Node, file: str, line: int) -> str:
     """The path an `!include`/`!archive` node names (`!include x` or `!include {path: x}`)."""
-    if isinstance(node, TaggedScalar):
+    value: str | None = None
+    if isinstance(node, Scalar):
         value = node.value
-    elif isinstance(node, CommentedMap):
-        kind = node.get("type", "yaml")
-        if kind not in ("yaml", "string", "binary", "archive"):
-            raise InputError(f"unknown !include type {kind!r}", file, line)
-        value = node.get("path")
-    else:
-        value = None
-    if not isinstance(value, str) or not value:
-        raise InputError(f"{yamlio.tag_of(node)} needs a path", file, line)
+    elif isinstance(node, Mapping):
+        kind = node.get("type")
+        kind_text = kind.value if isinstance(kind, Scalar) else "yaml"
+        if kind_text not in ("yaml", "string", "binary", "archive"):
+            raise InputError(f"unknown !include type {kind_text!r}", file, line)
+        path = node.get("path")
+        value = path.value if isinstance(path, Scalar) else None
+    if not value:
+        raise InputError(f"{node.tag} needs a path", file, line)
     return value
-
-
 
 
 def _check_unique(apps: list[LegacyApp]) -> None:
@@ -263,10 +335,10 @@ def _check_unique(apps: list[LegacyApp]) -> None:
 def _check_names_apart(apps: list[LegacyApp], services: LegacyDocument) -> None:
     """Apps and services share one namespace on Upsun (containers, relationships, resources)."""
     for app in apps:
-        if app.name in services.node:
+        entry = services.node.own(app.name)
+        if entry is not None:
             raise InputError(f"an application ({app.file}) and a service are both named "
-                             f"{app.name!r}", services.file,
-                             yamlio.line_of(services.node, app.name))
+                             f"{app.name!r}", services.file, services.source.line(entry[0].start))
 
 
 def refuse_existing(root: Path) -> None:

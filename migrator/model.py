@@ -72,6 +72,7 @@ class LegacySizing:
     memory_ratio: int | None = None
     service_type: str | None = None
     app_type: str | None = None
+    comments: tuple[str, ...] = ()  # comments written on the removed lines
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,9 @@ class Settings:
     local_mounts: LocalMounts = LocalMounts.STORAGE
     remove_legacy: bool = False
     upgrade_retired: bool = False
+    select: tuple[str, ...] = ()  # codes (or prefixes) to run and report; empty: all
+    ignore: tuple[str, ...] = ()  # codes (or prefixes) not to run nor report
+    rename_platform_cli: bool = False  # UPS012 renames `platform` and its token in commands
 
 
 class FileAction(enum.Enum):

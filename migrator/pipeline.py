@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from migrator import comments, yamlio
-from migrator.context import MigrationContext
+from migrator.assemble import assemble
+from migrator.codes import selected
+from migrator.context import MigrationContext, scalar_text
 from migrator.discovery import UPSUN_CONFIG, LegacyProject, load_project
 from migrator.errors import InputError
-from migrator.model import FileAction, Location, MigrationResult, PlannedFile, Settings
+from migrator.model import (
+    ContainerKind,
+    FileAction,
+    Location,
+    MigrationResult,
+    PlannedFile,
+    Settings,
+)
 from migrator.rules import BOTH_FORMATS, RULES
+from migrator.verify import prove
+from migrator.yamltext.nodes import Mapping, Node, Sequence, Tagged, resolve, to_data
+
+#: Rules that make the nesting itself: they always run (`--ignore` hides their report lines).
+STRUCTURAL = frozenset({"UPS001", "UPS006", "UPS007"})
 
 if TYPE_CHECKING:
     from migrator.registry import Registry
@@ -33,7 +47,8 @@ def migrate(root: Path, settings: Settings, metadata: Metadata | None = None) ->
     project = load_project(root)
     ctx = MigrationContext(project, settings)
     for rule in RULES:
-        rule.apply(ctx)
+        if rule.CODE in STRUCTURAL or selected(rule.CODE, settings.select, settings.ignore):
+            rule.apply(ctx)
     if metadata.registry is not None:
         from migrator import checks
 
@@ -43,65 +58,166 @@ def migrate(root: Path, settings: Settings, metadata: Metadata | None = None) ->
                  "the legacy files stay in place: Upsun refuses to deploy a repository that holds "
                  "both .platform and .upsun configuration; remove them (or use --remove-legacy) "
                  "before pushing")
+    text = assemble(ctx)
+    _document, output = prove(ctx, text)
     if metadata.schema is not None:
-        _validate(ctx, metadata.schema)
-    comments.reindent(ctx.output)
-    text = yamlio.dump(ctx.output)
-    if project.crlf:
-        text = text.replace("\n", "\r\n")
+        _bounded(ctx, output)
+        _validate(ctx, output, metadata.schema)
+
+    def keep(code: str) -> bool:
+        return selected(code, settings.select, settings.ignore)
+
     return MigrationResult(
         root=root,
         config_text=text,
         files=tuple(_plan(project, ctx, text.encode("utf-8"))),
-        changes=tuple(ctx.changes),
-        findings=tuple(ctx.findings),
+        changes=tuple(c for c in ctx.changes if keep(c.code)),
+        findings=tuple(f for f in ctx.findings if keep(f.code)),
         sizings=tuple(ctx.sizings),
         legacy_files=tuple(project.legacy_files),
         apps=tuple(app.name for app in project.apps),
         workers=tuple(c.name for c in ctx.containers() if c.worker is not None),
-        services=tuple(ctx.services()),
-        routes=len(project.routes.node) if project.routes else 0,
+        services=tuple(ctx.service_names()),
+        routes=len(ctx.places.routes),
         profiles=tuple(sorted(ctx.profiles.items())),
-        validation=_checked(metadata, project),
+        validation=_checked(metadata, ctx),
     )
 
 
-def _checked(metadata: Metadata, project: LegacyProject) -> tuple[str, ...]:
+def _checked(metadata: Metadata, ctx: MigrationContext) -> tuple[str, ...]:
     """The sources of the checks that ran, for the report's `checked:` lines."""
     lines = [metadata.schema_origin + (" (structure; versions are checked against the image "
                                        "registry)" if metadata.schema else ""),
              metadata.registry_origin]
-    composable = any(str(app.node.get("type", "")).startswith("composable:")
-                     for app in project.apps)
+    composable = any((scalar_text(app.node.get("type")) or "").startswith("composable:")
+                     for app in ctx.containers() if app.kind is ContainerKind.APP)
     if composable and metadata.composable_origin:
         lines.append(metadata.composable_origin)
     return tuple(lines)
 
 
-def _validate(ctx: MigrationContext, document: dict[str, Any]) -> None:
-    """The result must pass the Upsun schema; versions are the registry checks' business."""
-    from migrator.validate import ANY_STRING, ExpansionError, Schema, include_resolver, validate
+#: How many values a configuration may expand to once its aliases are followed.
+MAX_VALUES = 200_000
 
-    try:
-        errors = validate(ctx.output, Schema(document, ANY_STRING, ANY_STRING), "",
-                          include_resolver(ctx.project.root, ".platform"))
-    except ExpansionError as exc:
-        path = ".".join(map(str, exc.path))
-        raise InputError(exc.message, _source_file(ctx, path), exc.line) from None
+
+def _bounded(ctx: MigrationContext, output: Any) -> None:
+    """Refuse aliases that expand to more values than any real configuration holds (an alias
+    bomb): the schema check would walk every expanded value."""
+    budget = MAX_VALUES
+    stack: list[tuple[tuple[Any, ...], Any]] = [((), output)]
+    while stack:
+        path, value = stack.pop()
+        budget -= 1
+        if budget < 0:
+            first_index = next((i for i, part in enumerate(path) if isinstance(part, int)),
+                               len(path))
+            shown = path[:first_index]
+            file, line = _source_of(ctx, list(shown))
+            raise InputError(f"{'.'.join(map(str, shown))}: aliases expand to more than "
+                             f"{MAX_VALUES:,} values; refused", file, line)
+        if isinstance(value, dict):
+            stack.extend(((*path, key), item) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend(((*path, index), item) for index, item in enumerate(value))
+
+
+def _validate(ctx: MigrationContext, output: dict[str, Any], document: dict[str, Any]) -> None:
+    """The result must pass the Upsun schema; versions are the registry checks' business."""
+    from migrator.minischema import Validator
+    from migrator.validate import ANY_STRING, RUNTIME_URL, SERVICE_URL
+
+    validator = Validator(document, {RUNTIME_URL: ANY_STRING, SERVICE_URL: ANY_STRING})
+    errors = sorted(validator.errors(schema_instance(output, _include_loader(ctx))),
+                    key=lambda e: tuple(map(str, e.path)))
     if errors:
         first = errors[0]
-        raise InputError(f"{first.path}: {first.message} (the migrated configuration does not "
+        path = ".".join(map(str, first.path))
+        file, line = _source_of(ctx, list(first.path))
+        raise InputError(f"{path}: {first.message} (the migrated configuration does not "
                          "pass the Upsun schema; if the legacy value is valid, please report a "
-                         "bug)", _source_file(ctx, first.path), first.line)
+                         "bug)", file, line)
 
 
-def _source_file(ctx: MigrationContext, path: str) -> str:
-    top, _, rest = path.partition(".")
-    if top == "applications":
-        return next((a.file for a in ctx.apps if rest == a.name or rest.startswith(a.name + ".")),
-                    UPSUN_CONFIG)
-    document = ctx.project.services if top == "services" else ctx.project.routes
-    return document.file if document else UPSUN_CONFIG
+def schema_instance(value: Any, load: Callable[[str], Any]) -> Any:
+    """Output data as Upsun checks it: `!archive` a folder, `!include` what it names."""
+    if not _holds_tags(value, [0]):
+        return value  # the common case; also keeps values shared through aliases shared
+    if isinstance(value, Tagged):
+        if value.tag == "!archive":
+            return "archive"
+        spec = value.value
+        if isinstance(spec, dict) and spec.get("type", "yaml") != "yaml":
+            return "included text"
+        path = spec.get("path") if isinstance(spec, dict) else spec
+        loaded = load(str(path)) if path else None
+        return schema_instance(loaded, load) if loaded is not None else {}
+    if isinstance(value, dict):
+        return {str(k): schema_instance(v, load) for k, v in value.items()}
+    if isinstance(value, list):
+        return [schema_instance(v, load) for v in value]
+    return value
+
+
+def _holds_tags(value: Any, budget: list[int]) -> bool:
+    """Whether a tagged value is inside (bounded: a huge shared value is assumed to have one)."""
+    budget[0] += 1
+    if budget[0] > 100_000 or isinstance(value, Tagged):
+        return True
+    if isinstance(value, dict):
+        return any(_holds_tags(v, budget) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds_tags(v, budget) for v in value)
+    return False
+
+
+def _include_loader(ctx: MigrationContext) -> Callable[[str], Any]:
+    """What a yaml `!include` names: from `.platform/`, else the repository root; None when it
+    cannot be read safely (the value is then checked as an empty mapping)."""
+    from migrator.discovery import Reader
+    from migrator.errors import MigratorError
+    from migrator.yamltext.parse import parse
+
+    reader = Reader(ctx.project.root)
+
+    def load(path: str) -> Any:
+        for rel in (f".platform/{path}", path):
+            try:
+                document = parse(reader.read(rel).replace("\r\n", "\n"), rel)
+            except MigratorError:
+                continue
+            return to_data(document.root) if document.root is not None else None
+        return None
+
+    return load
+
+
+def _source_of(ctx: MigrationContext, path: list[Any]) -> tuple[str, int]:
+    """The legacy file and line of the deepest node along an output path."""
+    top = path[0] if path else ""
+    if top == "applications" and len(path) > 1:
+        app = next((a for a in ctx.apps if a.name == path[1]), None)
+        if app is None:
+            return UPSUN_CONFIG, 0
+        node: Node | None = app.mapping
+        source, rest = app.source, path[2:]
+    else:
+        document = ctx.project.services if top == "services" else ctx.project.routes
+        if document is None:
+            return UPSUN_CONFIG, 0
+        node, source, rest = document.node, document.source, path[1:]
+    line = source.line(node.start) if node is not None else 0
+    for key in rest:
+        node = resolve(node) if node is not None else None
+        if isinstance(node, Mapping) and isinstance(key, str) and node.entry(key):
+            entry = node.entry(key)
+            assert entry is not None
+            line, node = source.line(entry[0].start), entry[1]
+        elif isinstance(node, Sequence) and isinstance(key, int) and key < len(node.items):
+            node = node.items[key]
+            line = source.line(node.start)
+        else:
+            break
+    return source.rel, line
 
 
 def _plan(project: LegacyProject, ctx: MigrationContext, config: bytes) -> list[PlannedFile]:

@@ -91,7 +91,7 @@ def to_json(report: Report) -> str:
 
 
 def as_dict(report: Report) -> dict[str, Any]:
-    from migrator.rules import TITLES
+    from migrator.codes import title
 
     return {
         "version": REPORT_VERSION,
@@ -100,7 +100,7 @@ def as_dict(report: Report) -> dict[str, Any]:
         "summary": report.summary,
         "validation": list(report.result.validation),
         "files": [{"path": p.path, "action": p.action.value} for p in report.result.files],
-        "changes": [{"code": c.code, "rule": TITLES[c.code], "file": c.location.file,
+        "changes": [{"code": c.code, "rule": title(c.code), "file": c.location.file,
                      "line": c.location.line, "path": c.path, "before": c.before,
                      "after": c.after} for c in report.changes],
         "findings": [{"code": f.code, "severity": f.severity.value, "file": f.location.file,

@@ -74,6 +74,7 @@ def hint_for(sizing: LegacySizing, registry_profile: str | None = None) -> Resou
         disk = None
     if sizing.base_memory is not None or sizing.memory_ratio is not None:
         notes.append(_legacy_memory_note(sizing, cpu))
+    notes += [f"comment on the removed line: {comment}" for comment in sizing.comments]
     ram = RAM_BY_PROFILE.get(profile, {}).get(cpu) if cpu is not None else None
     return ResourceHint(sizing.container, sizing.kind, sizing, profile, cpu, ram, disk,
                         tuple(notes))

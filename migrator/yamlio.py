@@ -1,8 +1,9 @@
-"""The one place that builds ruamel.yaml: round-trip loading and dumping, tags, positions, comments."""
+"""ruamel.yaml round-trip trees for the `validate` command and the codemod's reading of
+`.upsun/config.yaml`. The migration itself never uses this module: it reads and edits text
+through `migrator.yamltext`."""
 
 from __future__ import annotations
 
-import io
 import re
 import warnings
 from collections.abc import Callable, Iterator
@@ -16,11 +17,9 @@ from ruamel.yaml.comments import (
     CommentedSeq,
     TaggedScalar,
 )
-from ruamel.yaml.compat import ordereddict
 from ruamel.yaml.composer import Composer, ComposerError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from migrator import fastyaml
 from migrator.errors import InputError
 
 #: Tags Platform.sh understands on top of the YAML core ones.
@@ -48,27 +47,18 @@ class _Composer(_RefusesRecursiveAliases, Composer):
     pass
 
 
-class _FastComposer(_RefusesRecursiveAliases, fastyaml.FastComposer):
-    pass
-
-
-def new_yaml(*, fast: bool = True) -> YAML:
-    """A round-trip instance as the migrator configures it; `fast=False` keeps ruamel.yaml's own
-    loader and dumper classes (tests compare the two), save the refusal of recursive aliases."""
+def new_yaml() -> YAML:
+    """A round-trip instance that refuses duplicate keys and recursive aliases."""
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 4096
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.allow_duplicate_keys = False
-    if not fast:
-        yaml.Composer = _Composer
-        return yaml
-    fastyaml.install(yaml)
-    yaml.Composer = _FastComposer
+    yaml.Composer = _Composer
     return yaml
 
 
-_reused: dict[str, YAML] = {}
+_reused: dict[str, YAML] = {}  # one instance per process (building one scans the file system)
 
 
 def _with_shared(purpose: str, action: Callable[[YAML], T]) -> T:
@@ -221,68 +211,6 @@ def line_of(node: Node, key: Any = None) -> int:
         return int(node.lc.line) + 1
     except (AttributeError, KeyError, IndexError, TypeError):
         return 0
-
-
-def dump(root: Node) -> str:
-    stream = io.StringIO()
-    _with_shared("dump", lambda yaml: yaml.dump(root, stream))
-    return stream.getvalue()
-
-
-def own(mapping: CommentedMap, key: Any) -> CommentedMap | None:
-    """The mapping that really holds `key` (itself or one it merges with `<<`), or None."""
-    if key in mapping._ok:
-        return mapping
-    for source in mapping.merge:
-        holder = own(source, key)
-        if holder is not None:
-            return holder
-    return None
-
-
-def own_keys(mapping: CommentedMap) -> list[Any]:
-    """The keys written in this mapping itself, in order (not those merged in with `<<`)."""
-    return [key for key in mapping._keys() if key in mapping._ok]
-
-
-def delete(mapping: CommentedMap, key: Any) -> None:
-    """Delete an own key, refreshing mappings that merge this one (works around ruamel's bug)."""
-    referers = mapping._ref
-    mapping._ref = []
-    try:
-        del mapping[key]
-    finally:
-        mapping._ref = referers
-    _refresh_merged(mapping, key)
-
-
-def _refresh_merged(mapping: CommentedMap, key: Any) -> None:
-    """Recompute `key` in every mapping that merges `mapping`, directly or through others."""
-    for referer in mapping._ref:
-        if key in referer._ok:
-            continue
-        source = next((m for m in referer.merge if key in m), None)
-        if source is not None:
-            ordereddict.__setitem__(referer, key, source[key])
-        elif ordereddict.__contains__(referer, key):
-            ordereddict.__delitem__(referer, key)
-        _refresh_merged(referer, key)
-
-
-def flow(node: Node) -> str:
-    """A short one-line rendering of a value, for reports."""
-    if isinstance(node, (CommentedMap, CommentedSeq)):
-        stream = io.StringIO()
-
-        def dump_flow(yaml: YAML) -> None:
-            yaml.default_flow_style = True
-            yaml.dump(plain(node), stream)
-
-        _with_shared("flow", dump_flow)
-        return stream.getvalue().strip().replace("\n", " ")
-    if isinstance(node, TaggedScalar):
-        return f"{tag_of(node)} {node.value}"
-    return str(node) if node is not None else "null"
 
 
 def plain(node: Node) -> Any:

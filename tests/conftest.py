@@ -41,6 +41,26 @@ def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     return snapshot.use_extension(TextSnapshot)
 
 
+def legacy_data(node: object) -> object:
+    """A legacy node as plain data, written the way `yamlio.plain` writes the output's (a tagged
+    scalar as `!tag value`), so the two can be compared."""
+    from migrator.yamltext.nodes import Node, Tagged, to_data
+
+    assert isinstance(node, Node)
+    return _untag(to_data(node), Tagged)
+
+
+def _untag(value: object, tagged: type) -> object:
+    if isinstance(value, tagged):
+        inner = value.value  # type: ignore[attr-defined]
+        return f"{value.tag} {inner}" if isinstance(inner, str) else _untag(inner, tagged)  # type: ignore[attr-defined]
+    if isinstance(value, dict):
+        return {k: _untag(v, tagged) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_untag(v, tagged) for v in value]
+    return value
+
+
 def run(*args: str | Path) -> Result:
     """Run the CLI in-process; stdout and stderr kept apart."""
     return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)

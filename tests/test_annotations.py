@@ -79,9 +79,9 @@ def test_migrate_error_is_an_annotation_too(workdir: Path) -> None:
     result = run("migrate", "--output-format", "github", "r")
     assert result.exit_code == 1
     assert result.stdout == (
-        "::error file=r/.platform.app.yaml,line=3,col=1,title=upsun-migrator::expected ',' or "
-        "']', but got '<stream end>' (while parsing a flow sequence started at line 2)\n")
-    assert result.stderr.startswith("error: .platform.app.yaml:3:1: expected ',' or ']'")
+        "::error file=r/.platform.app.yaml,line=3,col=1,title=upsun-migrator::did not find "
+        "expected ',' or ']' (while parsing a flow sequence started at line 2)\n")
+    assert result.stderr.startswith("error: .platform.app.yaml:3:1: did not find expected ','")
     assert not (workdir / "r/.upsun").exists()
 
 

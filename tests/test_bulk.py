@@ -43,9 +43,8 @@ def test_fleet_statuses_summaries_and_exit_code(fleet: Path, tmp_path: Path) -> 
     result = run("bulk", fleet, "--jobs", "2", "--summary", summary, "--summary-md", markdown)
     assert result.exit_code == 1
     assert _rows(summary) == {
-        "broken-yaml": ("failed", ".platform.app.yaml:2:1: expected ',' or ']', but got "
-                                  "'<stream end>' (while parsing a flow sequence started at "
-                                  "line 1)"),
+        "broken-yaml": ("failed", ".platform.app.yaml:2:1: did not find expected ',' or ']' "
+                                  "(while parsing a flow sequence started at line 1)"),
         "done-already": ("skipped", "already migrated (.upsun/ exists and no legacy files "
                                     "remain)"),
         "fifo-services": ("failed", ".platform/services.yaml: not a regular file"),

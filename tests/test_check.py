@@ -83,9 +83,8 @@ def test_bad_input_is_one_line_and_exit_1(repo: Path) -> None:
     write_files(repo, {".platform.app.yaml": "name: app\ntype: [php\n"})
     result = run("migrate", "--check", "r")
     assert (result.exit_code, result.stdout) == (1, "")
-    assert result.stderr == ("error: .platform.app.yaml:3:1: expected ',' or ']', but got "
-                             "'<stream end>' (while parsing a flow sequence started at line "
-                             "2)\n")
+    assert result.stderr == ("error: .platform.app.yaml:3:1: did not find expected ',' or ']' "
+                             "(while parsing a flow sequence started at line 2)\n")
     assert not (repo / ".upsun").exists()
 
 

@@ -17,12 +17,12 @@ mounts:
 SERVICES = "db:\n    type: 'mariadb:11.4'\n    configuration:\n        vcl: !include {type: string, path: x.vcl}\n"
 EXPECTED = """\
 applications:
-  app:
-    type: 'php:8.3'
-    mounts:
-      'web/files':
-        source: storage
-        source_path: files
+    app:
+        type: 'php:8.3'
+        mounts:
+            'web/files':
+                source: storage
+                source_path: files
 """
 
 

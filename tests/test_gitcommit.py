@@ -175,9 +175,8 @@ def test_bulk_commit_over_a_fleet(fleet: Path, tmp_path: Path) -> None:
            ("acme/shop", "acme/blog")}
     assert _summary(summary) == {
         "acme/blog": ("migrated", f"committed {sha['acme/blog']} on upsun"),
-        "acme/broken": ("failed", ".platform.app.yaml:3:1: expected ',' or ']', but got "
-                                  "'<stream end>' (while parsing a flow sequence started at "
-                                  "line 2)"),
+        "acme/broken": ("failed", ".platform.app.yaml:3:1: did not find expected ',' or ']' "
+                                  "(while parsing a flow sequence started at line 2)"),
         "acme/shop": ("migrated", f"committed {sha['acme/shop']} on upsun"),
         "beta/dirty": ("failed", f"{fleet}/beta/dirty: the work tree is not clean (?? wip.txt); "
                                  "commit or stash first"),

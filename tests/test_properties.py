@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from migrator import yamlio
 from migrator.resources import CPU_BY_SIZE
-from tests.conftest import run, tree
+from tests.conftest import legacy_data, run, tree
 from tests.upsun_schema import load_config, schema_errors
 
 TRICKY = ["local", "shared", "disk", "size", "resources", "shared:files/x", "db:mysql", "ünïcødé",
@@ -200,13 +200,13 @@ def _unrelated_values_unchanged(root: Path, output: dict[str, Any]) -> None:
     from migrator.discovery import load_project
 
     project = load_project(root)
-    assert output.get("routes") == (yamlio.plain(project.routes.node) if project.routes else None)
-    legacy_services = yamlio.plain(project.services.node) if project.services else {}
+    assert output.get("routes") == (legacy_data(project.routes.node) if project.routes else None)
+    legacy_services = legacy_data(project.services.node) if project.services else {}
     for name, service in legacy_services.items():
         for key in ("type", "configuration"):
             assert output["services"][name].get(key) == service.get(key)
     for legacy in project.apps:
-        before = yamlio.plain(legacy.node)
+        before = legacy_data(legacy.mapping)
         after = output["applications"][legacy.name]
         assert after.get("variables") == before.get("variables")
         assert after.get("type") == before.get("type")

@@ -24,17 +24,17 @@ BAD_INPUTS: dict[str, tuple[dict[str, bytes | str], str]] = {
         "scalar started at line 2)"),
     "bad indentation": (
         {".platform.app.yaml": "name: app\n  type: php\n"},
-        ".platform.app.yaml:2:7: mapping values are not allowed here"),
+        ".platform.app.yaml:2:7: mapping values are not allowed in this context"),
     "services.yaml broken": (
         {".platform.app.yaml": APP, ".platform/services.yaml": "db:\n  type: [mariadb\n"},
-        ".platform/services.yaml:3:1: expected ',' or ']', but got '<stream end>' (while "
-        "parsing a flow sequence started at line 2)"),
+        ".platform/services.yaml:3:1: did not find expected ',' or ']' (while parsing a flow "
+        "sequence started at line 2)"),
     "duplicate keys": (
         {".platform.app.yaml": "name: app\ntype: 'php:8.3'\nname: other\n"},
-        '.platform.app.yaml:3:1: duplicate key "name" with value "other"'),
+        ".platform.app.yaml:3:1: duplicate key 'name'"),
     "duplicate key with a multi-line value": (
         {".platform.app.yaml": "name: app\ntype: 'php:8.3'\nname: |\n    two\n    lines\n"},
-        '.platform.app.yaml:3:1: duplicate key "name" with value "two\\nlines\\n"'),
+        ".platform.app.yaml:3:1: duplicate key 'name'"),
     "tabs": (
         {".platform.app.yaml": "name: app\nweb:\n\tlocations: {}\n"},
         ".platform.app.yaml:3:1: tab character where YAML expects spaces"),
@@ -58,38 +58,37 @@ BAD_INPUTS: dict[str, tuple[dict[str, bytes | str], str]] = {
         ".platform.app.yaml:2: not valid UTF-8"),
     "unknown tag": (
         {".platform.app.yaml": "name: app\ntype: !php '8.3'\n"},
-        ".platform.app.yaml:2: unknown tag !php (only !include and !archive are supported)"),
+        ".platform.app.yaml:2:7: unknown tag !php (only !include and !archive are supported)"),
     "deeply nested": (
         {".platform.app.yaml": _nest(300)},
-        ".platform.app.yaml: YAML nested too deeply"),
+        ".platform.app.yaml:2:204: YAML nested too deeply"),
     "an anchor defined twice": (
         {".platform.app.yaml": "name: app\na: &x {size: S}\nb: &x {size: M}\nc: *x\n"},
-        ".platform.app.yaml:3: anchor &x is defined twice"),
+        ".platform.app.yaml:3:4: anchor &x is defined twice"),
     "a mapping that merges itself": (
         {".platform.app.yaml": "name: app\nbase: &base\n  size: M\n  again:\n    <<: *base\n"},
-        ".platform.app.yaml:2:7: the collection starting here holds an alias to itself (a "
+        ".platform.app.yaml:5:9: alias *base stands inside the collection it names (a "
         "recursive structure)"),
     "a mapping that holds an alias to itself": (
         {".platform.app.yaml": "name: app\ntype: 'php:8.3'\nvariables: &v\n  env:\n    x: *v\n"},
-        ".platform.app.yaml:3:12: the collection starting here holds an alias to itself (a "
-        "recursive structure)"),
+        ".platform.app.yaml:5:8: alias *v stands inside the collection it names (a recursive "
+        "structure)"),
     "an application that holds an alias to itself": (
         {".platform/applications.yaml": "-   &a\n    name: one\n    type: 'php:8.3'\n    x: *a\n"},
-        ".platform/applications.yaml:1:5: the collection starting here holds an alias to itself "
-        "(a recursive structure)"),
+        ".platform/applications.yaml:4:8: alias *a stands inside the collection it names (a "
+        "recursive structure)"),
     "a Unicode line separator": (
         {".platform.app.yaml": "name: app\ntype: 'php:8.3'\nhooks:\n  build: # a: \u2028|- #b\n"},
         ".platform.app.yaml:4:15: Unicode line separator U+2028: YAML versions and parsers "
         "disagree on it; use a plain line break, or the escape in a double-quoted string"),
-    "a lone carriage return ruamel.yaml cannot place": (
+    "a lone carriage return": (
         {".platform.app.yaml": "name: app\ntype: 'php:8.3'\ne: #\r>-\n\nc: 1\n"},
-        ".platform.app.yaml: cannot read this YAML (NotImplementedError: overlap in comment "
-        "[CommentToken('#\\r', line: 2, col: 3), None] [CommentToken('\\n', line: 5, col: 0), "
-        "None])"),
+        ".platform.app.yaml:3: carriage return that does not end a line (use \\n or \\r\\n line "
+        "ends)"),
     "a key that is a mapping": (
         {".platform.app.yaml": "name: app\ntype: 'php:8.3'\nvariables:\n  ? {a: 1}\n  : x\n"},
-        ".platform.app.yaml:4: a key that is a mapping or a list is not supported (keys of a "
-        "configuration are names)"),
+        ".platform.app.yaml:4:5: a key that is a mapping, a list or an alias is not supported "
+        "(keys of a configuration are names)"),
     "app without name": (
         {".platform.app.yaml": "type: 'php:8.3'\n"},
         ".platform.app.yaml:1: application has no `name`"),
@@ -165,7 +164,7 @@ def test_alias_bomb_is_bounded(project: Path) -> None:
     lines += [f"    a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 12)]
     _make(project, {".platform.app.yaml": "\n".join(lines) + "\n"})
     # 4 * 9**11 values once expanded: the schema check (from the embedded snapshot) refuses it
-    assert_refused(project, ".platform.app.yaml:10: applications.app.variables.env.a5: aliases "
+    assert_refused(project, ".platform.app.yaml:16: applications.app.variables.env.a11: aliases "
                    "expand to more than 200,000 values; refused")
 
 
@@ -175,7 +174,7 @@ def test_aliases_that_expand_to_a_real_size_are_fine(project: Path) -> None:
     _make(project, {".platform.app.yaml": "\n".join(lines) + "\n"})
     assert run("migrate", project).exit_code == 0
     config = (project / ".upsun/config.yaml").read_text()
-    assert "a3: [*a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2]" in config
+    assert "        a3: &a3 [*a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2]\n" in config
 
 
 def test_symlinked_app_file_leaving_the_repository_is_refused(tmp_path: Path,

@@ -9,6 +9,7 @@ from migrator.rules import (
     crons,
     includes,
     mounts,
+    platform_cli,
     relationships,
     resources,
     routes,
@@ -18,7 +19,8 @@ from migrator.rules import (
     web_locations,
 )
 
-#: Explicit order: the output tree is assembled first, sizes are read before anything is removed.
+#: Explicit order: names first, sizes read before anything is removed, unknown keys last
+#: (they skip what the rules before them already removed).
 RULES: tuple[ModuleType, ...] = (
     applications,
     services,
@@ -30,11 +32,9 @@ RULES: tuple[ModuleType, ...] = (
     includes,
     crons,
     web_locations,
+    platform_cli,
     unknown_keys,
 )
 
 #: Not a rule: the warning that legacy files remain beside `.upsun/`.
 BOTH_FORMATS = "UPS090"
-
-#: Rule code -> short name, for reports.
-TITLES: dict[str, str] = {rule.CODE: rule.TITLE for rule in RULES} | {BOTH_FORMATS: "both-formats"}

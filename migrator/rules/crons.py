@@ -1,39 +1,71 @@
-"""UPS009: cron `cmd: X` and `commands: "X"` become `commands: {start: X}`."""
+"""UPS009: cron `cmd: X` and `commands: "X"` become `commands: {start: X}`.
+
+The command's own text is kept: in block style it moves one level down under `start:` (every
+line of it shifted by the file's indentation unit, so block scalars keep their value); in flow
+style it is wrapped in `{start: ...}`.
+"""
 
 from __future__ import annotations
 
-from ruamel.yaml.comments import CommentedMap
-
-from migrator import yamlio
-from migrator.comments import replace_value
-from migrator.context import MigrationContext
+from migrator.context import MISSING, MigrationContext
+from migrator.discovery import LegacyApp
+from migrator.yamltext.edits import Edit, comments, content_start
+from migrator.yamltext.editor import reindent
+from migrator.yamltext.nest import unit
+from migrator.yamltext.nodes import Mapping, Node, Scalar, to_data
 
 CODE = "UPS009"
 TITLE = "crons"
 
 
 def apply(ctx: MigrationContext) -> None:
+    done: set[Node] = set()
     for app in ctx.apps:
-        crons = app.node.get("crons")
-        if not isinstance(crons, CommentedMap):
+        crons = app.mapping.get("crons")
+        if not isinstance(crons, Mapping):
             continue
-        for name in crons:
-            cron = crons[name]
-            if not isinstance(cron, CommentedMap):
+        for name, cron in crons.items():
+            if not isinstance(cron, Mapping):
                 continue
-            path = ("applications", app.name, "crons", name, "commands")
-            commands = cron.get("commands")
-            if isinstance(commands, str):
-                replace_value(cron, "commands", CommentedMap(start=commands))
-                ctx.change(CODE, ctx.location(app.file, cron, "commands"), path,
-                           "commands: <string>", "commands: {start: <string>}")
-            elif "cmd" in cron and commands is None:
-                position = yamlio.own_keys(cron).index("cmd")
-                comments = cron.ca.items.pop("cmd", None)
-                command = cron.pop("cmd")
-                cron.insert(position, "commands", command)
-                if comments is not None:
-                    cron.ca.items["commands"] = comments
-                replace_value(cron, "commands", CommentedMap(start=command))
-                ctx.change(CODE, ctx.location(app.file, cron), path, "cmd: <command>",
-                           "commands: {start: <command>}")
+            path = ("applications", app.name, "crons", name)
+            commands, cmd = cron.entry("commands"), cron.entry("cmd")
+            if commands is not None and isinstance(commands[1], Scalar) \
+                    and commands[1].tag is None and not commands[1].is_null:
+                _wrap(ctx, app, cron, commands, None, path, done)
+            elif cmd is not None and (commands is None or (isinstance(commands[1], Scalar)
+                                                           and commands[1].is_null)):
+                holder = cron.holder("commands")
+                if holder is not None:
+                    ctx.editor(app.source).remove(holder, "commands")
+                _wrap(ctx, app, cron, cmd, "commands", path, done)
+
+
+def _wrap(ctx: MigrationContext, app: LegacyApp, cron: Mapping, entry: tuple[Scalar, Node],
+          rename: str | None, path: tuple[str, ...], done: set[Node]) -> None:
+    key, value = entry
+    command = to_data(value)
+    ctx.expect((*path, "commands"), {"start": command})
+    if rename:
+        ctx.expect((*path, key.value), MISSING)
+    if key in done:
+        return
+    done.add(key)
+    editor = ctx.editor(app.source)
+    doc = app.source.doc
+    text = editor.text(value)
+    holder = cron.holder(key.value)
+    assert holder is not None
+    if holder.flow:
+        if rename:
+            editor.rename(key, rename)
+        editor.replace(value, "{start: " + text + "}")
+    else:
+        start = content_start(doc, value)
+        gap = [c.text for c in comments(doc, key.end, start)]
+        head = (rename or key.value) + ":" + "".join(f"  {c}" for c in gap[:1]) + "\n"
+        head += " " * (doc.column(key.start) + unit(doc)) + "start: "
+        editor.edits.append(Edit(key.start, start, head))
+        editor.edits.append(Edit(start, value.end, reindent(text, unit(doc))))
+    shown = text if "\n" not in text else text.split("\n")[0] + " ..."
+    ctx.change(CODE, ctx.location(app.source, key), (*path, "commands"),
+               f"{key.value}: {shown}", f"commands: {{start: {shown}}}")

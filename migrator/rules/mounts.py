@@ -1,92 +1,105 @@
 """UPS003: `local` mounts become `storage` (or `instance`); legacy string mounts become objects.
 
-On Platform.sh every container had its own disk, so an app and a worker (or two workers) that
-declared the same `source_path` did not share files. `storage` is shared: that is reported.
+Only what is certain is reported: a `local` mount was each instance's own disk; a `storage`
+mount is one volume for all instances of that container when it scales. Where an app and its
+workers declared the same `source_path`, Upsun's documentation is not consistent on whether
+they share a `storage` mount; a network-storage service is the documented way to share files.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import Any
 
-from ruamel.yaml.comments import CommentedMap
-
-from migrator import yamlio
-from migrator.comments import replace_value
 from migrator.context import Container, MigrationContext
 from migrator.errors import InputError
-from migrator.model import Location
+from migrator.model import ContainerKind, Location
+from migrator.yamltext.nodes import Mapping, Node, Scalar
 
 CODE = "UPS003"
 TITLE = "mounts"
 _STRING_MOUNT = re.compile(r"^shared:files(?:/(?P<sub>.*))?$")
+_NETWORK_STORAGE = "https://docs.upsun.com/add-services/network-storage.html"
 
 
 def apply(ctx: MigrationContext) -> None:
     target = ctx.settings.local_mounts.value
     converted: dict[str, list[tuple[str, Location]]] = defaultdict(list)
-    seen: dict[tuple[int, Any], str | None] = {}  # mounts maps shared through merges or aliases
+    done: dict[Node, str | None] = {}  # mount values reached twice (merges, aliases): edited once
     for app in ctx.apps:
         declared: dict[str, list[tuple[str, Location]]] = defaultdict(list)
-        for container in ctx.containers():
-            if container.app is not app:
-                continue
+        for container in (c for c in ctx.containers() if c.app is app):
             for mounts, path in _mount_maps(container):
-                for mount in yamlio.own_keys(mounts):
-                    key = (id(mounts), mount)
-                    if key not in seen:
-                        seen[key] = _convert(ctx, container, mounts, mount, (*path, mount), target)
-                    source_path = seen[key]
+                for mount, value in mounts.items():
+                    if value not in done:
+                        done[value] = _convert(ctx, container, mounts, mount, value, target,
+                                               (*path, mount))
+                    source_path = _expect(ctx, value, done[value], (*path, mount), target)
                     if source_path is not None:
-                        converted[container.name].append(
-                            (str(mount), ctx.location(app.file, mounts, mount)))
-                        declared[source_path].append(
-                            (container.name, ctx.location(app.file, mounts, mount)))
+                        location = ctx.key_location(container.source, mounts, mount)
+                        converted[container.name].append((mount, location))
+                        declared[source_path].append((container.name, location))
         _warn_shared(ctx, declared, target)
     if target == "storage":
         for name, places in converted.items():
-            ctx.warn(CODE, places[0][1], f"{name}: local mount(s) {', '.join(m for m, _ in places)} "
-                     "became storage, which every instance of the container shares; on "
-                     "Platform.sh a local mount was the container's own disk (use "
-                     "--local-mounts instance to keep per-instance disks)")
+            ctx.warn(CODE, places[0][1], f"{name}: local mount(s) {', '.join(m for m, _ in places)}"
+                     " became storage: on Platform.sh a local mount was each instance's own "
+                     "disk; a storage mount is one volume for all instances of this container "
+                     "when it scales (use --local-mounts instance to keep per-instance disks)")
 
 
-def _mount_maps(container: Container) -> list[tuple[CommentedMap, tuple[str, ...]]]:
+def _mount_maps(container: Container) -> list[tuple[Mapping, tuple[str, ...]]]:
     found = []
     mounts = container.node.get("mounts")
-    if isinstance(mounts, CommentedMap):
+    if isinstance(mounts, Mapping):
         found.append((mounts, (*container.path, "mounts")))
-    web = container.node.get("web") if container.worker is None else None
-    if isinstance(web, CommentedMap) and isinstance(web.get("mounts"), CommentedMap):
-        found.append((web["mounts"], (*container.path, "web", "mounts")))
+    web = container.node.get("web") if container.kind is ContainerKind.APP else None
+    if isinstance(web, Mapping) and isinstance(web.get("mounts"), Mapping):
+        found.append((web.get("mounts"), (*container.path, "web", "mounts")))  # type: ignore
     return found
 
 
-def _convert(ctx: MigrationContext, container: Container, mounts: CommentedMap, mount: Any,
-             path: tuple[str, ...], target: str) -> str | None:
-    """Convert one mount in place; return its source_path when it was a local mount."""
-    value = mounts[mount]
-    location = ctx.location(container.app.file, mounts, mount)
-    default_path = str(mount).strip("/")
-    if isinstance(value, str):
-        match = _STRING_MOUNT.match(value)
+def _convert(ctx: MigrationContext, container: Container, mounts: Mapping, mount: str,
+             value: Node, target: str, path: tuple[str, ...]) -> str | None:
+    """Edit one mount's text; return its source_path when it was a local mount."""
+    editor = ctx.editor(container.source)
+    location = ctx.key_location(container.source, mounts, mount)
+    if isinstance(value, Scalar):
+        match = _STRING_MOUNT.match(value.value) if value.tag is None else None
         if match is None:
-            raise InputError(f"mount {mount!r}: cannot read legacy mount {value!r} "
+            raise InputError(f"mount {mount!r}: cannot read legacy mount {value.value!r} "
                              "(expected 'shared:files/<path>')", location.file, location.line)
         sub = match.group("sub") or ""
-        replacement = CommentedMap(source=target, source_path=sub)
-        replace_value(mounts, mount, replacement)
-        ctx.change(CODE, location, path, f"{value!r}", f"{{source: {target}, source_path: {sub}}}")
+        from migrator.yamltext.render import scalar
+
+        editor.replace(value, f"{{source: {target}, source_path: {scalar(sub)}}}")
+        ctx.change(CODE, location, path, repr(value.value),
+                   f"{{source: {target}, source_path: {sub}}}")
         return sub
-    if isinstance(value, CommentedMap) and value.get("source") == "local":
-        old = value["source"]
-        value["source"] = type(old)(target) if isinstance(old, str) else target
-        ctx.change(CODE, ctx.location(container.app.file, value, "source"), (*path, "source"),
-                   "source: local", f"source: {target}")
-        source_path = value.get("source_path")
-        return str(source_path) if source_path is not None else default_path
+    if isinstance(value, Mapping):
+        source = value.get("source")
+        if isinstance(source, Scalar) and source.tag is None and source.value == "local":
+            quote = source.style if source.style in ("'", '"') else ""
+            editor.replace(source, f"{quote}{target}{quote}")
+            ctx.change(CODE, ctx.key_location(container.source, value, "source"),
+                       (*path, "source"),
+                       "source: local", f"source: {target}")
+            source_path = value.get("source_path")
+            return source_path.value if isinstance(source_path, Scalar) \
+                else mount.strip("/")
     return None
+
+
+def _expect(ctx: MigrationContext, value: Node, source_path: str | None,
+            path: tuple[str, ...], target: str) -> str | None:
+    """Record what the output must hold at this place."""
+    if source_path is None:
+        return None
+    if isinstance(value, Scalar):
+        ctx.expect(path, {"source": target, "source_path": source_path})
+    else:
+        ctx.expect((*path, "source"), target)
+    return source_path
 
 
 def _warn_shared(ctx: MigrationContext, declared: dict[str, list[tuple[str, Location]]],
@@ -100,5 +113,7 @@ def _warn_shared(ctx: MigrationContext, declared: dict[str, list[tuple[str, Loca
         first = min(location for _, location in uses)
         ctx.warn(CODE, first,
                  f"{', '.join(containers)} each declared a local mount with source_path "
-                 f"{source_path!r}: on Platform.sh each container had its own copy, on Upsun "
-                 "they now share one storage volume")
+                 f"{source_path!r}: on Platform.sh each container had its own copy. Upsun's "
+                 "documentation is not consistent on whether an app and its workers share a "
+                 "storage mount; to share files between them, use a network-storage service "
+                 f"(`source: service`, see {_NETWORK_STORAGE})")

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ruamel.yaml.comments import CommentedMap
-
-from migrator import yamlio
-from migrator.comments import replace_value
-from migrator.context import MigrationContext
+from migrator.context import Container, MigrationContext
+from migrator.yamltext.nodes import Mapping, Node, Scalar
+from migrator.yamltext.render import scalar
 
 CODE = "UPS004"
 TITLE = "relationships"
@@ -16,25 +14,29 @@ TITLE = "relationships"
 
 def apply(ctx: MigrationContext) -> None:
     targets = ctx.target_names()
-    done: set[int] = set()
-    for relationships, file, path in relationship_maps(ctx):
-        if id(relationships) in done:
-            continue
-        done.add(id(relationships))
-        for name in yamlio.own_keys(relationships):
-            value = relationships[name]
-            location = ctx.location(file, relationships, name)
-            if isinstance(value, str):
-                service, _, endpoint = value.partition(":")
-                converted = CommentedMap(service=service)
-                if endpoint:
-                    converted["endpoint"] = endpoint
-                replace_value(relationships, name, converted)
-                ctx.change(CODE, location, (*path, name), repr(value),
+    done: set[Node] = set()
+    for relationships, container, path in relationship_maps(ctx):
+        for name, value in relationships.items():
+            location = ctx.key_location(container.source, relationships, name)
+            service: str | None
+            if isinstance(value, Scalar) and value.tag is None and not value.is_null:
+                service, _, endpoint = value.value.partition(":")
+                converted = {"service": service} | ({"endpoint": endpoint} if endpoint else {})
+                ctx.expect((*path, name), converted)
+                if value in done:
+                    continue
+                done.add(value)
+                text = ", ".join(f"{k}: {scalar(v)}" for k, v in converted.items())
+                ctx.editor(container.source).replace(value, "{" + text + "}")
+                ctx.change(CODE, location, (*path, name), repr(value.value),
                            f"{{service: {service}" + (f", endpoint: {endpoint}}}" if endpoint
                                                       else "}"))
-            elif isinstance(value, CommentedMap):
-                service = value.get("service")
+            elif isinstance(value, Mapping):
+                target = value.get("service")
+                service = target.value if isinstance(target, Scalar) else None
+                if value in done:
+                    continue
+                done.add(value)
             else:
                 continue
             if isinstance(service, str) and service not in targets:
@@ -42,16 +44,10 @@ def apply(ctx: MigrationContext) -> None:
                          "names no service or application")
 
 
-def relationship_maps(ctx: MigrationContext) -> Iterator[tuple[CommentedMap, str,
+def relationship_maps(ctx: MigrationContext) -> Iterator[tuple[Mapping, Container,
                                                                 tuple[str, ...]]]:
-    for container in ctx.containers():
+    """Every relationships mapping of apps, workers and services, once per place."""
+    for container in ctx.containers() + ctx.services():
         relationships = container.node.get("relationships")
-        if isinstance(relationships, CommentedMap):
-            yield relationships, container.app.file, (*container.path, "relationships")
-    services = ctx.services()
-    for name in services:
-        service = services[name]
-        relationships = service.get("relationships") if isinstance(service, CommentedMap) \
-            else None
-        if isinstance(relationships, CommentedMap):
-            yield relationships, ctx.services_file, ("services", name, "relationships")
+        if isinstance(relationships, Mapping):
+            yield relationships, container, (*container.path, "relationships")

@@ -1,20 +1,20 @@
 """UPS005: `size`, `disk` and `resources` leave apps, `web`, workers and services; they become hints.
 
-Values are read from the effective (merged) mapping first, so a size that reached a worker
-through `<<: *defaults` still gets its hint. Each container's removed keys give way to one
-comment line carrying its `upsun resources:set` hint.
+Values are read from the effective (merged) mapping, so a size that reached a worker through
+`<<: *defaults` still gets its hint. Each container's first removed key gives way to one
+comment line carrying its `upsun resources:set` hint; a comment written on a removed line is
+kept after it and shown with the hint in the report.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap
-
-from migrator import resources, yamlio
-from migrator.comments import add_comment_at_top, remove_key
-from migrator.context import MigrationContext
+from migrator import resources
+from migrator.context import MISSING, Container, MigrationContext
 from migrator.model import ContainerKind, LegacySizing
+from migrator.yamltext.editor import Editor
+from migrator.yamltext.nodes import Mapping, Node, Scalar, scalar_value, to_data
 
 CODE = "UPS005"
 TITLE = "resources"
@@ -22,59 +22,117 @@ KEYS = ("size", "disk", "resources")
 
 
 def apply(ctx: MigrationContext) -> None:
-    removals = []  # everything is read before anything is removed (workers inherit the app's size)
-    for container in ctx.containers():
-        app_node = container.app.node
-        inherited = container.worker is not None and "size" not in container.node
-        size = app_node.get("size") if inherited else container.node.get("size")
-        kind = ContainerKind.APP if container.worker is None else ContainerKind.WORKER
-        sizing = _sizing(ctx, container.name, kind, container.node, container.app.file,
-                         size=size, inherited=inherited and size is not None,
-                         app_type=app_node.get("type"))
-        nodes = [container.node]
-        web = container.node.get("web") if container.worker is None else None
-        if isinstance(web, CommentedMap):
-            nodes.append(web)
-        # a worker mapping shared with another app keeps that app's hint; this one goes on the app
-        home = app_node if container.borrowed else container.node
-        removals.append((sizing, _present(nodes), container.app.file, container.path, home))
-    services = ctx.services()
-    for name in services:
-        node = services[name]
-        if isinstance(node, CommentedMap):
-            sizing = _sizing(ctx, name, ContainerKind.SERVICE, node, ctx.services_file,
-                             size=node.get("size"), service_type=node.get("type"))
-            removals.append((sizing, _present([node]), ctx.services_file, ("services", name),
-                             node))
-    for sizing, present, file, path, home in removals:
-        _remove(ctx, sizing, present, file, path, home)
+    for container in ctx.containers() + ctx.services():
+        nodes = [(container.node, container.path)]
+        web = container.node.get("web") if container.kind is ContainerKind.APP else None
+        if isinstance(web, Mapping):
+            nodes.append((web, (*container.path, "web")))
+        present = [(node, path, key) for node, path in nodes for key in _ordered(node)]
+        sizing = _sizing(ctx, container)
+        hint = resources.comment_line(resources.hint_for(sizing)) if sizing else None
+        hint, kept = _remove_all(ctx, container, present, hint)
+        if sizing is not None:
+            ctx.sizings.append(_with_comments(sizing, kept) if kept else sizing)
+        if not present:
+            continue
+        if hint is not None:
+            _hint_at_top(ctx.editor(container.source), _home(container), hint)
 
 
-def _present(nodes: list[CommentedMap]) -> list[tuple[CommentedMap, list[str]]]:
-    """Each node with the resource keys it has (own or merged), in the order they stand."""
-    return [(node, sorted((k for k in KEYS if k in node), key=lambda k: _position(node, k)))
-            for node in nodes]
+def _ordered(node: Mapping) -> list[str]:
+    """The resource keys a mapping has (own or merged), own ones in file order first."""
+    own = [k for k in node.own_keys() if k in KEYS]
+    return own + [k for k in KEYS if k in node and k not in own]
 
 
-def _sizing(ctx: MigrationContext, name: str, kind: ContainerKind, node: CommentedMap,
-            file: str, *, size: Any, inherited: bool = False, app_type: Any = None,
-            service_type: Any = None) -> LegacySizing | None:
-    disk = node.get("disk")
-    legacy = node.get("resources")
+def _remove_all(ctx: MigrationContext, container: Container,
+                present: list[tuple[Mapping, tuple[str, ...], str]],
+                hint: str | None) -> tuple[str | None, list[str]]:
+    editor = ctx.editor(container.source)
+    kept: list[str] = []
+    for node, path, key in present:
+        holder = node.holder(key)
+        entry = node.entry(key)
+        assert holder is not None and entry is not None
+        location = ctx.location(container.source, entry[0])
+        before = f"{key}: {_flow(ctx, container, entry[1])}"
+        ctx.expect((*path, key), MISSING)
+        if entry[0] in editor.removed:
+            ctx.change(CODE, location, (*path, key), before, "(removed; see resource hints)")
+            continue
+        own = holder is node and not container.borrowed
+        lines = [hint] if own and hint else ([] if own else [
+            f"{key}: {_flow(ctx, container, entry[1])} removed: each container that uses "
+            "this block has its own resources hint"])
+        removed = editor.remove(holder, key, lines)
+        if removed.own_comment:
+            kept.append(removed.own_comment)
+        ctx.change(CODE, location, (*path, key), before,
+                   f"# {hint}" if own and hint else "(removed; see resource hints)")
+        if own:
+            hint = None
+    return hint, kept
+
+
+def _home(container: Container) -> Mapping:
+    """Where a hint goes when no key of the container's own was removed."""
+    if container.borrowed and container.app is not None:
+        return container.app.mapping
+    return container.node
+
+
+def _hint_at_top(editor: Editor, home: Mapping, hint: str) -> None:
+    from migrator.yamltext.editor import outermost_flow
+
+    if home.flow or not home.pairs:
+        editor.lines_before(outermost_flow(editor.doc, home).start, [f"# {hint}"])
+        return
+    first = next((key for key, _ in home.pairs if key not in editor.removed), home.pairs[0][0])
+    editor.lines_before(first.start, [f"# {hint}"], editor.doc.column(first.start))
+
+
+def _flow(ctx: MigrationContext, container: Container, node: Node) -> str:
+    from migrator.yamltext.render import flow
+
+    return flow(to_data(node))
+
+
+def _sizing(ctx: MigrationContext, container: Container) -> LegacySizing | None:
+    node = container.node
+    app_node = container.app.mapping if container.app is not None else None
+    inherited = container.kind is ContainerKind.WORKER and "size" not in node
+    size = _value(app_node.get("size") if inherited and app_node else node.get("size"))
+    disk, legacy = _value(node.get("disk")), _value(node.get("resources"))
     if size is None and disk is None and legacy is None:
         return None
     first = next((k for k in KEYS if k in node), None)
+    entry = node.entry(first) if first else None
     legacy = legacy if isinstance(legacy, dict) else {}
-    sizing = LegacySizing(
-        container=name, kind=kind,
-        location=ctx.location(file, (yamlio.own(node, first) or node) if first else node, first),
-        size=None if size is None else str(size), size_inherited=inherited,
+    type_node = (node if container.kind is ContainerKind.SERVICE else app_node)
+    type_ = _value(type_node.get("type")) if type_node is not None else None
+    return LegacySizing(
+        container=container.name, kind=container.kind,
+        location=ctx.location(container.source, entry[0] if entry else node),
+        size=None if size is None else str(size),
+        size_inherited=inherited and size is not None,
         disk=_int(disk), base_memory=_int(legacy.get("base_memory")),
         memory_ratio=_int(legacy.get("memory_ratio")),
-        app_type=app_type if isinstance(app_type, str) else None,
-        service_type=service_type if isinstance(service_type, str) else None)
-    ctx.sizings.append(sizing)
-    return sizing
+        app_type=type_ if isinstance(type_, str) and container.kind is not
+        ContainerKind.SERVICE else None,
+        service_type=type_ if isinstance(type_, str) and container.kind is
+        ContainerKind.SERVICE else None)
+
+
+def _with_comments(sizing: LegacySizing, kept: list[str]) -> LegacySizing:
+    from dataclasses import replace
+
+    return replace(sizing, comments=tuple(kept))
+
+
+def _value(node: Node | None) -> Any:
+    if node is None:
+        return None
+    return scalar_value(node) if isinstance(node, Scalar) else to_data(node)
 
 
 def _int(value: Any) -> int | None:
@@ -82,30 +140,3 @@ def _int(value: Any) -> int | None:
         return int(value) if value is not None and not isinstance(value, bool) else None
     except (TypeError, ValueError):
         return None
-
-
-def _position(node: CommentedMap, key: str) -> tuple[int, int]:
-    """Where a key stands: own keys in file order, merged ones after them."""
-    keys = yamlio.own_keys(node)
-    return (0, keys.index(key)) if key in keys else (1, KEYS.index(key))
-
-
-def _remove(ctx: MigrationContext, sizing: LegacySizing | None,
-            present: list[tuple[CommentedMap, list[str]]], file: str,
-            path: tuple[str, ...], home: CommentedMap) -> None:
-    hint = resources.comment_line(resources.hint_for(sizing)) if sizing else None
-    for index, (node, keys) in enumerate(present):
-        where = path if index == 0 else (*path, "web")
-        for key in keys:
-            if key not in node:  # merged from an anchor another container already cleaned
-                continue
-            holder = yamlio.own(node, key)
-            location = ctx.location(file, holder, key)
-            before = f"{key}: {yamlio.flow(node[key])}"
-            remove_key(node, key, hint if holder is node else None)
-            after = f"# {hint}" if hint and holder is node else "(removed; see resource hints)"
-            ctx.change(CODE, location, (*where, key), before, after)
-            if holder is node:
-                hint = None
-    if hint and any(keys for _, keys in present):
-        add_comment_at_top(home, hint)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from ruamel.yaml.comments import CommentedMap
-
-from migrator.context import MigrationContext
+from migrator.context import MigrationContext, scalar_text
 
 CODE = "UPS007"
 TITLE = "routes"
@@ -14,15 +12,14 @@ def apply(ctx: MigrationContext) -> None:
     document = ctx.project.routes
     if document is None:
         return
-    ctx.output["routes"] = document.node
-    ctx.change(CODE, ctx.location(document.file, document.node), ("routes",),
-               f"{document.file} ({len(document.node)} routes)", "routes")
+    ctx.change(CODE, ctx.location(document.source, document.node), ("routes",),
+               f"{document.file} ({len(document.node.keys())} routes)", "routes")
     targets = ctx.target_names()
-    for url, route in document.node.items():
-        if not isinstance(route, CommentedMap) or route.get("type") != "upstream":
+    for route in ctx.places.routes:
+        if scalar_text(route.node.get("type")) != "upstream":
             continue
-        upstream = route.get("upstream")
-        if isinstance(upstream, str) and upstream.split(":")[0] not in targets:
-            ctx.warn(CODE, ctx.location(document.file, route, "upstream"),
-                     f"route {url!r} sends traffic to {upstream!r}, which names no application "
-                     "or service")
+        upstream = scalar_text(route.node.get("upstream"))
+        if upstream is not None and upstream.split(":")[0] not in targets:
+            ctx.warn(CODE, ctx.key_location(route.source, route.node, "upstream"),
+                     f"route {route.url!r} sends traffic to {upstream!r}, which names no "
+                     "application or service")

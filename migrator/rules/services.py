@@ -12,7 +12,6 @@ def apply(ctx: MigrationContext) -> None:
     document = ctx.project.services
     if document is None:
         return
-    ctx.output["services"] = document.node
-    for name in document.node:
-        ctx.change(CODE, ctx.location(document.file, document.node, name), ("services", name),
-                   f"{name}: (services.yaml)", f"services.{name}")
+    for key, _ in document.node.pairs:
+        ctx.change(CODE, ctx.location(document.source, key), ("services", key.value),
+                   f"{key.value}: (services.yaml)", f"services.{key.value}")

@@ -6,11 +6,13 @@ so an empty one is filled in for nested apps and removed for apps at the reposit
 
 from __future__ import annotations
 
-from ruamel.yaml.comments import CommentedMap
+import json
 
-from migrator import yamlio
-from migrator.comments import remove_key
 from migrator.context import MigrationContext
+from migrator.discovery import LegacyApp
+from migrator.yamltext.edits import line_end
+from migrator.yamltext.nest import unit
+from migrator.yamltext.nodes import Mapping, Scalar
 
 CODE = "UPS002"
 TITLE = "source-root"
@@ -18,26 +20,63 @@ TITLE = "source-root"
 
 def apply(ctx: MigrationContext) -> None:
     for app in ctx.apps:
-        source = app.node.get("source")
+        source = app.mapping.get("source")
         path = ("applications", app.name, "source", "root")
-        has_null_root = isinstance(source, CommentedMap) and "root" in source \
-            and source["root"] is None
+        root = source.get("root") if isinstance(source, Mapping) else None
+        has_null_root = isinstance(root, Scalar) and root.is_null
         if has_null_root and not app.subdir:
-            location = ctx.location(app.file, source, "root")
-            remove_key(source, "root")
-            if not source:
-                remove_key(app.node, "source")
-            ctx.change(CODE, location, path, "root: null", "(removed: the repository root)")
+            _remove_null_root(ctx, app, source)  # type: ignore[arg-type]
             continue
-        if not app.subdir or (isinstance(source, CommentedMap) and source.get("root") is not None):
+        if not app.subdir or (root is not None and not has_null_root):
             continue
+        editor = ctx.editor(app.source)
+        text = app.subdir if all(c.isalnum() or c in "-_./" for c in app.subdir) \
+            else json.dumps(app.subdir, ensure_ascii=False)
         if has_null_root:
-            source["root"] = app.subdir
-        elif isinstance(source, CommentedMap):
-            source.insert(0, "root", app.subdir)
+            editor.replace(root, text)  # type: ignore[arg-type]
+        elif isinstance(source, Mapping):
+            _insert_first(ctx, app, source, f"root: {text}")
         else:
-            keys = yamlio.own_keys(app.node)
-            position = keys.index("type") + 1 if "type" in keys else 0
-            app.node.insert(position, "source", CommentedMap(root=app.subdir))
-        ctx.change(CODE, ctx.location(app.file, app.node), path, f"{app.file} in {app.subdir}/",
-                   f"source.root: {app.subdir}")
+            _insert_source(ctx, app, text)
+        ctx.expect(path, app.subdir)
+        ctx.change(CODE, ctx.location(app.source, app.mapping), path,
+                   f"{app.file} in {app.subdir}/", f"source.root: {app.subdir}")
+
+
+def _remove_null_root(ctx: MigrationContext, app: LegacyApp, source: Mapping) -> None:
+    editor = ctx.editor(app.source)
+    location = ctx.key_location(app.source, source, "root")
+    holder = app.mapping.holder("source")
+    if source.keys() == ["root"] and holder is app.mapping:
+        editor.remove(app.mapping, "source")
+        ctx.expect(("applications", app.name, "source"), ...)
+    else:
+        editor.remove(source, "root")
+        ctx.expect(("applications", app.name, "source", "root"), ...)
+    ctx.change(CODE, location, ("applications", app.name, "source", "root"), "root: null",
+               "(removed: the repository root)")
+
+
+def _insert_first(ctx: MigrationContext, app: LegacyApp, mapping: Mapping, entry: str) -> None:
+    editor = ctx.editor(app.source)
+    if mapping.flow:
+        brace = app.source.text.index("{", mapping.start)
+        editor.insert(brace + 1, entry + (", " if mapping.pairs else ""))
+    else:
+        editor.lines_before(mapping.pairs[0][0].start, [entry],
+                            app.source.doc.column(mapping.pairs[0][0].start))
+
+
+def _insert_source(ctx: MigrationContext, app: LegacyApp, text: str) -> None:
+    node, editor, doc = app.mapping, ctx.editor(app.source), app.source.doc
+    if node.flow:
+        _insert_first(ctx, app, node, f"source: {{root: {text}}}")
+        return
+    column = doc.column(node.pairs[0][0].start)
+    lines = [f"source:", " " * unit(doc) + f"root: {text}"]
+    type_entry = node.own("type")
+    if type_entry is None:
+        editor.lines_before(node.pairs[0][0].start, lines, column)
+        return
+    after = line_end(doc, max(type_entry[0].end, type_entry[1].end) - 1)
+    editor.insert(after, "".join(" " * column + line + "\n" for line in lines))

@@ -2,15 +2,19 @@
 
 The lists are the properties of Upsun's configuration schema. Upsun rejects any other key,
 so a stray `cron:` or a typo would stop the deployment; the report keeps what was removed.
+A null `primary`, `id` or TLS setting of a route meant "the default" and goes too. Where the
+key came through a `<<` merge, or the null overrode a merged value, the merged keys are written
+out in that mapping instead (the anchor stays as it is for the others).
 """
 
 from __future__ import annotations
 
-from ruamel.yaml.comments import CommentedMap
-
-from migrator import yamlio
-from migrator.comments import remove_key
-from migrator.context import MigrationContext, yaml_path
+from migrator.context import MISSING, MigrationContext, yaml_path
+from migrator.discovery import SourceFile
+from migrator.yamltext.editor import Editor
+from migrator.yamltext.edits import Edit, first_on_line, line_end, line_start
+from migrator.yamltext.nodes import Mapping, Node, Scalar, is_merge_key, to_data
+from migrator.yamltext.render import flow
 
 CODE = "UPS011"
 TITLE = "unknown-keys"
@@ -25,59 +29,133 @@ SERVICE_KEYS = frozenset({"type", "size", "access", "configuration", "relationsh
                           "resources", "container_profile"})
 ROUTE_KEYS = frozenset({"primary", "id", "attributes", "type", "redirects", "tls", "to", "cache",
                         "ssi", "upstream"})
+_ALREADY_HANDLED = frozenset({"name", "size", "disk", "resources"})  # UPS001, UPS005
 
 
 def apply(ctx: MigrationContext) -> None:
+    done: set[Node] = set()
     for container in ctx.containers():
         allowed = APP_KEYS if container.worker is None else WORKER_KEYS
-        _remove_unknown(ctx, container.node, allowed, container.app.file, container.path)
-    services = ctx.services()
-    for name in services:
-        if isinstance(services[name], CommentedMap):
-            _remove_unknown(ctx, services[name], SERVICE_KEYS, ctx.services_file,
-                            ("services", name))
-    document = ctx.project.routes
-    if document is not None:
-        for url in document.node:
-            if isinstance(document.node[url], CommentedMap):
-                _remove_unknown(ctx, document.node[url], ROUTE_KEYS, document.file,
-                                ("routes", url))
-                _remove_nulls(ctx, document.node[url], document.file, ("routes", url))
+        _remove(ctx, container.node, allowed, container.source, container.path, done)
+    for service in ctx.services():
+        _remove(ctx, service.node, SERVICE_KEYS, service.source, service.path, done)
+    for route in ctx.places.routes:
+        path = ("routes", route.url)
+        _remove(ctx, route.node, ROUTE_KEYS, route.source, path, done)
+        _remove_nulls(ctx, route.node, route.source, path, ("primary", "id"), done)
+        tls = route.node.get("tls")
+        if isinstance(tls, Mapping):
+            _remove_nulls(ctx, tls, route.source, (*path, "tls"), tls.keys(), done)
+            hsts = tls.get("strict_transport_security")
+            if isinstance(hsts, Mapping):
+                _remove_nulls(ctx, hsts, route.source, (*path, "tls", "strict_transport_security"),
+                              hsts.keys(), done)
 
 
-def _remove_nulls(ctx: MigrationContext, route: CommentedMap, file: str,
-                  path: tuple[str, ...]) -> None:
-    """A null `primary`, `id` or TLS setting meant "the default"; Upsun wants it left out."""
-    for key in ("primary", "id"):
-        if key in route and route[key] is None:
-            _drop_null(ctx, route, key, file, (*path, key))
-    tls = route.get("tls")
-    if isinstance(tls, CommentedMap):
-        for key in yamlio.own_keys(tls):
-            if tls[key] is None:
-                _drop_null(ctx, tls, key, file, (*path, "tls", key))
-        hsts = tls.get("strict_transport_security")
-        if isinstance(hsts, CommentedMap):
-            for key in yamlio.own_keys(hsts):
-                if hsts[key] is None:
-                    _drop_null(ctx, hsts, key, file, (*path, "tls", "strict_transport_security",
-                                                     key))
-
-
-def _drop_null(ctx: MigrationContext, node: CommentedMap, key: str, file: str,
-               path: tuple[str, ...]) -> None:
-    location = ctx.location(file, node, key)
-    remove_key(node, key)
-    ctx.change(CODE, location, path, f"{key}: null", "(removed: null means the default)")
-
-
-def _remove_unknown(ctx: MigrationContext, node: CommentedMap, allowed: frozenset[str],
-                    file: str, path: tuple[str, ...]) -> None:
-    for key in [k for k in node if k not in allowed]:
-        holder = yamlio.own(node, key) or node
-        location = ctx.location(file, holder, key)
-        text = f"{key}: {yamlio.flow(node[key])}"
-        remove_key(node, key)
+def _remove(ctx: MigrationContext, node: Mapping, allowed: frozenset[str], source: SourceFile,
+            path: tuple[str, ...], done: set[Node]) -> None:
+    unknown = [k for k in node.keys() if k not in allowed and k not in _ALREADY_HANDLED]
+    for key in unknown:
+        entry = node.entry(key)
+        assert entry is not None
+        location = ctx.location(source, entry[0])
+        text = f"{key}: {flow(to_data(entry[1]))}"
+        ctx.expect((*path, key), MISSING)
         ctx.change(CODE, location, (*path, key), text, "(removed)")
         ctx.warn(CODE, location, f"`{yaml_path(*path, key)}` is not accepted by Upsun and was "
                  f"removed; it was: {text}")
+    _drop(ctx.editor(source), node, unknown, done,
+          "{}: removed, Upsun does not accept this key (see the migration report)")
+
+
+def _remove_nulls(ctx: MigrationContext, node: Mapping, source: SourceFile,
+                  path: tuple[str, ...], keys: list[str] | tuple[str, ...],
+                  done: set[Node]) -> None:
+    """A null `primary`, `id` or TLS setting meant "the default"; Upsun wants it left out."""
+    nulls = [key for key in keys if isinstance(node.get(key), Scalar)
+             and node.get(key).is_null]  # type: ignore[union-attr]
+    for key in nulls:
+        entry = node.entry(key)
+        assert entry is not None
+        ctx.expect((*path, key), MISSING)
+        ctx.change(CODE, ctx.location(source, entry[0]), (*path, key), f"{key}: null",
+                   "(removed: null means the default)")
+    _drop(ctx.editor(source), node, nulls, done, "{}: null removed (null meant the default)")
+
+
+def _drop(editor: Editor, node: Mapping, keys: list[str], done: set[Node], hint: str) -> None:
+    """Remove keys from a mapping's text; when one is merged in, or would let a merged value
+    show through, the merged keys are written out in this mapping instead of the `<<` entry."""
+    if not keys:
+        return
+    unmerge = bool(node.merges) and any(
+        node.holder(key) is not node or any(key in source for source in node.merges)
+        for key in keys)
+    if unmerge and node.flow:
+        if node not in done:
+            done.add(node)
+            _rewrite_flow(editor, node, set(keys), [hint.format(key) for key in keys])
+        return
+    for key in keys:
+        entry = node.own(key)
+        if entry is not None and entry[0] not in done and entry[0] not in editor.removed:
+            done.add(entry[0])
+            editor.remove(node, key, [hint.format(key)])
+    if unmerge and node not in done:
+        done.add(node)
+        _write_out_merges(editor, node, set(keys))
+    elif not node.flow and not node.merges and set(node.own_keys()) <= set(keys):
+        editor.emptied(node)
+
+
+def _merged_texts(editor: Editor, node: Mapping, dropped: set[str]) -> list[str]:
+    """`key: value` for every merged key this mapping does not override, nor drops."""
+    own = set(node.own_keys())
+    texts = []
+    for name in node.keys():
+        entry = node.entry(name)
+        if name not in own and name not in dropped and entry is not None:
+            key_text = editor.doc.text[entry[0].start:entry[0].end]
+            texts.append(f"{key_text}: {_one_line(editor, entry[1])}")
+    return texts
+
+
+def _rewrite_flow(editor: Editor, node: Mapping, dropped: set[str], hints: list[str]) -> None:
+    """A flow mapping with `<<` is written again: merged entries in place of `<<`, own
+    entries as they were, dropped ones left out; the hints go on a line before it."""
+    from migrator.yamltext.editor import outermost_flow
+
+    doc = editor.doc
+    parts: list[str] = []
+    for key, value in node.pairs:
+        if is_merge_key(key):
+            parts += _merged_texts(editor, node, dropped)
+        elif key.value not in dropped:
+            parts.append(doc.text[key.start:max(key.end, value.end)])
+    editor.replace(node, "{" + ", ".join(parts) + "}")
+    editor.lines_before(outermost_flow(doc, node).start, [f"# {hint}" for hint in hints])
+
+
+def _write_out_merges(editor: Editor, node: Mapping, dropped: set[str]) -> None:
+    """Replace the `<<` entry of a block mapping by the merged entries, one line each."""
+    doc = editor.doc
+    merges = [pair for pair in node.pairs if is_merge_key(pair[0])]
+    if len(merges) != 1:
+        raise editor.refuse("a mapping with more than one `<<` entry", node)
+    key, value = merges[0]
+    texts = _merged_texts(editor, node, dropped)
+    if not texts:
+        editor.remove_entry(node, merges[0])
+        return
+    if not first_on_line(doc, key.start):
+        raise editor.refuse("cannot write out the merged keys of a `<<` written on the same "
+                            "line as a list dash; put it on a line of its own", key)
+    end = line_end(doc, max(key.end, value.end) - 1)
+    pad = " " * doc.column(key.start)
+    editor.edits.append(Edit(line_start(doc, key.start), end,
+                             "".join(pad + text + "\n" for text in texts)))
+
+
+def _one_line(editor: Editor, value: Node) -> str:
+    text = editor.text(value)
+    return text if "\n" not in text else flow(to_data(value))

@@ -3,69 +3,148 @@
 `document_root` becomes `root` (relative, no leading slash), `index_files` becomes `index`,
 `passthru` and `expires` move as they are, `whitelist` becomes `allow: false` with a rule per
 pattern allowing it, `blacklist` a rule per pattern denying it (listed first, so that a pattern
-in both lists stays denied).
+in both lists stays denied). Moved values keep their text; comments stay where they were.
 """
 
 from __future__ import annotations
 
-from ruamel.yaml.comments import CommentedMap
-from ruamel.yaml.scalarstring import SingleQuotedScalarString
+from typing import Any
 
-from migrator import yamlio
-from migrator.comments import add_comment_at_top, inner_comments, remove_key
-from migrator.context import MigrationContext
+from migrator.context import MISSING, MigrationContext
+from migrator.discovery import LegacyApp
+from migrator.yamltext.edits import line_start
+from migrator.yamltext.editor import Editor
+from migrator.yamltext.nest import unit
+from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence, to_data
+from migrator.yamltext.render import flow, scalar
 
 CODE = "UPS010"
 TITLE = "web-locations"
 LEGACY_KEYS = ("document_root", "passthru", "index_files", "expires", "whitelist", "blacklist")
+_MOVED = (("passthru", "passthru"), ("index_files", "index"), ("expires", "expires"))
 
 
 def apply(ctx: MigrationContext) -> None:
     for app in ctx.apps:
-        web = app.node.get("web")
-        if not isinstance(web, CommentedMap):
+        web = app.mapping.get("web")
+        if not isinstance(web, Mapping):
             continue
         present = [key for key in LEGACY_KEYS if key in web]
         if not present:
             continue
-        location = ctx.location(app.file, web, present[0])
+        editor = ctx.editor(app.source)
+        location = ctx.key_location(app.source, web, present[0])
         locations = web.get("locations")
-        if isinstance(locations, CommentedMap) and "/" in locations:
+        if isinstance(locations, Mapping) and "/" in locations:
             ctx.warn(CODE, location, f"web has both `locations./` and legacy keys "
                      f"({', '.join(present)}); the legacy keys are kept as they are")
             continue
-        before = ", ".join(f"{key}: {yamlio.flow(web[key])}" for key in present)
-        root = _location_root(web)
-        if not isinstance(locations, CommentedMap):
-            locations = CommentedMap()
-            web.insert(yamlio.own_keys(web).index(present[0]), "locations", locations)
-        locations.insert(0, SingleQuotedScalarString("/"), root)
-        kept = [line for key in present for line in inner_comments(web[key])]
+        if web.flow or any(web.holder(key) is not web for key in present) or (
+                isinstance(locations, Mapping) and locations.flow):
+            raise editor.refuse("the legacy web keys (document_root, passthru, ...) are in "
+                                "flow style or merged from an anchor: move them into "
+                                "`locations: {'/': ...}` by hand", web)
+        data = _location_data(web)
+        path = ("applications", app.name, "web")
+        before = ", ".join(f"{key}: {flow(_data(web, key))}" for key in present)
+        _write(app, editor, web, present, locations)
+        ctx.expect((*path, "locations", "/"), data)
         for key in present:
-            remove_key(web, key)
-        for line in reversed(kept):
-            add_comment_at_top(root, line.removeprefix("#").strip())
-        ctx.change(CODE, location, ("applications", app.name, "web", "locations", "/"), before,
-                   yamlio.flow(root))
+            ctx.expect((*path, key), MISSING)
+        ctx.change(CODE, location, (*path, "locations", "/"), before, flow(data))
 
 
-def _location_root(web: CommentedMap) -> CommentedMap:
-    root = CommentedMap()
-    if "document_root" in web:
-        document_root = web["document_root"]
-        root["root"] = type(document_root)(str(document_root).strip("/")) \
-            if isinstance(document_root, str) else document_root
-    for legacy, key in (("passthru", "passthru"), ("index_files", "index"),
-                        ("expires", "expires")):
+def _location_data(web: Mapping) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    root = web.get("document_root")
+    if root is not None:
+        value = to_data(root)
+        data["root"] = value.strip("/") if isinstance(value, str) else value
+    for legacy, key in _MOVED:
         if legacy in web:
-            root[key] = web[legacy]
-    rules = CommentedMap()
-    for pattern in web.get("blacklist") or []:  # denials first: the first matching rule wins
-        rules[pattern] = CommentedMap(allow=False)
-    for pattern in web.get("whitelist") or []:
-        rules.setdefault(pattern, CommentedMap(allow=True))
+            data[key] = _data(web, legacy)
+    rules: dict[str, Any] = {}
+    for pattern in _patterns(web, "blacklist"):  # denials first: the first matching rule wins
+        rules[pattern] = {"allow": False}
+    for pattern in _patterns(web, "whitelist"):
+        rules.setdefault(pattern, {"allow": True})
     if "whitelist" in web:
-        root["allow"] = False
+        data["allow"] = False
     if rules:
-        root["rules"] = rules
-    return root
+        data["rules"] = rules
+    return data
+
+
+def _patterns(web: Mapping, key: str) -> list[str]:
+    value = web.get(key)
+    return [str(item) for item in to_data(value) or []] if isinstance(value, Sequence) else []
+
+
+def _write(app: LegacyApp, editor: Editor, web: Mapping, present: list[str],
+           locations: Node | None) -> None:
+    doc = app.source.doc
+    step = unit(doc)
+    first = web.own(present[0])
+    assert first is not None
+    body = _body(app, editor, web, step)
+    if isinstance(locations, Mapping) and locations.pairs:
+        key = locations.pairs[0][0]
+        editor.lines_before(key.start, ["'/':"] + [" " * step + line for line in body],
+                            doc.column(key.start))
+    else:
+        editor.lines_before(first[0].start, ["locations:", " " * step + "'/':"]
+                            + [" " * 2 * step + line for line in body],
+                            doc.column(first[0].start))
+        if locations is not None:  # `locations:` with no entries (null or {}): replaced
+            editor.remove(web, "locations")
+    for legacy in present:
+        editor.remove(web, legacy)
+
+
+def _data(web: Mapping, key: str) -> Any:
+    value = web.get(key)
+    return to_data(value) if value is not None else None
+
+
+def _body(app: LegacyApp, editor: Editor, web: Mapping, step: int) -> list[str]:
+    """The lines of `'/'`'s mapping, relative to its own column."""
+    lines: list[str] = []
+    root = web.get("document_root")
+    if isinstance(root, Scalar):
+        lines.append(f"root: {_stripped(root)}")
+    for legacy, key in _MOVED:
+        value = web.get(legacy)
+        if value is not None:
+            lines += _moved(app, editor, key, value, step)
+    if "whitelist" in web:
+        lines.append("allow: false")
+    rules = _location_data(web).get("rules")
+    if rules:
+        lines.append("rules:")
+        for pattern, rule in rules.items():
+            lines += [f"{' ' * step}{scalar(pattern)}:",
+                      f"{' ' * 2 * step}allow: {scalar(rule['allow'])}"]
+    return lines
+
+
+def _stripped(root: Scalar) -> str:
+    value = root.value.strip("/")
+    if root.style == '"':
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if root.style == "'":
+        return "'" + value.replace("'", "''") + "'"
+    return scalar(value) if root.style == "" and root.tag is None else scalar(value)
+
+
+def _moved(app: LegacyApp, editor: Editor, key: str, value: Node, step: int) -> list[str]:
+    """`key: <the value's own text>`; a block collection keeps its lines, re-indented."""
+    doc = app.source.doc
+    text = editor.text(value)
+    if isinstance(value, (Mapping, Sequence)) and not value.flow:
+        own = doc.column(value.start)
+        block = doc.text[line_start(doc, value.start):value.end].split("\n")
+        return [f"{key}:"] + [(" " * step + line[own:]) if line.strip() else ""
+                              for line in block]
+    if "\n" in text:
+        return [f"{key}: {flow(to_data(value))}"]
+    return [f"{key}: {text}"]

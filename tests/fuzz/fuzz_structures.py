@@ -29,6 +29,7 @@ from migrator import yamlio
 from migrator.errors import MigratorError
 from migrator.model import Settings
 from migrator.pipeline import migrate
+from tests.conftest import legacy_data
 
 SCALARS = ["x", "'q # x'", '"d: e"', "1", "yes", "null", "~", "", "[a, b]", "{a: 1}", "&a v", "*a",
            "!include x.yaml", "|", "|-  # c", ">+", "'multi\n  line'", "- z", "a: b",
@@ -77,12 +78,12 @@ def _unrelated_values_changed(root: Path, output: dict[str, Any]) -> str:
 
     project = load_project(root)
     for legacy in project.apps:
-        before = yamlio.plain(legacy.node)
+        before = legacy_data(legacy.mapping)
         after = output["applications"][legacy.name]
         for key in UNRELATED:
             if key in before and before[key] != after.get(key):
                 return f"{legacy.name}.{key}"
-    services = yamlio.plain(project.services.node) if project.services else {}
+    services = legacy_data(project.services.node) if project.services else {}
     for name, service in services.items() if isinstance(services, dict) else []:
         for key in ("type", "configuration"):
             if isinstance(service, dict) and key in service and \

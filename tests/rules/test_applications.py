@@ -20,14 +20,14 @@ def test_app_file_becomes_named_application(tmp_path: Path) -> None:
         },
         """
         applications:
-          app:
-            # The app.
-            # its name
-            type: 'php:8.3'
-            variables:
-              env:
-                name: keep-me
-        """,
+            app:
+                # The app.
+                # its name
+                type: 'php:8.3'
+                variables:
+                    env:
+                        name: keep-me
+    """,
     )
     assert codes(result.changes, "UPS001") == [
         ".platform.app.yaml:2 applications.app: name: app -> applications.app"
@@ -51,15 +51,15 @@ def test_applications_yaml_map_keys_are_names(tmp_path: Path) -> None:
         },
         """
         applications:
-          api:
-            type: 'nodejs:22'
-            source:
-              root: api
-          web:
-            type: 'php:8.3'
-            source:
-              root: web
-        """,
+            api:
+                type: 'nodejs:22'
+                source:
+                    root: api
+            web:
+                type: 'php:8.3'
+                source:
+                    root: web
+    """,
     )
     assert result.apps == ("api", "web")
 
@@ -84,13 +84,13 @@ def test_applications_yaml_list_with_include(tmp_path: Path) -> None:
         },
         """
         applications:
-          api:
-            type: 'python:3.12'
-            source:
-              root: api
-          web:
-            type: 'php:8.3'
-            source:
-              root: web
-        """,
+            api:
+                type: 'python:3.12'
+                source:
+                    root: api
+            web:
+              type: 'php:8.3'
+              source:
+                  root: web
+    """,
     )

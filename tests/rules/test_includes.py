@@ -48,33 +48,31 @@ def test_includes(tmp_path: Path) -> None:
         },
         """
         applications:
-          app:
-            type: 'php:8.3'
-            hooks:
-              build: !include
-                type: string
-                path: build.sh
+            app:
+                type: 'php:8.3'
+                hooks:
+                    build: !include
+                        type: string
+                        path: build.sh
         services:
-          solr:
-            type: 'solr:9.6'
-            configuration:
-              cores:
-                main:
-                  conf_dir: !archive "solr-conf"
-              endpoints:
-                main:
-                  core: main
-          varnish:
-            type: 'varnish:7.6'
-            relationships:
-              application:
-                service: app
-                endpoint: http
-            configuration:
-              vcl: !include
-                type: string
-                path: config.vcl
-        """,
+            solr:
+                type: 'solr:9.6'
+                configuration:
+                    cores:
+                        main:
+                            conf_dir: !archive "solr-conf"
+                    endpoints:
+                        main:
+                            core: main
+            varnish:
+                type: 'varnish:7.6'
+                relationships:
+                    application: {service: app, endpoint: http}
+                configuration:
+                    vcl: !include
+                        type: string
+                        path: config.vcl
+    """,
     )
     assert codes(result.changes, "UPS008") == []
     assert codes(result.findings, "UPS008") == [
@@ -105,13 +103,13 @@ def test_include_of_type_archive_is_an_archive(tmp_path: Path) -> None:
           app:
             type: 'php:8.4'
         services:
-          search:
-            type: solr:9.9
-            configuration:
-              cores:
-                main:
-                  conf_dir: !include {type: archive, path: conf}
-        """,
+            search:
+                type: solr:9.9
+                configuration:
+                    cores:
+                        main:
+                            conf_dir: !include {type: archive, path: conf}
+    """,
     )
     assert [(p.path, p.source) for p in result.files] == [
         (".upsun/config.yaml", None), (".upsun/conf/schema.xml", ".platform/conf/schema.xml")]

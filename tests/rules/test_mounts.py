@@ -36,31 +36,29 @@ def test_mounts(tmp_path: Path) -> None:
         },
         """
         applications:
-          app:
-            type: 'php:8.3'
-            mounts:
-              'web/files':
-                source: storage
-                source_path: files
-              '/private':
-                source: storage
-                source_path: private
-              'tmp':
-                source: tmp
-                source_path: tmp
-            variables:
-              env:
-                MODE: local
-                STORE: shared
-            workers:
-              queue:
-                commands:
-                  start: ./queue
+            app:
+                type: 'php:8.3'
                 mounts:
-                  'web/files':
-                    source: storage
-                    source_path: files
-        """,
+                    'web/files':
+                        source: storage
+                        source_path: files
+                    '/private': {source: storage, source_path: private}
+                    'tmp':
+                        source: tmp
+                        source_path: tmp
+                variables:
+                    env:
+                        MODE: local
+                        STORE: shared
+                workers:
+                    queue:
+                        commands:
+                            start: ./queue
+                        mounts:
+                            'web/files':
+                                source: storage
+                                source_path: files
+    """,
     )
     assert codes(result.changes, "UPS003") == [
         '.platform.app.yaml:5 applications.app.mounts."web/files".source: source: local -> source: storage',
@@ -68,9 +66,10 @@ def test_mounts(tmp_path: Path) -> None:
         '.platform.app.yaml:21 applications.app.workers.queue.mounts."web/files".source: source: local -> source: storage',
     ]
     assert codes(result.findings, "UPS003") == [
-        "warning .platform.app.yaml:4 app, app--queue each declared a local mount with source_path 'files': on Platform.sh each container had its own copy, on Upsun they now share one storage volume",
-        "warning .platform.app.yaml:4 app: local mount(s) web/files, /private became storage, which every instance of the container shares; on Platform.sh a local mount was the container's own disk (use --local-mounts instance to keep per-instance disks)",
-        "warning .platform.app.yaml:20 app--queue: local mount(s) web/files became storage, which every instance of the container shares; on Platform.sh a local mount was the container's own disk (use --local-mounts instance to keep per-instance disks)",
+        # 12.21: only what is certain; no claim that app and worker share the volume
+        "warning .platform.app.yaml:4 app, app--queue each declared a local mount with source_path 'files': on Platform.sh each container had its own copy. Upsun's documentation is not consistent on whether an app and its workers share a storage mount; to share files between them, use a network-storage service (`source: service`, see https://docs.upsun.com/add-services/network-storage.html)",
+        "warning .platform.app.yaml:4 app: local mount(s) web/files, /private became storage: on Platform.sh a local mount was each instance's own disk; a storage mount is one volume for all instances of this container when it scales (use --local-mounts instance to keep per-instance disks)",
+        "warning .platform.app.yaml:20 app--queue: local mount(s) web/files became storage: on Platform.sh a local mount was each instance's own disk; a storage mount is one volume for all instances of this container when it scales (use --local-mounts instance to keep per-instance disks)",
     ]
 
 
@@ -92,15 +91,15 @@ def test_mounts_merged_into_a_second_app_are_warned_for_it_too(tmp_path: Path) -
         },
         """
         applications:
-          en: &site
-            type: 'php:8.4'
-            mounts:
-              var:
-                source: storage
-                source_path: var
-          fr:
-            <<: *site
-        """,
+            en: &site
+                type: 'php:8.4'
+                mounts:
+                    var:
+                        source: storage
+                        source_path: var
+            fr:
+                <<: *site
+    """,
     )
     assert [f.message.split(":")[0] for f in result.findings if f.code == "UPS003"] == [
         "en", "fr"]

@@ -42,44 +42,34 @@ def test_relationships(tmp_path: Path) -> None:
         },
         """
         applications:
-          app:
-            type: 'php:8.3'
-            relationships:
-              database:            # main db
-                service: db
-                endpoint: mysql
-              cache:
-                service: cache
-                endpoint: redis
-              search:
-                service: search
-                endpoint: solr
-              legacy:
-              ghost:
-                service: nothing
-                endpoint: http
-            workers:
-              queue:
-                commands:
-                  start: ./queue
+            app:
+                type: 'php:8.3'
                 relationships:
-                  database:
-                    service: db
-                    endpoint: admin
+                    database: {service: db, endpoint: mysql}   # main db
+                    cache: {service: cache, endpoint: redis}
+                    search:
+                        service: search
+                        endpoint: solr
+                    legacy:
+                    ghost: {service: nothing, endpoint: http}
+                workers:
+                    queue:
+                        commands:
+                            start: ./queue
+                        relationships:
+                            database: {service: db, endpoint: admin}
         services:
-          db:
-            type: 'mariadb:11.4'
-          cache:
-            type: 'redis:7.2'
-          search:
-            type: 'solr:9.6'
-          varnish:
-            type: 'varnish:7.6'
-            relationships:
-              application:
-                service: app
-                endpoint: http
-        """,
+            db:
+                type: 'mariadb:11.4'
+            cache:
+                type: 'redis:7.2'
+            search:
+                type: 'solr:9.6'
+            varnish:
+                type: 'varnish:7.6'
+                relationships:
+                    application: {service: app, endpoint: http}
+    """,
     )
     assert codes(result.changes, "UPS004") == [
         ".platform.app.yaml:4 applications.app.relationships.database: 'db:mysql' -> {service: db, endpoint: mysql}",
@@ -109,11 +99,9 @@ def test_a_block_scalar_with_a_header_comment_is_converted(tmp_path: Path) -> No
         },
         """
         applications:
-          app:
-            type: 'php:8.3'
-            relationships:
-              database: # the main one
-                service: db
-                endpoint: mysql
-        """,
+            app:
+                type: 'php:8.3'
+                relationships:
+                    database: {service: db, endpoint: mysql}  # the main one
+    """,
     )

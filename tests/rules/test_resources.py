@@ -42,28 +42,29 @@ def test_resources(tmp_path: Path) -> None:
         },
         """
         applications:
-          app:
-            type: 'php:8.3'
-            # resources: upsun resources:set --size app:2 --disk app:2048 (legacy size: L; legacy disk: 2048 MB); legacy resources base_memory 1024 MB + memory_ratio 512 MB/CPU gave 2048 MB at 2 CPU; nearest container_profile: BALANCED # big
-            variables:
-              env:
-                disk: '1024'
-                size: M
-            workers:
-              queue:
-                # resources: upsun resources:set --size app--queue:1 (legacy size: M); legacy disk 512 MB not carried, workers use the app's disk
-                commands:
-                  start: ./queue
-              mail:
-                commands:
-                  start: ./mail
+            app:
+                type: 'php:8.3'
+                # resources: upsun resources:set --size app:2 --disk app:2048 (legacy size: L; legacy disk: 2048 MB); legacy resources base_memory 1024 MB + memory_ratio 512 MB/CPU gave 2048 MB at 2 CPU; nearest container_profile: BALANCED
+                # big
+                variables:
+                    env:
+                        disk: '1024'
+                        size: M
+                workers:
+                    queue:
+                        # resources: upsun resources:set --size app--queue:1 (legacy size: M); legacy disk 512 MB not carried, workers use the app's disk
+                        commands:
+                            start: ./queue
+                    mail:
+                        commands:
+                            start: ./mail
         services:
-          db:
-            type: 'mariadb:11.4'
-            # resources: upsun resources:set --size db:0.5 --disk db:2048 (legacy size: S; legacy disk: 2048 MB)
-          cache:
-            type: 'redis:7.2'
-        """,
+            db:
+                type: 'mariadb:11.4'
+                # resources: upsun resources:set --size db:0.5 --disk db:2048 (legacy size: S; legacy disk: 2048 MB)
+            cache:
+                type: 'redis:7.2'
+    """,
     )
     assert codes(result.changes, "UPS005") == [
         ".platform.app.yaml:3 applications.app.size: size: L -> # resources: upsun resources:set --size app:2 --disk app:2048 (legacy size: L; legacy disk: 2048 MB); legacy resources base_memory 1024 MB + memory_ratio 512 MB/CPU gave 2048 MB at 2 CPU; nearest container_profile: BALANCED",
@@ -98,19 +99,19 @@ def test_size_reached_through_merge_key_gets_a_hint(tmp_path: Path) -> None:
         },
         """
         applications:
-          app:
-            type: 'php:8.3'
-            workers:
-              queue: &worker
-                # resources: upsun resources:set --size app--queue:2 (legacy size: L); legacy disk 256 MB not carried, workers use the app's disk
-                commands:
-                  start: ./queue
-              mail:
-                <<: *worker
-                # resources: upsun resources:set --size app--mail:2 (legacy size: L); legacy disk 256 MB not carried, workers use the app's disk
-                commands:
-                  start: ./mail
-        """,
+            app:
+                type: 'php:8.3'
+                workers:
+                    queue: &worker
+                        # resources: upsun resources:set --size app--queue:2 (legacy size: L); legacy disk 256 MB not carried, workers use the app's disk
+                        commands:
+                            start: ./queue
+                    mail:
+                        # resources: upsun resources:set --size app--mail:2 (legacy size: L); legacy disk 256 MB not carried, workers use the app's disk
+                        <<: *worker
+                        commands:
+                            start: ./mail
+    """,
     )
     assert [(s.container, s.size, s.disk) for s in result.sizings] == [
         ("app--queue", "L", 256),
@@ -140,20 +141,20 @@ def test_values_named_like_resources_elsewhere_are_untouched(tmp_path: Path) -> 
         },
         """
         applications:
-          app:
-            type: 'php:8.3'
-            variables:
-              env:
-                size: L
-                disk: '100'
-                resources: none
-            web:
-              locations:
-                '/':
-                  root: public
-                  headers:
-                    size: big
-        """,
+            app:
+                type: 'php:8.3'
+                variables:
+                    env:
+                        size: L
+                        disk: '100'
+                        resources: none
+                web:
+                    locations:
+                        '/':
+                            root: public
+                            headers:
+                                size: big
+    """,
     )
     assert result.sizings == ()
     assert codes(result.changes, "UPS005") == []
@@ -179,19 +180,19 @@ def test_worker_shared_by_a_merged_app_gets_its_hint_on_that_app(tmp_path: Path)
         },
         """
         applications:
-          en: &site
-            type: 'php:8.4'
-            # resources: upsun resources:set --size en:2 (legacy size: L)
-            workers:
-              queue:
-                # resources: upsun resources:set --size en--queue:0.5 (legacy size: S)
-                commands:
-                  start: ./queue
-          fr:
-            # resources: upsun resources:set --size fr:2 (legacy size: L)
-            # resources: upsun resources:set --size fr--queue:0.5 (legacy size: S)
-            <<: *site
-        """,
+            en: &site
+                type: 'php:8.4'
+                # resources: upsun resources:set --size en:2 (legacy size: L)
+                workers:
+                    queue:
+                        # resources: upsun resources:set --size en--queue:0.5 (legacy size: S)
+                        commands:
+                            start: ./queue
+            fr:
+                # resources: upsun resources:set --size fr:2 (legacy size: L)
+                # resources: upsun resources:set --size fr--queue:0.5 (legacy size: S)
+                <<: *site
+    """,
     )
     assert [(s.container, s.size) for s in result.sizings] == [
         ("en", "L"), ("en--queue", "S"), ("fr", "L"), ("fr--queue", "S")]

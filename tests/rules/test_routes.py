@@ -35,19 +35,21 @@ def test_routes(tmp_path: Path) -> None:
           app:
             type: 'php:8.3'
         routes:
-          # main route
-          "https://{default}/":
-            type: upstream
-            upstream: "app:http"
-            cache:
-              enabled: false
-          "https://www.{default}/":
-            type: redirect
-            to: "https://{default}/"
-          "https://api.{default}/":
-            type: upstream
-            upstream: "api:http"
-        """,
+            # main route
+            "https://{default}/":
+                type: upstream
+                upstream: "app:http"
+                cache:
+                    enabled: false
+            "https://www.{default}/":
+                type: redirect
+                to: "https://{default}/"
+            "https://api.{default}/":
+                type: upstream
+                upstream: "api:http"
+                # primary: null removed (null meant the default)
+                # .local_url: removed, Upsun does not accept this key (see the migration report)
+    """,
     )
     assert codes(result.changes, "UPS007") == [
         ".platform/routes.yaml:2 routes: .platform/routes.yaml (3 routes) -> routes"

@@ -32,22 +32,22 @@ def test_source_root(tmp_path: Path) -> None:
         },
         """
         applications:
-          main:
-            type: 'php:8.3'
-          front:
-            type: 'nodejs:22'
-            source:
-              root: front
-              operations:
-                update:
-                  command: npm update
-          api:
-            type: 'python:3.12'
-            source:
-              root: backend/api
-            hooks:
-              build: pip install -r requirements.txt
-        """,
+            main:
+                type: 'php:8.3'
+            front:
+                type: 'nodejs:22'
+                source:
+                    root: front
+                    operations:
+                        update:
+                            command: npm update
+            api:
+                type: 'python:3.12'
+                source:
+                    root: backend/api
+                hooks:
+                    build: pip install -r requirements.txt
+    """,
     )
     assert codes(result.changes, "UPS002") == [
         ".platform.app.yaml:4 applications.main.source.root: root: null -> (removed: the repository root)",

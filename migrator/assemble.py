@@ -1,0 +1,170 @@
+"""The edited legacy files, nested into one `.upsun/config.yaml` text.
+
+Each file is placed under `applications.<name>`, `services` or `routes` by prefixing its lines
+with its own indentation unit. The `applications` level is indented like applications.yaml
+(or like the first app file) so that every application key stands in one column.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from migrator.context import MigrationContext
+from migrator.discovery import LegacyApp, LegacyDocument, SourceFile
+from migrator.errors import RefusedError
+from migrator.yamltext.edits import Edit, comments, line_end, line_start
+from migrator.yamltext.nest import prefix, unit
+from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence, resolve
+
+_MARKER = re.compile(r"^---[ \t]*(#.*)?$", re.MULTILINE)
+_COMMENT = re.compile(r"(?:^|(?<=\s))#")
+_SAFE_KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
+
+
+def assemble(ctx: MigrationContext) -> str:
+    parts = [_applications(ctx)]
+    for key, document in (("services", ctx.project.services), ("routes", ctx.project.routes)):
+        parts.append(_section(ctx, key, document, "services" if key == "services"
+                              else "routes"))
+    text = "".join(part if part.endswith("\n") or not part else part + "\n" for part in parts)
+    return text.replace("\n", "\r\n") if ctx.project.crlf else text
+
+
+def edited(ctx: MigrationContext, source: SourceFile) -> str:
+    """The text of one legacy file after every rule's edits, ending with a line break."""
+    editor = ctx.editor(source)
+    if source.doc.explicit_start:
+        _drop_marker(ctx, source)
+    if source.text and not source.text.endswith("\n"):
+        _strip_last_block_scalar(ctx, source)
+    text = editor.result()
+    return text if text.endswith("\n") or not text else text + "\n"
+
+
+def _strip_last_block_scalar(ctx: MigrationContext, source: SourceFile) -> None:
+    """A `|` block scalar that ends the file without a line break has no final newline; once
+    the file is followed by others it would gain one, so it becomes `|-` (same value)."""
+    node = source.doc.root
+    while isinstance(node, (Mapping, Sequence)):
+        children = [v for _, v in node.pairs] if isinstance(node, Mapping) else node.items
+        if not children:
+            return
+        node = children[-1]
+    if not isinstance(node, Scalar) or node.style not in ("|", ">") \
+            or node.end != len(source.text.rstrip(" \n")):
+        return
+    header = source.text[node.start:line_end(source.doc, node.start)]
+    indicator = header.split("#")[0].rstrip()
+    if "-" in indicator or "+" in indicator:
+        return
+    at = node.start + len(header.split("#")[0].rstrip())
+    ctx.editor(source).insert(at, "-")
+
+
+def _drop_marker(ctx: MigrationContext, source: SourceFile) -> None:
+    found = _MARKER.search(source.text)
+    if found is None:
+        raise RefusedError("a `---` line with content after it cannot be nested under a key; "
+                           "move the content to the next line", source.rel, 1)
+    comment = found.group(1)
+    end = min(found.end() + 1, len(source.text))
+    ctx.editor(source).edits.append(Edit(found.start(), end, comment + "\n" if comment else ""))
+
+
+def _section(ctx: MigrationContext, key: str, document: LegacyDocument | None,
+             default: str) -> str:
+    if document is None:
+        source = ctx.project.sources.get(f".platform/{default}.yaml")
+        return _comments_only(source) if source is not None else ""
+    text = edited(ctx, document.source)
+    if not document.node.pairs:
+        return _comments_only(document.source)
+    return f"{key}:\n" + prefix(text, unit(document.source.doc))
+
+
+def _comments_only(source: SourceFile) -> str:
+    """A file with no entries (empty, or only comments): its comments, at the top level."""
+    return "".join(comment.text + "\n" for comment in comments(source.doc))
+
+
+def _applications(ctx: MigrationContext) -> str:
+    project = ctx.project
+    applications = project.applications
+    if applications is not None:
+        assert applications.doc.root is not None
+        listed = resolve(applications.doc.root)
+        column = _entry_column(applications, listed)
+        header = column + unit(applications.doc)
+    else:
+        header = unit(project.apps[0].source.doc)
+    out = ["applications:\n"]
+    for app in project.apps:
+        if app.entry is None:
+            body = prefix(edited(ctx, app.source), header + unit(app.source.doc))
+            out.append(" " * header + _key_text(app) + ":\n" + body)
+        elif app.source is not applications:
+            _inline_include(ctx, app)
+    if applications is not None:
+        out.append(prefix(edited(ctx, applications), unit(applications.doc)))
+    return "".join(out)
+
+
+def _entry_column(source: SourceFile, listed: object) -> int:
+    if isinstance(listed, Sequence) and listed.items:
+        return source.doc.column(_dash(source, listed.items[0]))
+    if isinstance(listed, Mapping) and listed.pairs:
+        return source.doc.column(listed.pairs[0][0].start)
+    return 0
+
+
+def _dash(source: SourceFile, item: Node | None) -> int:
+    """Offset of the `-` that introduces a list item (comment lines may stand between)."""
+    assert item is not None
+    doc, end = source.doc, item.start
+    for line in range(doc.line(item.start), 0, -1):
+        start = doc.line_starts[line - 1]
+        code = _COMMENT.split(doc.text[start:end], 1)[0].rstrip()
+        if code:
+            return start + len(code) - 1
+        end = start - 1
+    raise AssertionError("a list item without a dash")
+
+
+def _key_text(app: LegacyApp) -> str:
+    """The app's name as a key: as the user quoted it when it is one line, else JSON-quoted."""
+    entry = app.name_entry
+    if entry is not None and isinstance(entry[1], Scalar) and entry[1].style in ("", "'", '"') \
+            and entry[1].anchor is None and entry[1].tag is None:
+        text = app.source.text[entry[1].start:entry[1].end]
+        if "\n" not in text:
+            return text
+    return app.name if _SAFE_KEY.match(app.name) else json.dumps(app.name, ensure_ascii=False)
+
+
+def _inline_include(ctx: MigrationContext, app: LegacyApp) -> None:
+    """`- !include app.yaml` (or `name: !include ...`): the included text takes its place."""
+    applications = ctx.project.applications
+    assert applications is not None and app.entry is not None
+    assert applications.doc.root is not None
+    listed = resolve(applications.doc.root)
+    doc = applications.doc
+    included = edited(ctx, app.source)
+    start = line_start(doc, app.entry.start)
+    end = line_end(doc, app.entry.end - 1)
+    kept = [c.text for c in comments(doc, start, end)]
+    if isinstance(listed, Sequence):
+        pad = doc.column(_dash(applications, app.entry))
+        head = " " * pad + _key_text(app) + ":\n"
+        text = head + "".join(" " * (pad + unit(doc)) + c + "\n" for c in kept)
+        text += prefix(included, pad + unit(app.source.doc))
+        ctx.editor(applications).edits.append(Edit(start, end, text))
+    else:
+        assert isinstance(listed, Mapping)
+        pad = doc.column(next(k.start for k, v in listed.pairs if v is app.entry))
+        text = "".join(" " + c for c in kept[:1]) + "\n" + prefix(included,
+                                                                  pad + unit(app.source.doc))
+        ctx.editor(applications).edits.append(Edit(app.entry.start, end, text))
+    if not text.endswith("\n"):
+        last = ctx.editor(applications).edits[-1]
+        ctx.editor(applications).edits[-1] = Edit(last.start, end, text + "\n")

@@ -1,0 +1,174 @@
+"""The node tree: mappings, sequences and scalars with their exact spans in the source text.
+
+Offsets are character offsets into the text that was parsed. `start` includes a node's anchor
+and tag; `end` is where its content ends (trailing blank lines of a block scalar excluded).
+Aliases are kept as `Alias` nodes pointing at their anchored node; `<<` merges are kept as
+entries (for editing) and resolved by `Mapping.get`/`Mapping.keys` (for reading).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(eq=False)
+class Node:
+    start: int
+    end: int
+    tag: str | None
+    anchor: str | None
+
+
+@dataclass(eq=False)
+class Scalar(Node):
+    value: str
+    style: str  # "" plain, "'" or '"' quoted, "|" or ">" block
+
+    @property
+    def is_null(self) -> bool:
+        return self.tag is None and self.style == "" and self.value in _NULLS
+
+
+@dataclass(eq=False)
+class Alias(Node):
+    target: Node
+
+
+@dataclass(eq=False)
+class Sequence(Node):
+    flow: bool
+    items: list[Node] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class Mapping(Node):
+    flow: bool
+    pairs: list[tuple[Scalar, Node]] = field(default_factory=list)
+    merges: list[Mapping] = field(default_factory=list)
+
+    def own(self, key: str) -> tuple[Scalar, Node] | None:
+        """The entry written in this mapping itself (not merged in), or None."""
+        for entry in self.pairs:
+            if entry[0].value == key and not is_merge_key(entry[0]):
+                return entry
+        return None
+
+    def holder(self, key: str) -> Mapping | None:
+        """The mapping that really holds `key`: itself or one it merges with `<<`."""
+        if self.own(key) is not None:
+            return self
+        for source in self.merges:
+            found = source.holder(key)
+            if found is not None:
+                return found
+        return None
+
+    def entry(self, key: str) -> tuple[Scalar, Node] | None:
+        holder = self.holder(key)
+        return holder.own(key) if holder is not None else None
+
+    def get(self, key: str) -> Node | None:
+        """The effective value of `key` (own first, then merged), aliases resolved."""
+        found = self.entry(key)
+        return resolve(found[1]) if found is not None else None
+
+    def __contains__(self, key: str) -> bool:
+        return self.holder(key) is not None
+
+    def own_keys(self) -> list[str]:
+        return [k.value for k, _ in self.pairs if not is_merge_key(k)]
+
+    def keys(self) -> list[str]:
+        """Effective keys: own ones in file order, then merged ones not overridden."""
+        keys = self.own_keys()
+        for source in self.merges:
+            keys += [k for k in source.keys() if k not in keys]
+        return keys
+
+    def items(self) -> Iterator[tuple[str, Node]]:
+        for key in self.keys():
+            value = self.get(key)
+            assert value is not None
+            yield key, value
+
+
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False,
+          "FALSE": False}
+_INT = re.compile(r"[-+]?[0-9][0-9_]*|0o[0-7]+|0x[0-9a-fA-F]+")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?"
+                    r"|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
+
+
+def is_merge_key(key: Scalar) -> bool:
+    return key.value == "<<" and key.style == "" and key.tag is None
+
+
+def resolve(node: Node) -> Node:
+    while isinstance(node, Alias):
+        node = node.target
+    return node
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """A Platform.sh `!include`/`!archive` value, as plain data."""
+
+    tag: str
+    value: Any
+
+
+def scalar_value(node: Scalar) -> Any:
+    """The value of a scalar under the YAML 1.2 core schema (what Upsun reads)."""
+    text, tag = node.value, node.tag
+    if tag in ("!include", "!archive"):
+        return Tagged(tag, text)
+    if node.style != "" or tag == "tag:yaml.org,2002:str":
+        return text
+    if tag is None or tag.startswith("tag:yaml.org,2002:"):
+        if text in _NULLS:
+            return None
+        if text in _BOOLS:
+            return _BOOLS[text]
+        if _INT.fullmatch(text):
+            return int(text[2:], 8 if text[1] == "o" else 16) if text.startswith(("0o", "0x")) \
+                else int(text.replace("_", ""))
+        if _FLOAT.fullmatch(text):
+            try:
+                return float(text.replace("_", "").replace(".inf", "inf")
+                             .replace(".Inf", "inf").replace(".INF", "inf"))
+            except ValueError:
+                return text
+    return text
+
+
+def to_data(node: Node, memo: dict[Node, Any] | None = None) -> Any:
+    """Plain Python data: dicts (merges applied), lists, scalars; tags as `Tagged`. A node
+    reached through several aliases becomes one shared value, so alias bombs stay small."""
+    memo = {} if memo is None else memo
+    node = resolve(node)
+    if node in memo:
+        return memo[node]
+    if isinstance(node, Scalar):
+        data: Any = scalar_value(node)
+    elif isinstance(node, Sequence):
+        data = [to_data(item, memo) for item in node.items]
+    else:
+        assert isinstance(node, Mapping)
+        data = {key: to_data(value, memo) for key, value in node.items()}
+    if node.tag in ("!include", "!archive") and not isinstance(node, Scalar):
+        data = Tagged(node.tag, data)
+    memo[node] = data
+    return data
+
+
+def children(node: Node) -> Iterator[Node]:
+    """Direct children (keys excluded), aliases not followed."""
+    if isinstance(node, Mapping):
+        for _, value in node.pairs:
+            yield value
+    elif isinstance(node, Sequence):
+        yield from node.items

@@ -1,0 +1,242 @@
+"""Text -> node tree, with libyaml (through PyYAML) or PyYAML's pure-Python port of it.
+
+Both parsers produce the same events with the same character offsets; one composer turns those
+events into the tree of `nodes`. `UPSUN_MIGRATOR_YAML=pure` forces the pure-Python parser (tests
+run the suite both ways); without libyaml it is the only one. Everything a configuration file
+has no business holding is refused here with `file:line:column`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from migrator.errors import InputError
+from migrator.yamltext.nodes import Alias, Mapping, Node, Scalar, Sequence, is_merge_key, resolve
+
+PLATFORM_TAGS = frozenset({"!include", "!archive"})
+MAX_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 200
+_UNICODE_LINE_BREAK = re.compile("[\x85\u2028\u2029]")
+
+
+@dataclass(eq=False)
+class Document:
+    """One parsed file: its text, its root node and where its lines start."""
+
+    file: str
+    text: str
+    root: Node | None
+    line_starts: list[int]
+    explicit_start: bool = False
+
+    def line(self, offset: int) -> int:
+        """1-based line of an offset."""
+        from bisect import bisect_right
+
+        return bisect_right(self.line_starts, offset)
+
+    def column(self, offset: int) -> int:
+        """0-based column of an offset."""
+        return offset - self.line_starts[self.line(offset) - 1]
+
+
+def parser_name() -> str:
+    """`c` (libyaml) unless it is missing or `UPSUN_MIGRATOR_YAML=pure` asks for the fallback."""
+    if os.environ.get("UPSUN_MIGRATOR_YAML") == "pure":
+        return "pure"
+    try:
+        import yaml._yaml  # noqa: F401
+    except ImportError:  # pragma: no cover - depends on the platform's wheel
+        return "pure"
+    return "c"
+
+
+def _event_source(text: str) -> Any:
+    if parser_name() == "c":
+        from yaml._yaml import CParser
+
+        return CParser(text)
+    from yaml import BaseLoader
+
+    return BaseLoader(text)
+
+
+def decode(data: bytes, file: str) -> str:
+    """Bytes of a legacy file -> text, refusing what is not a small UTF-8 text file."""
+    if len(data) > MAX_BYTES:
+        raise InputError(f"file is larger than {MAX_BYTES // (1024 * 1024)} MB", file)
+    if b"\0" in data:
+        raise InputError("binary file (contains NUL bytes)", file)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError("not valid UTF-8", file, data[: exc.start].count(b"\n") + 1) from None
+    return text.removeprefix("\ufeff")
+
+
+def parse(text: str, file: str) -> Document:
+    """Parse one YAML document; every problem becomes an InputError with file:line:column."""
+    _refuse_unicode_line_breaks(text, file)
+    _refuse_lone_carriage_returns(text, file)
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    document = Document(file, text, None, line_starts)
+    import yaml
+
+    source = _event_source(text)
+    try:
+        _Composer(source, document).compose()
+    except yaml.MarkedYAMLError as exc:
+        raise _marked_error(exc, file, text) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"invalid YAML: {exc}", file) from None
+    finally:
+        source.dispose()
+    return document
+
+
+class _Composer:
+    def __init__(self, source: Any, document: Document) -> None:
+        self.source = source
+        self.document = document
+        self.anchors: dict[str, Node | None] = {}  # None: anchored node still being composed
+
+    def compose(self) -> None:
+        self.source.get_event()  # StreamStart
+        event = self.source.get_event()
+        if type(event).__name__ == "StreamEndEvent":
+            return
+        self.document.explicit_start = bool(event.explicit)
+        self.document.root = self.node(self.source.get_event(), 0)
+        self.source.get_event()  # DocumentEnd
+        event = self.source.get_event()
+        if type(event).__name__ != "StreamEndEvent":
+            self.fail("a second YAML document in one file is not supported", event.start_mark)
+
+    def fail(self, message: str, mark: Any) -> None:
+        raise InputError(message, self.document.file, mark.line + 1, mark.column + 1)
+
+    def node(self, event: Any, depth: int) -> Node:
+        if depth > MAX_DEPTH:
+            self.fail("YAML nested too deeply", event.start_mark)
+        kind = type(event).__name__
+        if kind == "AliasEvent":
+            return self.alias(event)
+        tag = event.tag if event.tag not in ("!", None) else None
+        if tag is not None and not tag.startswith("tag:yaml.org,2002:") \
+                and tag not in PLATFORM_TAGS:
+            self.fail(f"unknown tag {tag} (only !include and !archive are supported)",
+                      event.start_mark)
+        if event.anchor is not None:
+            if event.anchor in self.anchors:
+                self.fail(f"anchor &{event.anchor} is defined twice", event.start_mark)
+            self.anchors[event.anchor] = None
+        start = event.start_mark.index
+        if kind == "ScalarEvent":
+            built: Node = Scalar(start, self.scalar_end(event), tag, event.anchor, event.value,
+                                 event.style or "")
+        elif kind == "SequenceStartEvent":
+            built = self.sequence(event, tag, depth)
+        else:
+            built = self.mapping(event, tag, depth)
+        if event.anchor is not None:
+            self.anchors[event.anchor] = built
+        return built
+
+    def scalar_end(self, event: Any) -> int:
+        end: int = event.end_mark.index
+        if event.style in ("|", ">"):  # trailing blank lines belong to the scalar, not its text
+            text = self.document.text
+            while end > event.start_mark.index and text[end - 1] in " \r\n":
+                end -= 1
+        return end
+
+    def alias(self, event: Any) -> Node:
+        if event.anchor not in self.anchors:
+            self.fail(f"alias *{event.anchor} names no anchor", event.start_mark)
+        target = self.anchors[event.anchor]
+        if target is None:
+            self.fail(f"alias *{event.anchor} stands inside the collection it names (a "
+                      "recursive structure)", event.start_mark)
+        assert target is not None
+        return Alias(event.start_mark.index, event.end_mark.index, None, None, target)
+
+    def sequence(self, event: Any, tag: str | None, depth: int) -> Sequence:
+        node = Sequence(event.start_mark.index, 0, tag, event.anchor, bool(event.flow_style))
+        while True:
+            item = self.source.get_event()
+            if type(item).__name__ == "SequenceEndEvent":
+                break
+            node.items.append(self.node(item, depth + 1))
+        node.end = item.end_mark.index if node.flow else \
+            (node.items[-1].end if node.items else event.end_mark.index)
+        return node
+
+    def mapping(self, event: Any, tag: str | None, depth: int) -> Mapping:
+        node = Mapping(event.start_mark.index, 0, tag, event.anchor, bool(event.flow_style))
+        seen: set[str] = set()
+        while True:
+            key_event = self.source.get_event()
+            if type(key_event).__name__ == "MappingEndEvent":
+                break
+            key = self.node(key_event, depth + 1)
+            if not isinstance(key, Scalar):
+                self.fail("a key that is a mapping, a list or an alias is not supported (keys "
+                          "of a configuration are names)", key_event.start_mark)
+            assert isinstance(key, Scalar)
+            if key.value in seen and not is_merge_key(key):
+                self.fail(f"duplicate key {key.value!r}", key_event.start_mark)
+            seen.add(key.value)
+            value = self.node(self.source.get_event(), depth + 1)
+            node.pairs.append((key, value))
+            if is_merge_key(key):
+                self.merge(node, value, key_event)
+        node.end = key_event.end_mark.index if node.flow else \
+            (node.pairs[-1][1].end if node.pairs else event.end_mark.index)
+        return node
+
+    def merge(self, node: Mapping, value: Node, event: Any) -> None:
+        sources = resolve(value)
+        items = sources.items if isinstance(sources, Sequence) else [sources]
+        for item in items:
+            target = resolve(item)
+            if not isinstance(target, Mapping):
+                self.fail("`<<` must merge a mapping or a list of mappings", event.start_mark)
+            assert isinstance(target, Mapping)
+            node.merges.append(target)
+
+
+def _refuse_unicode_line_breaks(text: str, file: str) -> None:
+    """U+0085, U+2028, U+2029 are line breaks in YAML 1.1 and not in 1.2: refuse, don't guess."""
+    found = _UNICODE_LINE_BREAK.search(text)
+    if found is not None:
+        line_start = text.rfind("\n", 0, found.start()) + 1
+        raise InputError(f"Unicode line separator U+{ord(found.group()):04X}: YAML versions and "
+                         "parsers disagree on it; use a plain line break, or the escape in a "
+                         "double-quoted string", file, text.count("\n", 0, found.start()) + 1,
+                         found.start() - line_start + 1)
+
+
+def _refuse_lone_carriage_returns(text: str, file: str) -> None:
+    found = re.search("\r(?!\n)", text)
+    if found is not None:
+        raise InputError("carriage return that does not end a line (use \\n or \\r\\n line "
+                         "ends)", file, text.count("\n", 0, found.start()) + 1)
+
+
+def _marked_error(exc: Any, file: str, text: str) -> InputError:
+    mark = exc.problem_mark or exc.context_mark
+    if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
+        return InputError("tab character where YAML expects spaces", file, mark.line + 1,
+                          mark.column + 1)
+    line = mark.line + 1 if mark else None
+    column = mark.column + 1 if mark else None
+    problem = exc.problem or exc.context or "invalid YAML"
+    if exc.problem and exc.context and exc.context_mark and exc.problem_mark \
+            and exc.context_mark.line != exc.problem_mark.line:
+        problem = f"{problem} ({exc.context} started at line {exc.context_mark.line + 1})"
+    if "\\t" in problem or "'\\t'" in str(exc) or "tab" in problem:
+        problem = "tab character where YAML expects spaces"
+    return InputError(problem.strip(), file, line, column)
