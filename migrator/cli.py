@@ -114,6 +114,18 @@ def make_options(dry_run: bool, force: bool, local_mounts: str, remove_legacy: b
     return Options(dry_run=dry_run, force=force, strict=strict, settings=settings)
 
 
+def _codes(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
+           ) -> tuple[str, ...]:
+    """`--select UPS003,UPS2 --select UPS9` -> ("UPS003", "UPS2", "UPS9"); unknown ones: usage."""
+    from migrator.codes import unknown
+
+    codes = tuple(c.strip().upper() for v in values for c in v.split(",") if c.strip())
+    wrong = unknown(codes)
+    if wrong:
+        raise click.BadParameter(f"no code starts with {', '.join(wrong)}")
+    return codes
+
+
 @main.command()
 @click.argument("path", type=click.Path(file_okay=False, path_type=Path), default=".")
 @migration_options
@@ -124,17 +136,24 @@ def make_options(dry_run: bool, force: bool, local_mounts: str, remove_legacy: b
               help="Write the `upsun resources:set` command as an executable shell script.")
 @click.option("--code", "with_code", is_flag=True,
               help="Also check the Python code (the codemod, in check mode) and report it.")
+@click.option("--select", metavar="CODES", multiple=True, callback=_codes,
+              help="Only these rules and checks (codes or prefixes, comma-separated: UPS003,UPS2).")
+@click.option("--ignore", metavar="CODES", multiple=True, callback=_codes,
+              help="Skip these rules and checks (codes or prefixes, comma-separated).")
 @error_boundary
 def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_legacy: bool,
             schema_file: Path | None, registry_file: Path | None, upgrade_retired: bool,
             strict: bool, debug: bool, report_file: str | None, json_file: str | None,
-            resources_script: str | None, with_code: bool) -> None:
+            resources_script: str | None, with_code: bool, select: tuple[str, ...],
+            ignore: tuple[str, ...]) -> None:
     """Write PATH/.upsun/config.yaml from the legacy Platform.sh files of PATH."""
     import dataclasses
 
     from migrator import render, report, runner
 
     options = make_options(dry_run, force, local_mounts, remove_legacy, upgrade_retired, strict)
+    options = dataclasses.replace(options, settings=dataclasses.replace(
+        options.settings, select=select, ignore=ignore))
     done = runner.run(path, options, load_metadata(schema_file, registry_file))
     if done.report is None:
         click.echo(f"{path}: {done.message}", err=True)
