@@ -18,19 +18,55 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
+from migrator.errors import MigratorError
 from migrator.pipeline import Metadata
 from migrator.runner import Options, Outcome, Status, outcome
 
 RECYCLE_AFTER = 500  # jobs per worker process, to bound what a long run can accumulate
 
 
+SKIPPED_DIRS = frozenset({".git", "node_modules", "vendor"})
+CONFIG_MARKERS = (".platform.app.yaml", ".platform", ".upsun")
+
+
+def _exists(path: Path) -> bool:
+    return path.exists() or path.is_symlink()
+
+
+def is_work_tree(path: Path) -> bool:
+    """A git work tree: `.git` is a folder, or a file (linked work trees and submodules)."""
+    return _exists(path / ".git")
+
+
 def is_repository(path: Path) -> bool:
-    markers = (".git", ".platform.app.yaml", ".platform", ".upsun")
-    return any((path / marker).exists() or (path / marker).is_symlink() for marker in markers)
+    """A git work tree, or a folder with Platform.sh (or Upsun) configuration at its top."""
+    return is_work_tree(path) or any(_exists(path / marker) for marker in CONFIG_MARKERS)
+
+
+def repositories_under(root: Path) -> list[Path]:
+    """The repositories in root, as fleet tools lay them out (`work/<org>/<repo>`, any depth).
+
+    A folder is taken when it is a repository, and then not descended into, so a folder with
+    configuration at its top counts only when no parent was taken. `.git`, `node_modules`,
+    `vendor` and hidden folders are never entered.
+    """
+    if is_repository(root):
+        return [root]
+    found: list[Path] = []
+    for folder, dirs, _ in os.walk(root):
+        here = Path(folder)
+        visible = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith("."))
+        taken = [d for d in visible if is_repository(here / d)]
+        found += [here / d for d in taken]
+        dirs[:] = [d for d in visible if d not in taken]
+    return found
 
 
 def find_repositories(roots: Iterable[Path], from_file: Path | None = None) -> list[str]:
-    """Each root that is a repository, else its immediate sub-folders; sorted, no duplicates."""
+    """Every repository under each root (and each `--from-file` line); sorted, no duplicates.
+
+    A root that is not a folder is kept as given, so its job reports why it cannot run.
+    """
     roots = list(roots)
     if from_file is not None:
         lines = from_file.read_text(encoding="utf-8").splitlines()
@@ -38,11 +74,14 @@ def find_repositories(roots: Iterable[Path], from_file: Path | None = None) -> l
                   not line.lstrip().startswith("#")]
     found: set[str] = set()
     for root in roots:
-        if is_repository(root) or not root.is_dir():
+        if not root.is_dir():
             found.add(str(root))
-        else:
-            found.update(str(sub) for sub in root.iterdir()
-                         if sub.is_dir() and not sub.name.startswith("."))
+            continue
+        under = repositories_under(root)
+        if not under:
+            raise MigratorError("no repository found: no git work tree and no Platform.sh or "
+                                "Upsun configuration at any depth", str(root))
+        found.update(str(repo) for repo in under)
     return sorted(found)
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from migrator import composable
 from migrator.context import Container, MigrationContext, scalar_text
 from migrator.model import ContainerKind, Location, Severity
 from migrator.registry import RETIRED, Registry
 from migrator.rules.relationships import relationship_maps
-from migrator.yamltext.nodes import Mapping, Node, Scalar
+from migrator.yamltext.nodes import Mapping, Node, Scalar, to_data
 
 VERSION = "UPS201"
 ENDPOINT = "UPS202"
@@ -34,14 +35,35 @@ def apply(ctx: MigrationContext, registry: Registry, upgrade: bool) -> None:
                 ctx.profiles[name] = found.profile
         status = found.status if found else "unknown"
         if status in RETIRED or found is None:
-            if upgrade and _upgrade(ctx, registry, container, type_, location):
-                continue
-            ctx.warn(VERSION, location, f"{type_} is {status} on Upsun and will not deploy"
-                     + _alternatives(registry, type_), Severity.ERROR)
+            upgraded = upgrade and _upgrade(ctx, registry, container, type_, location)
+            if upgraded:
+                type_ = registry.upgrade(type_) or type_
+            else:
+                ctx.warn(VERSION, location, f"{type_} is {status} on Upsun and will not deploy"
+                         + _alternatives(registry, type_), Severity.ERROR)
         elif status == "deprecated":
             ctx.warn(VERSION, location, f"{type_} is deprecated on Upsun"
                      + _alternatives(registry, type_))
+        if not is_service and "stack" in container.node:
+            _check_stack(ctx, registry, container, type_)
     _check_endpoints(ctx, registry)
+
+
+def _check_stack(ctx: MigrationContext, registry: Registry, container: Container,
+                 type_: str) -> None:
+    """The runtimes a composable stack names, against the channel (after any upgrade)."""
+    image, channel = registry.image(type_)
+    stack = container.node.get("stack")
+    if image != composable.IMAGE or registry.lookup(type_) is None or stack is None:
+        return
+    location = ctx.key_location(container.source, container.node, "stack")
+    packages = registry.packages(type_)
+    if not packages:
+        ctx.info(VERSION, location, f"stack: runtimes not checked: Upsun publishes no runtime "
+                 f"list for {type_}")
+        return
+    for is_error, message in composable.stack_problems(to_data(stack), channel, packages):
+        ctx.warn(VERSION, location, message, Severity.ERROR if is_error else Severity.WARNING)
 
 
 def _typed(ctx: MigrationContext) -> list[Container]:

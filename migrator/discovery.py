@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -161,18 +162,37 @@ def find_app_files(root: Path) -> list[str]:
 
 
 def _not_ignored(root: Path, paths: list[str]) -> list[str]:
+    """Drop the paths git ignores, when root is inside a git work tree that manages it."""
     nested = [p for p in paths if "/" in p]
-    if not nested or not (root / ".git").exists():
+    if not nested or not _managed_by_git(root):
         return paths
-    import subprocess
-
-    try:
-        done = subprocess.run(["git", "-C", str(root), "check-ignore", "--stdin"],
-                              input="\n".join(nested), capture_output=True, text=True, timeout=20)
-    except (OSError, subprocess.SubprocessError):
+    done = _git(root, "check-ignore", "-z", "--stdin", stdin="\0".join(nested) + "\0")
+    if done is None or done.returncode not in (0, 1):
         return paths
-    ignored = set(done.stdout.split("\n")) if done.returncode == 0 else set()
+    ignored = set(done.stdout.split("\0"))
     return [p for p in paths if p not in ignored]
+
+
+def _managed_by_git(root: Path) -> bool:
+    """Inside a work tree (the repository itself or a sub-folder of a monorepo), and, for a
+    sub-folder, not a folder that work tree ignores (a home folder kept in git with `*`)."""
+    inside = _git(root, "rev-parse", "--is-inside-work-tree", "--show-prefix")
+    if inside is None or inside.returncode != 0 or not inside.stdout.startswith("true\n"):
+        return False
+    if inside.stdout == "true\n\n":
+        return True
+    ignored = _git(root, "check-ignore", "-q", ".")
+    return ignored is not None and ignored.returncode == 1
+
+
+def _git(root: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str] | None:
+    """Run git in root (paths in and out are relative to it); None when git cannot run."""
+    try:
+        return subprocess.run(["git", "-C", str(root), *args], input=stdin, capture_output=True,
+                              text=True, encoding="utf-8", errors="surrogateescape", timeout=20,
+                              check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
 
 
 def has_legacy_files(root: Path) -> bool:

@@ -32,7 +32,7 @@ class InputError(MigratorError):
 
 
 class RefusedError(MigratorError):
-    """A safety refusal: the migrator will not do what was asked (overwrite, leave the repo, ...)."""
+    """A safety refusal: the migrator will not do what was asked (overwrite, leave the repo...)."""
 
 
 class NothingToMigrate(MigratorError):

@@ -4,7 +4,12 @@
 rpds dependencies) would cost more than the whole migration, so this covers `type`,
 `properties`, `additionalProperties`, `required`, `items`, `enum`, `const`, `oneOf`, `anyOf`,
 `allOf`, `$ref` (local and the registered remote ones), `minimum`, `maximum` and `pattern`.
-The tests check it agrees with jsonschema on every fixture and corpus project.
+Anything else that could change a verdict (a draft-07 keyword it does not implement, a keyword
+of a later draft, another `$schema`, a `$ref` it cannot resolve) makes the schema refused with
+UnsupportedSchema, since the schema may be downloaded at run time: a keyword silently ignored
+would let invalid configurations through. Keywords no draft-07 validator acts on (`title`,
+`nullable`, `x-order`, ...) are ignored, as jsonschema ignores them. The tests check it agrees
+with jsonschema on every fixture and corpus output and on generated schemas and instances.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+
+from migrator.errors import MigratorError
 
 _TYPES: dict[str, tuple[type, ...]] = {
     "object": (dict,), "array": (list,), "string": (str,), "boolean": (bool,),
@@ -34,10 +41,32 @@ def _is(value: Any, kind: str) -> bool:
     return isinstance(value, _TYPES.get(kind, (object,)))
 
 
+class UnsupportedSchema(MigratorError):
+    """The schema uses something this validator does not implement."""
+
+
+IMPLEMENTED = frozenset({"type", "properties", "additionalProperties", "required", "items",
+                         "enum", "const", "oneOf", "anyOf", "allOf", "$ref", "minimum",
+                         "maximum", "pattern"})
+#: Keywords with a validation meaning in draft-07 or a later draft that are not implemented.
+UNIMPLEMENTED = frozenset({
+    "additionalItems", "contains", "dependencies", "exclusiveMaximum", "exclusiveMinimum", "if",
+    "then", "else", "maxItems", "minItems", "maxLength", "minLength", "maxProperties",
+    "minProperties", "multipleOf", "not", "patternProperties", "propertyNames", "uniqueItems",
+    "$defs", "$anchor", "$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor",
+    "$vocabulary", "dependentRequired", "dependentSchemas", "prefixItems", "unevaluatedItems",
+    "unevaluatedProperties", "minContains", "maxContains"})
+DRAFT_07 = ("http://json-schema.org/draft-07/schema#", "http://json-schema.org/draft-07/schema")
+
+
 class Validator:
     def __init__(self, schema: dict[str, Any], remote: dict[str, dict[str, Any]]) -> None:
         self.schema = schema
         self.remote = remote
+        if schema.get("$schema", DRAFT_07[0]) not in DRAFT_07:
+            raise UnsupportedSchema(f"the schema declares $schema {schema['$schema']!r}; only "
+                                    "JSON Schema draft-07 is supported")
+        _Audit(self).check(schema, "#")
 
     def errors(self, instance: Any) -> Iterator[Error]:
         yield from self._check(instance, self.schema, ())
@@ -51,7 +80,10 @@ class Validator:
         return node  # type: ignore[no-any-return]
 
     def _check(self, value: Any, schema: Any, path: tuple[str | int, ...]) -> Iterator[Error]:
-        if schema is True or not isinstance(schema, dict):
+        if schema is False:
+            yield Error(path, f"{value!r} is not allowed (the schema is false)")
+            return
+        if not isinstance(schema, dict):
             return
         if "$ref" in schema:
             yield from self._check(value, self._resolve(schema["$ref"]), path)
@@ -62,14 +94,14 @@ class Validator:
             if not any(_is(value, k) for k in kinds):
                 yield Error(path, f"{value!r} is not of type {', '.join(map(repr, kinds))}")
                 return
-        if "enum" in schema and value not in schema["enum"]:
+        if "enum" in schema and not any(_equal(value, item) for item in schema["enum"]):
             yield Error(path, f"{value!r} is not one of {schema['enum']!r}")
-        if "const" in schema and value != schema["const"]:
+        if "const" in schema and not _equal(value, schema["const"]):
             yield Error(path, f"{schema['const']!r} was expected")
         yield from self._combined(value, schema, path)
         if isinstance(value, dict):
             yield from self._object(value, schema, path)
-        elif isinstance(value, list) and isinstance(schema.get("items"), dict):
+        elif isinstance(value, list) and isinstance(schema.get("items"), (dict, bool)):
             for index, item in enumerate(value):
                 yield from self._check(item, schema["items"], (*path, index))
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -122,3 +154,71 @@ def _best(failures: list[list[Error]], fallback: str) -> Error:
     closest = min(failures, key=len)
     deepest = max(closest, key=lambda e: len(e.path))
     return deepest if deepest.message else Error(closest[0].path, fallback)
+
+
+def _equal(left: Any, right: Any) -> bool:
+    """JSON equality: true is not 1 (Python says it is), 1 is 1.0; containers compared deeply."""
+    if isinstance(left, bool) or isinstance(right, bool):
+        return isinstance(left, bool) and isinstance(right, bool) and left == right
+    if isinstance(left, dict) and isinstance(right, dict):
+        return left.keys() == right.keys() and all(_equal(left[k], right[k]) for k in left)
+    if isinstance(left, list) and isinstance(right, list):
+        return len(left) == len(right) and all(map(_equal, left, right))
+    if isinstance(left, (int, float)) and isinstance(right, (int, float)):
+        return left == right
+    return type(left) is type(right) and left == right
+
+
+class _Audit:
+    """Walks every sub-schema reachable from the root (through `$ref` too) once, refusing what
+    the validator would ignore or mis-read."""
+
+    def __init__(self, validator: Validator) -> None:
+        self.validator = validator
+        self.seen: set[str] = set()
+
+    def check(self, schema: Any, where: str) -> None:
+        if where in self.seen or isinstance(schema, bool):
+            return
+        self.seen.add(where)
+        if not isinstance(schema, dict):
+            raise UnsupportedSchema(f"{where}: a schema must be an object or a boolean")
+        for keyword in sorted(UNIMPLEMENTED & schema.keys()):
+            raise UnsupportedSchema(f"the schema uses the JSON-Schema keyword {keyword!r} at "
+                                    f"{where}, which the built-in validator does not implement "
+                                    "(validation would ignore it)")
+        self._values(schema, where)
+        for key, sub in self._children(schema, where):
+            self.check(sub, key)
+
+    def _values(self, schema: dict[str, Any], where: str) -> None:
+        kinds = schema.get("type", [])
+        for kind in [kinds] if isinstance(kinds, str) else kinds:
+            if kind not in _TYPES:
+                raise UnsupportedSchema(f"{where}: unknown type {kind!r}")
+        if "items" in schema and not isinstance(schema["items"], (dict, bool)):
+            raise UnsupportedSchema(f"{where}: 'items' as a list (tuple validation) is not "
+                                    "implemented")
+        if "pattern" in schema:
+            try:
+                re.compile(schema["pattern"])
+            except (re.error, TypeError):
+                raise UnsupportedSchema(f"{where}: pattern {schema['pattern']!r} is not a "
+                                        "regular expression Python reads") from None
+
+    def _children(self, schema: dict[str, Any], where: str) -> Iterator[tuple[str, Any]]:
+        for key, sub in (schema.get("properties") or {}).items():
+            yield f"{where}/properties/{key}", sub
+        for keyword in ("additionalProperties", "items"):
+            if isinstance(schema.get(keyword), dict):
+                yield f"{where}/{keyword}", schema[keyword]
+        for keyword in ("allOf", "anyOf", "oneOf"):
+            for index, sub in enumerate(schema.get(keyword) or []):
+                yield f"{where}/{keyword}/{index}", sub
+        if "$ref" in schema:
+            try:
+                target = self.validator._resolve(schema["$ref"])
+            except (KeyError, IndexError, TypeError):
+                raise UnsupportedSchema(f"{where}: cannot resolve $ref {schema['$ref']!r}") \
+                    from None
+            yield schema["$ref"], target

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from migrator.assemble import assemble
 from migrator.codes import selected
-from migrator.context import MigrationContext
+from migrator.context import MigrationContext, scalar_text
 from migrator.discovery import UPSUN_CONFIG, LegacyProject, load_project
 from migrator.errors import InputError
 from migrator.model import FileAction, Location, MigrationResult, PlannedFile, Settings
@@ -32,6 +32,7 @@ class Metadata:
     schema_origin: str = "no schema given: validation skipped"
     registry: Registry | None = None
     registry_origin: str = "no image registry given: version checks skipped"
+    composable_origin: str = ""
 
 
 def migrate(root: Path, settings: Settings, metadata: Metadata | None = None) -> MigrationResult:
@@ -70,17 +71,32 @@ def migrate(root: Path, settings: Settings, metadata: Metadata | None = None) ->
         services=tuple(ctx.service_names()),
         routes=len(ctx.places.routes),
         profiles=tuple(sorted(ctx.profiles.items())),
-        validation=(metadata.schema_origin + (" (structure; versions are checked against the "
-                                              "image registry)" if metadata.schema else ""),
-                    metadata.registry_origin),
+        validation=_checked(metadata, project),
     )
+
+
+def _checked(metadata: Metadata, project: LegacyProject) -> tuple[str, ...]:
+    """The sources of the checks that ran, for the report's `checked:` lines."""
+    lines = [metadata.schema_origin + (" (structure; versions are checked against the image "
+                                       "registry)" if metadata.schema else ""),
+             metadata.registry_origin]
+    composable = any((scalar_text(app.mapping.get("type")) or "").startswith("composable:")
+                     for app in project.apps)
+    if composable and metadata.composable_origin:
+        lines.append(metadata.composable_origin)
+    return tuple(lines)
 
 
 def _validate(ctx: MigrationContext, output: dict[str, Any], document: dict[str, Any]) -> None:
     """The result must pass the Upsun schema; versions are the registry checks' business."""
     from migrator.minischema import Validator
-    from migrator.validate import ANY_STRING, RUNTIME_URL, SERVICE_URL
+    from migrator.validate import ANY_STRING, MAX_VALUES, RUNTIME_URL, SERVICE_URL, ExpansionError
 
+    try:
+        _within(output, [MAX_VALUES], [])
+    except ExpansionError as exc:
+        file, line = _source_of(ctx, exc.path)
+        raise InputError(exc.message, file, line) from None
     validator = Validator(document, {RUNTIME_URL: ANY_STRING, SERVICE_URL: ANY_STRING})
     errors = sorted(validator.errors(schema_instance(output, _include_loader(ctx))),
                     key=lambda e: tuple(map(str, e.path)))
@@ -91,6 +107,22 @@ def _validate(ctx: MigrationContext, output: dict[str, Any], document: dict[str,
         raise InputError(f"{path}: {first.message} (the migrated configuration does not "
                          "pass the Upsun schema; if the legacy value is valid, please report a "
                          "bug)", file, line)
+
+
+def _within(value: Any, budget: list[int], path: list[Any]) -> None:
+    """Refuse aliases that expand to more values than any real configuration holds (an alias
+    bomb): the schema check would walk every one of them."""
+    from migrator.validate import ExpansionError
+
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise ExpansionError(path)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _within(item, budget, [*path, key])
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _within(item, budget, [*path, index])
 
 
 def schema_instance(value: Any, load: Callable[[str], Any]) -> Any:

@@ -1,8 +1,9 @@
-"""Resources Upsun publishes (the config schema, the image registry): file, cache or download.
+"""What Upsun publishes (config schema, image registry, composable image data), and its source.
 
-A download is kept in the user's cache folder and revalidated with `If-None-Match` once it is
-older than a day; when the network fails, the cached copy is used. urllib is imported only
-when a request is really made, so a fresh cache costs no network module at start-up.
+Order: a file the user names; a cached download younger than a day; a new download (revalidated
+with `If-None-Match`), checked before it is cached; otherwise the newer of a stale cached copy and
+the snapshot embedded in the package. There is always an answer, and it always says its source
+and age, so no check is ever skipped. urllib is imported only when a request is really made.
 """
 
 from __future__ import annotations
@@ -10,21 +11,116 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from migrator.errors import InputError
 
 META_URL = "https://meta.upsun.com"
-SCHEMA_PATH = "/schema/upsun"
-IMAGES_PATH = "/images"
 MAX_AGE = 24 * 3600
 RETRY_AFTER = 3600  # after a failed download, no new attempt for an hour (no 3 s wait per run)
-TIMEOUT = 3.0
+TIMEOUT = 3.0  # for the connection and each read
+DEADLINE = 6.0  # for a whole download, however slowly the server answers
+MAX_BYTES = 16 * 1024 * 1024  # the registry is 340 kB
+
+
+def _check_schema(data: object) -> str | None:
+    """A JSON schema describing the three top-level keys, that the validator can apply exactly."""
+    properties = data.get("properties") if isinstance(data, dict) else None
+    if not isinstance(properties, dict) or not all(
+            isinstance(properties.get(key), dict) and properties[key]
+            for key in ("applications", "services", "routes")):
+        return "not a JSON schema describing `applications`, `services` and `routes`"
+    applications = properties["applications"].get("additionalProperties")
+    if not isinstance(applications, dict) or not isinstance(applications.get("properties"), dict):
+        return "its `applications` describe no application properties"
+    from migrator.minischema import UnsupportedSchema, Validator
+    from migrator.validate import ANY_STRING, RUNTIME_URL, SERVICE_URL
+
+    try:
+        Validator(data, {RUNTIME_URL: ANY_STRING, SERVICE_URL: ANY_STRING})  # type: ignore[arg-type]
+    except UnsupportedSchema as exc:
+        return exc.message
+    return None
+
+
+def _check_images(data: object) -> str | None:
+    """The image registry's shape, as far as the checks read it (see registry.py)."""
+    if not isinstance(data, dict) or not data:
+        return "not a JSON object of images"
+    for name, image in data.items():
+        if not isinstance(image, dict) or not isinstance(image.get("versions"), dict):
+            return f"image {name!r} has no `versions` object"
+        if not all(isinstance(image.get(flag, False), bool) for flag in ("runtime", "service")):
+            return f"image {name!r}: `runtime` and `service` must be true or false"
+        for version, entry in image["versions"].items():
+            problem = _check_version(entry)
+            if problem:
+                return f"image {name!r} version {version!r}: {problem}"
+    return None
+
+
+def _check_version(entry: object) -> str | None:
+    if not isinstance(entry, dict):
+        return "not an object"
+    upsun, manifest = _field(entry, "upsun", dict), _field(entry, "manifest", dict)
+    if upsun is None or _field(upsun, "status", str) is None:
+        return "`upsun.status` is not a string"
+    if manifest is None or _field(manifest, "endpoints", dict) is None \
+            or _field(manifest, "default_container_profile", str) is None:
+        return "`manifest` is not an object with `endpoints` and a profile name"
+    packages = _field(entry, "packages_versions", dict)
+    if packages is None or not all(isinstance(package, dict)
+                                   and _field(package, "versions", list) is not None
+                                   for package in packages.values()):
+        return "`packages_versions` is not an object of runtimes with `versions` lists"
+    return None
+
+
+def _field(holder: dict[str, Any], key: str, kind: type) -> Any:
+    """The value when it is absent, null or of `kind` (an empty one of `kind` for absent or
+    null); None when it is something else."""
+    value = holder.get(key)
+    if value is None:
+        return kind()
+    return value if isinstance(value, kind) else None
+
+
+def _check_composable(data: object) -> str | None:
+    problem = _check_images(data)
+    if problem is None and isinstance(data, dict) and "composable" not in data:
+        return "no `composable` image"
+    return problem
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One published document: its cache name, URL path, report label and shape check."""
+
+    name: str
+    path: str
+    label: str
+    check: Callable[[object], str | None]
+
+
+SCHEMA = Resource("schema", "/schema/upsun", "Upsun schema", _check_schema)
+IMAGES = Resource("registry", "/images", "image registry", _check_images)
+COMPOSABLE = Resource("composable", "/composable", "composable image data", _check_composable)
+RESOURCES = (SCHEMA, IMAGES, COMPOSABLE)
+_EMBEDDED_FILES = {"schema": "upsun.json", "registry": "registry.json",
+                   "composable": "composable.json"}
 
 
 @dataclass(frozen=True)
 class Published:
-    data: bytes
-    origin: str  # "file X", "cache", "download", "cache (offline)"
+    data: dict[str, Any]
+    origin: str  # "file X", "a download of DATE", "the cache (downloaded DATE)", "the embedded ..."
+    downloaded: bool = False  # fetched or revalidated over the network by this call
+
+    def describe(self, resource: Resource) -> str:
+        return f"{resource.label} from {self.origin}"
 
 
 def cache_dir() -> Path:
@@ -37,36 +133,154 @@ def meta_url() -> str:
 
 
 def offline() -> bool:
-    return bool(os.environ.get("UPSUN_MIGRATOR_OFFLINE"))
+    """UPSUN_MIGRATOR_OFFLINE set to anything but nothing, 0, false or no."""
+    value = os.environ.get("UPSUN_MIGRATOR_OFFLINE", "").strip().lower()
+    return value not in ("", "0", "false", "no")
 
 
-def get(name: str, path: str, file: Path | None = None) -> Published | None:
-    """`name` names the cache entry, `path` the URL path under the meta URL."""
+def day(timestamp: float) -> str:
+    return time.strftime("%Y-%m-%d", time.gmtime(timestamp))
+
+
+def get(resource: Resource, file: Path | None = None, refresh: bool = False) -> Published:
+    """The resource from the first source that has a good copy (see the module docstring)."""
     if file is not None:
-        return Published(file.read_bytes(), f"file {file}")
+        return Published(_from_file(resource, file), f"file {file}")
     folder = cache_dir()
-    data_file, meta_file = folder / f"{name}.json", folder / f"{name}.meta.json"
-    cached = data_file.read_bytes() if data_file.is_file() else None
+    data_file, meta_file = folder / f"{resource.name}.json", folder / f"{resource.name}.meta.json"
     meta = _read_meta(meta_file)
-    fetched = meta.get("fetched", 0)
-    age = time.time() - (fetched if isinstance(fetched, (int, float)) else 0)
-    if cached is not None and age < MAX_AGE:
-        return Published(cached, "cache")
-    failed = meta.get("failed", 0)
-    recently_failed = isinstance(failed, (int, float)) and time.time() - failed < RETRY_AFTER
-    if offline() or recently_failed:
-        return Published(cached, "cache (offline)") if cached is not None else None
-    fresh = _download(meta_url() + path, meta.get("etag") if cached is not None else None)
-    if fresh is None:
+    cached = _cached(resource, data_file, meta)
+    fetched = _number(meta.get("fetched"))
+    if cached is not None and time.time() - fetched < MAX_AGE and not refresh:
+        return Published(cached, f"the cache (downloaded {day(fetched)})")
+    why = _why_not_download(meta, refresh)
+    if why is None:
+        url = meta_url() + resource.path
+        fresh = _download(url, meta.get("etag") if cached is not None else None)
+        if isinstance(fresh, tuple) and fresh[0] is not None:
+            data, problem = _checked(resource, fresh[0])
+            if data is not None:
+                return _store(fresh[0], data, fresh[1], data_file, meta_file)
+            # a captive portal's page, a truncated body, JSON of another shape
+            fresh = f"the download from {url} was refused ({problem}) and not cached"
+        if isinstance(fresh, tuple) and cached is not None:  # 304 Not Modified
+            now = time.time()
+            _write(meta_file, json.dumps(dict(meta, etag=fresh[1], fetched=now)).encode())
+            return Published(cached, f"the cache (revalidated {day(now)})", True)
         _write(meta_file, json.dumps(dict(meta, failed=time.time())).encode())
-        return Published(cached, "cache (offline)") if cached is not None else None
-    body, etag = fresh
-    if body is None:  # 304: the cached copy is still current
-        _write(meta_file, json.dumps({"etag": etag, "fetched": time.time()}).encode())
-        return Published(cached or b"", "cache")
+        why = fresh if isinstance(fresh, str) else "the server answered 304 for no cached copy"
+    return _fallback(resource, cached, fetched, why)
+
+
+def _why_not_download(meta: dict[str, object], refresh: bool) -> str | None:
+    if offline():
+        return "offline"
+    if not refresh and time.time() - _number(meta.get("failed")) < RETRY_AFTER:
+        return "the last download failed less than an hour ago"
+    return None
+
+
+def _store(body: bytes, data: dict[str, Any], etag: str | None, data_file: Path,
+           meta_file: Path) -> Published:
+    """A download that passed its checks: cache it (with its digest: checked) and use it."""
+    now = time.time()
     _write(data_file, body)
-    _write(meta_file, json.dumps({"etag": etag, "fetched": time.time()}).encode())
-    return Published(body, "download")
+    _write(meta_file, json.dumps({"etag": etag, "fetched": now, "sha256": _digest(body)}).encode())
+    return Published(data, f"a download of {day(now)}", True)
+
+
+def _cached(resource: Resource, data_file: Path, meta: dict[str, object]) -> dict[str, Any] | None:
+    """The cached copy when it is good: the one stored after its checks (same digest) is read
+    without checking again; anything else is checked as a download is."""
+    raw = _read(data_file)
+    if raw is None:
+        return None
+    if meta.get("sha256") == _digest(raw):
+        try:
+            return json.loads(raw)  # type: ignore[no-any-return]
+        except ValueError:
+            return None
+    return _checked(resource, raw)[0]
+
+
+def _digest(raw: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(raw).hexdigest()
+
+
+def _fallback(resource: Resource, cached: dict[str, Any] | None, fetched: float,
+              why: str) -> Published:
+    """The newer of a stale cached copy and the embedded snapshot, saying why no download."""
+    snapshot = embedded_snapshot()
+    if cached is not None and fetched >= snapshot.timestamp:
+        return Published(cached, f"the cache (downloaded {day(fetched)}; {why})")
+    return Published(embedded(resource), snapshot.describe(why))
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Which upstream commit the embedded copies were taken from, and when."""
+
+    date: str
+    repository: str
+    commit: str
+
+    @property
+    def timestamp(self) -> float:
+        return time.mktime(time.strptime(self.date, "%Y-%m-%d")) - time.timezone
+
+    def describe(self, note: str = "") -> str:
+        source = f"{self.repository} {self.commit[:7]}" + (f"; {note}" if note else "")
+        return f"the embedded snapshot of {self.date} ({source})"
+
+
+def _package_file(name: str) -> bytes:
+    from importlib.resources import files
+
+    return files("migrator").joinpath("metadata", name).read_bytes()
+
+
+def embedded_snapshot() -> Snapshot:
+    info = json.loads(_package_file("snapshot.json"))
+    return Snapshot(info["date"], info["repository"], info["commit"])
+
+
+def embedded(resource: Resource) -> dict[str, Any]:
+    """The package's copy (the tests prove it passes the checks a download must pass)."""
+    return json.loads(_package_file(_EMBEDDED_FILES[resource.name]))  # type: ignore[no-any-return]
+
+
+def _from_file(resource: Resource, file: Path) -> dict[str, Any]:
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", str(file)) from None
+    data, problem = _checked(resource, raw)
+    if data is None:
+        raise InputError(f"not an {resource.label} ({problem})", str(file))
+    return data
+
+
+def _checked(resource: Resource, raw: bytes) -> tuple[dict[str, Any] | None, str | None]:
+    """(the document, None) when these bytes are a good copy of the resource, else (None, why)."""
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None, "not JSON"
+    problem = resource.check(data)
+    return (None, problem) if problem else (data, None)
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _number(value: object) -> float:
+    return float(value) if isinstance(value, (int, float)) else 0.0
 
 
 def _read_meta(path: Path) -> dict[str, object]:
@@ -77,8 +291,8 @@ def _read_meta(path: Path) -> dict[str, object]:
         return {}
 
 
-def _download(url: str, etag: object) -> tuple[bytes | None, str | None] | None:
-    """(body, etag), (None, etag) for 304 Not Modified, or None when the request failed."""
+def _download(url: str, etag: object) -> tuple[bytes | None, str | None] | str:
+    """(body, etag), (None, etag) for 304 Not Modified, or why the download failed."""
     import urllib.error
     import urllib.request
 
@@ -87,13 +301,35 @@ def _download(url: str, etag: object) -> tuple[bytes | None, str | None] | None:
         request.add_header("If-None-Match", etag)
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
-            return response.read(), response.headers.get("ETag")
+            return _read_body(response), response.headers.get("ETag")
+    except _Stalled as exc:
+        return f"the download from {url} failed: {exc}"
     except urllib.error.HTTPError as exc:
-        if exc.code == 304:
-            return None, exc.headers.get("ETag") or (etag if isinstance(etag, str) else None)
-        return None
-    except (urllib.error.URLError, OSError, TimeoutError, ValueError):
-        return None
+        if exc.code == 304 and isinstance(etag, str):
+            return None, exc.headers.get("ETag") or etag
+        return f"the download from {url} failed: HTTP {exc.code}"
+    except (urllib.error.URLError, OSError, TimeoutError, ValueError) as exc:
+        reason = getattr(exc, "reason", None) or exc
+        return f"the download from {url} failed: {reason}"
+
+
+class _Stalled(Exception):
+    """The body took too long or is too large."""
+
+
+def _read_body(response: Any) -> bytes:
+    """The whole body within DEADLINE seconds and MAX_BYTES (a trickling server stops here)."""
+    deadline = time.monotonic() + DEADLINE
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := response.read1(65536):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > MAX_BYTES:
+            raise _Stalled(f"more than {MAX_BYTES // (1024 * 1024)} MB")
+        if time.monotonic() > deadline:
+            raise _Stalled(f"no complete answer within {DEADLINE:g} s")
+    return b"".join(chunks)
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -104,21 +340,3 @@ def _write(path: Path, data: bytes) -> None:
         os.replace(temp, path)
     except OSError:
         pass  # a cache that cannot be written is only a slower next run
-
-
-def load_schema(file: Path | None) -> tuple[dict[str, object] | None, str]:
-    """The Upsun config schema and where it came from, or None and why not."""
-    found = get("schema", SCHEMA_PATH, file)
-    if found is None:
-        return None, "no schema: offline and nothing cached"
-    try:
-        return json.loads(found.data.decode("utf-8")), f"Upsun schema from {found.origin}"
-    except (UnicodeDecodeError, ValueError):
-        return None, f"no schema: the copy from {found.origin} is not JSON"
-
-
-def load_registry_data(file: Path | None) -> tuple[bytes | None, str]:
-    found = get("registry", IMAGES_PATH, file)
-    if found is None:
-        return None, "no image registry: offline and nothing cached; version checks skipped"
-    return found.data, f"image registry from {found.origin}"

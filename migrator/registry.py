@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,12 +27,10 @@ def _version_key(version: str) -> tuple[int, ...]:
 
 
 class Registry:
-    def __init__(self, data: dict[str, Any]) -> None:
-        self.data = data
+    """The images Upsun runs; the composable image's data joins them as the image `composable`."""
 
-    @classmethod
-    def from_bytes(cls, raw: bytes) -> Registry:
-        return cls(json.loads(raw.decode("utf-8")))
+    def __init__(self, data: dict[str, Any], composable: dict[str, Any] | None = None) -> None:
+        self.data = {**data, **(composable or {})}
 
     def image(self, type_: str) -> tuple[str, str]:
         name, _, version = type_.partition(":")
@@ -48,6 +45,13 @@ class Registry:
         endpoints = tuple((manifest.get("endpoints") or {}).keys())
         return ImageVersion(image, version, (entry.get("upsun") or {}).get("status", "unknown"),
                             endpoints, manifest.get("default_container_profile"))
+
+    def packages(self, type_: str) -> dict[str, Any]:
+        """The runtimes (and their versions) a composable channel offers; {} for other images."""
+        image, version = self.image(type_)
+        entry = self.data.get(image, {}).get("versions", {}).get(version)
+        packages = entry.get("packages_versions") if isinstance(entry, dict) else None
+        return packages if isinstance(packages, dict) else {}
 
     def known_image(self, type_: str) -> bool:
         return self.image(type_)[0] in self.data
@@ -76,7 +80,8 @@ class Registry:
         services: list[str] = []
         for image, entry in self.data.items():
             types = [f"{image}:{v}" for v in entry.get("versions", {})]
-            (runtimes if entry.get("runtime") else services).extend(types)
+            is_runtime = entry.get("runtime") or entry.get("service") is False  # composable too
+            (runtimes if is_runtime else services).extend(types)
             if image in ALIASES.values():
                 alias = next(a for a, i in ALIASES.items() if i == image)
                 services.extend(f"{alias}:{v}" for v in entry.get("versions", {}))

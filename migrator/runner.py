@@ -35,6 +35,7 @@ class Options:
     force: bool = False
     strict: bool = False
     settings: Settings = field(default_factory=Settings)
+    commit: str | None = None  # the branch to commit on (`--commit`), see gitcommit.py
 
 
 @dataclass(frozen=True)
@@ -43,13 +44,22 @@ class Run:
     message: str = ""
     result: MigrationResult | None = None
     report: Report | None = None
+    error: MigratorError | None = None  # FAILED: what to tell the user, with its file and line
 
 
 def run(path: Path, options: Options, metadata: Metadata) -> Run:
+    done = plan(path, options, metadata)
+    commit(done, options)
+    return done
+
+
+def plan(path: Path, options: Options, metadata: Metadata) -> Run:
+    """Everything but the writing: every refusal the write could meet is raised here (a dry run
+    returns it as FAILED, so that it predicts the real run's outcome and exit code)."""
     from migrator import report
     from migrator.discovery import has_legacy_files
     from migrator.pipeline import migrate
-    from migrator.writer import check_writable, write
+    from migrator.writer import check_writable
 
     if not path.is_dir():
         raise MigratorError("is not a folder", str(path))
@@ -59,14 +69,38 @@ def run(path: Path, options: Options, metadata: Metadata) -> Run:
         check_writable(path, options.force)
     result = migrate(path, options.settings, metadata)
     refused = options.strict and any(f.severity is Severity.ERROR for f in result.findings)
-    if not options.dry_run and not refused:
-        write(result, options.force)
     built = report.build(result, written=not options.dry_run and not refused,
                          removed_legacy=options.settings.remove_legacy)
+    try:
+        _check(result, options, metadata)  # the same checks, in the same order, dry or not
+    except MigratorError as exc:
+        if not options.dry_run:
+            raise
+        error = type(exc)(f"{exc.message} (dry run: the real run would stop here, writing "
+                          "nothing)", exc.file, exc.line, exc.column)
+        return Run(Status.FAILED, str(error), result, built, error)
     if refused:
         return Run(Status.FAILED, "error-level findings and --strict: nothing written", result,
                    built)
     return Run(Status.PLANNED if options.dry_run else Status.MIGRATED, "", result, built)
+
+
+def _check(result: MigrationResult, options: Options, metadata: Metadata) -> None:
+    """What the write would refuse, and the other `.upsun/*.yaml` files against the schema."""
+    from migrator.folder import check_beside_schema
+    from migrator.writer import check_plan
+
+    check_plan(result, options.force)
+    if metadata.schema is not None:
+        check_beside_schema(result, metadata.schema)
+
+
+def commit(done: Run, options: Options) -> None:
+    """Write what `plan` planned, when it planned a write."""
+    from migrator.writer import write
+
+    if done.status is Status.MIGRATED and done.result is not None:
+        write(done.result, options.force)
 
 
 @dataclass(frozen=True)
@@ -85,7 +119,12 @@ class Outcome:
 def outcome(repo: str, options: Options, metadata: Metadata) -> Outcome:
     start = time.perf_counter()
     try:
-        done = run(Path(repo), options, metadata)
+        if options.commit:
+            from migrator import gitcommit
+
+            done = gitcommit.run(Path(repo), options, metadata)
+        else:
+            done = run(Path(repo), options, metadata)
     except MigratorError as exc:
         return Outcome(repo, Status.FAILED, seconds=time.perf_counter() - start, message=str(exc))
     except Exception as exc:  # noqa: BLE001 - a bug must not stop the fleet

@@ -1,4 +1,5 @@
-"""bulk's outputs: the live progress (bar or lines), and the summary files (JSON lines, CSV, Markdown)."""
+"""bulk's outputs: the live progress (bar or lines) and the summary files (JSON lines, CSV,
+Markdown)."""
 
 from __future__ import annotations
 

@@ -6,16 +6,24 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 
 from migrator import yamlio
+from migrator.errors import InputError
 from migrator.yamlio import Node
+
+if TYPE_CHECKING:
+    from migrator.discovery import Reader
 
 RUNTIME_URL = "https://meta.upsun.com/schema/runtime-versions"
 SERVICE_URL = "https://meta.upsun.com/schema/service-versions"
 ANY_STRING: dict[str, Any] = {"type": "string"}
+#: The top-level keys Upsun reads (the schema's top-level `properties`; the schema itself allows
+#: others, the official CLI refuses them: "unknown key").
+TOP_LEVEL_KEYS = ("applications", "routes", "services")
+UNKNOWN_KEY = "unknown top-level key; Upsun reads only " + ", ".join(TOP_LEVEL_KEYS)
 
 #: What an `!include` of type yaml resolves to: a loaded tree, or None when it can't be read.
 Resolver = Callable[[str], Node]
@@ -35,7 +43,7 @@ class SchemaError:
 
 @dataclass(frozen=True)
 class Schema:
-    """The Upsun schema and what its two remote `$ref`s (runtime and service versions) resolve to."""
+    """The Upsun schema, and what its two remote `$ref`s (runtime, service versions) resolve to."""
 
     document: dict[str, Any]
     runtime_versions: dict[str, Any]
@@ -51,17 +59,39 @@ class Schema:
         return cls(read(schema), read(runtime_versions), read(service_versions))
 
 
+#: How many values a configuration may expand to once its aliases are followed.
+MAX_VALUES = 200_000
+
+
+class ExpansionError(InputError):
+    """Aliases that expand to more values than any real configuration holds (an alias bomb)."""
+
+    def __init__(self, path: list[Any], file: str = "", line: int = 0) -> None:
+        path = path[:next((i for i, key in enumerate(path) if isinstance(key, int)), len(path))]
+        super().__init__(f"{'.'.join(map(str, path))}: aliases expand to more than {MAX_VALUES:,} "
+                         "values; refused", file, line)
+        self.path = path
+
+
 def instance(node: Node, resolve: Resolver | None = None) -> Any:
     """A round-trip tree as plain JSON data, with `!include`/`!archive` as Upsun resolves them."""
+    return _instance(node, resolve, [MAX_VALUES], [])
+
+
+def _instance(node: Node, resolve: Resolver | None, budget: list[int], path: list[Any]) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise ExpansionError(path)
     tag = yamlio.tag_of(node)
     if tag == "!archive":
         return "archive"
     if tag == "!include":
         return _included(node, resolve)
     if isinstance(node, CommentedMap):
-        return {str(key): instance(node[key], resolve) for key in node}
+        return {str(key): _instance(node[key], resolve, budget, [*path, key]) for key in node}
     if isinstance(node, CommentedSeq):
-        return [instance(item, resolve) for item in node]
+        return [_instance(item, resolve, budget, [*path, index])
+                for index, item in enumerate(node)]
     if isinstance(node, TaggedScalar):
         return str(node.value)
     if isinstance(node, (bool, int, float)) or node is None:
@@ -104,8 +134,12 @@ def validate(tree: Node, schema: Schema, file: str,
 
     validator = Validator(schema.document, {RUNTIME_URL: schema.runtime_versions,
                                             SERVICE_URL: schema.service_versions})
+    try:
+        document = instance(tree, resolve)
+    except ExpansionError as exc:
+        raise ExpansionError(exc.path, file, _line(tree, exc.path)) from None
     errors = {SchemaError(file, _line(tree, list(e.path)), ".".join(map(str, e.path)), e.message)
-              for e in validator.errors(instance(tree, resolve))}
+              for e in validator.errors(document)}
     return sorted(errors, key=lambda e: (e.line, e.path, e.message))
 
 
@@ -113,9 +147,9 @@ def _line(tree: Node, path: list[Any]) -> int:
     """Line of the deepest node along `path` that has a known position."""
     line, node = yamlio.line_of(tree), tree
     for key in path:
-        if isinstance(node, CommentedMap) and key in node:
-            line = yamlio.line_of(node, key) or line
-        elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
+        in_map = isinstance(node, CommentedMap) and key in node
+        in_seq = isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node)
+        if in_map or in_seq:
             line = yamlio.line_of(node, key) or line
         else:
             break
@@ -123,41 +157,63 @@ def _line(tree: Node, path: list[Any]) -> int:
     return line
 
 
-def load_upsun_folder(root: Path) -> tuple[CommentedMap, dict[str, str]]:
-    """Merge the first-level `.upsun/*.yaml` files as Upsun does: each top-level key once.
+def upsun_yaml_files(root: Path) -> list[str]:
+    """The files Upsun reads as configuration: every first-level `.upsun/*.yaml` (hidden ones
+    too; `.yml` and sub-folders are not read), relative to root."""
+    folder = root / ".upsun"
+    if not folder.is_dir():
+        return []
+    return sorted(p.relative_to(root).as_posix() for p in folder.glob("*.yaml") if p.is_file())
 
-    Returns the merged tree and, per top-level key, the file that defines it.
-    """
+
+def load_upsun_file(reader: Reader, rel: str) -> CommentedMap | None:
+    """One `.upsun/*.yaml` file: a mapping, or None when it holds no document."""
+    from migrator.errors import InputError
+
+    node = yamlio.load(reader.read(rel), rel, allow_empty=True)
+    if node is not None and not isinstance(node, CommentedMap):
+        raise InputError("expected a mapping at the top level", rel, 1)
+    return node
+
+
+@dataclass(frozen=True)
+class Folder:
+    """The first-level `.upsun/*.yaml` files merged as Upsun does: each top-level key once."""
+
+    merged: CommentedMap
+    owners: dict[str, str]  # top-level key -> the file that defines it
+    lines: dict[str, int]  # top-level key -> its line in that file
+
+
+def load_upsun_folder(root: Path) -> Folder:
     from migrator.discovery import Reader
     from migrator.errors import InputError
 
-    folder = root / ".upsun"
-    files = sorted(p for p in folder.glob("*.yaml") if p.is_file()) if folder.is_dir() else []
+    files = upsun_yaml_files(root)
     if not files:
         raise InputError("no .upsun/*.yaml files to validate", str(root))
     reader = Reader(root)
-    merged = CommentedMap()
-    owners: dict[str, str] = {}
-    for path in files:
-        rel = path.relative_to(root).as_posix()
-        node = yamlio.load(reader.read(rel), rel, allow_empty=True)
-        if node is None:
-            continue
-        if not isinstance(node, CommentedMap):
-            raise InputError("expected a mapping at the top level", rel, 1)
-        for key in node:
-            if key in owners:
-                raise InputError(f"top-level key {key!r} is defined in {owners[key]} and in "
-                                 f"{rel}", rel, yamlio.line_of(node, key))
-            owners[str(key)] = rel
-            merged[key] = node[key]
-    return merged, owners
+    folder = Folder(CommentedMap(), {}, {})
+    for rel in files:
+        node = load_upsun_file(reader, rel)
+        for key in node or {}:
+            assert node is not None
+            line = yamlio.line_of(node, key)
+            if key in folder.owners:
+                raise InputError(f"top-level key {key!r} is defined in {folder.owners[key]} and "
+                                 f"in {rel}", rel, line)
+            folder.owners[str(key)], folder.lines[str(key)] = rel, line
+            folder.merged[key] = node[key]
+    return folder
 
 
 def validate_folder(root: Path, schema: Schema) -> list[SchemaError]:
     """Errors of the merged `.upsun/` configuration, each named by the file that holds it."""
-    merged, owners = load_upsun_folder(root)
+    folder = load_upsun_folder(root)
+    owners = folder.owners
     resolve = include_resolver(root, ".upsun")
     errors = [SchemaError(owners.get(e.path.split(".")[0], next(iter(owners.values()))), e.line,
-                          e.path, e.message) for e in validate(merged, schema, "", resolve)]
+                          e.path, e.message) for e in validate(folder.merged, schema, "", resolve)]
+    errors += [SchemaError(owners[key], folder.lines[key], key, UNKNOWN_KEY)
+               for key in owners if key not in TOP_LEVEL_KEYS]
     return sorted(errors, key=lambda e: (e.file, e.line, e.path, e.message))

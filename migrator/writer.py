@@ -2,45 +2,107 @@
 
 from __future__ import annotations
 
+import errno
 import os
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from migrator.discovery import UPSUN_CONFIG, refuse_existing
 from migrator.errors import MigratorError, RefusedError
 from migrator.model import FileAction, MigrationResult, PlannedFile
 
 TEMP_SUFFIX = ".upsun-migrator.tmp"
+NO_HARD_LINKS = frozenset({errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS})
 
 
 def check_writable(root: Path, force: bool) -> None:
-    """Refuse before any work is done: `.upsun` not a folder, or a config that --force may not replace."""
+    """Refuse before any work: `.upsun` is no folder, or a config --force may not replace."""
     refuse_existing(root)
     if (root / UPSUN_CONFIG).exists() and not force:
         raise RefusedError("already exists; pass --force to replace it", UPSUN_CONFIG)
 
 
+def check_plan(result: MigrationResult, force: bool) -> None:
+    """Every refusal `write` could meet, raised before anything is touched (a dry run shows it)."""
+    check_writable(result.root, force)
+    for planned in result.files:
+        _refuse_links(result.root, planned)
+    from migrator import folder
+
+    folder.check_beside(result)
+
+
+def _refuse_links(root: Path, planned: PlannedFile) -> None:
+    """A folder on the way to a file we write or delete must not be a link: through it we would
+    change files somewhere else (`.platform` linked to a folder other projects share)."""
+    parts = PurePosixPath(planned.path).parts
+    for depth in range(1, len(parts)):
+        rel = "/".join(parts[:depth])
+        if (root / rel).is_symlink():
+            if planned.action is FileAction.DELETE:
+                raise RefusedError(f"is a symbolic link; --remove-legacy would delete "
+                                   f"{planned.path} through it: remove the link and the legacy "
+                                   "files yourself, or run without --remove-legacy", rel)
+            raise RefusedError(f"is a symbolic link; refusing to write {planned.path} through it",
+                               rel)
+
+
 def write(result: MigrationResult, force: bool) -> None:
-    """Write every planned file through a temporary file, then rename; config.yaml last."""
+    """Write every planned file through a temporary file, then rename; config.yaml last.
+
+    Without --force, config.yaml is published without replacing: a hard link from the temporary
+    file fails if another run created it meanwhile, so of two runs at once exactly one wins.
+    """
     root = result.root
-    check_writable(root, force)
+    check_plan(result, force)
     _clean_stale_temps(root)
     writes = [p for p in result.files if p.action is not FileAction.DELETE]
     writes.sort(key=lambda p: p.path == UPSUN_CONFIG)
     temps: list[tuple[Path, Path]] = []
+    new_folder = not (root / ".upsun").exists()
     try:
         for planned in writes:
             temps.append(_write_temp(root, planned))
         for temp, final in temps:
-            os.replace(temp, final)
+            _publish(temp, final, replace=force or final != root / UPSUN_CONFIG)
+    except BaseException as exc:
+        _discard(temps, root / ".upsun" if new_folder else None)
+        if isinstance(exc, OSError):
+            raise MigratorError(f"cannot write: {exc.strerror or exc}", _rel(root, exc)) from None
+        raise
+    _discard(temps, None)
+    _delete_legacy(result)
+
+
+def _discard(temps: list[tuple[Path, Path]], new_folder: Path | None) -> None:
+    """Temporary files go; so does the folder a failed run created (a failure leaves no trace)."""
+    for temp, _ in temps:
+        temp.unlink(missing_ok=True)
+    if new_folder is not None:
+        _remove_empty_dirs(new_folder)
+
+
+def _publish(temp: Path, final: Path, replace: bool) -> None:
+    if replace:
+        os.replace(temp, final)
+        return
+    try:
+        os.link(temp, final)
+    except FileExistsError:
+        raise RefusedError("already exists; pass --force to replace it", UPSUN_CONFIG) from None
     except OSError as exc:
-        for temp, _ in temps:
-            temp.unlink(missing_ok=True)
-        raise MigratorError(f"cannot write: {exc.strerror or exc}", _rel(root, exc)) from None
-    for planned in result.files:
-        if planned.action is FileAction.DELETE:
-            (root / planned.path).unlink(missing_ok=True)
-    if any(p.action is FileAction.DELETE for p in result.files):
-        _remove_empty_dirs(root / ".platform")
+        if exc.errno not in NO_HARD_LINKS:
+            raise
+        if final.exists() or final.is_symlink():  # a file system without hard links: check, then
+            raise RefusedError("already exists; pass --force to replace it", UPSUN_CONFIG) from None
+        os.replace(temp, final)  # rename (a window of microseconds instead of none)
+
+
+def _delete_legacy(result: MigrationResult) -> None:
+    deleted = [p for p in result.files if p.action is FileAction.DELETE]
+    for planned in deleted:
+        (result.root / planned.path).unlink(missing_ok=True)
+    if deleted:
+        _remove_empty_dirs(result.root / ".platform")
 
 
 def _write_temp(root: Path, planned: PlannedFile) -> tuple[Path, Path]:
@@ -79,10 +141,10 @@ def _running(pid: str) -> bool:
 
 
 def _remove_empty_dirs(folder: Path) -> None:
-    if not folder.is_dir():
+    if not folder.is_dir() or folder.is_symlink():
         return
     for sub in sorted(folder.rglob("*"), key=lambda p: -len(p.parts)):
-        if sub.is_dir() and not any(sub.iterdir()):
+        if sub.is_dir() and not sub.is_symlink() and not any(sub.iterdir()):
             sub.rmdir()
     if not any(folder.iterdir()):
         folder.rmdir()

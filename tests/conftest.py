@@ -13,7 +13,6 @@ from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 from syrupy.location import PyTestLocation
 
 from migrator.cli import main
-from migrator.validate import Schema
 
 REPO = Path(__file__).resolve().parent.parent
 TESTS = REPO / "tests"
@@ -40,19 +39,6 @@ class TextSnapshot(SingleFileSnapshotExtension):
 @pytest.fixture
 def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     return snapshot.use_extension(TextSnapshot)
-
-
-@pytest.fixture(scope="session")
-def full_schema() -> Schema:
-    """The Upsun schema with the runtime and service versions Upsun lists (no network)."""
-    return Schema.from_files(SCHEMAS / "upsun.json", SCHEMAS / "runtime-versions.json",
-                             SCHEMAS / "service-versions.json")
-
-
-@pytest.fixture(scope="session")
-def structure_schema() -> Schema:
-    """The Upsun schema with any runtime or service version accepted."""
-    return Schema.from_files(SCHEMAS / "upsun.json")
 
 
 def legacy_data(node: object) -> object:

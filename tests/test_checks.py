@@ -121,3 +121,100 @@ def test_registry_profiles_feed_the_ram_figures(tmp_path: Path, registry: Regist
                         ".platform/services.yaml": "db:\n  type: 'mariadb:11.4'\n  size: S\n"})
     result = migrate(tmp_path, Settings(), Metadata(registry=registry))
     assert dict(result.profiles) == {"app": "HIGH_CPU", "db": "HIGH_MEMORY"}
+
+
+COMPOSABLE = json.loads((DATA / "registry" / "composable.json").read_text(encoding="utf-8"))
+STACK_LIST = """
+name: app
+type: 'composable:{channel}'
+stack:
+  - "php@{php}":
+      extensions: [apcu]
+  - "nodejs@22"
+  - "python312Packages.yq"
+  - "cobol@1"
+"""
+STACK_MAP = """
+name: app
+type: 'composable:{channel}'
+stack:
+  runtimes: ["php@{php}", {{"python@3.11": {{}}}}]
+  packages: [yarn, {{package: wkhtmltopdf, channel: unstable}}]
+"""
+
+
+@pytest.fixture(scope="module")
+def with_composable() -> Registry:
+    return Registry(json.loads(REGISTRY.read_text(encoding="utf-8")), COMPOSABLE)
+
+
+def _composable(root: Path, registry: Registry, text: str,
+                upgrade: bool = False) -> tuple[list[str], list[str], str]:
+    migrated(root, {".platform.app.yaml": text.lstrip()})
+    result = migrate(root, Settings(upgrade_retired=upgrade), Metadata(registry=registry))
+    return codes(result.findings, "UPS201"), codes(result.changes, "UPS203"), result.config_text
+
+
+def test_a_supported_composable_channel_checks_the_stack_runtimes(
+        tmp_path: Path, with_composable: Registry) -> None:
+    findings, changes, _ = _composable(tmp_path, with_composable,
+                                       STACK_LIST.format(channel="26.05", php="8.4"))
+    assert (findings, changes) == ([
+        "warning .platform.app.yaml:3 stack: composable:26.05 offers no runtime 'cobol' "
+        "(cobol@1 may be a Nix package; runtimes of this channel: bun, clojure, elixir, golang, "
+        "java, nodejs, perl, php, python, ruby, sbcl)"], [])
+
+
+def test_a_runtime_version_the_channel_lacks_is_an_error(tmp_path: Path,
+                                                         with_composable: Registry) -> None:
+    findings, _, _ = _composable(tmp_path, with_composable,
+                                 STACK_MAP.format(channel="26.05", php="8.1"))
+    assert findings == [
+        "error .platform.app.yaml:3 stack: php@8.1 is not offered by composable:26.05 and will "
+        "not build (php versions of this channel: 8.2, 8.3, 8.4, 8.5)",
+        "error .platform.app.yaml:3 stack: python@3.11 is not offered by composable:26.05 and "
+        "will not build (python versions of this channel: 3.12, 3.13, 3.14)"]
+
+
+def test_a_retired_channel_is_an_error_not_an_unknown_image(tmp_path: Path,
+                                                            with_composable: Registry) -> None:
+    findings, _, _ = _composable(tmp_path, with_composable,
+                                 STACK_MAP.format(channel="25.11", php="8.4"))
+    assert findings == [
+        "error .platform.app.yaml:2 composable:25.11 is retired on Upsun and will not deploy; "
+        "supported versions, nearest first: 26.05"]  # 25.11 offers python 3.11: no stack error
+    findings, _, _ = _composable(tmp_path, with_composable,
+                                 STACK_MAP.format(channel="24.05", php="8.4"))
+    assert findings == [
+        "error .platform.app.yaml:2 composable:24.05 is retired on Upsun and will not deploy; "
+        "supported versions, nearest first: 26.05",
+        "info .platform.app.yaml:3 stack: runtimes not checked: Upsun publishes no runtime list "
+        "for composable:24.05"]
+
+
+def test_upgrade_retired_moves_the_channel_and_checks_the_stack_against_the_new_one(
+        tmp_path: Path, with_composable: Registry) -> None:
+    text = STACK_LIST.format(channel="25.11", php="8.3").replace("nodejs@22", "nodejs@20")
+    findings, changes, config = _composable(tmp_path, with_composable, text, upgrade=True)
+    assert changes == [".platform.app.yaml:2 applications.app.type: composable:25.11 -> "
+                       "composable:26.05"]
+    assert findings[0] == ("error .platform.app.yaml:3 stack: nodejs@20 is not offered by "
+                           "composable:26.05 and will not build (nodejs versions of this "
+                           "channel: 22, 24, 26)")
+    stack = text[text.index("stack:"):]
+    assert config.endswith("\n".join("    " + line if line else line
+                                     for line in stack.split("\n")))  # the stack is untouched
+
+
+def test_without_the_composable_data_the_image_is_unknown(tmp_path: Path,
+                                                          registry: Registry) -> None:
+    findings, _, _ = _composable(tmp_path, registry, STACK_MAP.format(channel="26.05", php="8.4"))
+    assert findings == ["error .platform.app.yaml:2 composable:26.05 is unknown on Upsun and "
+                        "will not deploy (Upsun has no image 'composable')"]
+
+
+def test_composable_channels_are_application_types_in_the_version_schemas(
+        with_composable: Registry) -> None:
+    runtimes, services = with_composable.version_schemas()
+    assert "composable:26.05" in runtimes["enum"]
+    assert not any(t.startswith("composable:") for t in services["enum"])

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from migrator.model import PlannedFile
 from tests.conftest import run, tree, write_files
 
 APP = "name: app\ntype: 'php:8.4'\ndisk: 512\n"
@@ -56,19 +57,43 @@ def test_sigkill_at_any_moment_never_leaves_a_partial_config(tmp_path: Path) -> 
     assert sorted(tree(root)) == sorted(tree(reference))
 
 
-def test_two_processes_at_once(tmp_path: Path) -> None:
+REFUSED = "error: .upsun/config.yaml: already exists; pass --force to replace it\n"
+
+
+@pytest.mark.parametrize("round_", range(4))
+def test_two_processes_at_once(tmp_path: Path, round_: int) -> None:
+    """Exactly one wins; the other is refused as if it had come second, whatever the timing."""
     root = _big_repo(tmp_path / "repo")
     reference = _big_repo(tmp_path / "reference")
     assert run("migrate", reference).exit_code == 0
     first, second = _spawn(root), _spawn(root)
-    outcomes = sorted(process.communicate()[::-1][:1] + (process.returncode,)
-                      for process in (first, second))
-    assert [code for _, code in outcomes] in ([0, 0], [0, 1]) or \
-        sorted(code for _, code in outcomes) == [0, 1]
-    for stderr, code in outcomes:
-        if code == 1:
-            assert stderr == "error: .upsun/config.yaml: already exists; pass --force to replace it\n"
+    stderrs = [process.communicate()[1] for process in (first, second)]
+    outcomes = sorted((process.returncode, stderr) for process, stderr
+                      in zip((first, second), stderrs, strict=True))
+    assert [code for code, _ in outcomes] == [0, 1]
+    assert outcomes[1][1] == REFUSED
     assert tree(root) == tree(reference)
+    assert _temps(root) == []
+
+
+def test_a_config_created_meanwhile_is_never_replaced(project: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The race made deterministic: another run publishes config.yaml after our check."""
+    from migrator import writer
+
+    write_files(project, {".platform.app.yaml": APP})
+    real = writer._write_temp
+
+    def meanwhile(root: Path, planned: PlannedFile) -> tuple[Path, Path]:
+        if planned.path == ".upsun/config.yaml":
+            write_files(root, {".upsun/config.yaml": "theirs: true\n"})
+        return real(root, planned)
+
+    monkeypatch.setattr(writer, "_write_temp", meanwhile)
+    result = run("migrate", project)
+    assert (result.exit_code, result.stderr) == (1, REFUSED)
+    assert (project / ".upsun/config.yaml").read_text() == "theirs: true\n"
+    assert _temps(project) == []
 
 
 def test_full_disk_keeps_the_previous_state(project: Path, monkeypatch: pytest.MonkeyPatch
@@ -98,13 +123,12 @@ def test_an_unexpected_exception_is_one_line_and_exit_3(project: Path,
     result = run("migrate", project)
     assert result.exit_code == 3
     assert result.stderr == (
-        "internal error: KeyError: 'oops'. This is a bug in upsun-migrator; please report it at "
-        "https://github.com/upsun-migrator/upsun-migrator/issues (run again with --debug for the "
-        "traceback)\n")
+        "internal error: KeyError: 'oops'. This is a bug in upsun-migrator: please report it with "
+        "the output of the same command run again with --debug\n")
     debug = run("migrate", "--debug", project)
     assert debug.exit_code == 3
     assert debug.stderr.startswith("Traceback (most recent call last):\n")
-    assert debug.stderr.endswith("(run again with --debug for the traceback)\n")
+    assert debug.stderr.endswith("run again with --debug\n")
     assert not (project / ".upsun").exists()
 
 

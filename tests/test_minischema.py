@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
 from migrator.errors import MigratorError
-from migrator.minischema import Validator
+from migrator.minischema import UNIMPLEMENTED, UnsupportedSchema, Validator
 from migrator.model import Settings
 from migrator.pipeline import migrate
 from migrator.validate import RUNTIME_URL, SERVICE_URL, Schema, instance
-from tests.conftest import CORPUS, SCHEMAS
+from tests.conftest import CORPUS, SCHEMAS, run, tree, write_files
 from tests.test_corpus import IDS, _load_output
 
 
@@ -63,3 +66,179 @@ def test_agrees_on_every_corpus_output(schemas: tuple[Validator, jsonschema.Draf
 def test_agrees_on_invalid_configs(config: dict[str, Any],
                                    schemas: tuple[Validator, jsonschema.Draft7Validator]) -> None:
     assert _agree(json.loads(json.dumps(config)), schemas) != []
+
+
+# --- refusing what it does not implement (the schema may be downloaded at run time) ---
+
+DRAFT_07_URI = "http://json-schema.org/draft-07/schema#"
+
+
+def _nested(keyword: str) -> dict[str, Any]:
+    """A schema using `keyword` where the validator reaches it only through a $ref."""
+    return {"$schema": DRAFT_07_URI, "properties": {"applications": {"$ref": "#/definitions/a"}},
+            "definitions": {"a": {"type": "object", keyword: 1}}}
+
+
+@pytest.mark.parametrize("keyword", sorted(UNIMPLEMENTED))
+def test_refuses_a_keyword_it_does_not_implement(keyword: str) -> None:
+    with pytest.raises(UnsupportedSchema) as refused:
+        Validator(_nested(keyword), {})
+    assert str(refused.value) == (
+        f"the schema uses the JSON-Schema keyword {keyword!r} at #/definitions/a, which the "
+        "built-in validator does not implement (validation would ignore it)")
+
+
+def test_unreachable_definitions_and_annotations_are_not_refused() -> None:
+    schema = {"$schema": DRAFT_07_URI, "title": "t", "nullable": True, "x-order": 1,
+              "definitions": {"unused": {"patternProperties": {}}},
+              "properties": {"a": {"description": "d", "default": 1, "deprecationMessage": "m",
+                                   "format": "uri", "examples": [1]}}}
+    assert list(Validator(schema, {}).errors({"a": 1})) == []
+
+
+@pytest.mark.parametrize(("schema", "message"), [
+    ({"$schema": "https://json-schema.org/draft/2020-12/schema"},
+     "the schema declares $schema 'https://json-schema.org/draft/2020-12/schema'; only JSON "
+     "Schema draft-07 is supported"),
+    ({"items": [{"type": "string"}]},
+     "#: 'items' as a list (tuple validation) is not implemented"),
+    ({"properties": {"a": {"type": "strnig"}}}, "#/properties/a: unknown type 'strnig'"),
+    ({"properties": {"a": {"$ref": "https://example.invalid/other"}}},
+     "#/properties/a: cannot resolve $ref 'https://example.invalid/other'"),
+    ({"properties": {"a": {"$ref": "#/definitions/missing"}}},
+     "#/properties/a: cannot resolve $ref '#/definitions/missing'"),
+    ({"anyOf": [{"pattern": "(?<"}]},
+     "#/anyOf/0: pattern '(?<' is not a regular expression Python reads"),
+])
+def test_refuses_what_it_would_misread(schema: dict[str, Any], message: str) -> None:
+    with pytest.raises(UnsupportedSchema) as refused:
+        Validator(schema, {})
+    assert str(refused.value) == message
+
+
+def test_the_shipped_schemas_are_accepted() -> None:
+    for name in ("upsun.json", "upsun-cli.json"):
+        schema = json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
+        Validator(schema, {RUNTIME_URL: {"type": "string"}, SERVICE_URL: {"type": "string"}})
+
+
+@pytest.mark.parametrize("command", ["migrate", "validate"])
+def test_a_schema_it_cannot_apply_is_a_one_line_error(command: str, project: Path) -> None:
+    schema = json.loads((SCHEMAS / "upsun.json").read_text(encoding="utf-8"))
+    schema["properties"]["applications"]["minProperties"] = 1
+    bad = project.parent / "schema.json"
+    bad.write_text(json.dumps(schema), encoding="utf-8")
+    write_files(project, {".platform.app.yaml": "name: app\ntype: 'php:8.4'\n"} if
+                command == "migrate" else {".upsun/config.yaml": "applications: {}\n"})
+    before = tree(project)
+    result = run(command, project, "--schema", bad)
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", (
+        f"error: {bad}: not an Upsun schema (the schema uses the JSON-Schema keyword "
+        "'minProperties' at #/properties/applications, which the built-in validator does not "
+        "implement (validation would ignore it))\n"))
+    assert tree(project) == before
+
+
+# --- the differential test: minischema and jsonschema agree on valid / invalid ---
+
+KEYS = st.sampled_from(["a", "b", "c"])
+JSON_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-3, 3),
+                         st.sampled_from([0.0, 1.0, 1.5, -2.5]), st.sampled_from(["", "a", "ab",
+                                                                                  "1", "x-y"]))
+JSON = st.recursive(JSON_SCALARS, lambda inner: st.one_of(
+    st.lists(inner, max_size=3), st.dictionaries(KEYS, inner, max_size=3)), max_leaves=8)
+TYPES = st.sampled_from(["object", "array", "string", "boolean", "integer", "number", "null"])
+LEAVES = st.one_of(
+    st.builds(lambda t: {"type": t}, st.one_of(TYPES, st.lists(TYPES, min_size=1, max_size=3))),
+    st.builds(lambda v: {"enum": v}, st.lists(JSON, min_size=1, max_size=3)),
+    st.builds(lambda v: {"const": v}, JSON),
+    st.builds(lambda n: {"minimum": n}, st.integers(-2, 2)),
+    st.builds(lambda n: {"maximum": n}, st.sampled_from([-1, 0, 1.5])),
+    st.builds(lambda p: {"pattern": p}, st.sampled_from(["^a", "b$", "[0-9]", "^$"])),
+    st.just({}), st.booleans())
+
+
+def _compound(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.one_of(
+        st.builds(lambda props, extra, required: {"properties": props,
+                                                  "additionalProperties": extra,
+                                                  "required": required},
+                  st.dictionaries(KEYS, inner, max_size=2), st.one_of(st.booleans(), inner),
+                  st.lists(KEYS, max_size=2, unique=True)),
+        st.builds(lambda items: {"type": "array", "items": items}, inner),
+        st.builds(lambda word, subs: {word: subs}, st.sampled_from(["allOf", "anyOf", "oneOf"]),
+                  st.lists(inner, min_size=1, max_size=3)),
+        st.builds(lambda left, right: {**left, **right} if isinstance(left, dict) and
+                  isinstance(right, dict) else left, inner, inner))
+
+
+SCHEMAS_ = st.recursive(LEAVES, _compound, max_leaves=6)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(schema=SCHEMAS_, definition=SCHEMAS_, data=JSON, through_ref=st.booleans())
+def test_agrees_with_jsonschema_on_generated_schemas(schema: Any, definition: Any, data: Any,
+                                                     through_ref: bool) -> None:
+    if through_ref:
+        schema = {"definitions": {"d": definition}, "anyOf": [{"$ref": "#/definitions/d"},
+                                                             schema]}
+    root = schema if isinstance(schema, dict) else {"allOf": [schema]}
+    ours = not list(Validator(root, {}).errors(data))
+    assert ours == jsonschema.Draft7Validator(root).is_valid(data), (root, data)
+
+
+def _mutations(data: Any) -> st.SearchStrategy[Any]:
+    """A corpus output with one value replaced, one key removed or one key added, somewhere."""
+    paths: list[tuple[Any, ...]] = []
+
+    def walk(node: Any, path: tuple[Any, ...]) -> None:
+        paths.append(path)
+        children = node.items() if isinstance(node, dict) else enumerate(node) \
+            if isinstance(node, list) else []
+        for key, child in children:
+            walk(child, (*path, key))
+
+    walk(data, ())
+
+    def mutate(path: tuple[Any, ...], how: str, value: Any) -> Any:
+        copy = json.loads(json.dumps(data))
+        parent = copy
+        for key in path[:-1]:
+            parent = parent[key]
+        if not path:
+            return value if how == "replace" else copy
+        if how == "replace":
+            parent[path[-1]] = value
+        elif how == "remove" and isinstance(parent, dict):
+            del parent[path[-1]]
+        elif how == "add" and isinstance(parent[path[-1]], dict):
+            parent[path[-1]]["added"] = value
+        return copy
+
+    return st.builds(mutate, st.sampled_from(paths), st.sampled_from(["replace", "remove", "add"]),
+                     st.one_of(JSON, st.sampled_from(["storage", "local", "php:8.4", "upstream",
+                                                      "mariadb:11.4", "app:http"])))
+
+
+@pytest.fixture(scope="module")
+def corpus_outputs() -> list[Any]:
+    outputs = []
+    for project_id in IDS[:40]:
+        try:
+            result = migrate(CORPUS / project_id, Settings())
+        except MigratorError:
+            continue
+        outputs.append(instance(_load_output(result.config_text)))
+    return outputs
+
+
+@settings(max_examples=300, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_agrees_with_jsonschema_on_mutated_corpus_outputs(
+        data: st.DataObject, corpus_outputs: list[Any],
+        schemas: tuple[Validator, jsonschema.Draft7Validator]) -> None:
+    output = data.draw(st.sampled_from(corpus_outputs))
+    mutated = data.draw(_mutations(output))
+    ours = not list(schemas[0].errors(mutated))
+    assert ours == schemas[1].is_valid(mutated)

@@ -12,9 +12,8 @@ import jsonschema
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from migrator import yamlio
-from migrator.validate import Schema, validate
 from tests.conftest import DATA, FIXTURE_NAMES, FIXTURES, METADATA_ARGS, REPO, run, tree
+from tests.upsun_schema import load_config, schema_errors
 
 
 @pytest.fixture
@@ -51,18 +50,11 @@ def test_project_snapshot(fixture_copy: Path, tmp_path: Path, snapshot: Snapshot
 
 
 @pytest.mark.parametrize("fixture_copy", FIXTURE_NAMES, indirect=True)
-def test_project_output_is_valid(fixture_copy: Path, full_schema: Schema) -> None:
+def test_project_output_is_valid(fixture_copy: Path) -> None:
     assert run("migrate", fixture_copy, *METADATA_ARGS).exit_code == 0
     text = (fixture_copy / ".upsun/config.yaml").read_text(encoding="utf-8")
-    tree_ = yamlio.load(text, ".upsun/config.yaml")
-
-    def resolve(path: str) -> object:
-        for base in (fixture_copy / ".upsun", fixture_copy):
-            if (base / path).is_file():
-                return yamlio.load((base / path).read_text(encoding="utf-8"), path)
-        return None
-
-    assert [str(e) for e in validate(tree_, full_schema, ".upsun/config.yaml", resolve)] == []
+    data = load_config(text, (fixture_copy / ".upsun", fixture_copy))
+    assert schema_errors(data) == []
 
 
 @pytest.mark.parametrize("fixture_copy", FIXTURE_NAMES, indirect=True)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import calendar
+import contextlib
 import json
 import os
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -13,14 +16,18 @@ from pathlib import Path
 import pytest
 
 from migrator import published
+from migrator.errors import InputError
+from tests.conftest import DATA, run
 
 
 class Server:
     def __init__(self) -> None:
         self.status = 200
-        self.body = b'{"v": 1}'
+        self.body = GOOD_BYTES
         self.etag = '"one"'
         self.requests: list[tuple[str, str | None]] = []
+        self.trickle = 0.0  # seconds between the body's bytes
+        self.stopped = threading.Event()
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -34,7 +41,15 @@ class Server:
                 self.send_response(owner.status)
                 self.send_header("ETag", owner.etag)
                 self.end_headers()
-                if owner.status == 200:
+                if owner.status == 200 and owner.trickle:
+                    for byte in owner.body[:20]:
+                        if owner.stopped.is_set():
+                            return
+                        with contextlib.suppress(OSError):  # the client gave up: fine
+                            self.wfile.write(bytes([byte]))
+                            self.wfile.flush()
+                        owner.stopped.wait(owner.trickle)
+                elif owner.status == 200:
                     self.wfile.write(owner.body)
 
             def log_message(self, *args: object) -> None:
@@ -42,7 +57,8 @@ class Server:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                         daemon=True).start()
 
 
 @pytest.fixture
@@ -51,87 +67,305 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
     monkeypatch.delenv("UPSUN_MIGRATOR_OFFLINE")
     monkeypatch.setenv("UPSUN_MIGRATOR_META_URL", running.url)
     yield running
+    running.stopped.set()
     running.httpd.shutdown()
     running.httpd.server_close()
 
 
-def _age(days: float) -> None:
-    meta = published.cache_dir() / "registry.meta.json"
+REGISTRY = published.IMAGES
+GOOD = {"php": {"versions": {"8.4": {}}}}
+GOOD_BYTES = json.dumps(GOOD).encode()
+NEWER = {"php": {"versions": {"8.5": {}}}}
+EMBEDDED = "the embedded snapshot of 2026-07-21 (upsun/meta 9dd622d"
+TODAY = published.day(time.time())
+
+
+def _age(days: float, name: str = "registry") -> None:
+    meta = published.cache_dir() / f"{name}.meta.json"
     data = json.loads(meta.read_text())
     data["fetched"] -= days * 24 * 3600
     meta.write_text(json.dumps(data))
 
 
+def _cached_on(day: str) -> None:
+    """Date the cached copy as downloaded on that day (UTC)."""
+    meta = published.cache_dir() / "registry.meta.json"
+    data = json.loads(meta.read_text())
+    data["fetched"] = calendar.timegm(time.strptime(day, "%Y-%m-%d"))
+    meta.write_text(json.dumps(data))
+
+
 def test_download_then_fresh_cache_then_revalidation(server: Server) -> None:
-    first = published.get("registry", "/images")
-    assert first == published.Published(b'{"v": 1}', "download")
+    first = published.get(REGISTRY)
+    assert first == published.Published(GOOD, f"a download of {TODAY}", True)
     assert server.requests == [("/images", None)]
-    assert published.get("registry", "/images") == published.Published(b'{"v": 1}', "cache")
+    assert published.get(REGISTRY) == published.Published(
+        GOOD, f"the cache (downloaded {TODAY})")
     assert len(server.requests) == 1  # younger than a day: no request at all
     _age(2)
-    assert published.get("registry", "/images") == published.Published(b'{"v": 1}', "cache")
+    assert published.get(REGISTRY) == published.Published(
+        GOOD, f"the cache (revalidated {TODAY})", True)
     assert server.requests[-1] == ("/images", '"one"')  # revalidated, 304
 
 
 def test_changed_resource_is_downloaded_again(server: Server) -> None:
-    published.get("registry", "/images")
+    published.get(REGISTRY)
     _age(2)
-    server.body, server.etag = b'{"v": 2}', '"two"'
-    assert published.get("registry", "/images") == published.Published(b'{"v": 2}', "download")
-    assert (published.cache_dir() / "registry.json").read_bytes() == b'{"v": 2}'
+    server.body, server.etag = json.dumps(NEWER).encode(), '"two"'
+    assert published.get(REGISTRY).data == NEWER
+    assert json.loads((published.cache_dir() / "registry.json").read_bytes()) == NEWER
 
 
-def test_server_error_falls_back_to_the_cache(server: Server) -> None:
-    published.get("registry", "/images")
+def test_server_error_falls_back_to_a_stale_cache_newer_than_the_snapshot(server: Server
+                                                                          ) -> None:
+    published.get(REGISTRY)
     _age(2)
     server.status = 500
-    assert published.get("registry", "/images") == published.Published(b'{"v": 1}',
-                                                                        "cache (offline)")
+    found = published.get(REGISTRY)
+    assert found.data == GOOD
+    assert found.origin == (f"the cache (downloaded {published.day(time.time() - 2 * 86400)}; "
+                            f"the download from {server.url}/images failed: HTTP 500)")
+
+
+def test_a_stale_cache_older_than_the_snapshot_gives_way_to_the_snapshot(server: Server
+                                                                         ) -> None:
+    published.get(REGISTRY)
+    _cached_on("2026-01-02")
+    server.status = 500
+    found = published.get(REGISTRY)
+    assert found.data == published.embedded(REGISTRY)
+    assert found.origin == (f"{EMBEDDED}; the download from {server.url}/images failed: "
+                            "HTTP 500)")
 
 
 def test_closed_port_falls_back_to_the_cache(server: Server, monkeypatch: pytest.MonkeyPatch
                                              ) -> None:
-    published.get("registry", "/images")
+    published.get(REGISTRY)
     _age(2)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         closed = probe.getsockname()[1]
     monkeypatch.setenv("UPSUN_MIGRATOR_META_URL", f"http://127.0.0.1:{closed}")
-    assert published.get("registry", "/images") == published.Published(b'{"v": 1}',
-                                                                        "cache (offline)")
+    found = published.get(REGISTRY)
+    assert found.data == GOOD
+    assert f"the download from http://127.0.0.1:{closed}/images failed: " in found.origin
 
 
-def test_no_cache_and_no_network_is_none(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_cache_and_no_network_is_the_embedded_snapshot(server: Server) -> None:
     server.status = 500
-    assert published.get("registry", "/images") is None
+    found = published.get(REGISTRY)
+    assert found.data == published.embedded(REGISTRY)
+    assert "8.4" in found.data["php"]["versions"]
+    assert found.origin.startswith(EMBEDDED + "; the download from ")
 
 
 def test_a_failed_download_is_not_retried_for_an_hour(server: Server) -> None:
     server.status = 500
-    assert published.get("registry", "/images") is None
+    published.get(REGISTRY)
     server.status = 200
-    assert published.get("registry", "/images") is None  # no new request: no wait per run
+    found = published.get(REGISTRY)  # no new request: no wait per run
+    assert found.origin == f"{EMBEDDED}; the last download failed less than an hour ago)"
     assert len(server.requests) == 1
     meta = published.cache_dir() / "registry.meta.json"
     data = json.loads(meta.read_text())
     data["failed"] -= 2 * published.RETRY_AFTER
     meta.write_text(json.dumps(data))
-    assert published.get("registry", "/images") == published.Published(b'{"v": 1}', "download")
+    assert published.get(REGISTRY) == published.Published(GOOD, f"a download of {TODAY}", True)
+
+
+@pytest.mark.parametrize(("body", "why"), [
+    (b"<html><body>Please log in to the hotel Wi-Fi</body></html>", "not JSON"),
+    (GOOD_BYTES[:-5], "not JSON"),  # truncated
+    (b'{"php": {"versions": ["8.4"]}}', "image 'php' has no `versions` object"),
+    (b"[]", "not a JSON object of images"),
+    (b"\xff\xfe", "not JSON"),
+])
+def test_a_bad_download_is_refused_and_never_cached(server: Server, body: bytes,
+                                                    why: str) -> None:
+    published.get(REGISTRY)
+    _age(2)
+    server.body, server.etag = body, '"portal"'
+    found = published.get(REGISTRY)
+    assert found.data == GOOD  # the previous copy, still the newest good one
+    assert found.origin.endswith(f"the download from {server.url}/images was refused ({why}) "
+                                 "and not cached)")
+    assert json.loads((published.cache_dir() / "registry.json").read_bytes()) == GOOD
+
+
+def test_a_bad_first_download_falls_back_to_the_snapshot(server: Server) -> None:
+    server.body = b"<html>captive portal</html>"
+    found = published.get(REGISTRY)
+    assert found.data == published.embedded(REGISTRY)
+    assert found.origin == (f"{EMBEDDED}; the download from {server.url}/images was refused "
+                            "(not JSON) and not cached)")
+    assert not (published.cache_dir() / "registry.json").exists()
+
+
+def test_each_resource_checks_its_own_shape(server: Server) -> None:
+    server.body = GOOD_BYTES  # an image registry, served where the schema should be
+    found = published.get(published.SCHEMA)
+    assert found.data == published.embedded(published.SCHEMA)
+    assert ("refused (not a JSON schema describing `applications`, `services` and `routes`)"
+            in found.origin)
+    assert published.get(published.COMPOSABLE).origin.endswith(
+        "refused (no `composable` image) and not cached)")
+
+
+def test_a_corrupt_cache_is_ignored(server: Server) -> None:
+    published.get(REGISTRY)
+    (published.cache_dir() / "registry.json").write_bytes(b"{broken")
+    server.status = 500
+    assert published.get(REGISTRY).data == published.embedded(REGISTRY)
+
+
+def test_refresh_downloads_whatever_the_age(server: Server) -> None:
+    published.get(REGISTRY)
+    server.body, server.etag = json.dumps(NEWER).encode(), '"two"'
+    assert published.get(REGISTRY).data == GOOD
+    assert published.get(REGISTRY, refresh=True) == published.Published(
+        NEWER, f"a download of {TODAY}", True)
 
 
 def test_a_file_never_touches_the_network(server: Server, tmp_path: Path) -> None:
     file = tmp_path / "registry.json"
-    file.write_bytes(b"{}")
-    assert published.get("registry", "/images", file) == published.Published(
-        b"{}", f"file {file}")
+    file.write_bytes(GOOD_BYTES)
+    assert published.get(REGISTRY, file) == published.Published(GOOD, f"file {file}")
     assert server.requests == []
     assert not (published.cache_dir() / "registry.json").exists()
 
 
+def test_a_file_of_the_wrong_shape_is_an_input_error(tmp_path: Path) -> None:
+    file = tmp_path / "registry.json"
+    file.write_text("<html></html>")
+    with pytest.raises(InputError) as error:
+        published.get(REGISTRY, file)
+    assert str(error.value) == f"{file}: not an image registry (not JSON)"
+
+
 def test_offline_mode_uses_only_the_cache(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
-    published.get("registry", "/images")
+    published.get(REGISTRY)
     _age(2)
     monkeypatch.setenv("UPSUN_MIGRATOR_OFFLINE", "1")
-    assert published.get("registry", "/images").origin == "cache (offline)"
+    assert published.get(REGISTRY).origin.endswith("; offline)")
+    assert published.get(REGISTRY).data == GOOD
     assert len(server.requests) == 1
     assert os.environ["UPSUN_MIGRATOR_META_URL"] == server.url
+
+
+def test_the_embedded_snapshot_is_what_the_tests_use() -> None:
+    """The package's copies are the upstream files of the dated commit, like tests/data."""
+    for resource, copy in ((published.SCHEMA, DATA / "schemas" / "upsun.json"),
+                           (published.IMAGES, DATA / "registry" / "registry.json"),
+                           (published.COMPOSABLE, DATA / "registry" / "composable.json")):
+        assert published.embedded(resource) == json.loads(copy.read_text(encoding="utf-8"))
+    assert published.embedded_snapshot() == published.Snapshot(
+        "2026-07-21", "upsun/meta", "9dd622d2a0aafeed3c7bad1b95aad8ec508f64f3")
+
+
+def test_metadata_command_offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run("metadata")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == (
+        f"Upsun schema from {EMBEDDED}; offline)\n"
+        f"image registry from {EMBEDDED}; offline)\n"
+        f"composable image data from {EMBEDDED}; offline)\n"
+        f"cache folder: {published.cache_dir()}\n"
+        "embedded: embedded snapshot of 2026-07-21 (upsun/meta 9dd622d)\n")
+
+
+def test_metadata_refresh_downloads_each_resource(server: Server) -> None:
+    server.body = GOOD_BYTES
+    result = run("metadata", "--refresh")
+    assert result.exit_code == 1  # the registry body is no schema, nor composable data
+    assert result.stdout.startswith(f"Upsun schema from {EMBEDDED}; the download from "
+                                    f"{server.url}/schema/upsun was refused")
+    assert f"image registry from a download of {TODAY}\n" in result.stdout
+    assert result.stderr == (f"error: {server.url}: could not refresh: Upsun schema, "
+                             "composable image data\n")
+    assert [path for path, _ in server.requests] == ["/schema/upsun", "/images", "/composable"]
+
+
+SHALLOW_SCHEMA = b'{"properties": {"applications": {}}}'
+DEEP_BAD_REGISTRY = b'{"composable": {"versions": {"26.05": "x"}}, "php": {"versions": {"8.4": 5}}}'
+
+
+@pytest.mark.parametrize(("resource", "body", "why"), [
+    (published.SCHEMA, SHALLOW_SCHEMA,
+     "not a JSON schema describing `applications`, `services` and `routes`"),
+    (published.SCHEMA, json.dumps({"properties": {
+        "applications": {"additionalProperties": {"properties": {"type": {"if": {}}}}},
+        "services": {"type": "object"}, "routes": {"type": "object"}}}).encode(),
+     "the schema uses the JSON-Schema keyword 'if' at "
+     "#/properties/applications/additionalProperties/properties/type, which the built-in "
+     "validator does not implement (validation would ignore it)"),
+    (published.IMAGES, DEEP_BAD_REGISTRY, "image 'composable' version '26.05': not an object"),
+    (published.IMAGES, b'{"php": {"versions": {"8.4": {"upsun": {"status": 1}}}}}',
+     "image 'php' version '8.4': `upsun.status` is not a string"),
+    (published.IMAGES, b'{"php": {"versions": {"8.4": {"manifest": {"endpoints": []}}}}}',
+     "image 'php' version '8.4': `manifest` is not an object with `endpoints` and a profile name"),
+    (published.COMPOSABLE, b'{"composable": {"versions": {"26.05": {"packages_versions": '
+                           b'{"php": {"versions": "8.4"}}}}}}',
+     "image 'composable' version '26.05': `packages_versions` is not an object of runtimes with "
+     "`versions` lists"),
+])
+def test_json_of_the_right_outline_but_the_wrong_shape_is_refused(
+        server: Server, resource: published.Resource, body: bytes, why: str) -> None:
+    """What the checks read must be there in the form they read it, or a run would crash."""
+    server.body = body
+    found = published.get(resource)
+    assert found.data == published.embedded(resource)
+    assert found.origin.endswith(f"was refused ({why}) and not cached)"), found.origin
+    assert not (published.cache_dir() / f"{resource.name}.json").exists()
+
+
+def test_the_embedded_copies_pass_the_checks_a_download_must_pass() -> None:
+    for resource in published.RESOURCES:
+        assert resource.check(published.embedded(resource)) is None, resource.name
+
+
+def test_a_bad_cached_copy_is_never_used(server: Server) -> None:
+    """A copy cached by hand, or by a version with weaker checks, is checked before use."""
+    folder = published.cache_dir()
+    folder.mkdir(parents=True)
+    (folder / "registry.json").write_bytes(DEEP_BAD_REGISTRY)
+    (folder / "registry.meta.json").write_text(json.dumps({"fetched": time.time()}))
+    server.status = 500
+    assert published.get(REGISTRY).data == published.embedded(REGISTRY)
+
+
+def test_a_good_cached_copy_without_its_digest_is_checked_and_used(server: Server) -> None:
+    folder = published.cache_dir()
+    folder.mkdir(parents=True)
+    (folder / "registry.json").write_bytes(GOOD_BYTES)
+    (folder / "registry.meta.json").write_text(json.dumps({"fetched": time.time()}))
+    assert published.get(REGISTRY) == published.Published(GOOD, f"the cache (downloaded {TODAY})")
+    assert server.requests == []
+
+
+def test_a_registry_file_of_the_wrong_shape_is_an_input_error(project: Path) -> None:
+    registry = project.parent / "registry.json"
+    registry.write_bytes(DEEP_BAD_REGISTRY)
+    (project / ".platform.app.yaml").write_text("name: app\ntype: 'php:8.4'\n")
+    result = run("migrate", "--dry-run", "--registry", registry, project)
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", (
+        f"error: {registry}: not an image registry (image 'composable' version '26.05': not an "
+        "object)\n"))
+
+
+def test_a_trickling_server_is_given_up_on_after_the_deadline(
+        server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(published, "DEADLINE", 0.5)
+    server.trickle = 0.2  # 20 bytes: 4 s
+    start = time.monotonic()
+    found = published.get(REGISTRY)
+    assert time.monotonic() - start < 2.5
+    assert found.origin == (f"{EMBEDDED}; the download from {server.url}/images failed: no "
+                            "complete answer within 0.5 s)")
+
+
+@pytest.mark.parametrize(("value", "offline"), [
+    ("1", True), ("yes", True), ("true", True), ("0", False), ("false", False), ("no", False),
+    ("", False), (" 0 ", False)])
+def test_the_offline_variable(monkeypatch: pytest.MonkeyPatch, value: str, offline: bool) -> None:
+    monkeypatch.setenv("UPSUN_MIGRATOR_OFFLINE", value)
+    assert published.offline() is offline

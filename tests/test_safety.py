@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run, tree
+from tests.conftest import METADATA_ARGS, run, tree
 
 APP = "name: app\ntype: 'php:8.3'\n"
 VCL_INCLUDE = "v:\n  type: 'varnish:7.6'\n  configuration:\n    vcl: !include {{type: string, path: {}}}\n"
@@ -163,10 +163,18 @@ def test_alias_bomb_is_bounded(project: Path) -> None:
     lines = ["name: app", "type: 'php:8.3'", "variables:", "  env:", "    a0: &a0 [x, x, x, x]"]
     lines += [f"    a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 12)]
     _make(project, {".platform.app.yaml": "\n".join(lines) + "\n"})
-    result = run("migrate", project)
-    assert result.exit_code == 0
+    # 4 * 9**11 values once expanded: the schema check (from the embedded snapshot) refuses it
+    assert_refused(project, ".platform.app.yaml:10: applications.app.variables.env.a5: aliases "
+                   "expand to more than 200,000 values; refused")
+
+
+def test_aliases_that_expand_to_a_real_size_are_fine(project: Path) -> None:
+    lines = ["name: app", "type: 'php:8.3'", "variables:", "  env:", "    a0: &a0 [x, x, x, x]"]
+    lines += [f"    a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 4)]
+    _make(project, {".platform.app.yaml": "\n".join(lines) + "\n"})
+    assert run("migrate", project).exit_code == 0
     config = (project / ".upsun/config.yaml").read_text()
-    assert "        a11: &a11 [*a10, *a10, *a10, *a10, *a10, *a10, *a10, *a10, *a10]\n" in config
+    assert "        a3: &a3 [*a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2]" in config
 
 
 def test_symlinked_app_file_leaving_the_repository_is_refused(tmp_path: Path,
@@ -204,17 +212,18 @@ def test_existing_config_is_never_touched_without_force(project: Path) -> None:
 def test_write_failure_leaves_nothing_behind(project: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     _make(project, {".platform.app.yaml": APP})
-    real_replace = os.replace
+    before = tree(project)
 
     def full_disk(src: str, dst: str) -> None:
         raise OSError(28, "No space left on device", str(dst))
 
-    monkeypatch.setattr(os, "replace", full_disk)
-    result = run("migrate", project)
-    monkeypatch.setattr(os, "replace", real_replace)
+    with monkeypatch.context() as patched:  # config.yaml is published by link, --force by rename
+        patched.setattr(os, "replace", full_disk)
+        patched.setattr(os, "link", full_disk)
+        result = run("migrate", project)
     assert result.exit_code == 1
     assert result.stderr == "error: .upsun/config.yaml: cannot write: No space left on device\n"
-    assert sorted(p.name for p in (project / ".upsun").iterdir()) == []
+    assert tree(project) == before  # not even an empty .upsun/
 
 
 def test_bom_is_accepted(project: Path) -> None:
@@ -229,3 +238,136 @@ def test_crlf_is_accepted_and_kept(project: Path) -> None:
     assert run("migrate", project).exit_code == 0
     assert (project / ".upsun/config.yaml").read_bytes() == (
         b"applications:\r\n  app:\r\n    type: 'php:8.3'\r\n")
+
+
+DB = "db:\n  type: 'mariadb:11.4'\n"
+LINKED_PLATFORM = ".platform: is a symbolic link; --remove-legacy would delete .platform/services.yaml " \
+    "through it: remove the link and the legacy files yourself, or run without --remove-legacy"
+
+
+def test_remove_legacy_through_a_linked_platform_folder_is_refused(project: Path) -> None:
+    _make(project, {".platform.app.yaml": APP, "config/platform/services.yaml": DB})
+    (project / ".platform").symlink_to("config/platform")
+    assert_refused(project, LINKED_PLATFORM, "--remove-legacy")
+    assert run("migrate", project).exit_code == 0  # reading through the link is fine
+
+
+SHARED_CONF = "search:\n  type: solr:9.6\n  configuration:\n    cores:\n      main:\n" \
+              "        conf_dir: !archive 'conf'\n"
+#: Repositories with a link where the migration reads, writes or removes: (files, links).
+LINK_LAYOUTS: dict[str, tuple[dict[str, bytes | str], dict[str, str]]] = {
+    ".platform links to a folder": (
+        {".platform.app.yaml": APP, "config/platform/services.yaml": DB},
+        {".platform": "config/platform"}),
+    "an !archive folder is a link": (
+        {".platform.app.yaml": APP, ".platform/services.yaml": SHARED_CONF,
+         "shared/conf/schema.xml": "<schema/>\n"},
+        {".platform/conf": "../shared/conf"}),
+    "services.yaml is a link": (
+        {".platform.app.yaml": APP, "config/services.yaml": DB, ".platform/routes.yaml": "{}\n"},
+        {".platform/services.yaml": "../config/services.yaml"}),
+    "the app file is a link": (
+        {"config/app.yaml": APP}, {".platform.app.yaml": "config/app.yaml"}),
+    "an empty folder in .platform is a link": (
+        {".platform.app.yaml": APP, ".platform/services.yaml": DB},
+        {".platform/empty": "../empty"}),
+    "a folder in .upsun is a link": (
+        {".platform.app.yaml": APP, ".platform/services.yaml": SHARED_CONF,
+         ".platform/conf/schema.xml": "<schema/>\n", "elsewhere/.keep": ""},
+        {".upsun/conf": "../elsewhere"}),
+}
+
+
+def _legacy_name(rel: str) -> bool:
+    return rel in (".platform.app.yaml", ".platform/") or rel.startswith(".platform/")
+
+
+@pytest.mark.parametrize("layout", sorted(LINK_LAYOUTS))
+def test_remove_legacy_never_loses_or_misplaces_a_file(project: Path, layout: str) -> None:
+    """The class: a write or a removal that goes through a link. Whatever the layout, the run is
+    refused with nothing changed, or it removes only what is named as legacy and adds files
+    only under .upsun/; never a traceback."""
+    files, links = LINK_LAYOUTS[layout]
+    _make(project, files)
+    for rel, target in links.items():
+        (project / rel).parent.mkdir(parents=True, exist_ok=True)
+        (project / rel).symlink_to(target)
+        if not (project / rel).exists():
+            (project / rel).resolve().mkdir()  # a link to an empty folder
+    before = tree(project)
+    result = run("migrate", "--remove-legacy", project)
+    after = tree(project)
+    assert result.exit_code in (0, 1), result.stderr
+    if result.exit_code == 1:
+        assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+        assert after == before
+        return
+    assert all(_legacy_name(rel) for rel in set(before) - set(after))
+    assert all(rel.startswith(".upsun/") for rel in set(after) - set(before))
+    assert {rel: after[rel] for rel in after if rel in before} == \
+        {rel: before[rel] for rel in after if rel in before}
+
+
+def test_another_upsun_file_defining_a_key_the_migration_writes(project: Path) -> None:
+    _make(project, {".platform.app.yaml": APP, ".platform/services.yaml": DB,
+                    ".upsun/services.yaml": "# hand-written\nservices:\n  cache:\n    type: 'redis:7.2'\n"})
+    message = (".upsun/services.yaml:2: defines 'services', which the migration writes to "
+               ".upsun/config.yaml; Upsun reads both files and takes each top-level key from one: "
+               "merge these definitions into the legacy configuration, or remove them, and run "
+               "again")
+    assert_refused(project, message)
+    assert_refused(project, message, "--force")  # --force replaces config.yaml, nothing else
+
+
+def test_another_upsun_file_with_an_unknown_key(project: Path) -> None:
+    _make(project, {".platform.app.yaml": APP, ".upsun/extra.yaml": "foo:\n  bar: 1\n"})
+    assert_refused(project, ".upsun/extra.yaml:1: foo: unknown top-level key; Upsun reads only "
+                   "applications, routes, services")
+
+
+def test_another_upsun_file_defining_what_the_migration_does_not_write(project: Path) -> None:
+    """Routes written by hand for Upsun, the rest migrated: a careful user's expected result."""
+    routes = "routes:\n  'https://{default}/':\n    type: upstream\n    upstream: 'app:http'\n"
+    _make(project, {".platform.app.yaml": APP, ".upsun/routes.yaml": routes})
+    assert run("migrate", project, *METADATA_ARGS).exit_code == 0
+    assert (project / ".upsun/routes.yaml").read_text() == routes
+    assert run("validate", project, *METADATA_ARGS).exit_code == 0
+
+
+BESIDE = {"applications": "applications:\n  other:\n    type: 'php:8.3'\n",
+          "services": "services:\n  cache:\n    type: 'redis:7.2'\n",
+          "routes": "routes:\n  'https://{default}/':\n    type: upstream\n    upstream: 'app:http'\n",
+          "foo": "foo: 1\n", "empty": "",
+          "invalid routes": "routes:\n  'https://{default}/':\n    type: teleport\n"}
+
+
+@pytest.mark.parametrize("beside", sorted(BESIDE))
+@pytest.mark.parametrize("legacy", ["app only", "app, services and routes"])
+@pytest.mark.parametrize("force", [False, True])
+def test_after_migrate_succeeds_validate_succeeds(project: Path, beside: str, legacy: str,
+                                                  force: bool) -> None:
+    """The class: `migrate` judging its config.yaml alone, while Upsun reads the whole folder.
+    Oracle: our own `validate` (checked against the official CLI elsewhere) on the result."""
+    files: dict[str, bytes | str] = {".platform.app.yaml": APP, ".upsun/x.yaml": BESIDE[beside]}
+    if force:
+        files[".upsun/config.yaml"] = "applications: {}\n"  # replaced: its keys do not count
+    if legacy != "app only":
+        files.update({".platform/services.yaml": DB, ".platform/routes.yaml":
+                      "'https://{default}/':\n  type: upstream\n  upstream: 'app:http'\n"})
+    _make(project, files)
+    before = tree(project)
+    migrated = run("migrate", *(("--force",) if force else ()), project, *METADATA_ARGS)
+    assert migrated.exit_code in (0, 1), migrated.stderr
+    if migrated.exit_code == 1:
+        assert tree(project) == before
+        return
+    checked = run("validate", project, *METADATA_ARGS)
+    assert checked.exit_code == 0, checked.stdout + checked.stderr
+
+
+def test_another_upsun_file_that_does_not_pass_the_schema(project: Path) -> None:
+    _make(project, {".platform.app.yaml": APP, ".upsun/routes.yaml":
+                    "# by hand\nroutes:\n  'https://{default}/':\n    type: teleport\n"})
+    assert_refused(project, ".upsun/routes.yaml:4: routes.https://{default}/.type: 'teleport' is "
+                   "not one of ['proxy', 'redirect', 'upstream'] (this file is read with the "
+                   "migrated .upsun/config.yaml)", *METADATA_ARGS)

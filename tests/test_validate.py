@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import METADATA_ARGS, run, write_files
 
 VALID = """\
@@ -45,11 +43,14 @@ def test_errors_name_file_and_line(project: Path) -> None:
     assert result.stderr.startswith(f"{project}/.upsun: 3 error(s) (")
 
 
-def test_versions_unchecked_without_registry(project: Path) -> None:
+def test_versions_checked_with_the_embedded_registry_when_none_is_given(project: Path) -> None:
     write_files(project, {".upsun/config.yaml": VALID.replace("php:8.4", "php:1.0")})
     result = run("validate", project, "--schema", METADATA_ARGS[1])
-    assert result.exit_code == 0
-    assert result.stderr.endswith("; versions not checked)\n")
+    assert result.exit_code == 1
+    assert result.stdout.startswith(".upsun/config.yaml:3: applications.app.type: 'php:1.0' is "
+                                    "not one of ")
+    assert result.stderr.endswith("; versions from the image registry from the embedded "
+                                  "snapshot of 2026-07-21 (upsun/meta 9dd622d; offline))\n")
 
 
 def test_top_level_key_in_two_files(project: Path) -> None:
@@ -66,26 +67,52 @@ def test_nothing_to_validate(project: Path) -> None:
         1, f"error: {project}: no .upsun/*.yaml files to validate\n")
 
 
-def test_no_schema_and_no_cli(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PATH", str(project))
-    write_files(project, {".upsun/config.yaml": VALID})
-    result = run("validate", project)
-    assert (result.exit_code, result.stderr) == (1, (
-        f"error: {project}: cannot validate: no schema: offline and nothing cached, and the "
-        "upsun CLI is not on PATH\n"))
+EMBEDDED = "the embedded snapshot of 2026-07-21 (upsun/meta 9dd622d; offline)"
 
 
-def test_no_schema_falls_back_to_the_upsun_cli(project: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    bin_dir = project.parent / "bin"
-    bin_dir.mkdir()
-    fake = bin_dir / "upsun"
-    fake.write_text("#!/bin/sh\necho \"official $*\" > called.txt\nexit 0\n")
-    fake.chmod(0o755)
-    monkeypatch.setenv("PATH", str(bin_dir))
-    write_files(project, {".upsun/config.yaml": VALID})
+def test_offline_with_no_cache_validates_with_the_embedded_snapshot(project: Path) -> None:
+    write_files(project, {".upsun/config.yaml": VALID, ".upsun/services.yaml": SERVICES})
     result = run("validate", project)
-    assert result.exit_code == 0
-    assert result.stderr == ("no schema: offline and nothing cached: running `upsun "
-                             "app:config-validate` instead\n")
-    assert (project / "called.txt").read_text() == "official app:config-validate --no-interaction\n"
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", (
+        f"{project}/.upsun: valid (Upsun schema from {EMBEDDED}; versions from the image "
+        f"registry from {EMBEDDED})\n"))
+
+
+def test_offline_with_no_cache_still_checks_versions(project: Path) -> None:
+    write_files(project, {".upsun/config.yaml": VALID,
+                          ".upsun/services.yaml": "services:\n  db:\n    type: 'mariadb:9.9'\n"})
+    result = run("validate", project)
+    assert result.exit_code == 1
+    assert result.stdout.startswith(".upsun/services.yaml:3: services.db.type: 'mariadb:9.9' is "
+                                    "not one of ")
+
+
+def test_unknown_top_level_key_in_any_file(project: Path) -> None:
+    write_files(project, {".upsun/config.yaml": VALID,
+                          ".upsun/extra.yaml": "# more\nfoo:\n  bar: 1\nservices: {}\n",
+                          ".upsun/.hidden.yaml": "variables: {}\n"})
+    result = run("validate", project, *METADATA_ARGS)
+    assert result.exit_code == 1
+    assert result.stdout == (
+        ".upsun/.hidden.yaml:1: variables: unknown top-level key; Upsun reads only "
+        "applications, routes, services\n"
+        ".upsun/extra.yaml:2: foo: unknown top-level key; Upsun reads only applications, routes, "
+        "services\n")
+
+
+def test_files_upsun_does_not_read_are_not_checked(project: Path) -> None:
+    write_files(project, {".upsun/config.yaml": VALID, ".upsun/extra.yml": "foo: 1\n",
+                          ".upsun/sub/extra.yaml": "foo: 1\n"})
+    assert run("validate", project, *METADATA_ARGS).exit_code == 0
+
+
+def test_top_level_keys_are_the_schemas_properties() -> None:
+    import json
+
+    from migrator.validate import TOP_LEVEL_KEYS
+    from tests.conftest import SCHEMAS
+
+    for name in ("upsun.json", "upsun-cli.json"):
+        schema = json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
+        assert sorted(schema["properties"]) == list(TOP_LEVEL_KEYS)
+        assert schema["additionalProperties"] is True  # why the schema alone lets `foo` pass

@@ -10,14 +10,20 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 
-def find_upsun_cli() -> Path | None:
-    """`$UPSUN_CLI`, else the copy `.ci/install-upsun-cli.sh` unpacks, else `upsun` on PATH."""
-    candidates = [os.environ.get("UPSUN_CLI"),
-                  str(REPO / ".ci" / "cache" / "upsun-cli" / "package" / "bin" / "upsun"),
-                  shutil.which("upsun")]
+INSTALLED = REPO / ".ci" / "cache" / "upsun-cli" / "package" / "bin" / "upsun"
+
+
+def find_upsun_cli(install: bool = False) -> Path | None:
+    """`$UPSUN_CLI`, else the copy `.ci/install-upsun-cli.sh` unpacks, else `upsun` on PATH;
+    with `install`, run that script (npm registry) when none is there and npm is."""
+    candidates = [os.environ.get("UPSUN_CLI"), str(INSTALLED), shutil.which("upsun")]
     for candidate in candidates:
         if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
             return Path(candidate)
+    if install and shutil.which("npm"):
+        subprocess.run(["bash", str(REPO / ".ci" / "install-upsun-cli.sh")], capture_output=True,
+                       timeout=300, check=False)
+        return find_upsun_cli()
     return None
 
 

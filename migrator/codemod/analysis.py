@@ -29,6 +29,10 @@ PRODUCTION_CHECK = 'os.environ.get("PLATFORM_ENVIRONMENT_TYPE") == "production"'
 DEDICATED = frozenset({"on_enterprise", "on_dedicated"})
 NO_EQUIVALENT = frozenset({"routes", "get_route", "variables", "variable", "has_relationship",
                            "application"})
+#: handlers that catch what platformshconfig raises (BuildTimeVariableAccessException and
+#: NotValidPlatformException are RuntimeErrors; a missing relationship is a KeyError)
+CAUGHT = frozenset(f"builtins.{name}" for name in (
+    "Exception", "BaseException", "RuntimeError", "KeyError", "LookupError"))
 #: credential key -> service environment variable suffix (documented on every service page)
 PROPERTIES = {key: key.upper() for key in (
     "host", "hostname", "ip", "port", "rel", "scheme", "service", "type", "cluster", "username",
@@ -77,6 +81,7 @@ class Receiver:
     name: str
     statement: cst.CSTNode
     relationship: str | None = None
+    index: str | int | None = 0
     uses: list[Use] = field(default_factory=list)
     names: list[cst.Name] = field(default_factory=list)
 

@@ -1,7 +1,8 @@
 """The libcst codemod: reads of Platform.sh settings -> Upsun's environment, report first.
 
 Analysis runs over the whole module before anything changes (`visit_Module`), so every use of
-a receiver is known; credential rewrites are all-or-nothing per receiver.
+a receiver is known; credential rewrites are all-or-nothing per receiver. Receivers are found in
+`receivers.py`, their uses classified in `uses.py`; here: what is rewritten, and the rewrite.
 """
 
 from __future__ import annotations
@@ -10,8 +11,7 @@ from collections.abc import Collection
 from typing import Any
 
 import libcst as cst
-from libcst.codemod import CodemodContext, SkipFile, VisitorBasedCodemodCommand
-from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.codemod import CodemodContext, SkipFile
 from libcst.metadata import (
     Assignment,
     ParentNodeProvider,
@@ -21,18 +21,21 @@ from libcst.metadata import (
 )
 
 from migrator.codemod import analysis as a
+from migrator.codemod.compat import quote_of, requote
 from migrator.codemod.findings import CodeFinding
+from migrator.codemod.imports import with_os
+from migrator.codemod.receivers import RELATIONSHIPS, Finder, Lookup
+from migrator.codemod.removal import drop_from_block, drop_from_module
+from migrator.codemod.uses import UseAnalysis
 
 CLI_CALLS = frozenset({"subprocess.run", "subprocess.call", "subprocess.check_call",
                        "subprocess.check_output", "subprocess.Popen", "os.system"})
 ENV_READS = frozenset({"os.environ.get", "os.getenv"})
-_BOOLEAN_PARENTS = (cst.If, cst.While, cst.IfExp, cst.BooleanOperation, cst.Assert)
-_OPERATOR_PARENTS = (cst.UnaryOperation, cst.BooleanOperation, cst.Comparison,
-                     cst.BinaryOperation, cst.Attribute, cst.Subscript, cst.Call)
 
 
-class PlatformConfigCodemod(VisitorBasedCodemodCommand):
-    DESCRIPTION = "Replace platformshconfig and PLATFORM_RELATIONSHIPS reads with Upsun's environment."
+class PlatformConfigCodemod(UseAnalysis):
+    DESCRIPTION = ("Replace platformshconfig and PLATFORM_RELATIONSHIPS reads with Upsun's "
+                   "environment.")
     METADATA_DEPENDENCIES = (ParentNodeProvider, PositionProvider, QualifiedNameProvider,
                              ScopeProvider)
 
@@ -46,89 +49,90 @@ class PlatformConfigCodemod(VisitorBasedCodemodCommand):
         self.findings: list[CodeFinding] = []
         self.replacements: dict[cst.CSTNode, cst.BaseExpression] = {}
         self.removals: set[cst.CSTNode] = set()
-        self.imports: list[cst.CSTNode] = []
-        self.config_removed = False
-        self.doomed: set[int] = set()
-
-    # --- reporting --------------------------------------------------------------------
-    def _find(self, node: cst.CSTNode, code: str, message: str, rewritten: bool,
-              severity: str = "info") -> None:
-        start = self.get_metadata(PositionProvider, node).start
-        finding = CodeFinding(self.context.filename or "<module>", start.line, start.column + 1,
-                              code, severity, message, rewritten)
-        self.findings.append(finding)
-        self.warn(f"{finding.line}:{finding.column}: {code} "
-                  f"{'rewritten' if rewritten else 'reported'}: {message}")
+        self.imports: list[cst.CSTNode] = []  # platformshconfig imports removed
+        self.needs_os = False
+        self.has_os = False
+        # the updated statements to drop, held (not their id()s: a freed node's id is reused)
+        self.doomed: set[cst.CSTNode] = set()
 
     # --- analysis -----------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
+        scope = self.get_metadata(ScopeProvider, node)
+        self.has_os = scope is not None and any(
+            isinstance(s, Assignment) and isinstance(s.node, cst.Import) for s in scope["os"])
         receivers = self._receivers(node)
         for receiver in receivers:
             self._classify(receiver)
         for receiver in receivers:
             self._decide(receiver)
-        for receiver in receivers:
-            uses_left = len(receiver.names) - sum(u.node in self.replacements or
-                                                   _inside(u.node, self.replacements)
-                                                   for u in receiver.uses)
-            if receiver.kind != "config" and receiver.uses and uses_left == 0:
-                self.removals.add(receiver.statement)
+            if receiver.kind == "credentials" and not receiver.names:
+                self._find(receiver.statement, "UPS124", f"`{receiver.name}` (credentials of "
+                           f"{receiver.relationship!r}) is never used: not rewritten", False)
+        for kind in ("credentials", "relationships", "config"):  # users before what they use
+            for receiver in (r for r in receivers if r.kind == kind):
+                if receiver.names and all(self._is_removed(n) for n in receiver.names):
+                    self.removals.add(receiver.statement)
+        self._report_unfollowed(node, receivers)
         configs = [r for r in receivers if r.kind == "config"]
-        for config in configs:  # Config() with every use rewritten (credentials included)
-            if all(self._is_gone(name, receivers) for name in config.names):
-                self.removals.add(config.statement)
-        self.config_removed = bool(configs) and all(c.statement in self.removals
-                                                    for c in configs)
+        if configs and all(c.statement in self.removals for c in configs):
+            self._drop_imports(node)
 
-    def _is_gone(self, name: cst.Name, receivers: list[a.Receiver]) -> bool:
-        if _inside(name, self.replacements):
-            return True
-        return any(r.statement in self.removals and _inside_node(name, r.statement)
-                   for r in receivers if r.kind == "credentials")
-
-    def _receivers(self, module: cst.Module) -> list[a.Receiver]:
-        helpers = {f.name.value for f in module.body if isinstance(f, cst.FunctionDef)
-                   and any(self._decodes(c) for c in _calls(f))}
-        found: list[a.Receiver] = []
-        for kind_pass in ("config", "other"):
-            for assign, target in self._assignments(module):
-                kind = self._kind(assign.value, helpers, found) if kind_pass == "other" \
-                    else ("config" if self._is_config(assign.value) else None)
-                if kind is None or (kind_pass == "other" and kind == "config"):
-                    continue
-                receiver = a.Receiver(kind[0] if isinstance(kind, tuple) else kind,
-                                      target.value, assign)
-                if isinstance(kind, tuple):
-                    receiver.relationship = kind[1]
-                receiver.names = self._references(target)
-                found.append(receiver)
-        return found
-
-    def _assignments(self, module: cst.Module) -> list[tuple[cst.Assign, cst.Name]]:
+    def _drop_imports(self, module: cst.Module) -> None:
+        """platformshconfig imports used only by what the rewrite removes go too (as
+        statements, so the comments above them stay)."""
         import libcst.matchers as m
 
-        pairs = []
-        for assign in m.findall(module, m.Assign(targets=[m.AssignTarget(target=m.Name())])):
-            assert isinstance(assign, cst.Assign)
-            target = assign.targets[0].target
-            assert isinstance(target, cst.Name)
-            pairs.append((assign, target))
-        return pairs
+        for node in m.findall(module, m.Import() | m.ImportFrom()):
+            if isinstance(node, (cst.Import, cst.ImportFrom)) and _of_library(node) \
+                    and not self._still_used(node):
+                self.removals.add(node)
+                self.imports.append(node)
 
-    def _references(self, target: cst.Name) -> list[cst.Name]:
-        scope = self.get_metadata(ScopeProvider, target, None)
-        if scope is None:
-            return []
-        names: list[cst.Name] = []
-        for assignment in scope.assignments[target.value]:
-            if isinstance(assignment, Assignment) and assignment.node is target:
-                names += [access.node for access in assignment.references
-                          if isinstance(access.node, cst.Name)]
-        return sorted(names, key=self._position)  # references are a set: source order
+    def _still_used(self, node: cst.Import | cst.ImportFrom) -> bool:
+        scope = self.get_metadata(ScopeProvider, node, None)
+        if scope is None or isinstance(node.names, cst.ImportStar):
+            return True
+        for alias in node.names:
+            bound = alias.evaluated_alias or alias.evaluated_name.split(".")[0]
+            for assignment in scope.assignments[bound]:
+                if isinstance(assignment, Assignment) and assignment.node is node and any(
+                        not self._is_removed(access.node) for access in assignment.references):
+                    return True
+        return False
 
-    def _position(self, node: cst.CSTNode) -> tuple[int, int]:
-        start = self.get_metadata(PositionProvider, node).start
-        return start.line, start.column
+    def _is_removed(self, node: cst.CSTNode) -> bool:
+        return _inside(node, self.replacements) or any(_inside_node(node, statement)
+                                                        for statement in self.removals)
+
+    def _report_unfollowed(self, module: cst.Module, receivers: list[a.Receiver]) -> None:
+        """Reads the finder could not follow: never passed over without a finding."""
+        import libcst.matchers as m
+
+        held = {r.statement.value for r in receivers if r.kind == "config"
+                and isinstance(r.statement, cst.Assign)}
+        for call in m.findall(module, m.Call()):
+            if isinstance(call, cst.Call) and call not in held and \
+                    a.CONFIG in a.qualified(self._qnames, call.func):
+                self._find(call, "UPS195", "platformshconfig.Config() not held by a simple "
+                           "name (`config = Config()`): its uses are not followed", False,
+                           "warning")
+        for string in m.findall(module, m.SimpleString()):
+            if a.literal(string) == RELATIONSHIPS and not any(
+                    self.finder.contains(f, string) for f in self.finder.followed):
+                self._find(string, "UPS197", "PLATFORM_RELATIONSHIPS read here is not followed "
+                           "to a decoded value: check its uses by hand (Upsun still sets it)",
+                           False, "warning")
+
+    def _receivers(self, module: cst.Module) -> list[a.Receiver]:
+        self.finder = Finder(module, Lookup(
+            scope=lambda node: self.get_metadata(ScopeProvider, node, None),
+            position=self._span, qnames=lambda node: a.qualified(self._qnames, node),
+            parent=self._parent, is_config=self._is_config))
+        return self.finder.find()
+
+    def _span(self, node: cst.CSTNode) -> tuple[int, int, int, int]:
+        where = self.get_metadata(PositionProvider, node)
+        return where.start.line, where.start.column, where.end.line, where.end.column
 
     def _is_config(self, value: cst.BaseExpression) -> bool:
         if not isinstance(value, cst.Call):
@@ -141,196 +145,76 @@ class PlatformConfigCodemod(VisitorBasedCodemodCommand):
             raise SkipFile("custom platformshconfig.Config")
         return True
 
-    def _qnames(self, node: cst.CSTNode) -> Any:
-        return self.get_metadata(QualifiedNameProvider, node)
-
-    def _decodes(self, call: cst.Call) -> bool:
-        """json.loads(base64.b64decode(...)) (with or without .decode())."""
-        if "json.loads" not in a.qualified(self._qnames, call.func) or not call.args:
-            return False
-        inner = call.args[0].value
-        if isinstance(inner, cst.Call) and isinstance(inner.func, cst.Attribute) \
-                and inner.func.attr.value == "decode":
-            inner = inner.func.value
-        return isinstance(inner, cst.Call) and \
-            "base64.b64decode" in a.qualified(self._qnames, inner.func)
-
-    def _kind(self, value: cst.BaseExpression, helpers: set[str],
-              found: list[a.Receiver]) -> str | tuple[str, str | None] | None:
-        if not isinstance(value, cst.Call) or not a.mentions(value, "PLATFORM_RELATIONSHIPS") \
-                and not isinstance(value.func, cst.Attribute):
-            return None
-        if a.mentions(value, "PLATFORM_RELATIONSHIPS"):
-            if self._decodes(value) or (isinstance(value.func, cst.Name)
-                                        and value.func.value in helpers):
-                return "relationships"
-            return None
-        func = value.func
-        assert isinstance(func, cst.Attribute)
-        configs = {id(n) for r in found if r.kind == "config" for n in r.names}
-        if func.attr.value == "credentials" and id(func.value) in configs and value.args:
-            name = a.literal(value.args[0].value)
-            return ("credentials", name if isinstance(name, str) else None)
-        return None
-
-    # --- classification of uses ----------------------------------------------------------
-    def _parent(self, node: cst.CSTNode | None) -> cst.CSTNode | None:
-        if node is None:
-            return None
-        return self.get_metadata(ParentNodeProvider, node, None)
-
-    def _classify(self, receiver: a.Receiver) -> None:
-        for name in receiver.names:
-            parent = self._parent(name)
-            if receiver.kind == "config":
-                use = self._config_use(name, parent)
-            elif receiver.kind == "relationships":
-                use = self._relationships_use(name, parent)
-            else:
-                use = self._credentials_use(receiver, name, parent)
-            if use is not None:
-                receiver.uses.append(use)
-
-    def _config_use(self, name: cst.Name, parent: Any) -> a.Use | None:
-        if not isinstance(parent, cst.Attribute) or parent.value is not name:
-            return a.Use(name, "UPS195", f"`{name.value}` is used as a whole (passed or "
-                         "stored): only its attributes and methods can be rewritten", blocks=True)
-        attr = parent.attr.value
-        call = self._parent(parent)
-        if isinstance(call, cst.Call) and call.func is parent:
-            return self._method_use(name, attr, call)
-        if attr in a.ATTRIBUTES:
-            variable = a.ATTRIBUTES[attr]
-            code = "UPS102" if attr in ("port", "socket") else "UPS101"
-            optional = attr in a.OPTIONAL_ATTRIBUTES or self._boolean(parent)
-            text = f'os.environ.get("{variable}")' if optional else f'os.environ["{variable}"]'
-            return a.Use(parent, code, f"{name.value}.{attr} -> {text}", text)
-        return a.Use(parent, "UPS195", f"{name.value}.{attr} has no known environment "
-                     "equivalent")
-
-    def _method_use(self, name: cst.Name, attr: str, call: cst.Call) -> a.Use | None:
-        if attr in a.CHECKS:
-            code, text = a.CHECKS[attr]
-            return a.Use(call, code, f"{name.value}.{attr}() -> {text}", self._wrap(text, call))
-        if attr == "on_production":
-            return a.Use(call, "UPS111", f"{name.value}.on_production() compares the branch "
-                         "with `master`, wrong when production is `main`; Upsun's guides test "
-                         f"{a.PRODUCTION_CHECK}", self._wrap(a.PRODUCTION_CHECK, call),
-                         needs_flag="--fix-production-check")
-        if attr in a.DEDICATED:
-            return a.Use(call, "UPS112", f"{name.value}.{attr}() reads PLATFORM_MODE, which "
-                         "Upsun does not set: always false")
-        if attr == "register_formatter":
-            self._find(call, "UPS191", "register_formatter(...): custom formatters, file "
-                       "skipped", False, "warning")
-            raise SkipFile("register_formatter")
-        if attr == "formatted_credentials":
-            return a.Use(call, "UPS123", f"{name.value}.formatted_credentials(...): build the "
-                         "value from the service environment variables by hand")
-        if attr == "credentials":
-            return self._credentials_call(name, call)
-        if attr in a.NO_EQUIVALENT:
-            return a.Use(call, "UPS133", f"{name.value}.{attr}(): no direct environment "
-                         "equivalent; it still works with platformshconfig")
-        return None
-
-    def _credentials_call(self, name: cst.Name, call: cst.Call) -> a.Use | None:
-        subscript = self._parent(call)
-        if isinstance(subscript, cst.Subscript) and subscript.value is call:
-            relationship = a.literal(call.args[0].value) if call.args else None
-            index = a.literal(call.args[1].value) if len(call.args) > 1 else 0
-            return self._credential(subscript, "UPS121", relationship, index,
-                                    a.subscript_key(subscript))
-        parent = self._parent(call)
-        if isinstance(parent, cst.Assign):
-            return None  # a credentials receiver of its own (UPS124)
-        return a.Use(call, "UPS121", f"{name.value}.credentials(...) used as a whole: not "
-                     "rewritten")
-
-    def _relationships_use(self, name: cst.Name, parent: Any) -> a.Use:
-        first = parent if isinstance(parent, cst.Subscript) and parent.value is name else None
-        second = self._parent(first) if first is not None else None
-        third = self._parent(second) if isinstance(second, cst.Subscript) else None
-        if first is None or not isinstance(second, cst.Subscript) or \
-                not isinstance(third, cst.Subscript):
-            return a.Use(name, "UPS195", f"`{name.value}` is used other than as "
-                         f"{name.value}[rel][0][key]", blocks=True)
-        return self._credential(third, "UPS122", a.literal(a.subscript_key(first)),
-                                a.literal(a.subscript_key(second)), a.subscript_key(third))
-
-    def _credentials_use(self, receiver: a.Receiver, name: cst.Name, parent: Any) -> a.Use:
-        if isinstance(parent, cst.Subscript) and parent.value is name:
-            return self._credential(parent, "UPS124", receiver.relationship, 0,
-                                    a.subscript_key(parent))
-        return a.Use(name, "UPS195", f"`{name.value}` (credentials of "
-                     f"{receiver.relationship!r}) is used other than as {name.value}[key]",
-                     blocks=True)
-
-    def _credential(self, node: cst.CSTNode, code: str, relationship: Any, index: Any,
-                    key_node: cst.BaseExpression | None) -> a.Use:
-        key = a.literal(key_node)
-        if not isinstance(relationship, str):
-            return a.Use(node, "UPS192", "relationship name is not a literal", blocks=True)
-        if index != 0:
-            return a.Use(node, "UPS193", f"endpoint index {index!r} of {relationship!r}: only "
-                         "index 0 has service environment variables", blocks=True)
-        if not isinstance(key, str) or key not in a.PROPERTIES:
-            return a.Use(node, "UPS194", f"key {key!r} of {relationship!r} has no service "
-                         "environment variable", blocks=True)
-        if self.known_relationships is not None and relationship not in \
-                self.known_relationships:
-            return a.Use(node, "UPS196", f"relationship {relationship!r} is not in the "
-                         "project's configuration", blocks=True)
-        variable = f"{a.env_prefix(relationship)}_{a.PROPERTIES[key]}"
-        text = f'int(os.environ["{variable}"])' if key == "port" else \
-            f'os.environ["{variable}"]'
-        return a.Use(node, code, f"{relationship}[{key!r}] -> {text}", text,
-                     needs_flag="--service-env-vars")
-
-    def _boolean(self, node: cst.CSTNode) -> bool:
-        parent = self._parent(node)
-        if isinstance(parent, cst.UnaryOperation):
-            return isinstance(parent.operator, cst.Not)
-        return isinstance(parent, _BOOLEAN_PARENTS) and getattr(parent, "test", node) is node \
-            or isinstance(parent, cst.BooleanOperation)
-
-    def _wrap(self, text: str, node: cst.CSTNode) -> str:
-        parent = self._parent(node)
-        needs = isinstance(parent, _OPERATOR_PARENTS) and not (
-            isinstance(parent, cst.Call) and parent.func is not node)
-        return f"({text})" if needs else text
-
     # --- decision -----------------------------------------------------------------------
     def _decide(self, receiver: a.Receiver) -> None:
         blocked = next((u for u in receiver.uses if u.blocks), None)
+        guard = self._guard(receiver.statement) if receiver.kind != "config" else None
         for use in receiver.uses:
-            credential = use.code in ("UPS121", "UPS122", "UPS124")
-            enabled = use.needs_flag is None or self.flags[use.needs_flag]
-            stopped = credential and blocked is not None and receiver.kind != "config"
-            if use.replacement is not None and enabled and not stopped:
-                self.replacements[use.node] = cst.parse_expression(use.replacement)
-                AddImportsVisitor.add_needed_import(self.context, "os")
+            why = self._why_not(receiver, use, blocked, guard)
+            text = self._requoted(use)
+            if why is None and text is not None:
+                self.replacements[use.node] = cst.parse_expression(text)
+                self.needs_os = True
                 self._find(use.node, use.code, use.message, True)
                 continue
-            why = ""
-            if use.replacement is not None and not enabled:
-                why = f" (rewritten with {use.needs_flag})"
-            elif stopped and blocked is not use:
-                why = f" (not rewritten: another use of `{receiver.name}` cannot be)"
             severity = "warning" if use.code in ("UPS111", "UPS112", "UPS195") or \
                 use.code >= "UPS190" else "info"
-            self._find(use.node, use.code, use.message + why, False, severity)
+            self._find(use.node, use.code, use.message + (why or ""), False, severity)
+
+    def _why_not(self, receiver: a.Receiver, use: a.Use, blocked: a.Use | None,
+                 guard: str | None) -> str | None:
+        """Why a use is not rewritten ("" when it has no rewrite at all), None if it is."""
+        if use.replacement is None:
+            return ""
+        if use.needs_flag is not None and not self.flags[use.needs_flag]:
+            return f" (rewritten with {use.needs_flag})"
+        credential = use.code in ("UPS121", "UPS122", "UPS124")
+        if credential and blocked is not None and receiver.kind != "config":
+            return f" (not rewritten: another use of `{receiver.name}` cannot be)"
+        guard = guard or self._guard(use.node)
+        if guard is not None:
+            return f" (not rewritten: {guard} around it catches platformshconfig's " \
+                   "exceptions, which the rewrite does not raise)"
+        if self._requoted(use) is None:
+            return " (not rewritten: inside f-strings that use both quote characters, which " \
+                   "Python before 3.12 cannot nest)"
+        return None
+
+    def _guard(self, node: cst.CSTNode) -> str | None:
+        """The handler of an enclosing `try` that catches the library's exceptions, as text."""
+        child, parent = node, self._parent(node)
+        while parent is not None:
+            if isinstance(parent, (cst.Try, cst.TryStar)) and child is parent.body:
+                caught = next(filter(None, map(self._catches, parent.handlers)), None)
+                if caught is not None:
+                    return caught
+            child, parent = parent, self._parent(parent)
+        return None
+
+    def _catches(self, handler: cst.ExceptHandler | cst.ExceptStarHandler) -> str | None:
+        if handler.type is None:
+            return "a bare `except:`"
+        types = [e.value for e in handler.type.elements] \
+            if isinstance(handler.type, cst.Tuple) else [handler.type]
+        for kind in types:
+            names = a.qualified(self._qnames, kind)
+            if names & a.CAUGHT or any(n.startswith("platformshconfig") for n in names):
+                return f"`except {cst.Module([]).code_for_node(handler.type)}`"
+        return None
+
+    def _requoted(self, use: a.Use) -> str | None:
+        """The replacement with quotes the enclosing f-strings leave free (issue 12.4)."""
+        if use.replacement is None:
+            return None
+        enclosing: set[str] = set()
+        parent = self._parent(use.node)
+        while parent is not None:
+            if isinstance(parent, cst.FormattedString):
+                enclosing.add(quote_of(parent))
+            parent = self._parent(parent)
+        return requote(use.replacement, enclosing)
 
     # --- other findings -----------------------------------------------------------------
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        if isinstance(node.module, cst.Name) and node.module.value == "platformshconfig":
-            self.imports.append(node)
-
-    def visit_Import(self, node: cst.Import) -> None:
-        if any(isinstance(n.name, cst.Name) and n.name.value == "platformshconfig"
-               for n in node.names):
-            self.imports.append(node)
-
     def visit_SimpleString(self, node: cst.SimpleString) -> None:
         value = a.literal(node)
         if value in ("PLATFORM_MODE", "PLATFORM_CLUSTER"):
@@ -370,64 +254,39 @@ class PlatformConfigCodemod(VisitorBasedCodemodCommand):
             self._find(node, "UPS161", "calls the `platform` CLI: the Upsun CLI is `upsun`",
                        False)
 
-    def _remove_import(self, node: cst.CSTNode) -> None:
-        """Ask libcst to drop the import, which it does only if nothing uses it any more."""
-        names = node.names if isinstance(node, (cst.Import, cst.ImportFrom)) else ()
-        for alias in names if not isinstance(names, cst.ImportStar) else ():
-            asname = alias.asname.name.value if alias.asname and \
-                isinstance(alias.asname.name, cst.Name) else None
-            if isinstance(node, cst.ImportFrom) and isinstance(alias.name, cst.Name):
-                RemoveImportsVisitor.remove_unused_import(
-                    self.context, "platformshconfig", alias.name.value, asname)
-            else:
-                RemoveImportsVisitor.remove_unused_import(self.context, "platformshconfig",
-                                                          asname=asname)
-
     # --- rewriting ----------------------------------------------------------------------
     def on_leave(self, original_node: Any, updated_node: Any) -> Any:
         if original_node in self.replacements:
             return self.replacements[original_node]
         if isinstance(original_node, cst.SimpleStatementLine) and any(
                 s in self.removals for s in original_node.body):
-            self.doomed.add(id(updated_node))  # dropped by its block, which keeps its blank lines
+            kept = [new for old, new in zip(original_node.body, updated_node.body, strict=True)
+                    if old not in self.removals]
+            if kept:  # `a = 1; config = Config()`: only the removed statement goes
+                kept[-1] = kept[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
+                return updated_node.with_changes(body=kept)
+            self.doomed.add(updated_node)  # dropped by its block, which keeps its comments
         return super().on_leave(original_node, updated_node)
-
-    def _without_doomed(self, body: Any) -> list[Any]:
-        kept: list[Any] = []
-        carry: Any = None
-        for statement in body:
-            if id(statement) in self.doomed:
-                carry = carry or statement.leading_lines
-                continue
-            if carry and hasattr(statement, "leading_lines") and not statement.leading_lines:
-                statement = statement.with_changes(leading_lines=carry)
-            carry = None
-            kept.append(statement)
-        return kept
 
     def leave_IndentedBlock(self, original_node: cst.IndentedBlock,
                             updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
-        body = self._without_doomed(updated_node.body)
-        if len(body) == len(updated_node.body):
-            return updated_node
-        return updated_node.with_changes(body=body or [cst.SimpleStatementLine([cst.Pass()])])
+        return drop_from_block(updated_node, self.doomed)
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        body = self._without_doomed(updated_node.body)
-        if len(body) != len(updated_node.body):
-            updated_node = updated_node.with_changes(body=body)
-        if self.imports and self.config_removed:
-            for node in self.imports:
-                self._remove_import(node)
-                self._find(node, "UPS141", "platformshconfig import no longer used: removed",
-                           True)
+        updated_node = drop_from_module(updated_node, self.doomed)
+        if self.needs_os and not self.has_os:
+            updated_node = with_os(updated_node)
+        for node in self.imports:
+            self._find(node, "UPS141", "platformshconfig import no longer used: removed", True)
         return updated_node
 
 
-def _calls(node: cst.CSTNode) -> list[cst.Call]:
-    import libcst.matchers as m
-
-    return [c for c in m.findall(node, m.Call()) if isinstance(c, cst.Call)]
+def _of_library(node: cst.Import | cst.ImportFrom) -> bool:
+    """`import platformshconfig` or `from platformshconfig import Config` (not submodules)."""
+    if isinstance(node, cst.ImportFrom):
+        return isinstance(node.module, cst.Name) and node.module.value == "platformshconfig" \
+            and not node.relative
+    return all(alias.evaluated_name == "platformshconfig" for alias in node.names)
 
 
 def _inside(node: cst.CSTNode, replaced: dict[cst.CSTNode, Any]) -> bool:

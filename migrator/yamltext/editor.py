@@ -57,7 +57,7 @@ class Editor:
             text += "  " + "  ".join(c.text for c in found)
         self.edits.append(Edit(start, node.end, text))
 
-    def rename(self, key: Scalar, text: str) -> None:
+    def replace_key(self, key: Scalar, text: str) -> None:
         self.edits.append(Edit(key.start, key.end, text))
 
     def insert(self, offset: int, text: str) -> None:

@@ -30,7 +30,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "tests" / "corpus" / "platformsh"
 sys.path.insert(0, str(REPO))
-from tests.upsun_cli import find_upsun_cli
+from tests.upsun_cli import find_upsun_cli  # noqa: E402 - after the path is set
 
 #: What a user runs: the installed console script when there is one beside this interpreter.
 SCRIPT = Path(sys.executable).with_name("upsun-migrator")

@@ -28,16 +28,18 @@ def app(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
     return root
 
 
-def test_the_five_templates_are_there() -> None:
-    assert NAMES == ["django", "fastapi", "flask", "pyramid", "wagtail"]
+def test_the_fixture_projects_are_there() -> None:
+    assert NAMES == ["django", "django-two-step", "django3-template", "django4-template",
+                     "fastapi", "flask", "pyramid", "wagtail", "wagtail-template"]
 
 
 @pytest.mark.parametrize("app", NAMES, indirect=True)
 def test_findings_and_diff(app: Path, snapshot: SnapshotAssertion) -> None:
     check = run("codemod", app)
     diff = run("codemod", "--diff", *REWRITE, app)
-    assert check.exit_code == (1 if "would be rewritten, in 0 file" not in check.stderr else 0)
+    assert check.exit_code == (1 if "would be rewritten, in 0 file" not in check.stdout else 0)
     assert diff.exit_code == 1
+    assert "[rewritten]" not in check.stdout + diff.stdout + diff.stderr  # nothing was written
     assert f"# codemod (check)\n{check.stdout}{check.stderr}\n# codemod --diff " \
            f"--service-env-vars --fix-production-check\n{diff.stdout}{diff.stderr}" == snapshot
 
@@ -46,9 +48,11 @@ def test_findings_and_diff(app: Path, snapshot: SnapshotAssertion) -> None:
 def test_write_then_nothing_left_to_change(app: Path) -> None:
     written = run("codemod", "--write", *REWRITE, app)
     assert written.exit_code == 0
+    assert "[would rewrite]" not in written.stdout and written.stderr == ""
+    assert written.stdout.endswith(" rewritten, in 1 file(s)\n")
     again = run("codemod", "--check", *REWRITE, app)
     assert again.exit_code == 0
-    assert again.stderr.endswith("0 would be rewritten, in 0 file(s)\n")
+    assert again.stdout.endswith("0 would be rewritten, in 0 file(s)\n")
     for path in app.rglob("*.py"):
         compile(path.read_text(), str(path), "exec")
 
@@ -72,8 +76,8 @@ def _upsun_service_variables(relationships: dict[str, Any]) -> dict[str, str]:
 
 
 def _databases(settings: Path, env: dict[str, str]) -> Any:
-    program = ("import json, runpy; ns = runpy.run_path(%r); "
-               "print(json.dumps(ns['DATABASES'], default=str))" % str(settings))
+    program = (f"import json, runpy; ns = runpy.run_path({str(settings)!r}); "
+               "print(json.dumps(ns['DATABASES'], default=str))")
     done = subprocess.run([sys.executable, "-c", program], env=env, capture_output=True,
                           text=True, check=True)
     return json.loads(done.stdout)
@@ -100,10 +104,9 @@ def test_migrate_imports_libcst_only_with_code(tmp_path: Path) -> None:
     root = tmp_path / "repo"
     shutil.copytree(APPS / "django", root)
     probe = ("import sys; from migrator.cli import main; sys.argv = ['x', 'migrate', '--dry-run',"
-             " %r] + sys.argv[1:]\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+             f" {str(root)!r}] + sys.argv[1:]\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
              "print('LIBCST' if 'libcst' in sys.modules else 'NO-LIBCST', "
-             "'JSONSCHEMA' if 'jsonschema' in sys.modules else 'NO-JSONSCHEMA', file=sys.stderr)"
-             % str(root))
+             "'JSONSCHEMA' if 'jsonschema' in sys.modules else 'NO-JSONSCHEMA', file=sys.stderr)")
     plain = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                            check=True, env={"UPSUN_MIGRATOR_OFFLINE": "1", "PATH": "/usr/bin"})
     assert plain.stderr.strip().endswith("NO-LIBCST NO-JSONSCHEMA")
@@ -111,7 +114,7 @@ def test_migrate_imports_libcst_only_with_code(tmp_path: Path) -> None:
                           text=True, check=True,
                           env={"UPSUN_MIGRATOR_OFFLINE": "1", "PATH": "/usr/bin"})
     assert code.stderr.strip().endswith("LIBCST NO-JSONSCHEMA")
-    assert "Python code\n  mysite/settings.py:20:4: UPS106" in code.stdout
+    assert "Python code\n  mysite/settings.py:20:4: UPS106 info [would rewrite] " in code.stdout
 
 
 def test_markdown_report_lists_code_findings(tmp_path: Path) -> None:
@@ -122,5 +125,25 @@ def test_markdown_report_lists_code_findings(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     text = report.read_text(encoding="utf-8")
     assert ("## Python code\n\n| code | where | rewritten | message |\n|---|---|---|---|\n"
-            "| UPS106 | `mysite/settings.py:20:4` | yes | config.is_valid_platform() -> "
+            "| UPS106 | `mysite/settings.py:20:4` | no | config.is_valid_platform() -> "
             "\"PLATFORM_APPLICATION_NAME\" in os.environ |\n") in text
+
+
+def test_labels_say_what_happened_and_the_summary_comes_last(tmp_path: Path) -> None:
+    """Check mode writes nothing, so nothing is labelled `[rewritten]`; `--write` prints the
+    findings then the summary, on one stream, in that order (issues 12.18 and 15.6)."""
+    root = tmp_path / "django"
+    shutil.copytree(APPS / "django", root)
+    check = run("codemod", root)
+    assert (check.exit_code, check.stderr) == (1, "")
+    assert check.stdout.splitlines()[0] == (
+        'mysite/settings.py:20:4: UPS106 info [would rewrite] config.is_valid_platform() -> '
+        '"PLATFORM_APPLICATION_NAME" in os.environ')
+    assert "[rewritten]" not in check.stdout
+    written = run("codemod", "--write", root)
+    lines = written.stdout.splitlines()
+    assert (written.exit_code, written.stderr) == (0, "")
+    assert lines[0] == check.stdout.splitlines()[0].replace("[would rewrite]", "[rewritten]")
+    assert lines[-1] == "11 finding(s), 6 rewritten, in 1 file(s)"
+    assert [line.split(" [")[0] for line in lines] == \
+        [line.split(" [")[0] for line in check.stdout.splitlines()[:-1]] + [lines[-1]]

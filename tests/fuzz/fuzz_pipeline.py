@@ -10,6 +10,7 @@ anything else is a crash to turn into a test in tests/test_safety.py.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import tempfile
 from pathlib import Path
@@ -31,12 +32,10 @@ def one_input(data: bytes) -> None:
     for rel in FILES:
         (root / rel).unlink(missing_ok=True)
     (root / ".platform").mkdir(parents=True, exist_ok=True)
-    for rel, part in zip(FILES, parts):
+    for rel, part in zip(FILES, parts, strict=False):  # fewer parts than files: the rest stay empty
         (root / rel).write_bytes(part)
-    try:
+    with contextlib.suppress(MigratorError):
         migrate(root, Settings())
-    except MigratorError:
-        pass
 
 
 def main() -> None:

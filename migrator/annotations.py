@@ -1,0 +1,71 @@
+"""GitHub Actions workflow commands (`::error file=...,line=...::message`) for CI annotations.
+
+GitHub shows these lines inline on a pull request. Escaping follows the rules of GitHub's own
+toolkit: in the message `%`, CR and LF become `%25`, `%0D`, `%0A`; in a property value `:` and
+`,` (which delimit the command) also become `%3A` and `%2C`. File paths are made relative to
+where the command ran by joining them to the PATH the user gave (`.` adds nothing).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+from migrator.errors import MigratorError
+from migrator.model import Finding
+
+if TYPE_CHECKING:
+    from migrator.codemod.findings import CodeFinding
+    from migrator.validate import SchemaError
+
+LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(level: str, message: str, *, file: str | None = None, line: int = 0,
+            column: int = 0, title: str | None = None) -> str:
+    """One workflow command line; properties without a value (line 0, no file) are left out."""
+    properties = [("file", file), ("line", str(line) if line else None),
+                  ("col", str(column) if column and line else None), ("title", title)]
+    given = ",".join(f"{key}={escape_property(value)}" for key, value in properties if value)
+    return f"::{level}{' ' + given if given else ''}::{escape_data(message)}"
+
+
+def in_repository(root: Path, rel: str) -> str:
+    """`rel` (relative to the repository at `root`) as a path relative to the working folder."""
+    return (PurePosixPath(root.as_posix()) / rel).as_posix()
+
+
+def finding(root: Path, item: Finding) -> str:
+    return command(LEVELS[item.severity.value], item.message,
+                   file=in_repository(root, item.location.file), line=item.location.line,
+                   title=item.code)
+
+
+def code_finding(root: Path, item: CodeFinding) -> str:
+    return command(LEVELS.get(item.severity, "error"), item.message,
+                   file=in_repository(root, item.file), line=item.line, column=item.column,
+                   title=item.code)
+
+
+def schema_error(root: Path, item: SchemaError) -> str:
+    return command("error", f"{item.path or '(top level)'}: {item.message}",
+                   file=in_repository(root, item.file), line=item.line, title="schema")
+
+
+def error(root: Path, exc: MigratorError) -> str:
+    """A known failure (bad YAML, refusal): an error annotation on the file it names, if any."""
+    file = exc.file
+    if file is not None and Path(file) != root and not Path(file).is_absolute():
+        file = in_repository(root, file)
+    elif file is not None and Path(file) == root:
+        file = None
+    return command("error", exc.message, file=file, line=exc.line or 0, column=exc.column or 0,
+                   title="upsun-migrator")

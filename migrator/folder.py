@@ -1,0 +1,67 @@
+"""The `.upsun/` folder a migration writes into: Upsun reads every first-level `*.yaml` of it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap
+
+from migrator import yamlio
+from migrator.discovery import UPSUN_CONFIG, Reader
+from migrator.errors import InputError, RefusedError
+from migrator.model import MigrationResult
+from migrator.validate import TOP_LEVEL_KEYS, UNKNOWN_KEY, load_upsun_file, upsun_yaml_files
+
+_TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][\w-]*):", re.M)
+
+
+def written_keys(config_text: str) -> set[str]:
+    """The top-level keys of a config the migrator wrote (always plain keys at column 0)."""
+    return set(_TOP_LEVEL_KEY.findall(config_text))
+
+
+def check_beside(result: MigrationResult) -> None:
+    """The files Upsun will read with the new config.yaml must be readable, hold only keys Upsun
+    knows, and define none of the keys config.yaml defines: Upsun takes each top-level key from
+    one file only, so the result would not deploy (and `validate` would fail)."""
+    ours = written_keys(result.config_text)
+    for rel, node in _others(result):
+        for key in node:
+            line = yamlio.line_of(node, key)
+            if key not in TOP_LEVEL_KEYS:
+                raise InputError(f"{key}: {UNKNOWN_KEY}", rel, line)
+            if key in ours:
+                raise RefusedError(f"defines {key!r}, which the migration writes to "
+                                   f"{UPSUN_CONFIG}; Upsun reads both files and takes each "
+                                   "top-level key from one: merge these definitions into the "
+                                   "legacy configuration, or remove them, and run again", rel, line)
+
+
+def check_beside_schema(result: MigrationResult, document: dict[str, Any]) -> None:
+    """What the other files define must pass the schema's structure too (run after
+    check_beside, so they hold no `applications`: an empty one stands in for ours)."""
+    from migrator.validate import ANY_STRING, Schema, include_resolver, validate
+
+    schema = Schema(document, ANY_STRING, ANY_STRING)
+    resolve = include_resolver(result.root, ".upsun")
+    for rel, node in _others(result):
+        probe = CommentedMap(node)
+        probe["applications"] = CommentedMap()
+        errors = validate(probe, schema, rel, resolve)
+        if errors:
+            first = errors[0]
+            raise InputError(f"{first.path}: {first.message} (this file is read with the "
+                             f"migrated {UPSUN_CONFIG})", rel, first.line)
+
+
+def _others(result: MigrationResult) -> Iterator[tuple[str, CommentedMap]]:
+    """The first-level `.upsun/*.yaml` files the migration does not write, with content."""
+    planned = {p.path for p in result.files}
+    reader = Reader(result.root)
+    for rel in upsun_yaml_files(result.root):
+        if rel != UPSUN_CONFIG and rel not in planned:
+            node = load_upsun_file(reader, rel)
+            if node is not None:
+                yield rel, node

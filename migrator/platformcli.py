@@ -1,0 +1,68 @@
+"""Where shell commands in the configuration use the Platform.sh CLI (UPS012).
+
+On Upsun the CLI is `upsun` and its token variable `UPSUN_CLI_TOKEN`; the Platform.sh CLI's
+installer installs `platform`. This module only finds the places in a command's text: the
+command word `platform` where a command starts (not the word in an `echo`ed sentence), the
+`PLATFORMSH_CLI_TOKEN` variable, and the download of the Platform.sh installer. Shell comment
+lines are passed over. Pure functions over text; the rule reports and, on request, renames.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+
+DOCS = "https://docs.upsun.com/administration/cli.html"
+
+
+class Kind(enum.Enum):
+    COMMAND = "command"
+    TOKEN = "token"
+    INSTALLER = "installer"
+
+
+@dataclass(frozen=True)
+class Use:
+    """One use, by its place in the command's text (0-based line and column) and its words."""
+
+    kind: Kind
+    line: int
+    column: int
+    text: str  # the exact characters found (the command word, the variable name, the URL)
+    replacement: str | None  # what a rename writes there; None when there is no exact rename
+
+    def message(self, context: str) -> str:
+        if self.kind is Kind.COMMAND:
+            return (f"{context} calls the Platform.sh CLI (`{self.text}`): on Upsun the CLI is "
+                    f"`upsun`, installed as {DOCS} says")
+        if self.kind is Kind.TOKEN:
+            return f"{context} uses PLATFORMSH_CLI_TOKEN: the Upsun CLI reads UPSUN_CLI_TOKEN"
+        return (f"{context} downloads the Platform.sh CLI installer ({self.text}): install the "
+                f"Upsun CLI instead, as {DOCS} says")
+
+
+#: `platform` as the command word: at a line's start or after a shell operator or keyword,
+#: optionally behind a path (`$HOME/.platformsh/bin/platform`, `./bin/platform`).
+_COMMAND = re.compile(
+    r"(?:^|(?<=[;&|(`])|(?<=\$\()|(?<=\bthen)|(?<=\bdo)|(?<=\belse)|(?<=\bexec)|(?<=\bsudo))"
+    r"(?P<space>\s*)(?P<word>(?:[\w$.~{}/-]*/)?platform)(?=[\s;|&)`]|$)")
+_TOKEN = re.compile(r"\bPLATFORMSH_CLI_TOKEN\b")
+_INSTALLER = re.compile(r"https?://platform\.sh/cli/installer\b\S*")
+
+
+def uses(command: str) -> list[Use]:
+    """Every use in a shell command's text, in order."""
+    found: list[Use] = []
+    for number, line in enumerate(command.split("\n")):
+        if line.lstrip().startswith("#"):
+            continue
+        for match in _COMMAND.finditer(line):
+            word = match["word"]  # a path to the binary has no exact Upsun counterpart
+            found.append(Use(Kind.COMMAND, number, match.start("word"), word,
+                             "upsun" if word == "platform" else None))
+        found += [Use(Kind.TOKEN, number, m.start(), m.group(), "UPSUN_CLI_TOKEN")
+                  for m in _TOKEN.finditer(line)]
+        found += [Use(Kind.INSTALLER, number, m.start(), m.group(), None)
+                  for m in _INSTALLER.finditer(line)]
+    return sorted(found, key=lambda use: (use.line, use.column))

@@ -1,0 +1,118 @@
+"""`migrate --check [--diff]`: writes nothing, one line per pending file, exit 1 / 0."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import METADATA_ARGS, run, tree, write_files
+
+APP = "name: app\ntype: 'php:8.4'\ndisk: 512\n"
+CONFIG = ("applications:\n  app:\n    type: 'php:8.4'\n"
+          "    # resources: upsun resources:set --disk app:512 (legacy disk: 512 MB)\n")
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return write_files(tmp_path / "r", {".platform.app.yaml": APP})
+
+
+def test_pending_migration_exits_1_and_writes_nothing(repo: Path) -> None:
+    before = tree(repo)
+    result = run("migrate", "--check", "r")
+    assert (result.exit_code, result.stdout) == (1, "would create r/.upsun/config.yaml\n")
+    assert result.stderr == "r: 1 file(s) would change; run `upsun-migrator migrate` to migrate\n"
+    assert tree(repo) == before
+
+
+def test_diff_adds_the_diff(repo: Path) -> None:
+    result = run("migrate", "--check", "--diff", "--remove-legacy", "r")
+    assert result.exit_code == 1
+    added = "".join(f"+{line}\n" for line in CONFIG.splitlines())
+    assert result.stdout == (
+        "would create r/.upsun/config.yaml\nwould remove r/.platform.app.yaml\n"
+        "--- /dev/null\n+++ b/.upsun/config.yaml\n@@ -0,0 +1,4 @@\n" + added +
+        "--- a/.platform.app.yaml\n+++ /dev/null\n@@ -1,3 +0,0 @@\n-name: app\n"
+        "-type: 'php:8.4'\n-disk: 512\n")
+    assert result.stderr.endswith("run `upsun-migrator migrate --remove-legacy` to migrate\n")
+    assert run("migrate", "--diff", "r").stdout.startswith(
+        "would create r/.upsun/config.yaml\n--- /dev/null\n")  # --diff implies --check
+
+
+def test_up_to_date_exits_0(repo: Path) -> None:
+    assert run("migrate", "r").exit_code == 0
+    assert (repo / ".upsun/config.yaml").read_text() == CONFIG
+    result = run("migrate", "--check", "r")
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == "r: up to date (.upsun/ is what migrating writes)\n"
+    removal = run("migrate", "--check", "--remove-legacy", "r")
+    assert (removal.exit_code, removal.stdout) == (1, "would remove r/.platform.app.yaml\n")
+    assert removal.stderr.endswith("run `upsun-migrator migrate --force --remove-legacy` to "
+                                   "migrate\n")
+
+
+def test_existing_upsun_that_differs_exits_1(repo: Path) -> None:
+    write_files(repo, {".upsun/config.yaml": CONFIG + "# edited by hand\n"})
+    before = tree(repo)
+    result = run("migrate", "--check", "--diff", "r")
+    assert result.exit_code == 1
+    assert result.stdout == ("would update r/.upsun/config.yaml\n--- a/.upsun/config.yaml\n"
+                             "+++ b/.upsun/config.yaml\n@@ -2,4 +2,3 @@\n   app:\n"
+                             "     type: 'php:8.4'\n     # resources: upsun resources:set "
+                             "--disk app:512 (legacy disk: 512 MB)\n-# edited by hand\n")
+    assert result.stderr.endswith("run `upsun-migrator migrate --force` to migrate\n")
+    assert tree(repo) == before
+
+
+def test_nothing_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_files(tmp_path / "done", {".upsun/config.yaml": CONFIG})
+    (tmp_path / "empty").mkdir()
+    done = run("migrate", "--check", "done")
+    assert (done.exit_code, done.stdout, done.stderr) == (
+        0, "", "done: already migrated (.upsun/ exists and no legacy files remain)\n")
+    empty = run("migrate", "--check", "empty")
+    assert (empty.exit_code, empty.stdout, empty.stderr) == (
+        0, "", "empty: nothing to migrate (no legacy Platform.sh configuration)\n")
+
+
+def test_bad_input_is_one_line_and_exit_1(repo: Path) -> None:
+    write_files(repo, {".platform.app.yaml": "name: app\ntype: [php\n"})
+    result = run("migrate", "--check", "r")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == ("error: .platform.app.yaml:3:1: did not find expected ',' or ']' "
+                             "(while parsing a flow sequence started at line 2)\n")
+    assert not (repo / ".upsun").exists()
+
+
+def test_strict_fails_on_error_findings(repo: Path) -> None:
+    write_files(repo, {".platform.app.yaml": APP.replace("8.4", "7.4")})
+    assert run("migrate", "--check", "r", *METADATA_ARGS).exit_code == 1
+    assert run("migrate", "r", "--force", *METADATA_ARGS).exit_code == 0
+    relaxed = run("migrate", "--check", "r", *METADATA_ARGS)
+    assert relaxed.exit_code == 0
+    strict = run("migrate", "--check", "--strict", "r", *METADATA_ARGS)
+    assert (strict.exit_code, strict.stderr) == (
+        1, "r: error-level findings and --strict: nothing written\n")
+
+
+def test_check_as_github_annotations_and_json(repo: Path) -> None:
+    write_files(repo, {".platform.app.yaml": APP.replace("8.4", "7.4")})
+    result = run("migrate", "--check", "--remove-legacy", "--output-format", "github", "r",
+                 *METADATA_ARGS)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "::error title=upsun-migrator --check::would create r/.upsun/config.yaml",
+        "::error title=upsun-migrator --check::would remove r/.platform.app.yaml",
+        "::error file=r/.platform.app.yaml,line=2,title=UPS201::php:7.4 is retired on Upsun and "
+        "will not deploy; supported versions, nearest first: 8.4, 8.5",
+    ]
+    result = run("migrate", "--check", "--output-format", "json", "r", *METADATA_ARGS)
+    assert json.loads(result.stdout) == {
+        "version": 1, "path": "r", "failed": False,
+        "pending": [{"path": ".upsun/config.yaml", "action": "create"}],
+        "message": "r: 1 file(s) would change; run `upsun-migrator migrate` to migrate"}
+    assert result.stderr.startswith("would create r/.upsun/config.yaml\n")

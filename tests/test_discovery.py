@@ -1,0 +1,98 @@
+"""Discovery in real git repositories: what git ignores is never an application.
+
+The class of bug: asking git a question in a form whose answer is not parsed back exactly
+(C-quoted output), or not asking at all (PATH below the work tree's top). The property test
+builds repositories with generated folder names and PATH at the top or in a sub-folder, and
+demands exactly the applications git does not ignore.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from migrator.discovery import find_app_files
+from tests.conftest import run, write_files
+
+APP = "name: {}\ntype: 'php:8.4'\n"
+
+
+def _git_init(root: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+
+
+def test_ignored_folder_with_a_non_ascii_name_is_not_an_application(project: Path) -> None:
+    write_files(project, {".platform.app.yaml": APP.format("app"), ".gitignore": "caché/\n",
+                          "caché/.platform.app.yaml": APP.format("cached"),
+                          "café/.platform.app.yaml": APP.format("cafe")})
+    _git_init(project)
+    assert find_app_files(project) == [".platform.app.yaml", "café/.platform.app.yaml"]
+    assert run("migrate", project).exit_code == 0
+    assert (project / ".upsun/config.yaml").read_text() == (
+        "applications:\n  app:\n    type: 'php:8.4'\n  cafe:\n    type: 'php:8.4'\n"
+        "    source:\n      root: café\n")
+
+
+def test_path_in_a_sub_folder_of_a_monorepo_honours_its_gitignore(tmp_path: Path) -> None:
+    monorepo = tmp_path / "monorepo"
+    site = write_files(monorepo, {".gitignore": "build/\n", "site/.platform.app.yaml":
+                                  APP.format("site"), "site/build/.platform.app.yaml":
+                                  APP.format("built"), "site/api/.gitignore": "tmp/\n",
+                                  "site/api/tmp/.platform.app.yaml": APP.format("tmp"),
+                                  "site/api/.platform.app.yaml": APP.format("api")}) / "site"
+    _git_init(monorepo)
+    assert find_app_files(site) == [".platform.app.yaml", "api/.platform.app.yaml"]
+
+
+def test_a_folder_its_enclosing_work_tree_ignores_is_not_filtered(tmp_path: Path) -> None:
+    """A home folder kept in git with `*` does not manage the projects below it."""
+    home = write_files(tmp_path / "home", {".gitignore": "*\n",
+                                           "proj/.platform.app.yaml": APP.format("app"),
+                                           "proj/api/.platform.app.yaml": APP.format("api")})
+    _git_init(home)
+    assert find_app_files(home / "proj") == [".platform.app.yaml", "api/.platform.app.yaml"]
+
+
+def test_outside_any_work_tree_nothing_is_filtered(project: Path) -> None:
+    write_files(project, {".gitignore": "build/\n", "build/.platform.app.yaml": APP.format("b")})
+    assert find_app_files(project) == ["build/.platform.app.yaml"]
+
+
+# Every character a folder name may hold on Linux except "/" and NUL, weighted to the ones git
+# quotes or treats specially: non-ASCII, quotes, backslashes, spaces, tabs, newlines, "*?[".
+NAME_CHARS = st.one_of(st.sampled_from(list("é名ü\"'\\ \t\n*?[]#!\u00a0")),
+                       st.characters(blacklist_categories=("Cs",), blacklist_characters="/\0"))
+folder_names = st.text(NAME_CHARS, min_size=1, max_size=8).filter(
+    lambda n: n not in (".", "..") and n.strip(".") != "")
+
+
+@settings(max_examples=40, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(kept=st.lists(folder_names, min_size=1, max_size=3, unique=True),
+       ignored=st.lists(folder_names, min_size=1, max_size=3, unique=True),
+       nested=st.booleans())
+def test_exactly_the_folders_git_does_not_ignore(kept: list[str], ignored: list[str],
+                                                 nested: bool) -> None:
+    """Oracle: git's own listing of untracked, not ignored files (`ls-files -o
+    --exclude-standard -z`), from the work tree's top, whatever PATH is."""
+    with tempfile.TemporaryDirectory() as scratch:
+        top = Path(scratch) / "top"
+        root = top / "site" if nested else top
+        files = {".gitignore": "ign_*\n", "site/.gitkeep": ""}
+        prefix = "site/" if nested else ""
+        for name in kept:
+            files[f"{prefix}keep_{name}/.platform.app.yaml"] = APP.format("x")
+        for name in ignored:
+            files[f"{prefix}ign_{name}/.platform.app.yaml"] = APP.format("x")
+        write_files(top, files)
+        _git_init(top)
+        listed = subprocess.run(["git", "-C", str(top), "ls-files", "-o", "--exclude-standard",
+                                 "-z"], capture_output=True, check=True).stdout.decode()
+        expected = sorted(p.removeprefix(prefix) for p in listed.split("\0")
+                          if p.endswith(".platform.app.yaml") and p.startswith(prefix))
+        assert sorted(find_app_files(root)) == expected
+        assert len(expected) == len(kept)
