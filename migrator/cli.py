@@ -188,6 +188,18 @@ def make_options(dry_run: bool, force: bool, local_mounts: str, remove_legacy: b
                    commit=commit)
 
 
+def _codes(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
+           ) -> tuple[str, ...]:
+    """`--select UPS003,UPS2 --select UPS9` -> ("UPS003", "UPS2", "UPS9"); unknown ones: usage."""
+    from migrator.codes import unknown
+
+    codes = tuple(c.strip().upper() for v in values for c in v.split(",") if c.strip())
+    wrong = unknown(codes)
+    if wrong:
+        raise click.BadParameter(f"no code starts with {', '.join(wrong)}")
+    return codes
+
+
 @main.command()
 @click.argument("path", type=click.Path(file_okay=False, path_type=Path), default=".")
 @migration_options
@@ -206,12 +218,17 @@ def make_options(dry_run: bool, force: bool, local_mounts: str, remove_legacy: b
               help="With --check (implied): also print the unified diff.")
 @commit_options
 @output_format_option
+@click.option("--select", metavar="CODES", multiple=True, callback=_codes,
+              help="Only these rules and checks (codes or prefixes, comma-separated: UPS003,UPS2).")
+@click.option("--ignore", metavar="CODES", multiple=True, callback=_codes,
+              help="Skip these rules and checks (codes or prefixes, comma-separated).")
 @error_boundary
 def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_legacy: bool,
             schema_file: Path | None, registry_file: Path | None, upgrade_retired: bool,
             strict: bool, rename_platform_cli: bool, debug: bool, report_file: str | None,
             json_file: str | None, resources_script: str | None, with_code: bool, check: bool,
-            show_diff: bool, commit: bool, branch: str | None, output_format: str) -> None:
+            show_diff: bool, commit: bool, branch: str | None, output_format: str,
+            select: tuple[str, ...], ignore: tuple[str, ...]) -> None:
     """Write PATH/.upsun/config.yaml from the legacy Platform.sh files of PATH."""
     import dataclasses
 
@@ -221,6 +238,8 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
         raise click.UsageError("--commit cannot go with --check or --diff")
     options = make_options(dry_run, force, local_mounts, remove_legacy, upgrade_retired, strict,
                            commit_branch(commit, branch, dry_run), rename_platform_cli)
+    options = dataclasses.replace(options, settings=dataclasses.replace(
+        options.settings, select=select, ignore=ignore))
     if check or show_diff:
         sys.exit(_check(path, options, load_metadata(schema_file, registry_file), show_diff,
                         output_format))

@@ -51,7 +51,7 @@ CODES: dict[str, Code] = {
     "UPS195": Code("used-as-a-whole", "warning", "codemod"),
     "UPS196": Code("unknown-relationship", "warning", "codemod"),
     "UPS197": Code("relationships-not-followed", "warning", "codemod"),
-    "UPS198": Code("generated-file", "warning", "codemod"),
+    "UPS198": Code("not-analysed", "warning", "codemod"),
     "UPS199": Code("unreadable-python", "warning", "codemod"),
     "UPS201": Code("image-version", "error", "check"),
     "UPS202": Code("endpoint", "warning", "check"),

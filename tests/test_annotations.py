@@ -81,7 +81,8 @@ def test_migrate_error_is_an_annotation_too(workdir: Path) -> None:
     assert result.stdout == (
         "::error file=r/.platform.app.yaml,line=3,col=1,title=upsun-migrator::did not find "
         "expected ',' or ']' (while parsing a flow sequence started at line 2)\n")
-    assert result.stderr.startswith("error: .platform.app.yaml:3:1: did not find expected ','")
+    assert result.stderr.startswith("error: .platform.app.yaml:3:1: did not find expected ',' "
+                                    "or ']'")
     assert not (workdir / "r/.upsun").exists()
 
 

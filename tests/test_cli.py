@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.conftest import run, tree, write_files
@@ -167,3 +168,24 @@ def test_workers_example_resources_command(tmp_path: Path) -> None:
     assert "    legacy disk 256 MB not carried, workers use the app's disk\n" in result.stdout
     assert script.read_text().endswith(f"\n{command}\n")
     assert script.stat().st_mode & 0o111
+
+
+def test_select_and_ignore_run_and_report_only_those_codes(project: Path, tmp_path: Path) -> None:
+    write_files(project, {".platform.app.yaml": APP + "disk: 512\n"})
+    report = tmp_path / "r.json"
+    result = run("migrate", "--dry-run", "--ignore", "UPS090,UPS2", "--json", report, project)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(report.read_text())
+    assert sorted({c["code"] for c in data["changes"]} | {f["code"] for f in data["findings"]}) \
+        == ["UPS001", "UPS003", "UPS005"]
+    selected = run("migrate", "--dry-run", "--select", "UPS003", "--json", report, project)
+    assert selected.exit_code == 1  # UPS005 did not run: `disk` stays, which Upsun refuses
+    assert "applications.app: Additional properties are not allowed ('disk' was unexpected)" \
+        in selected.stderr
+
+
+def test_select_refuses_a_code_that_does_not_exist(project: Path) -> None:
+    write_files(project, {".platform.app.yaml": APP})
+    result = run("migrate", "--select", "UPS03X", project)
+    assert result.exit_code == 2
+    assert "no code starts with UPS03X" in result.stderr

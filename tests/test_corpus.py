@@ -77,20 +77,8 @@ def test_corpus_project(project_id: str) -> None:
         return
     result = migrate(root, Settings())
     tree = _load_output(result.config_text)
-    assert schema_errors(_schema_data(result.config_text, tree), versions=False) == []
+    assert schema_errors(_config_data(result.config_text), versions=False) == []
     _assert_untouched_values(root, yamlio.plain(tree))
-
-
-def _schema_data(text: str, tree: Any) -> Any:
-    """The output as Upsun's schema checks it (jsonschema, the tests' oracle): through
-    `load_config`, or, for the one construct ruamel.yaml refuses (see `_load_output`), the
-    plain data of the tree PyYAML read."""
-    try:
-        return load_config(text)
-    except Exception as error:  # noqa: BLE001 - ruamel.yaml's scanner error, checked below
-        if "more indented follow up line" not in str(error):
-            raise
-    return yamlio.plain(tree)
 
 
 def _load_output(text: str) -> Any:
@@ -111,6 +99,16 @@ def _load_output(text: str) -> Any:
     Loader.yaml_implicit_resolvers = {k: [r for r in v if r[0] != "tag:yaml.org,2002:bool"]
                                       for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
     return _commented(yaml.load(text, Loader=Loader))
+
+
+def _config_data(text: str) -> Any:
+    """Plain data for the schema oracle (the same fallback as `_load_output` for keycloak)."""
+    try:
+        return load_config(text)
+    except Exception as error:  # noqa: BLE001 - ruamel.yaml's own error classes
+        if "more indented follow up line" not in str(error):
+            raise
+    return json.loads(json.dumps(_load_output(text)))
 
 
 def _commented(value: Any) -> Any:
@@ -164,7 +162,7 @@ def test_corpus_project_upgraded_passes_the_full_schema(project_id: str, registr
                                                         ) -> None:
     result = migrate(CORPUS / project_id, Settings(upgrade_retired=True),
                      Metadata(registry=registry))
-    errors = schema_errors(_schema_data(result.config_text, _load_output(result.config_text)))
+    errors = schema_errors(_config_data(result.config_text))
     if project_id in NO_UPGRADE_PATH:
         message = NO_UPGRADE_PATH[project_id]
         assert [f.message for f in result.findings if f.code == "UPS201"] == [message]

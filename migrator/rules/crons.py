@@ -57,7 +57,7 @@ def _wrap(ctx: MigrationContext, app: LegacyApp, cron: Mapping, entry: tuple[Sca
     assert holder is not None
     if holder.flow:
         if rename:
-            editor.rename(key, rename)
+            editor.replace_key(key, rename)
         editor.replace(value, "{start: " + text + "}")
     else:
         start = content_start(doc, value)

@@ -61,7 +61,7 @@ class Editor:
         """Replace exact characters inside a value (a word of a command)."""
         self.edits.append(Edit(start, end, text))
 
-    def rename(self, key: Scalar, text: str) -> None:
+    def replace_key(self, key: Scalar, text: str) -> None:
         self.edits.append(Edit(key.start, key.end, text))
 
     def insert(self, offset: int, text: str) -> None:
