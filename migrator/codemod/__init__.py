@@ -180,9 +180,11 @@ def _dependency_lines(root: Path) -> list[CodeFinding]:
                 continue
             path = Path(folder) / name
             try:
-                lines = path.read_text(encoding="utf-8").splitlines()
-            except (OSError, UnicodeDecodeError):
+                data = path.read_bytes()
+                text = decode_python(data)[0] if name.endswith(".py") else data.decode("utf-8")
+            except (OSError, UnicodeDecodeError, SyntaxError):
                 continue
+            lines = text.splitlines()
             for number, line in enumerate(lines, 1):
                 if "platformshconfig" in line.lower():
                     found.append(CodeFinding(path.relative_to(root).as_posix(), number, 1,

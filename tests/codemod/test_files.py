@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from migrator.codemod import compat
 from tests.conftest import run
 
 CRLF = b"import os\r\nfrom platformshconfig import Config\r\n\r\nconfig = Config()\r\n" \
@@ -82,3 +85,25 @@ def test_an_unknown_coding_is_reported_on_line_1(tmp_path: Path) -> None:
     assert done.stdout == (
         "s.py:1:1: UPS199 warning [reported] unreadable: unknown encoding: nosuch\n"
         "1 finding(s), 0 would be rewritten, in 0 file(s)\n")
+
+
+def test_a_rewrite_that_would_break_is_reported_on_line_1(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(compat, "breaks", lambda old, new, filename: "it would not compile")
+    path = _write(tmp_path / "app", "s.py", CRLF)
+    done = run("codemod", "--write", path.parent)
+    assert done.stdout == (
+        "s.py:1:1: UPS199 warning [reported] not rewritten: it would not compile\n"
+        "s.py:2:1: UPS141 info [reported] platformshconfig import no longer used: removed\n"
+        "s.py:6:5: UPS101 info [reported] config.branch -> os.environ[\"PLATFORM_BRANCH\"]\n"
+        "3 finding(s), 0 rewritten, in 0 file(s)\n")
+    assert path.read_bytes() == CRLF
+
+
+def test_a_setup_py_in_its_own_encoding_is_read(tmp_path: Path) -> None:
+    path = _write(tmp_path / "app", "setup.py", b"# coding: latin-1\n# Jos\xe9\n"
+                  b"install_requires = ['platformshconfig']\n")
+    done = run("codemod", path.parent)
+    assert done.stdout == (
+        "setup.py:3:1: UPS141 info [reported] platformshconfig dependency: remove it once no "
+        "code imports the library\n1 finding(s), 0 would be rewritten, in 0 file(s)\n")
