@@ -198,7 +198,7 @@ def write(root: Path, done: CodemodRun) -> CodemodRun:
     for change in done.changes:
         path = root / change.path
         temp = path.with_name(f".{path.name}.{os.getpid()}.upsun-migrator.tmp")
-        temp.write_bytes(change.new.encode(change.encoding))  # its encoding and line endings
+        temp.write_text(change.new, encoding=change.encoding, newline="")  # as it was read
         os.replace(temp, path)
     changed = {c.path for c in done.changes}
     findings = tuple(replace(f, written=True) if f.fix and f.file in changed else f
