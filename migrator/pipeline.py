@@ -171,18 +171,26 @@ def _holds_tags(value: Any, budget: list[int]) -> bool:
 
 
 def _include_loader(ctx: MigrationContext) -> Callable[[str], Any]:
-    """What a yaml `!include` names: from `.platform/`, else the repository root; None when it
-    cannot be read safely (the value is then checked as an empty mapping)."""
+    """What a yaml `!include` of the output names: the copy the run writes (an included
+    service as the rules edited it), else from `.platform/`, else the repository root; None
+    when it cannot be read safely (the value is then checked as an empty mapping)."""
     from migrator.discovery import Reader
     from migrator.errors import MigratorError
     from migrator.yamltext.parse import parse
 
     reader = Reader(ctx.project.root)
+    sources = {target: source for source, target in ctx.copies.items()}
+
+    def read(rel: str) -> str:
+        copied = sources.get(f".upsun/{rel}")
+        if copied is not None:
+            return _copy(ctx, copied).decode("utf-8")
+        return reader.read(rel)
 
     def load(path: str) -> Any:
-        for rel in (f".platform/{path}", path):
+        for rel in (path, f".platform/{path}"):
             try:
-                document = parse(reader.read(rel).replace("\r\n", "\n"), rel)
+                document = parse(read(rel).replace("\r\n", "\n"), rel)
             except MigratorError:
                 continue
             return to_data(document.root) if document.root is not None else None
@@ -224,14 +232,25 @@ def _plan(project: LegacyProject, ctx: MigrationContext, config: bytes) -> list[
     planned = [_planned(project.root, UPSUN_CONFIG, config)]
     for source, target in sorted(ctx.copies.items()):
         for rel_source, rel_target in _expand(project.root, source, target):
-            planned.append(_planned(project.root, rel_target,
-                                    (project.root / rel_source).read_bytes(), rel_source))
+            planned.append(_planned(project.root, rel_target, _copy(ctx, rel_source),
+                                    rel_source))
     if ctx.settings.remove_legacy:
         removed = list(project.legacy_files) + [p.source for p in planned if p.source]
         for rel in sorted(set(removed)):
             planned.append(PlannedFile(rel, FileAction.DELETE, (project.root / rel).read_bytes(),
                                        None))
     return [p for p in planned if p.old != p.new]
+
+
+def _copy(ctx: MigrationContext, rel: str) -> bytes:
+    """What a copy holds: an included service file as the rules edited it, else the bytes."""
+    included = next((s for s in ctx.project.included.values() if s.rel == rel), None)
+    if included is None:
+        return (ctx.project.root / rel).read_bytes()
+    from migrator.assemble import edited
+
+    text = edited(ctx, included)
+    return (text.replace("\n", "\r\n") if included.crlf else text).encode("utf-8")
 
 
 def _planned(root: Path, rel: str, new: bytes, source: str | None = None) -> PlannedFile:
