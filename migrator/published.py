@@ -236,9 +236,9 @@ class Snapshot:
 
 
 def _package_file(name: str) -> bytes:
-    from importlib.resources import files
-
-    return files("migrator").joinpath("metadata", name).read_bytes()
+    """A file of the package's metadata folder (installed as files: no importlib.resources,
+    whose zip support imports zipfile, bz2 and lzma for nothing)."""
+    return (Path(__file__).parent / "metadata" / name).read_bytes()
 
 
 def embedded_snapshot() -> Snapshot:
