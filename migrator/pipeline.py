@@ -124,7 +124,7 @@ def _bounded(ctx: MigrationContext, output: Any) -> None:
 def _validate(ctx: MigrationContext, output: dict[str, Any], document: dict[str, Any]) -> None:
     """The result must pass the Upsun schema; versions are the registry checks' business."""
     from migrator.minischema import Validator
-    from migrator.validate import ANY_STRING, RUNTIME_URL, SERVICE_URL
+    from migrator.upsunfiles import ANY_STRING, RUNTIME_URL, SERVICE_URL
 
     validator = Validator(document, {RUNTIME_URL: ANY_STRING, SERVICE_URL: ANY_STRING})
     errors = sorted(validator.errors(schema_instance(output, _include_loader(ctx))),

@@ -37,7 +37,7 @@ def _check_schema(data: object) -> str | None:
     if not isinstance(applications, dict) or not isinstance(applications.get("properties"), dict):
         return "its `applications` describe no application properties"
     from migrator.minischema import UnsupportedSchema, Validator
-    from migrator.validate import ANY_STRING, RUNTIME_URL, SERVICE_URL
+    from migrator.upsunfiles import ANY_STRING, RUNTIME_URL, SERVICE_URL
 
     try:
         Validator(data, {RUNTIME_URL: ANY_STRING, SERVICE_URL: ANY_STRING})  # type: ignore[arg-type]
