@@ -28,6 +28,7 @@ from migrator.yamltext.nodes import Mapping, Node, Sequence, Tagged, resolve, to
 STRUCTURAL = frozenset({"UPS001", "UPS006", "UPS007"})
 
 if TYPE_CHECKING:
+    from migrator.minischema import Validator
     from migrator.registry import Registry
 
 
@@ -121,13 +122,24 @@ def _bounded(ctx: MigrationContext, output: Any) -> None:
             stack.extend(((*path, index), item) for index, item in enumerate(value))
 
 
+_VALIDATOR: list[tuple[dict[str, Any], Validator]] = []  # the last schema and its validator
+
+
+def _validator(document: dict[str, Any]) -> Validator:
+    """One validator per schema document and process: bulk migrates many repositories with the
+    same schema, and building the validator walks the whole schema."""
+    if not _VALIDATOR or _VALIDATOR[0][0] is not document:
+        from migrator.minischema import Validator
+        from migrator.upsunfiles import ANY_STRING, RUNTIME_URL, SERVICE_URL
+
+        _VALIDATOR[:] = [(document, Validator(document, {RUNTIME_URL: ANY_STRING,
+                                                         SERVICE_URL: ANY_STRING}))]
+    return _VALIDATOR[0][1]
+
+
 def _validate(ctx: MigrationContext, output: dict[str, Any], document: dict[str, Any]) -> None:
     """The result must pass the Upsun schema; versions are the registry checks' business."""
-    from migrator.minischema import Validator
-    from migrator.upsunfiles import ANY_STRING, RUNTIME_URL, SERVICE_URL
-
-    validator = Validator(document, {RUNTIME_URL: ANY_STRING, SERVICE_URL: ANY_STRING})
-    errors = sorted(validator.errors(schema_instance(output, _include_loader(ctx))),
+    errors = sorted(_validator(document).errors(schema_instance(output, _include_loader(ctx))),
                     key=lambda e: tuple(map(str, e.path)))
     if errors:
         first = errors[0]
