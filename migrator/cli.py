@@ -459,7 +459,8 @@ def _shard(value: str | None) -> tuple[int, int] | None:
 def bulk(roots: tuple[Path, ...], from_file: Path | None, dry_run: bool, force: bool,
          local_mounts: str, remove_legacy: bool, schema_file: Path | None,
          registry_file: Path | None, upgrade_retired: bool, strict: bool,
-         rename_platform_cli: bool, debug: bool, jobs: int | None, timeout: float, shard_spec: str | None, summary_file: Path | None,
+         rename_platform_cli: bool, debug: bool, jobs: int | None, timeout: float,
+         shard_spec: str | None, summary_file: Path | None,
          summary_md: Path | None, commit: bool, branch: str | None) -> None:
     """Migrate many repositories: each ROOT is one, or a folder of them."""
     import time

@@ -42,7 +42,7 @@ def stack_problems(stack: Any, channel: str,
             continue
         versions = [str(v) for v in offered.get("versions") or []]
         if version not in versions:
-            problems.append((index, True, f"stack: {runtime} is not offered by {IMAGE}:{channel} and "
-                             f"will not build ({name} versions of this channel: "
-                             f"{', '.join(versions) or 'none'})"))
+            problems.append((index, True, f"stack: {runtime} is not offered by "
+                             f"{IMAGE}:{channel} and will not build ({name} versions of "
+                             f"this channel: {', '.join(versions) or 'none'})"))
     return problems

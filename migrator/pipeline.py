@@ -1,4 +1,6 @@
-"""migrate(root, settings) -> MigrationResult: load, apply every rule, check, render. Writes nothing."""
+"""migrate(root, settings) -> MigrationResult: load, apply every rule, check, render.
+
+Writes nothing."""
 
 from __future__ import annotations
 
