@@ -8,7 +8,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from migrator.discovery import LegacyApp, LegacyProject, SourceFile
-from migrator.model import Change, ContainerKind, Finding, LegacySizing, Location, Settings, Severity
+from migrator.model import (
+    Change,
+    ContainerKind,
+    Finding,
+    LegacySizing,
+    Location,
+    Settings,
+    Severity,
+)
 from migrator.yamltext import editor
 from migrator.yamltext.nodes import Mapping, Node, Scalar
 

@@ -1,10 +1,11 @@
-"""migrate(root, settings) -> MigrationResult: load, apply every rule, check, render. Writes nothing."""
+"""migrate(root, settings) -> MigrationResult: load, apply every rule, prove, check. Writes
+nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from migrator.assemble import assemble

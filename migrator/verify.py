@@ -38,7 +38,8 @@ def prove(ctx: MigrationContext, text: str) -> tuple[Document, dict[str, Any]]:
 def expected_data(ctx: MigrationContext) -> dict[str, Any]:
     """The legacy values, nested as Upsun wants them, with every recorded change applied."""
     project = ctx.project
-    data: dict[str, Any] = {"applications": {app.name: to_data(app.mapping) for app in project.apps}}
+    apps = {app.name: to_data(app.mapping) for app in project.apps}
+    data: dict[str, Any] = {"applications": apps}
     for key, document in (("services", project.services), ("routes", project.routes)):
         if document is not None and document.node.pairs:
             data[key] = to_data(document.node)
@@ -72,9 +73,9 @@ def first_difference(expected: Any, actual: Any, path: tuple[Any, ...],
     """A readable path to the first place two values differ, None when they are equal."""
     seen = _Pairs() if seen is None else seen
     where = ".".join(map(str, path)) or "(top level)"
-    if isinstance(expected, (dict, list)) and isinstance(actual, (dict, list)):
-        if not seen.add(expected, actual):
-            return None  # this pair of shared values (aliases) was compared already
+    if isinstance(expected, (dict, list)) and isinstance(actual, (dict, list)) \
+            and not seen.add(expected, actual):
+        return None  # this pair of shared values (aliases) was compared already
     if isinstance(expected, dict) and isinstance(actual, dict):
         if set(expected) != set(actual):
             missing = sorted(set(expected) - set(actual), key=str)
@@ -86,7 +87,7 @@ def first_difference(expected: Any, actual: Any, path: tuple[Any, ...],
                 return found
         return None
     if isinstance(expected, list) and isinstance(actual, list) and len(expected) == len(actual):
-        for index, (left, right) in enumerate(zip(expected, actual)):
+        for index, (left, right) in enumerate(zip(expected, actual, strict=True)):
             found = first_difference(left, right, (*path, index), seen)
             if found is not None:
                 return found

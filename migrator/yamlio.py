@@ -177,7 +177,8 @@ def check_tree(root: Node, file: str) -> None:
         if depth > MAX_DEPTH:
             raise InputError("YAML nested too deeply", file, line)
         tag = tag_of(node)
-        if tag is not None and not tag.startswith("tag:yaml.org,2002:") and tag not in PLATFORM_TAGS:
+        if tag is not None and not tag.startswith("tag:yaml.org,2002:") \
+                and tag not in PLATFORM_TAGS:
             raise InputError(f"unknown tag {tag} (only !include and !archive are supported)",
                              file, line)
         for key, child in keyed_children(node):

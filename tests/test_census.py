@@ -64,7 +64,7 @@ def test_census_every_comment_and_the_untouched_lines_reach_the_output() -> None
         except MigratorError:
             continue
         assert figures[0] == figures[1], root  # 100% of comments, project by project
-        totals = [a + b for a, b in zip(totals, figures)]
+        totals = [a + b for a, b in zip(totals, figures, strict=True)]
     print(f"\ncensus: {len(ROOTS)} projects; comments {totals[1]}/{totals[0]} "
           f"({100 * totals[1] / totals[0]:.2f}%); untouched lines {totals[3]}/{totals[2]} "
           f"({100 * totals[3] / totals[2]:.2f}%)")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from migrator.context import MISSING, MigrationContext
 from migrator.discovery import LegacyApp
-from migrator.yamltext.edits import Edit, comments, content_start
 from migrator.yamltext.editor import reindent
+from migrator.yamltext.edits import Edit, comments, content_start
 from migrator.yamltext.nest import unit
 from migrator.yamltext.nodes import Mapping, Node, Scalar, to_data
 

@@ -73,7 +73,7 @@ def _insert_source(ctx: MigrationContext, app: LegacyApp, text: str) -> None:
         _insert_first(ctx, app, node, f"source: {{root: {text}}}")
         return
     column = doc.column(node.pairs[0][0].start)
-    lines = [f"source:", " " * unit(doc) + f"root: {text}"]
+    lines = ["source:", " " * unit(doc) + f"root: {text}"]
     type_entry = node.own("type")
     if type_entry is None:
         editor.lines_before(node.pairs[0][0].start, lines, column)

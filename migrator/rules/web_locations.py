@@ -12,8 +12,8 @@ from typing import Any
 
 from migrator.context import MISSING, MigrationContext
 from migrator.discovery import LegacyApp
-from migrator.yamltext.edits import line_start
 from migrator.yamltext.editor import Editor
+from migrator.yamltext.edits import line_start
 from migrator.yamltext.nest import unit
 from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence, to_data
 from migrator.yamltext.render import flow, scalar

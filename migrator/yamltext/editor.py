@@ -10,8 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from migrator.errors import RefusedError
-from migrator.yamltext.edits import Edit, apply, comments, content_start, first_on_line, \
-    line_end, line_start
+from migrator.yamltext.edits import (
+    Edit,
+    apply,
+    comments,
+    content_start,
+    first_on_line,
+    line_end,
+    line_start,
+)
 from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence, resolve
 from migrator.yamltext.parse import Document
 

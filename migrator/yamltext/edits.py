@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence, resolve
+from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence
 from migrator.yamltext.parse import Document
 
 
@@ -26,7 +26,7 @@ class Edit:
 def apply(text: str, edits: list[Edit]) -> str:
     """Apply non-overlapping edits (identical duplicates are applied once)."""
     ordered = sorted(set(edits))
-    for before, after in zip(ordered, ordered[1:]):
+    for before, after in zip(ordered, ordered[1:], strict=False):
         if before.end > after.start or (before.start == before.end == after.start
                                          == after.end):
             raise EditConflict(f"overlapping edits at offsets {before.start}-{before.end} and "
