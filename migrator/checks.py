@@ -15,7 +15,7 @@ from migrator.context import Container, MigrationContext, scalar_text
 from migrator.model import ContainerKind, Location, Severity
 from migrator.registry import RETIRED, Registry
 from migrator.rules.relationships import relationship_maps
-from migrator.yamltext.nodes import Mapping, Node, Scalar, to_data
+from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence, to_data
 
 VERSION = "UPS201"
 ENDPOINT = "UPS202"
@@ -35,26 +35,26 @@ def apply(ctx: MigrationContext, registry: Registry, upgrade: bool) -> None:
                 ctx.profiles[name] = found.profile
         status = found.status if found else "unknown"
         if status in RETIRED or found is None:
-            upgraded = upgrade and _upgrade(ctx, registry, container, type_, location)
-            if upgraded:
-                type_ = registry.upgrade(type_) or type_
-            else:
+            target = _upgrade(ctx, registry, container, type_, location) if upgrade else None
+            if target is None:
                 ctx.warn(VERSION, location, f"{type_} is {status} on Upsun and will not deploy"
                          + _alternatives(registry, type_), Severity.ERROR)
+            type_ = target or type_
         elif status == "deprecated":
             ctx.warn(VERSION, location, f"{type_} is deprecated on Upsun"
                      + _alternatives(registry, type_))
-        if not is_service and "stack" in container.node:
+        if not is_service:
             _check_stack(ctx, registry, container, type_)
     _check_endpoints(ctx, registry)
 
 
 def _check_stack(ctx: MigrationContext, registry: Registry, container: Container,
                  type_: str) -> None:
-    """The runtimes a composable stack names, against the channel (after any upgrade)."""
+    """The runtimes a composable stack names, against the channel (after any upgrade); each
+    finding on the line of its stack item."""
     image, channel = registry.image(type_)
     stack = container.node.get("stack")
-    if image != composable.IMAGE or registry.lookup(type_) is None or stack is None:
+    if image != composable.IMAGE or stack is None or registry.lookup(type_) is None:
         return
     location = ctx.key_location(container.source, container.node, "stack")
     packages = registry.packages(type_)
@@ -62,8 +62,11 @@ def _check_stack(ctx: MigrationContext, registry: Registry, container: Container
         ctx.info(VERSION, location, f"stack: runtimes not checked: Upsun publishes no runtime "
                  f"list for {type_}")
         return
-    for is_error, message in composable.stack_problems(to_data(stack), channel, packages):
-        ctx.warn(VERSION, location, message, Severity.ERROR if is_error else Severity.WARNING)
+    runtimes = stack.get("runtimes") if isinstance(stack, Mapping) else stack
+    items = runtimes.items if isinstance(runtimes, Sequence) else []
+    for index, is_error, message in composable.stack_problems(to_data(stack), channel, packages):
+        where = ctx.location(container.source, items[index]) if index < len(items) else location
+        ctx.warn(VERSION, where, message, Severity.ERROR if is_error else Severity.WARNING)
 
 
 def _typed(ctx: MigrationContext) -> list[Container]:
@@ -84,11 +87,12 @@ def _alternatives(registry: Registry, type_: str) -> str:
 
 
 def _upgrade(ctx: MigrationContext, registry: Registry, container: Container, type_: str,
-             location: Location) -> bool:
+             location: Location) -> str | None:
+    """Rewrite the type to the nearest supported version above; the new type, or None."""
     target = registry.upgrade(type_)
     entry = container.node.entry("type")
     if target is None or entry is None or not isinstance(entry[1], Scalar):
-        return False
+        return None
     quote = entry[1].style if entry[1].style in ("'", '"') else ""
     ctx.editor(container.source).replace(entry[1], f"{quote}{target}{quote}")
     path = (*container.path, "type")
@@ -97,7 +101,7 @@ def _upgrade(ctx: MigrationContext, registry: Registry, container: Container, ty
     if container.kind is ContainerKind.SERVICE:
         ctx.warn(UPGRADE, location, f"{container.name}: {type_} was upgraded to {target}: "
                  "export the data before the switch and import it into the new service")
-    return True
+    return target
 
 
 def _check_endpoints(ctx: MigrationContext, registry: Registry) -> None:

@@ -106,6 +106,10 @@ def migration_options(function: F) -> F:
                           "above."),
         click.option("--strict", is_flag=True,
                      help="Exit 1, writing nothing, on error-level findings."),
+        click.option("--rename-platform-cli", is_flag=True,
+                     help="In hooks, commands and source operations, rename the command word "
+                          "`platform` to `upsun` and PLATFORMSH_CLI_TOKEN to UPSUN_CLI_TOKEN "
+                          "(UPS012 reports them either way)."),
         click.option("--debug", is_flag=True, help="Show tracebacks of internal errors."),
     ]
     for option in reversed(options):
@@ -172,12 +176,14 @@ def commit_branch(commit: bool, branch: str | None, dry_run: bool) -> str | None
 
 
 def make_options(dry_run: bool, force: bool, local_mounts: str, remove_legacy: bool,
-                 upgrade_retired: bool, strict: bool, commit: str | None = None) -> Options:
+                 upgrade_retired: bool, strict: bool, commit: str | None = None,
+                 rename_platform_cli: bool = False) -> Options:
     from migrator.model import LocalMounts, Settings
     from migrator.runner import Options
 
     settings = Settings(local_mounts=LocalMounts(local_mounts), remove_legacy=remove_legacy,
-                        upgrade_retired=upgrade_retired)
+                        upgrade_retired=upgrade_retired,
+                        rename_platform_cli=rename_platform_cli)
     return Options(dry_run=dry_run, force=force, strict=strict, settings=settings,
                    commit=commit)
 
@@ -219,10 +225,10 @@ def _codes(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
 @error_boundary
 def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_legacy: bool,
             schema_file: Path | None, registry_file: Path | None, upgrade_retired: bool,
-            strict: bool, debug: bool, report_file: str | None, json_file: str | None,
-            resources_script: str | None, with_code: bool, check: bool, show_diff: bool,
-            commit: bool, branch: str | None, output_format: str, select: tuple[str, ...],
-            ignore: tuple[str, ...]) -> None:
+            strict: bool, rename_platform_cli: bool, debug: bool, report_file: str | None,
+            json_file: str | None, resources_script: str | None, with_code: bool, check: bool,
+            show_diff: bool, commit: bool, branch: str | None, output_format: str,
+            select: tuple[str, ...], ignore: tuple[str, ...]) -> None:
     """Write PATH/.upsun/config.yaml from the legacy Platform.sh files of PATH."""
     import dataclasses
 
@@ -231,7 +237,7 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
     if commit and (check or show_diff):
         raise click.UsageError("--commit cannot go with --check or --diff")
     options = make_options(dry_run, force, local_mounts, remove_legacy, upgrade_retired, strict,
-                           commit_branch(commit, branch, dry_run))
+                           commit_branch(commit, branch, dry_run), rename_platform_cli)
     options = dataclasses.replace(options, settings=dataclasses.replace(
         options.settings, select=select, ignore=ignore))
     if check or show_diff:
@@ -452,8 +458,8 @@ def _shard(value: str | None) -> tuple[int, int] | None:
 @error_boundary
 def bulk(roots: tuple[Path, ...], from_file: Path | None, dry_run: bool, force: bool,
          local_mounts: str, remove_legacy: bool, schema_file: Path | None,
-         registry_file: Path | None, upgrade_retired: bool, strict: bool, debug: bool,
-         jobs: int | None, timeout: float, shard_spec: str | None, summary_file: Path | None,
+         registry_file: Path | None, upgrade_retired: bool, strict: bool,
+         rename_platform_cli: bool, debug: bool, jobs: int | None, timeout: float, shard_spec: str | None, summary_file: Path | None,
          summary_md: Path | None, commit: bool, branch: str | None) -> None:
     """Migrate many repositories: each ROOT is one, or a folder of them."""
     import time
@@ -475,7 +481,7 @@ def bulk(roots: tuple[Path, ...], from_file: Path | None, dry_run: bool, force: 
     if sliced:
         repos = fleet.shard(repos, *sliced)
     options = make_options(dry_run, force, local_mounts, remove_legacy, upgrade_retired, strict,
-                           committing)
+                           committing, rename_platform_cli)
     pool = fleet.Pool(jobs or fleet.default_jobs(), options,
                       load_metadata(schema_file, registry_file), timeout)
     outcomes: list[Outcome] = []

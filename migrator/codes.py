@@ -27,6 +27,7 @@ CODES: dict[str, Code] = {
     "UPS009": Code("crons", "info", "rule"),
     "UPS010": Code("web-locations", "warning", "rule"),
     "UPS011": Code("unknown-keys", "warning", "rule"),
+    "UPS012": Code("platform-cli", "warning", "rule"),
     "UPS090": Code("both-formats", "warning", "tool"),
     "UPS101": Code("config-attributes", "info", "codemod"),
     "UPS102": Code("port-and-socket", "info", "codemod"),

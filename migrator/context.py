@@ -85,9 +85,12 @@ def walk(project: LegacyProject) -> Places:
                 reached.add(worker)
     if project.services is not None:
         for name, service in project.services.node.items():
+            source = project.included.get(name, project.services.source)
+            if name in project.included:  # the rules act on the included file, in its copy
+                service = source.doc.root  # type: ignore[assignment]
             if isinstance(service, Mapping):
                 places.services.append(Container(ContainerKind.SERVICE, name, service,
-                                                 ("services", name), project.services.source,
+                                                 ("services", name), source,
                                                  borrowed=service in reached))
                 reached.add(service)
     if project.routes is not None:

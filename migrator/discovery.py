@@ -86,6 +86,9 @@ class LegacyProject:
     crlf: bool = False
     sources: dict[str, SourceFile] = field(default_factory=dict)
     applications: SourceFile | None = None
+    #: services written `name: !include file.yaml`: the included file, which the rules edit
+    #: (in its copy under .upsun/) as they edit a service written in place
+    included: dict[str, SourceFile] = field(default_factory=dict)
 
     @property
     def legacy_files(self) -> list[str]:
@@ -219,10 +222,30 @@ def load_project(root: Path) -> LegacyProject:
                 setattr(project, attr, LegacyDocument(node, rel, source))
     if project.services is not None:
         _check_names_apart(apps, project.services)
+        project.included = _service_includes(reader, project.services)
     project.files = reader.files
     project.sources = reader.sources
     project.crlf = any(source.crlf for source in reader.sources.values())
     return project
+
+
+def _service_includes(reader: Reader, services: LegacyDocument) -> dict[str, SourceFile]:
+    """The YAML files services are included from, read like the services file. A path that is
+    absolute, leaves the repository or names nothing is left to the includes rule to report."""
+    found = {}
+    for name, value in services.node.items():
+        kind = value.get("type") if isinstance(value, Mapping) else None
+        if value.tag != "!include" or (isinstance(kind, Scalar) and kind.value != "yaml"):
+            continue
+        path = include_path(value, services.file, services.source.line(value.start))
+        rel = f"{CONFIG_DIR}/{path}"
+        if PurePosixPath(path).is_absolute() or ".." in PurePosixPath(path).parts \
+                or not (reader.root / rel).is_file():
+            continue
+        source = reader.load_mapping(rel, allow_empty=True)
+        if isinstance(source.doc.root, Mapping):
+            found[name] = source
+    return found
 
 
 def _apps_from_app_files(reader: Reader) -> list[LegacyApp]:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ruamel.yaml.comments import CommentedMap
-
-from migrator import yamlio
 from migrator.discovery import UPSUN_CONFIG, Reader
 from migrator.errors import InputError, RefusedError
 from migrator.model import MigrationResult
-from migrator.validate import TOP_LEVEL_KEYS, UNKNOWN_KEY, load_upsun_file, upsun_yaml_files
+from migrator.upsunfiles import TOP_LEVEL_KEYS, UNKNOWN_KEY, upsun_yaml_files
+
+if TYPE_CHECKING:  # ruamel.yaml is imported only when `.upsun/` holds other files
+    from ruamel.yaml.comments import CommentedMap
 
 _TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][\w-]*):", re.M)
 
@@ -28,6 +28,8 @@ def check_beside(result: MigrationResult) -> None:
     one file only, so the result would not deploy (and `validate` would fail)."""
     ours = written_keys(result.config_text)
     for rel, node in _others(result):
+        from migrator import yamlio
+
         for key in node:
             line = yamlio.line_of(node, key)
             if key not in TOP_LEVEL_KEYS:
@@ -42,11 +44,17 @@ def check_beside(result: MigrationResult) -> None:
 def check_beside_schema(result: MigrationResult, document: dict[str, Any]) -> None:
     """What the other files define must pass the schema's structure too (run after
     check_beside, so they hold no `applications`: an empty one stands in for ours)."""
-    from migrator.validate import ANY_STRING, Schema, include_resolver, validate
+    others = list(_others(result))
+    if not others:
+        return
+    from ruamel.yaml.comments import CommentedMap
+
+    from migrator.upsunfiles import ANY_STRING
+    from migrator.validate import Schema, include_resolver, validate
 
     schema = Schema(document, ANY_STRING, ANY_STRING)
     resolve = include_resolver(result.root, ".upsun")
-    for rel, node in _others(result):
+    for rel, node in others:
         probe = CommentedMap(node)
         probe["applications"] = CommentedMap()
         errors = validate(probe, schema, rel, resolve)
@@ -62,6 +70,8 @@ def _others(result: MigrationResult) -> Iterator[tuple[str, CommentedMap]]:
     reader = Reader(result.root)
     for rel in upsun_yaml_files(result.root):
         if rel != UPSUN_CONFIG and rel not in planned:
+            from migrator.validate import load_upsun_file
+
             node = load_upsun_file(reader, rel)
             if node is not None:
                 yield rel, node

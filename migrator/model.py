@@ -84,6 +84,7 @@ class Settings:
     upgrade_retired: bool = False
     select: tuple[str, ...] = ()  # codes (or prefixes) to run and report; empty: all
     ignore: tuple[str, ...] = ()  # codes (or prefixes) not to run nor report
+    rename_platform_cli: bool = False  # UPS012 renames `platform` and its token in commands
 
 
 class FileAction(enum.Enum):

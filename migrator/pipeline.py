@@ -13,7 +13,14 @@ from migrator.codes import selected
 from migrator.context import MigrationContext, scalar_text
 from migrator.discovery import UPSUN_CONFIG, LegacyProject, load_project
 from migrator.errors import InputError
-from migrator.model import FileAction, Location, MigrationResult, PlannedFile, Settings
+from migrator.model import (
+    ContainerKind,
+    FileAction,
+    Location,
+    MigrationResult,
+    PlannedFile,
+    Settings,
+)
 from migrator.rules import BOTH_FORMATS, RULES
 from migrator.verify import prove
 from migrator.yamltext.nodes import Mapping, Node, Sequence, Tagged, resolve, to_data
@@ -22,6 +29,7 @@ from migrator.yamltext.nodes import Mapping, Node, Sequence, Tagged, resolve, to
 STRUCTURAL = frozenset({"UPS001", "UPS006", "UPS007"})
 
 if TYPE_CHECKING:
+    from migrator.minischema import Validator
     from migrator.registry import Registry
 
 
@@ -55,7 +63,9 @@ def migrate(root: Path, settings: Settings, metadata: Metadata | None = None) ->
     text = assemble(ctx)
     _document, output = prove(ctx, text)
     if metadata.schema is not None:
+        _bounded(ctx, output)
         _validate(ctx, output, metadata.schema)
+
     def keep(code: str) -> bool:
         return selected(code, settings.select, settings.ignore)
 
@@ -72,34 +82,65 @@ def migrate(root: Path, settings: Settings, metadata: Metadata | None = None) ->
         services=tuple(ctx.service_names()),
         routes=len(ctx.places.routes),
         profiles=tuple(sorted(ctx.profiles.items())),
-        validation=_checked(metadata, project),
+        validation=_checked(metadata, ctx),
     )
 
 
-def _checked(metadata: Metadata, project: LegacyProject) -> tuple[str, ...]:
+def _checked(metadata: Metadata, ctx: MigrationContext) -> tuple[str, ...]:
     """The sources of the checks that ran, for the report's `checked:` lines."""
     lines = [metadata.schema_origin + (" (structure; versions are checked against the image "
                                        "registry)" if metadata.schema else ""),
              metadata.registry_origin]
-    composable = any((scalar_text(app.mapping.get("type")) or "").startswith("composable:")
-                     for app in project.apps)
+    composable = any((scalar_text(app.node.get("type")) or "").startswith("composable:")
+                     for app in ctx.containers() if app.kind is ContainerKind.APP)
     if composable and metadata.composable_origin:
         lines.append(metadata.composable_origin)
     return tuple(lines)
 
 
+#: How many values a configuration may expand to once its aliases are followed.
+MAX_VALUES = 200_000
+
+
+def _bounded(ctx: MigrationContext, output: Any) -> None:
+    """Refuse aliases that expand to more values than any real configuration holds (an alias
+    bomb): the schema check would walk every expanded value."""
+    budget = MAX_VALUES
+    stack: list[tuple[tuple[Any, ...], Any]] = [((), output)]
+    while stack:
+        path, value = stack.pop()
+        budget -= 1
+        if budget < 0:
+            first_index = next((i for i, part in enumerate(path) if isinstance(part, int)),
+                               len(path))
+            shown = path[:first_index]
+            file, line = _source_of(ctx, list(shown))
+            raise InputError(f"{'.'.join(map(str, shown))}: aliases expand to more than "
+                             f"{MAX_VALUES:,} values; refused", file, line)
+        if isinstance(value, dict):
+            stack.extend(((*path, key), item) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend(((*path, index), item) for index, item in enumerate(value))
+
+
+_VALIDATOR: list[tuple[dict[str, Any], Validator]] = []  # the last schema and its validator
+
+
+def _validator(document: dict[str, Any]) -> Validator:
+    """One validator per schema document and process: bulk migrates many repositories with the
+    same schema, and building the validator walks the whole schema."""
+    if not _VALIDATOR or _VALIDATOR[0][0] is not document:
+        from migrator.minischema import Validator
+        from migrator.upsunfiles import ANY_STRING, RUNTIME_URL, SERVICE_URL
+
+        _VALIDATOR[:] = [(document, Validator(document, {RUNTIME_URL: ANY_STRING,
+                                                         SERVICE_URL: ANY_STRING}))]
+    return _VALIDATOR[0][1]
+
+
 def _validate(ctx: MigrationContext, output: dict[str, Any], document: dict[str, Any]) -> None:
     """The result must pass the Upsun schema; versions are the registry checks' business."""
-    from migrator.minischema import Validator
-    from migrator.validate import ANY_STRING, MAX_VALUES, RUNTIME_URL, SERVICE_URL, ExpansionError
-
-    try:
-        _within(output, [MAX_VALUES], [])
-    except ExpansionError as exc:
-        file, line = _source_of(ctx, exc.path)
-        raise InputError(exc.message, file, line) from None
-    validator = Validator(document, {RUNTIME_URL: ANY_STRING, SERVICE_URL: ANY_STRING})
-    errors = sorted(validator.errors(schema_instance(output, _include_loader(ctx))),
+    errors = sorted(_validator(document).errors(schema_instance(output, _include_loader(ctx))),
                     key=lambda e: tuple(map(str, e.path)))
     if errors:
         first = errors[0]
@@ -108,22 +149,6 @@ def _validate(ctx: MigrationContext, output: dict[str, Any], document: dict[str,
         raise InputError(f"{path}: {first.message} (the migrated configuration does not "
                          "pass the Upsun schema; if the legacy value is valid, please report a "
                          "bug)", file, line)
-
-
-def _within(value: Any, budget: list[int], path: list[Any]) -> None:
-    """Refuse aliases that expand to more values than any real configuration holds (an alias
-    bomb): the schema check would walk every one of them."""
-    from migrator.validate import ExpansionError
-
-    budget[0] -= 1
-    if budget[0] < 0:
-        raise ExpansionError(path)
-    if isinstance(value, dict):
-        for key, item in value.items():
-            _within(item, budget, [*path, key])
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            _within(item, budget, [*path, index])
 
 
 def schema_instance(value: Any, load: Callable[[str], Any]) -> Any:
@@ -159,18 +184,26 @@ def _holds_tags(value: Any, budget: list[int]) -> bool:
 
 
 def _include_loader(ctx: MigrationContext) -> Callable[[str], Any]:
-    """What a yaml `!include` names: from `.platform/`, else the repository root; None when it
-    cannot be read safely (the value is then checked as an empty mapping)."""
+    """What a yaml `!include` of the output names: the copy the run writes (an included
+    service as the rules edited it), else from `.platform/`, else the repository root; None
+    when it cannot be read safely (the value is then checked as an empty mapping)."""
     from migrator.discovery import Reader
     from migrator.errors import MigratorError
     from migrator.yamltext.parse import parse
 
     reader = Reader(ctx.project.root)
+    sources = {target: source for source, target in ctx.copies.items()}
+
+    def read(rel: str) -> str:
+        copied = sources.get(f".upsun/{rel}")
+        if copied is not None:
+            return _copy(ctx, copied).decode("utf-8")
+        return reader.read(rel)
 
     def load(path: str) -> Any:
-        for rel in (f".platform/{path}", path):
+        for rel in (path, f".platform/{path}"):
             try:
-                document = parse(reader.read(rel).replace("\r\n", "\n"), rel)
+                document = parse(read(rel).replace("\r\n", "\n"), rel)
             except MigratorError:
                 continue
             return to_data(document.root) if document.root is not None else None
@@ -212,14 +245,25 @@ def _plan(project: LegacyProject, ctx: MigrationContext, config: bytes) -> list[
     planned = [_planned(project.root, UPSUN_CONFIG, config)]
     for source, target in sorted(ctx.copies.items()):
         for rel_source, rel_target in _expand(project.root, source, target):
-            planned.append(_planned(project.root, rel_target,
-                                    (project.root / rel_source).read_bytes(), rel_source))
+            planned.append(_planned(project.root, rel_target, _copy(ctx, rel_source),
+                                    rel_source))
     if ctx.settings.remove_legacy:
         removed = list(project.legacy_files) + [p.source for p in planned if p.source]
         for rel in sorted(set(removed)):
             planned.append(PlannedFile(rel, FileAction.DELETE, (project.root / rel).read_bytes(),
                                        None))
     return [p for p in planned if p.old != p.new]
+
+
+def _copy(ctx: MigrationContext, rel: str) -> bytes:
+    """What a copy holds: an included service file as the rules edited it, else the bytes."""
+    included = next((s for s in ctx.project.included.values() if s.rel == rel), None)
+    if included is None:
+        return (ctx.project.root / rel).read_bytes()
+    from migrator.assemble import edited
+
+    text = edited(ctx, included)
+    return (text.replace("\n", "\r\n") if included.crlf else text).encode("utf-8")
 
 
 def _planned(root: Path, rel: str, new: bytes, source: str | None = None) -> PlannedFile:

@@ -37,7 +37,7 @@ def _check_schema(data: object) -> str | None:
     if not isinstance(applications, dict) or not isinstance(applications.get("properties"), dict):
         return "its `applications` describe no application properties"
     from migrator.minischema import UnsupportedSchema, Validator
-    from migrator.validate import ANY_STRING, RUNTIME_URL, SERVICE_URL
+    from migrator.upsunfiles import ANY_STRING, RUNTIME_URL, SERVICE_URL
 
     try:
         Validator(data, {RUNTIME_URL: ANY_STRING, SERVICE_URL: ANY_STRING})  # type: ignore[arg-type]
@@ -236,9 +236,9 @@ class Snapshot:
 
 
 def _package_file(name: str) -> bytes:
-    from importlib.resources import files
-
-    return files("migrator").joinpath("metadata", name).read_bytes()
+    """A file of the package's metadata folder (installed as files: no importlib.resources,
+    whose zip support imports zipfile, bz2 and lzma for nothing)."""
+    return (Path(__file__).parent / "metadata" / name).read_bytes()
 
 
 def embedded_snapshot() -> Snapshot:

@@ -17,13 +17,14 @@ from migrator.yamlio import Node
 if TYPE_CHECKING:
     from migrator.discovery import Reader
 
-RUNTIME_URL = "https://meta.upsun.com/schema/runtime-versions"
-SERVICE_URL = "https://meta.upsun.com/schema/service-versions"
-ANY_STRING: dict[str, Any] = {"type": "string"}
-#: The top-level keys Upsun reads (the schema's top-level `properties`; the schema itself allows
-#: others, the official CLI refuses them: "unknown key").
-TOP_LEVEL_KEYS = ("applications", "routes", "services")
-UNKNOWN_KEY = "unknown top-level key; Upsun reads only " + ", ".join(TOP_LEVEL_KEYS)
+from migrator.upsunfiles import (  # noqa: F401 - this module's names for its callers
+    ANY_STRING,
+    RUNTIME_URL,
+    SERVICE_URL,
+    TOP_LEVEL_KEYS,
+    UNKNOWN_KEY,
+    upsun_yaml_files,
+)
 
 #: What an `!include` of type yaml resolves to: a loaded tree, or None when it can't be read.
 Resolver = Callable[[str], Node]
@@ -155,15 +156,6 @@ def _line(tree: Node, path: list[Any]) -> int:
             break
         node = node[key]
     return line
-
-
-def upsun_yaml_files(root: Path) -> list[str]:
-    """The files Upsun reads as configuration: every first-level `.upsun/*.yaml` (hidden ones
-    too; `.yml` and sub-folders are not read), relative to root."""
-    folder = root / ".upsun"
-    if not folder.is_dir():
-        return []
-    return sorted(p.relative_to(root).as_posix() for p in folder.glob("*.yaml") if p.is_file())
 
 
 def load_upsun_file(reader: Reader, rel: str) -> CommentedMap | None:

@@ -160,7 +160,7 @@ def test_a_supported_composable_channel_checks_the_stack_runtimes(
     findings, changes, _ = _composable(tmp_path, with_composable,
                                        STACK_LIST.format(channel="26.05", php="8.4"))
     assert (findings, changes) == ([
-        "warning .platform.app.yaml:3 stack: composable:26.05 offers no runtime 'cobol' "
+        "warning .platform.app.yaml:8 stack: composable:26.05 offers no runtime 'cobol' "
         "(cobol@1 may be a Nix package; runtimes of this channel: bun, clojure, elixir, golang, "
         "java, nodejs, perl, php, python, ruby, sbcl)"], [])
 
@@ -170,9 +170,9 @@ def test_a_runtime_version_the_channel_lacks_is_an_error(tmp_path: Path,
     findings, _, _ = _composable(tmp_path, with_composable,
                                  STACK_MAP.format(channel="26.05", php="8.1"))
     assert findings == [
-        "error .platform.app.yaml:3 stack: php@8.1 is not offered by composable:26.05 and will "
+        "error .platform.app.yaml:4 stack: php@8.1 is not offered by composable:26.05 and will "
         "not build (php versions of this channel: 8.2, 8.3, 8.4, 8.5)",
-        "error .platform.app.yaml:3 stack: python@3.11 is not offered by composable:26.05 and "
+        "error .platform.app.yaml:4 stack: python@3.11 is not offered by composable:26.05 and "
         "will not build (python versions of this channel: 3.12, 3.13, 3.14)"]
 
 
@@ -198,7 +198,7 @@ def test_upgrade_retired_moves_the_channel_and_checks_the_stack_against_the_new_
     findings, changes, config = _composable(tmp_path, with_composable, text, upgrade=True)
     assert changes == [".platform.app.yaml:2 applications.app.type: composable:25.11 -> "
                        "composable:26.05"]
-    assert findings[0] == ("error .platform.app.yaml:3 stack: nodejs@20 is not offered by "
+    assert findings[0] == ("error .platform.app.yaml:6 stack: nodejs@20 is not offered by "
                            "composable:26.05 and will not build (nodejs versions of this "
                            "channel: 22, 24, 26)")
     stack = text[text.index("stack:"):]

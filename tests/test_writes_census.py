@@ -47,9 +47,11 @@ def _other_meaning(call: ast.Call) -> bool:
     assert isinstance(call.func, ast.Attribute)
     receiver, attr = call.func.value, call.func.attr
     on_module = isinstance(receiver, ast.Name) and receiver.id in ("os", "shutil")
-    if attr in ("remove", "copy", "copy2", "copyfile", "copytree", "move", "link", "rename",
+    if attr in ("remove", "copy", "copy2", "copyfile", "copytree", "move", "link",
                 "makedirs", "removedirs", "rmtree"):
-        return not on_module and attr not in ("rename",)
+        return not on_module
+    if attr == "rename":  # Path.rename(target); the YAML editor's rename(key, text) is no write
+        return not on_module and (len(call.args) != 1 or bool(call.keywords))
     if attr == "replace":
         return not on_module and (len(call.args) != 1 or bool(call.keywords) or
                                   isinstance(receiver, ast.Name) and receiver.id == "dataclasses")
@@ -73,6 +75,7 @@ def test_the_census_sees_writes_and_not_look_alikes(tmp_path: Path) -> None:
                       "    p.write_text('x')\n    os.replace('a', 'b')\n    p.replace(x)\n"
                       "    shutil.rmtree(p)\n    open(p, 'w')\n    open(p)\n    p.unlink()\n"
                       "    'x'.replace('a', 'b')\n    [].remove(1)\n"
-                      "    dataclasses.replace(x, a=1)\n    x.copy()\n", encoding="utf-8")
-    assert sorted(_write_calls(source)) == ["open for writing", "replace", "rmtree", "unlink",
-                                            "write_text"]
+                      "    dataclasses.replace(x, a=1)\n    x.copy()\n"
+                      "    editor.rename(key, 'x')\n    p.rename(x)\n", encoding="utf-8")
+    assert sorted(_write_calls(source)) == ["open for writing", "rename", "replace", "rmtree",
+                                            "unlink", "write_text"]

@@ -37,6 +37,7 @@ class FileChange:
     path: str
     old: str
     new: str
+    encoding: str = "utf-8"  # the file's own (PEP 263), to write it back in
 
 
 @dataclass(frozen=True)
@@ -68,11 +69,11 @@ def run(root: Path, options: CodeOptions, relationships: Collection[str] | None 
     changes: list[FileChange] = []
     for path, untouched in python_files(root):
         rel = path.relative_to(root).as_posix()
-        try:
-            source = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            findings.append(CodeFinding(rel, 0, 0, "UPS199", "warning", f"unreadable: {exc}"))
+        read = _read(path, rel)
+        if isinstance(read, CodeFinding):
+            findings.append(read)
             continue
+        source, encoding = read
         if not _mentions_platform(source):
             continue  # nothing to find: skip the parse
         skipped = _skipped(rel, source, untouched)
@@ -81,9 +82,34 @@ def run(root: Path, options: CodeOptions, relationships: Collection[str] | None 
             continue
         new = _transform(rel, source, options, relationships, findings)
         if new is not None and new != source:
-            changes.append(FileChange(rel, source, new))
+            changes.append(FileChange(rel, source, new, encoding))
     findings += _dependency_lines(root)
     return CodemodRun(tuple(sorted(findings)), tuple(changes))
+
+
+def _read(path: Path, rel: str) -> tuple[str, str] | CodeFinding:
+    """The text of a Python file as Python reads it (PEP 263 coding header, UTF-8 byte order
+    mark), line endings kept, and its encoding; else the UPS199 finding, where it went wrong."""
+    try:
+        data = path.read_bytes()
+        return decode_python(data)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - data.rfind(b"\n", 0, exc.start)
+        return CodeFinding(rel, line, column, "UPS199", "warning", f"unreadable: {exc}")
+    except (OSError, SyntaxError) as exc:  # SyntaxError: an unknown or clashing coding
+        message = exc.msg if isinstance(exc, SyntaxError) else str(exc)
+        return CodeFinding(rel, 1, 1, "UPS199", "warning", f"unreadable: {message}")
+
+
+def decode_python(data: bytes) -> tuple[str, str]:
+    """`data` decoded as Python decodes a source file, and the encoding to write it back in
+    (`utf-8-sig` keeps a byte order mark); newlines untouched."""
+    import io
+    import tokenize
+
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    return data.decode(encoding), encoding
 
 
 def _skipped(rel: str, source: str, untouched: str | None) -> CodeFinding | None:
@@ -132,7 +158,7 @@ def _transform(rel: str, source: str, options: CodeOptions,
     result = transform_module(command, source)
     findings += command.findings
     if isinstance(result, TransformFailure):
-        findings.append(CodeFinding(rel, 0, 0, "UPS199", "warning",
+        findings.append(CodeFinding(rel, 1, 1, "UPS199", "warning",
                                     f"not transformed: {result.error}"))
         return None
     if not isinstance(result, TransformSuccess):
@@ -140,7 +166,7 @@ def _transform(rel: str, source: str, options: CodeOptions,
     problem = breaks(source, result.code, rel)
     if problem is not None:
         findings[:] = [replace(f, fix=False) if f.file == rel else f for f in findings]
-        findings.append(CodeFinding(rel, 0, 0, "UPS199", "warning", f"not rewritten: {problem}"))
+        findings.append(CodeFinding(rel, 1, 1, "UPS199", "warning", f"not rewritten: {problem}"))
         return None
     return result.code
 
@@ -154,9 +180,11 @@ def _dependency_lines(root: Path) -> list[CodeFinding]:
                 continue
             path = Path(folder) / name
             try:
-                lines = path.read_text(encoding="utf-8").splitlines()
-            except (OSError, UnicodeDecodeError):
+                data = path.read_bytes()
+                text = decode_python(data)[0] if name.endswith(".py") else data.decode("utf-8")
+            except (OSError, UnicodeDecodeError, SyntaxError):
                 continue
+            lines = text.splitlines()
             for number, line in enumerate(lines, 1):
                 if "platformshconfig" in line.lower():
                     found.append(CodeFinding(path.relative_to(root).as_posix(), number, 1,
@@ -170,7 +198,7 @@ def write(root: Path, done: CodemodRun) -> CodemodRun:
     for change in done.changes:
         path = root / change.path
         temp = path.with_name(f".{path.name}.{os.getpid()}.upsun-migrator.tmp")
-        temp.write_text(change.new, encoding="utf-8")
+        temp.write_text(change.new, encoding=change.encoding, newline="")  # as it was read
         os.replace(temp, path)
     changed = {c.path for c in done.changes}
     findings = tuple(replace(f, written=True) if f.fix and f.file in changed else f

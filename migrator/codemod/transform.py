@@ -24,6 +24,7 @@ from migrator.codemod import analysis as a
 from migrator.codemod.compat import quote_of, requote
 from migrator.codemod.findings import CodeFinding
 from migrator.codemod.imports import with_os
+from migrator.codemod.osname import deletes_os, imports_os, other_binding
 from migrator.codemod.receivers import RELATIONSHIPS, Finder, Lookup
 from migrator.codemod.removal import drop_from_block, drop_from_module
 from migrator.codemod.uses import UseAnalysis
@@ -51,15 +52,19 @@ class PlatformConfigCodemod(UseAnalysis):
         self.removals: set[cst.CSTNode] = set()
         self.imports: list[cst.CSTNode] = []  # platformshconfig imports removed
         self.needs_os = False
-        self.has_os = False
+        self.os_line: int | None = None  # of the first `import os` run unconditionally
+        self.os_deleted = False
+        self.rewrite_lines: list[int] = []  # where os.environ goes
         # the updated statements to drop, held (not their id()s: a freed node's id is reused)
         self.doomed: set[cst.CSTNode] = set()
 
     # --- analysis -----------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
         scope = self.get_metadata(ScopeProvider, node)
-        self.has_os = scope is not None and any(
-            isinstance(s, Assignment) and isinstance(s.node, cst.Import) for s in scope["os"])
+        self.os_line = min((self._line(b.node) for b in (scope["os"] if scope else ())
+                            if imports_os(b) and self._parent(self._parent(b.node)) is node),
+                           default=None)  # `import os` in the module's own body
+        self.os_deleted = deletes_os(node)
         receivers = self._receivers(node)
         for receiver in receivers:
             self._classify(receiver)
@@ -130,6 +135,9 @@ class PlatformConfigCodemod(UseAnalysis):
             parent=self._parent, is_config=self._is_config))
         return self.finder.find()
 
+    def _line(self, node: cst.CSTNode) -> int:
+        return int(self.get_metadata(PositionProvider, node).start.line)
+
     def _span(self, node: cst.CSTNode) -> tuple[int, int, int, int]:
         where = self.get_metadata(PositionProvider, node)
         return where.start.line, where.start.column, where.end.line, where.end.column
@@ -147,7 +155,8 @@ class PlatformConfigCodemod(UseAnalysis):
 
     # --- decision -----------------------------------------------------------------------
     def _decide(self, receiver: a.Receiver) -> None:
-        blocked = next((u for u in receiver.uses if u.blocks), None)
+        blocked = next((u for u in receiver.uses if u.blocks or u.replacement is not None
+                        and self._os_shadowed(u.node) is not None), None)
         guard = self._guard(receiver.statement) if receiver.kind != "config" else None
         for use in receiver.uses:
             why = self._why_not(receiver, use, blocked, guard)
@@ -155,6 +164,7 @@ class PlatformConfigCodemod(UseAnalysis):
             if why is None and text is not None:
                 self.replacements[use.node] = cst.parse_expression(text)
                 self.needs_os = True
+                self.rewrite_lines.append(self._line(use.node))
                 self._find(use.node, use.code, use.message, True)
                 continue
             severity = "warning" if use.code in ("UPS111", "UPS112", "UPS195") or \
@@ -168,6 +178,9 @@ class PlatformConfigCodemod(UseAnalysis):
             return ""
         if use.needs_flag is not None and not self.flags[use.needs_flag]:
             return f" (rewritten with {use.needs_flag})"
+        shadowed = self._os_shadowed(use.node)
+        if shadowed is not None:
+            return f" (not rewritten: {shadowed})"
         credential = use.code in ("UPS121", "UPS122", "UPS124")
         if credential and blocked is not None and receiver.kind != "config":
             return f" (not rewritten: another use of `{receiver.name}` cannot be)"
@@ -179,6 +192,15 @@ class PlatformConfigCodemod(UseAnalysis):
             return " (not rewritten: inside f-strings that use both quote characters, which " \
                    "Python before 3.12 cannot nest)"
         return None
+
+    def _os_shadowed(self, node: cst.CSTNode) -> str | None:
+        """Why `os` here may not name the os module, or None (see `osname.py`)."""
+        if self.os_deleted:
+            return "`del os` in this file: `os` may not name the os module here"
+        line = other_binding(self.get_metadata(ScopeProvider, node, None), self._line)
+        if line is None:
+            return None
+        return f"`os` here may name something other than the os module: it is bound on line {line}"
 
     def _guard(self, node: cst.CSTNode) -> str | None:
         """The handler of an enclosing `try` that catches the library's exceptions, as text."""
@@ -274,7 +296,7 @@ class PlatformConfigCodemod(UseAnalysis):
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         updated_node = drop_from_module(updated_node, self.doomed)
-        if self.needs_os and not self.has_os:
+        if self.needs_os and (self.os_line is None or self.os_line > min(self.rewrite_lines)):
             updated_node = with_os(updated_node)
         for node in self.imports:
             self._find(node, "UPS141", "platformshconfig import no longer used: removed", True)

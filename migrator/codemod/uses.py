@@ -13,7 +13,9 @@ from migrator.codemod import analysis as a
 from migrator.codemod.findings import CodeFinding
 from migrator.codemod.receivers import Finder
 
-_BOOLEAN_PARENTS = (cst.If, cst.While, cst.IfExp, cst.BooleanOperation, cst.Assert)
+#: where an expression's truth is all that counts: its `test` (an `elif` is an `If`; `CompIf` is
+#: a comprehension's `if` clause), a `case` guard, an operand of `and`/`or`/`not`
+_BOOLEAN_PARENTS = (cst.If, cst.While, cst.IfExp, cst.BooleanOperation, cst.Assert, cst.CompIf)
 _OPERATOR_PARENTS = (cst.UnaryOperation, cst.BooleanOperation, cst.Comparison,
                      cst.BinaryOperation, cst.Attribute, cst.Subscript, cst.Call)
 
@@ -170,6 +172,8 @@ class UseAnalysis(VisitorBasedCodemodCommand):
         parent = self._parent(node)
         if isinstance(parent, cst.UnaryOperation):
             return isinstance(parent.operator, cst.Not)
+        if isinstance(parent, cst.MatchCase):
+            return parent.guard is node
         return isinstance(parent, _BOOLEAN_PARENTS) and getattr(parent, "test", node) is node \
             or isinstance(parent, cst.BooleanOperation)
 

@@ -9,6 +9,7 @@ from migrator.rules import (
     crons,
     includes,
     mounts,
+    platform_cli,
     relationships,
     resources,
     routes,
@@ -18,8 +19,9 @@ from migrator.rules import (
     web_locations,
 )
 
-#: Explicit order: names first, sizes read before anything is removed, unknown keys last
-#: (they skip what the rules before them already removed).
+#: Explicit order: names first, sizes read before anything is removed, unknown keys late
+#: (they skip what the rules before them already removed), includes last (a file named only
+#: by a removed key is not copied).
 RULES: tuple[ModuleType, ...] = (
     applications,
     services,
@@ -28,10 +30,11 @@ RULES: tuple[ModuleType, ...] = (
     resources,
     mounts,
     relationships,
-    includes,
     crons,
     web_locations,
+    platform_cli,
     unknown_keys,
+    includes,
 )
 
 #: Not a rule: the warning that legacy files remain beside `.upsun/`.

@@ -11,14 +11,19 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 from migrator.context import MigrationContext, scalar_text
-from migrator.discovery import CONFIG_DIR, LegacyApp, include_path
+from migrator.discovery import CONFIG_DIR, LegacyApp, SourceFile, include_path
 from migrator.errors import InputError, RefusedError
 from migrator.model import Location
-from migrator.yamltext.nodes import Mapping, Node, Sequence
+from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence, Tagged, to_data
 
 CODE = "UPS008"
 TITLE = "includes"
 PLATFORM_TAGS = ("!include", "!archive")
+
+
+#: Where YAML files included from the top of `.platform/` go: Upsun reads every first-level
+#: `.upsun/*.yaml` as configuration, so a copy there would be read as a second config file.
+INCLUDES_DIR = "includes"
 
 
 def apply(ctx: MigrationContext) -> None:
@@ -28,27 +33,69 @@ def apply(ctx: MigrationContext) -> None:
     for document in (ctx.project.services, ctx.project.routes):
         if document is None:
             continue
-        for node in tagged_nodes(document.node):
+        removed = ctx.editor(document.source).removed
+        for node in tagged_nodes(document.node, removed):
             line = document.source.line(node.start)
-            rel = f"{CONFIG_DIR}/{_relative(node, document.file, line)}"
-            path = reader.inside(rel, document.file, line)
-            if not path.exists():
+            path = _relative(node, document.file, line)
+            rel = f"{CONFIG_DIR}/{path}"
+            if not reader.inside(rel, document.file, line).exists():
                 raise InputError(f"{node.tag} names {rel}, which does not exist",
                                  document.file, line)
-            target = ".upsun/" + rel.removeprefix(f"{CONFIG_DIR}/")
+            target = _target(ctx, document.source, node, path)
             if rel not in ctx.copies:
                 ctx.copies[rel] = target
-                ctx.warn(CODE, Location(document.file, line), f"{rel} is copied to {target}: "
-                         "commit the copy with .upsun/config.yaml")
+                edited = " (with the rules applied in the copy)" \
+                    if rel in {s.rel for s in ctx.project.included.values()} else ""
+                ctx.warn(CODE, Location(document.file, line), f"{rel} is copied to "
+                         f"{target}{edited}: commit the copy with .upsun/config.yaml")
     for app in ctx.apps:
         base = PurePosixPath(_app_base(app))
         for node in tagged_nodes(app.mapping):
             line = app.source.line(node.start)
             rel = (base / _relative(node, app.file, line)).as_posix()
-            path = reader.inside(rel, app.file, line)
-            if not path.exists():
+            if not reader.inside(rel, app.file, line).exists():
                 ctx.warn(CODE, Location(app.file, line), f"{node.tag} names {rel}, which does "
                          "not exist")
+
+
+def _target(ctx: MigrationContext, source: SourceFile, node: Node, path: str) -> str:
+    """Where the copy goes; a YAML file from the top of `.platform/` goes to `includes/`, and
+    the tag's path is rewritten to match (recorded, so the run's proof checks it)."""
+    parts = PurePosixPath(path).parts
+    if len(parts) != 1 or not path.endswith((".yaml", ".yml")):
+        return f".upsun/{path}"
+    moved = f"{INCLUDES_DIR}/{path}"
+    spec = node.get("path") if isinstance(node, Mapping) else node
+    if not isinstance(spec, Scalar):
+        raise RefusedError(f"{node.tag} path is not a plain string", source.rel,
+                           source.line(node.start))
+    quote = spec.style if spec.style in ("'", '"') else ""
+    ctx.editor(source).replace(spec, f"{quote}{moved}{quote}")
+    data = to_data(node)
+    value = Tagged(node.tag or "", dict(data.value, path=moved) if isinstance(data.value, dict)
+                   else moved)
+    where = _output_path(source, node)
+    if where is not None:
+        ctx.expect(where, value)
+    return f".upsun/{moved}"
+
+
+def _output_path(source: SourceFile, node: Node) -> tuple[str, ...] | None:
+    """The output path of a tagged value directly under a service or a route (or deeper)."""
+    top = "services" if source.rel.endswith("services.yaml") else "routes"
+    found = _path_to(source.doc.root, node, ())
+    return (top, *found) if found is not None else None
+
+
+def _path_to(here: Node | None, node: Node, path: tuple[str, ...]) -> tuple[str, ...] | None:
+    if here is node:
+        return path
+    if isinstance(here, Mapping):
+        for key, value in here.pairs:
+            found = _path_to(value, node, (*path, key.value))
+            if found is not None:
+                return found
+    return None
 
 
 def _app_base(app: LegacyApp) -> str:
@@ -65,8 +112,9 @@ def _relative(node: Node, file: str, line: int) -> str:
     return path
 
 
-def tagged_nodes(root: Node) -> Iterator[Node]:
-    """Every `!include`/`!archive` node under root, in document order (aliases not followed)."""
+def tagged_nodes(root: Node, removed: set[Node] | None = None) -> Iterator[Node]:
+    """Every `!include`/`!archive` node under root, in document order (aliases not followed),
+    leaving out entries a rule removed (their files are not needed)."""
     stack: list[Node] = [root]
     while stack:
         node = stack.pop()
@@ -74,8 +122,7 @@ def tagged_nodes(root: Node) -> Iterator[Node]:
             yield node
             continue
         if isinstance(node, Mapping):
-            stack.extend(reversed([value for _, value in node.pairs]))
+            stack.extend(reversed([value for key, value in node.pairs
+                                   if removed is None or key not in removed]))
         elif isinstance(node, Sequence):
             stack.extend(reversed(node.items))
-
-

@@ -108,6 +108,12 @@ def _sizing(ctx: MigrationContext, container: Container) -> LegacySizing | None:
     first = next((k for k in KEYS if k in node), None)
     entry = node.entry(first) if first else None
     legacy = legacy if isinstance(legacy, dict) else {}
+    for key, value in (("disk", disk), ("resources.base_memory", legacy.get("base_memory")),
+                       ("resources.memory_ratio", legacy.get("memory_ratio"))):
+        if value is not None and _int(value) is None:
+            ctx.warn(CODE, ctx.location(container.source, entry[0] if entry else node),
+                     f"{container.name}: legacy {key} {value!r} is not a whole number: no "
+                     "resource hint from it")
     type_node = (node if container.kind is ContainerKind.SERVICE else app_node)
     type_ = _value(type_node.get("type")) if type_node is not None else None
     return LegacySizing(
@@ -136,7 +142,12 @@ def _value(node: Node | None) -> Any:
 
 
 def _int(value: Any) -> int | None:
+    """A whole number (`2048`, `"2048"`, `2048.0`); None for anything else (1.5, .inf, text)."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None  # inf and nan are not integers
     try:
-        return int(value) if value is not None and not isinstance(value, bool) else None
+        return int(value)
     except (TypeError, ValueError):
         return None

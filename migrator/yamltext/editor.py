@@ -64,6 +64,10 @@ class Editor:
             text += "  " + "  ".join(c.text for c in found)
         self.edits.append(Edit(start, node.end, text))
 
+    def replace_span(self, start: int, end: int, text: str) -> None:
+        """Replace exact characters inside a value (a word of a command)."""
+        self.edits.append(Edit(start, end, text))
+
     def replace_key(self, key: Scalar, text: str) -> None:
         self.edits.append(Edit(key.start, key.end, text))
 

@@ -10,6 +10,21 @@ from libcst.codemod import CodemodTest
 from migrator.codemod.transform import PlatformConfigCodemod
 
 HEADER = "import os\nfrom platformshconfig import Config\n\nconfig = Config()\n"
+#: an attribute read where only its truth counts: `.get()`, no KeyError when unset
+BOOLEAN_CONTEXTS = [(code.format("config.branch"), code) for code in (
+    "if {}:\n    pass\n",
+    "if False:\n    pass\nelif {}:\n    pass\n",
+    "while {}:\n    break\n",
+    "assert {}\n",
+    "A = {} or 'main'\n",
+    "A = 1 if {} else 2\n",
+    "A = not {}\n",
+    "A = [x for x in range(2) if {}]\n",
+    "A = {{x for x in range(2) if {}}}\n",
+    "A = {{x: x for x in range(2) if {}}}\n",
+    "A = list(x for x in range(2) if x if {})\n",
+    "match 1:\n    case 1 if {}:\n        pass\n",
+)]
 
 
 class Rules(CodemodTest):
@@ -29,6 +44,19 @@ class Rules(CodemodTest):
                 '8:8: UPS101 rewritten: config.smtpHost -> os.environ.get("PLATFORM_SMTP_HOST")',
                 "2:1: UPS141 rewritten: platformshconfig import no longer used: removed",
             ])
+
+    def test_ups101_every_boolean_context_reads_with_get(self) -> None:
+        get = 'os.environ.get("PLATFORM_BRANCH")'
+        for before, after in BOOLEAN_CONTEXTS:
+            with self.subTest(before):
+                column = before.index("config.branch") + 1
+                line = 5 + before[:column].count("\n")
+                column -= before[:column].rfind("\n") + 1
+                self.assertCodemod(
+                    HEADER + before, "import os\n\n" + after.format(get),
+                    expected_warnings=[
+                        f"{line}:{column}: UPS101 rewritten: config.branch -> {get}",
+                        "2:1: UPS141 rewritten: platformshconfig import no longer used: removed"])
 
     def test_ups102_port_and_socket(self) -> None:
         self.assertCodemod(

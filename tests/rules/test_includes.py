@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.rules.helpers import check_transformed, codes
+from tests.rules.helpers import check_transformed, codes, migrated
 
 
 def test_includes(tmp_path: Path) -> None:
@@ -113,3 +113,55 @@ def test_include_of_type_archive_is_an_archive(tmp_path: Path) -> None:
     )
     assert [(p.path, p.source) for p in result.files] == [
         (".upsun/config.yaml", None), (".upsun/conf/schema.xml", ".platform/conf/schema.xml")]
+
+
+def test_a_service_included_from_a_yaml_file_is_copied_to_a_sub_folder_and_migrated(
+        tmp_path: Path) -> None:
+    """Upsun reads every first-level .upsun/*.yaml as configuration: the copy of an included
+    YAML file goes to .upsun/includes/ (the path is rewritten), and the rules act on the copy
+    (issue 12.11, 12.12)."""
+    result = check_transformed(tmp_path, {
+        ".platform.app.yaml": "name: app\ntype: php:8.4\nrelationships:\n    db: 'db:mysql'\n",
+        ".platform/services.yaml": "db: !include db.yaml   # the database\n",
+        ".platform/db.yaml": "type: mariadb:11.4\ndisk: 2048  # grows fast\nfoo: bar\n",
+    }, """
+    applications:
+        app:
+            type: php:8.4
+            relationships:
+                db: {service: db, endpoint: mysql}
+    services:
+      db: !include includes/db.yaml   # the database
+    """)
+    copy = {p.path: p.new for p in result.files}[".upsun/includes/db.yaml"]
+    assert copy == (b"type: mariadb:11.4\n"
+                    b"# resources: upsun resources:set --disk db:2048 (legacy disk: 2048 MB)\n"
+                    b"# grows fast\n"
+                    b"# foo: removed, Upsun does not accept this key (see the migration report)\n")
+    assert codes(result.changes, "UPS005") == [
+        ".platform/db.yaml:2 services.db.disk: disk: 2048 -> # resources: upsun resources:set "
+        "--disk db:2048 (legacy disk: 2048 MB)"]
+    assert [s.container for s in result.sizings] == ["db"]
+    assert codes(result.changes, "UPS011") == [".platform/db.yaml:3 services.db.foo: foo: bar -> "
+                                               "(removed)"]
+
+
+def test_an_include_in_a_sub_folder_keeps_its_path(tmp_path: Path) -> None:
+    result = migrated(tmp_path, {
+        ".platform.app.yaml": "name: app\ntype: php:8.4\n",
+        ".platform/services.yaml": "cache:\n    type: varnish:7.6\n    configuration:\n"
+                                   "        vcl: !include {type: string, path: conf/x.vcl}\n",
+        ".platform/conf/x.vcl": "vcl 4.0;\n"})
+    assert ".upsun/conf/x.vcl" in {p.path for p in result.files}
+    assert "path: conf/x.vcl" in result.config_text
+
+
+def test_a_file_named_only_by_a_removed_key_is_not_copied(tmp_path: Path) -> None:
+    """UPS011 removes the unknown route key; the file it named is not needed (issue 12.13)."""
+    result = migrated(tmp_path, {
+        ".platform.app.yaml": "name: app\ntype: php:8.4\n",
+        ".platform/routes.yaml": "'https://{default}/':\n    type: upstream\n"
+                                 "    upstream: app:http\n    extra: !include notes.yaml\n",
+        ".platform/notes.yaml": "a: 1\n"})
+    assert [p.path for p in result.files] == [".upsun/config.yaml"]
+    assert codes(result.findings, "UPS008") == []

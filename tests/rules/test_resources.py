@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.rules.helpers import check_transformed, codes
+import pytest
+
+from tests.rules.helpers import check_transformed, codes, migrated
 
 
 def test_resources(tmp_path: Path) -> None:
@@ -196,3 +198,23 @@ def test_worker_shared_by_a_merged_app_gets_its_hint_on_that_app(tmp_path: Path)
     )
     assert [(s.container, s.size) for s in result.sizings] == [
         ("en", "L"), ("en--queue", "S"), ("fr", "L"), ("fr--queue", "S")]
+
+
+@pytest.mark.parametrize("value", ["1e400", ".inf", "-.inf", ".nan", "1.5", "abc", "[1]",
+                                   "{a: 1}", "0x10"])
+@pytest.mark.parametrize("key", ["disk", "resources.base_memory", "resources.memory_ratio"])
+def test_a_legacy_number_that_is_no_whole_number_gives_no_hint_and_says_so(
+        tmp_path: Path, key: str, value: str) -> None:
+    """The class: any YAML value where a number of MB is expected (1e400 once crashed the run
+    with an OverflowError)."""
+    text = (f"name: app\ntype: php:8.4\ndisk: {value}\n" if key == "disk" else
+            "name: app\ntype: php:8.4\nresources:\n    base_memory: "
+            f"{value if key.endswith('base_memory') else 64}\n    memory_ratio: "
+            f"{value if key.endswith('memory_ratio') else 128}\n")
+    result = migrated(tmp_path, {".platform.app.yaml": text})
+    warnings = [f for f in codes(result.findings, "UPS005") if "is not a whole number" in f]
+    if value == "0x10":  # YAML 1.2 core: a hexadecimal integer, 16
+        assert warnings == []
+        return
+    assert len(warnings) == 1 and warnings[0].startswith(
+        f"warning .platform.app.yaml:3 app: legacy {key} ")
