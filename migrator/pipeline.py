@@ -1,6 +1,5 @@
-"""migrate(root, settings) -> MigrationResult: load, apply every rule, check, render.
-
-Writes nothing."""
+"""migrate(root, settings) -> MigrationResult: load, apply every rule, prove, check. Writes
+nothing."""
 
 from __future__ import annotations
 

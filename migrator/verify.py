@@ -38,8 +38,8 @@ def prove(ctx: MigrationContext, text: str) -> tuple[Document, dict[str, Any]]:
 def expected_data(ctx: MigrationContext) -> dict[str, Any]:
     """The legacy values, nested as Upsun wants them, with every recorded change applied."""
     project = ctx.project
-    data: dict[str, Any] = {"applications": {app.name: to_data(app.mapping)
-                                             for app in project.apps}}
+    apps = {app.name: to_data(app.mapping) for app in project.apps}
+    data: dict[str, Any] = {"applications": apps}
     for key, document in (("services", project.services), ("routes", project.routes)):
         if document is not None and document.node.pairs:
             data[key] = to_data(document.node)

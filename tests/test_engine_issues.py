@@ -109,3 +109,25 @@ def test_two_fresh_processes_write_identical_output() -> None:
                               check=True).stdout
                for name in ("anchors", "anchors-multi-app") for _ in range(2)}
     assert len(outputs) == 2
+
+
+def test_12_10_app_include_paths_start_at_source_root(project: Path) -> None:
+    """Class: paths resolved from the wrong base (false refusals, false warnings)."""
+    write_files(project, {
+        ".platform/applications.yaml": (
+            "api:\n  type: 'php:8.4'\n  source:\n    root: backend\n"
+            "  hooks:\n    build: !include {type: string, path: build.sh}\n"
+            "web:\n  type: 'nodejs:24'\n  source:\n    root: web\n  hooks:\n"
+            "    build: !include {type: string, path: ../.platform/scripts/build.sh}\n"),
+        "backend/build.sh": "make\n", "web/index.js": "\n",
+        ".platform/scripts/build.sh": "npm ci\n"})
+    result = migrate(project, Settings())
+    assert [f.message for f in result.findings if f.code == "UPS008"] == []
+
+
+def test_12_14_an_absolute_include_in_applications_yaml_names_the_file(project: Path) -> None:
+    write_files(project, {".platform/applications.yaml": "- !include /etc/passwd\n"})
+    result = run("migrate", project)
+    assert (result.exit_code, result.stderr) == (
+        1, "error: .platform/applications.yaml:1: !include of absolute path '/etc/passwd' is "
+           "not allowed\n")

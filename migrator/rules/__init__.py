@@ -1,4 +1,4 @@
-"""The transformation rules, in the order they run; each a module with CODE, TITLE, apply(ctx)."""
+"""The transformation rules, in the order they run: modules with CODE, TITLE and apply(ctx)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""UPS005: `size`, `disk` and `resources` leave apps, `web`, workers and services, as hints.
+"""UPS005: `size`, `disk`, `resources` leave apps, `web`, workers and services; they become hints.
 
 Values are read from the effective (merged) mapping, so a size that reached a worker through
 `<<: *defaults` still gets its hint. Each container's first removed key gives way to one

@@ -54,7 +54,7 @@ def apply(ctx: MigrationContext) -> None:
 
 def _remove(ctx: MigrationContext, node: Mapping, allowed: frozenset[str], source: SourceFile,
             path: tuple[str, ...], done: set[Node]) -> None:
-    unknown = [k for k in node.keys() if k not in allowed and k not in _ALREADY_HANDLED]
+    unknown = [k for k in node if k not in allowed and k not in _ALREADY_HANDLED]
     for key in unknown:
         entry = node.entry(key)
         assert entry is not None
@@ -112,7 +112,7 @@ def _merged_texts(editor: Editor, node: Mapping, dropped: set[str]) -> list[str]
     """`key: value` for every merged key this mapping does not override, nor drops."""
     own = set(node.own_keys())
     texts = []
-    for name in node.keys():
+    for name in node:
         entry = node.entry(name)
         if name not in own and name not in dropped and entry is not None:
             key_text = editor.doc.text[entry[0].start:entry[0].end]

@@ -26,7 +26,7 @@ class Edit:
 def apply(text: str, edits: list[Edit]) -> str:
     """Apply non-overlapping edits (identical duplicates are applied once)."""
     ordered = sorted(set(edits))
-    for before, after in zip(ordered, ordered[1:], strict=False):  # neighbours
+    for before, after in zip(ordered, ordered[1:], strict=False):
         if before.end > after.start or (before.start == before.end == after.start
                                          == after.end):
             raise EditConflict(f"overlapping edits at offsets {before.start}-{before.end} and "

@@ -78,6 +78,9 @@ class Mapping(Node):
     def __contains__(self, key: str) -> bool:
         return self.holder(key) is not None
 
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys())
+
     def own_keys(self) -> list[str]:
         return [k.value for k, _ in self.pairs if not is_merge_key(k)]
 
@@ -85,7 +88,7 @@ class Mapping(Node):
         """Effective keys: own ones in file order, then merged ones not overridden."""
         keys = self.own_keys()
         for source in self.merges:
-            keys += [k for k in source.keys() if k not in keys]
+            keys += [k for k in source if k not in keys]
         return keys
 
     def items(self) -> Iterator[tuple[str, Node]]:

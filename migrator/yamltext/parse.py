@@ -239,4 +239,13 @@ def _marked_error(exc: Any, file: str, text: str) -> InputError:
         problem = f"{problem} ({exc.context} started at line {exc.context_mark.line + 1})"
     if "\\t" in problem or "'\\t'" in str(exc) or "tab" in problem:
         problem = "tab character where YAML expects spaces"
-    return InputError(problem.strip(), file, line, column)
+    return InputError(_libyaml_wording(problem.strip()), file, line, column)
+
+
+def _libyaml_wording(problem: str) -> str:
+    """The pure-Python parser words some errors differently from libyaml; one wording for both."""
+    found = re.match(r"expected (.*?), but (?:got|found) .*?(?= \(while|$)", problem)
+    if found is not None:
+        problem = f"did not find expected {found.group(1)}" + problem[found.end():]
+    return problem.replace("mapping values are not allowed here",
+                           "mapping values are not allowed in this context")
