@@ -19,7 +19,7 @@ from migrator.yamltext.nodes import Mapping, Node, Scalar
 CODE = "UPS003"
 TITLE = "mounts"
 _STRING_MOUNT = re.compile(r"^shared:files(?:/(?P<sub>.*))?$")
-_NETWORK_STORAGE = "https://docs.upsun.com/add-services/network-storage.html"
+_NETWORK_STORAGE = "https://docs.upsun.com/add-services/network-storage.md"
 
 
 def apply(ctx: MigrationContext) -> None:

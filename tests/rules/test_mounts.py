@@ -67,7 +67,7 @@ def test_mounts(tmp_path: Path) -> None:
     ]
     assert codes(result.findings, "UPS003") == [
         # 12.21: only what is certain; no claim that app and worker share the volume
-        "warning .platform.app.yaml:4 app, app--queue each declared a local mount with source_path 'files': on Platform.sh each container had its own copy. Upsun's documentation is not consistent on whether an app and its workers share a storage mount; to share files between them, use a network-storage service (`source: service`, see https://docs.upsun.com/add-services/network-storage.html)",
+        "warning .platform.app.yaml:4 app, app--queue each declared a local mount with source_path 'files': on Platform.sh each container had its own copy. Upsun's documentation is not consistent on whether an app and its workers share a storage mount; to share files between them, use a network-storage service (`source: service`, see https://docs.upsun.com/add-services/network-storage.md)",
         "warning .platform.app.yaml:4 app: local mount(s) web/files, /private became storage: on Platform.sh a local mount was each instance's own disk; a storage mount is one volume for all instances of this container when it scales (use --local-mounts instance to keep per-instance disks)",
         "warning .platform.app.yaml:20 app--queue: local mount(s) web/files became storage: on Platform.sh a local mount was each instance's own disk; a storage mount is one volume for all instances of this container when it scales (use --local-mounts instance to keep per-instance disks)",
     ]
