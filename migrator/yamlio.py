@@ -24,7 +24,6 @@ from migrator.errors import InputError
 
 #: Tags Platform.sh understands on top of the YAML core ones.
 PLATFORM_TAGS = frozenset({"!include", "!archive"})
-MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 200
 _UNICODE_LINE_BREAK = re.compile("[\x85\u2028\u2029]")
 
@@ -72,20 +71,6 @@ def _with_shared(purpose: str, action: Callable[[YAML], T]) -> T:
     except BaseException:
         del _reused[purpose]
         raise
-
-
-def decode(data: bytes, file: str) -> str:
-    """Bytes of a legacy file -> text, refusing what is not a small UTF-8 text file."""
-    if len(data) > MAX_BYTES:
-        raise InputError(f"file is larger than {MAX_BYTES // (1024 * 1024)} MB", file)
-    if b"\0" in data:
-        raise InputError("binary file (contains NUL bytes)", file)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError("not valid UTF-8", file, line) from None
-    return text.removeprefix("\ufeff")
 
 
 def load(text: str, file: str, *, allow_empty: bool = False) -> Node:
