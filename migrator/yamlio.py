@@ -152,13 +152,15 @@ def _marked_error(exc: MarkedYAMLError, file: str) -> InputError:
 def check_tree(root: Node, file: str) -> None:
     """Refuse unknown tags, keys that are collections and absurd nesting; aliases are visited
     once (no alias bombs)."""
-    seen: set[int] = set()
+    # visited nodes by identity; each entry holds its node, so no id can be freed and reused
+    visited: dict[int, Node] = {}
     stack: list[tuple[Node, int, int]] = [(root, 0, 1)]
     while stack:
         node, depth, line = stack.pop()
-        if id(node) in seen:
+        identity = id(node)
+        if visited.get(identity) is node:
             continue
-        seen.add(id(node))
+        visited[identity] = node
         if depth > MAX_DEPTH:
             raise InputError("YAML nested too deeply", file, line)
         tag = tag_of(node)

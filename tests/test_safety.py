@@ -261,8 +261,8 @@ LINK_LAYOUTS: dict[str, tuple[dict[str, bytes | str], dict[str, str]]] = {
         {".platform": "config/platform"}),
     "an !archive folder is a link": (
         {".platform.app.yaml": APP, ".platform/services.yaml": SHARED_CONF,
-         "shared/conf/schema.xml": "<schema/>\n"},
-        {".platform/conf": "../shared/conf"}),
+         "common/conf/schema.xml": "<schema/>\n"},
+        {".platform/conf": "../common/conf"}),
     "services.yaml is a link": (
         {".platform.app.yaml": APP, "config/services.yaml": DB, ".platform/routes.yaml": "{}\n"},
         {".platform/services.yaml": "../config/services.yaml"}),
