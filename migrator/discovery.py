@@ -232,7 +232,7 @@ def load_project(root: Path) -> LegacyProject:
 def _service_includes(reader: Reader, services: LegacyDocument) -> dict[str, SourceFile]:
     """The YAML files services are included from, read like the services file. A path that is
     absolute, leaves the repository or names nothing is left to the includes rule to report."""
-    found = {}
+    found: dict[str, SourceFile] = {}
     for name, value in services.node.items():
         kind = value.get("type") if isinstance(value, Mapping) else None
         if value.tag != "!include" or (isinstance(kind, Scalar) and kind.value != "yaml"):
@@ -242,7 +242,8 @@ def _service_includes(reader: Reader, services: LegacyDocument) -> dict[str, Sou
         if PurePosixPath(path).is_absolute() or ".." in PurePosixPath(path).parts \
                 or not (reader.root / rel).is_file():
             continue
-        source = reader.load_mapping(rel, allow_empty=True)
+        loaded = next((s for s in found.values() if s.rel == rel), None)  # one file, one source
+        source = loaded or reader.load_mapping(rel, allow_empty=True)
         if isinstance(source.doc.root, Mapping):
             found[name] = source
     return found

@@ -165,3 +165,17 @@ def test_a_file_named_only_by_a_removed_key_is_not_copied(tmp_path: Path) -> Non
         ".platform/notes.yaml": "a: 1\n"})
     assert [p.path for p in result.files] == [".upsun/config.yaml"]
     assert codes(result.findings, "UPS008") == []
+
+
+def test_two_services_including_one_file_share_one_edited_copy(tmp_path: Path) -> None:
+    """One file, one source: its edits are made once (two sources of one file once gave
+    overlapping edits, an internal error)."""
+    result = migrated(tmp_path, {
+        ".platform.app.yaml": "name: app\ntype: php:8.4\n",
+        ".platform/services.yaml": "db: !include db.yaml\ndb2: !include db.yaml\n",
+        ".platform/db.yaml": "type: mariadb:11.4\ndisk: 512\n"})
+    copy = {p.path: p.new for p in result.files}[".upsun/includes/db.yaml"]
+    assert copy == (b"# resources: upsun resources:set --disk db2:512 (legacy disk: 512 MB)\n"
+                    b"type: mariadb:11.4\n"
+                    b"# resources: upsun resources:set --disk db:512 (legacy disk: 512 MB)\n")
+    assert [(s.container, s.disk) for s in result.sizings] == [("db", 512), ("db2", 512)]
