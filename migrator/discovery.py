@@ -243,9 +243,8 @@ def _service_includes(reader: Reader, services: LegacyDocument) -> dict[str, Sou
                 or not (reader.root / rel).is_file():
             continue
         loaded = next((s for s in found.values() if s.rel == rel), None)  # one file, one source
-        source = loaded or reader.load_mapping(rel, allow_empty=True)
-        if isinstance(source.doc.root, Mapping):
-            found[name] = source
+        source = loaded or reader.load_mapping(rel)  # empty or not a mapping: one-line error
+        found[name] = source
     return found
 
 

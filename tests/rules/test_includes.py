@@ -2,6 +2,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from migrator.errors import MigratorError
 from tests.rules.helpers import check_transformed, codes, migrated
 
 
@@ -179,3 +182,16 @@ def test_two_services_including_one_file_share_one_edited_copy(tmp_path: Path) -
                     b"type: mariadb:11.4\n"
                     b"# resources: upsun resources:set --disk db:512 (legacy disk: 512 MB)\n")
     assert [(s.container, s.disk) for s in result.sizings] == [("db", 512), ("db2", 512)]
+
+
+@pytest.mark.parametrize(("text", "error"), [
+    ("# nothing yet\n", ".platform/db.yaml: file is empty (no YAML document)"),
+    ("- a\n", ".platform/db.yaml:1: expected a mapping at the top level, found a list"),
+])
+def test_an_included_service_file_that_holds_no_mapping_is_a_one_line_error(
+        tmp_path: Path, text: str, error: str) -> None:
+    with pytest.raises(MigratorError) as failure:
+        migrated(tmp_path, {".platform.app.yaml": "name: app\ntype: php:8.4\n",
+                            ".platform/services.yaml": "db: !include db.yaml\n",
+                            ".platform/db.yaml": text})
+    assert str(failure.value) == error
