@@ -21,11 +21,11 @@ from ruamel.yaml.composer import Composer, ComposerError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from migrator.errors import InputError
+from migrator.yamltext.parse import refuse_unicode_line_breaks
 
 #: Tags Platform.sh understands on top of the YAML core ones.
 PLATFORM_TAGS = frozenset({"!include", "!archive"})
 MAX_DEPTH = 200
-_UNICODE_LINE_BREAK = re.compile("[\x85\u2028\u2029]")
 
 Node = Any  # a ruamel round-trip node: CommentedMap, CommentedSeq, TaggedScalar or a scalar
 T = TypeVar("T")
@@ -75,7 +75,7 @@ def _with_shared(purpose: str, action: Callable[[YAML], T]) -> T:
 
 def load(text: str, file: str, *, allow_empty: bool = False) -> Node:
     """Parse one document; errors become InputError with file:line:col."""
-    _refuse_unicode_line_breaks(text, file)
+    refuse_unicode_line_breaks(text, file)
     try:
         data, caught = _parse(text)
     except MarkedYAMLError as exc:
@@ -97,19 +97,6 @@ def load(text: str, file: str, *, allow_empty: bool = False) -> Node:
         raise InputError("file is empty (no YAML document)", file)
     check_tree(data, file)
     return data
-
-
-def _refuse_unicode_line_breaks(text: str, file: str) -> None:
-    """U+0085, U+2028 and U+2029 are line breaks in YAML 1.1 and not in 1.2; ruamel.yaml treats
-    them as one or the other depending on where they stand, and can write back a different value.
-    They have no business in a configuration file: refuse them rather than guess."""
-    found = _UNICODE_LINE_BREAK.search(text)
-    if found is not None:
-        line_start = text.rfind("\n", 0, found.start()) + 1
-        raise InputError(f"Unicode line separator U+{ord(found.group()):04X}: YAML versions and "
-                         "parsers disagree on it; use a plain line break, or the escape in a "
-                         "double-quoted string", file, text.count("\n", 0, found.start()) + 1,
-                         found.start() - line_start + 1)
 
 
 def _parse(text: str) -> tuple[Node, list[warnings.WarningMessage]]:

@@ -79,7 +79,7 @@ def decode(data: bytes, file: str) -> str:
 
 def parse(text: str, file: str) -> Document:
     """Parse one YAML document; every problem becomes an InputError with file:line:column."""
-    _refuse_unicode_line_breaks(text, file)
+    refuse_unicode_line_breaks(text, file)
     _refuse_lone_carriage_returns(text, file)
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
     document = Document(file, text, None, line_starts)
@@ -208,8 +208,9 @@ class _Composer:
             node.merges.append(target)
 
 
-def _refuse_unicode_line_breaks(text: str, file: str) -> None:
-    """U+0085, U+2028, U+2029 are line breaks in YAML 1.1 and not in 1.2: refuse, don't guess."""
+def refuse_unicode_line_breaks(text: str, file: str) -> None:
+    """U+0085, U+2028, U+2029 are line breaks in YAML 1.1 and not in 1.2: parsers disagree on
+    them (ruamel.yaml could even write back a different value), so refuse, don't guess."""
     found = _UNICODE_LINE_BREAK.search(text)
     if found is not None:
         line_start = text.rfind("\n", 0, found.start()) + 1
