@@ -37,3 +37,18 @@ class RefusedError(MigratorError):
 
 class NothingToMigrate(MigratorError):
     """No legacy configuration was found."""
+
+
+#: How many values a configuration may expand to once its aliases are followed.
+MAX_VALUES = 200_000
+
+
+class ExpansionError(InputError):
+    """Aliases that expand to more values than any real configuration holds (an alias bomb).
+    The path is shown up to its first list index: the mapping key the expansion ran away in."""
+
+    def __init__(self, path: list[object], file: str = "", line: int = 0) -> None:
+        path = path[:next((i for i, key in enumerate(path) if isinstance(key, int)), len(path))]
+        super().__init__(f"{'.'.join(map(str, path))}: aliases expand to more than "
+                         f"{MAX_VALUES:,} values; refused", file, line)
+        self.path = path

@@ -12,7 +12,7 @@ from migrator.assemble import assemble
 from migrator.codes import selected
 from migrator.context import MigrationContext, scalar_text
 from migrator.discovery import UPSUN_CONFIG, LegacyProject, load_project
-from migrator.errors import InputError
+from migrator.errors import MAX_VALUES, ExpansionError, InputError
 from migrator.model import (
     ContainerKind,
     FileAction,
@@ -98,10 +98,6 @@ def _checked(metadata: Metadata, ctx: MigrationContext) -> tuple[str, ...]:
     return tuple(lines)
 
 
-#: How many values a configuration may expand to once its aliases are followed.
-MAX_VALUES = 200_000
-
-
 def _bounded(ctx: MigrationContext, output: Any) -> None:
     """Refuse aliases that expand to more values than any real configuration holds (an alias
     bomb): the schema check would walk every expanded value."""
@@ -111,12 +107,8 @@ def _bounded(ctx: MigrationContext, output: Any) -> None:
         path, value = stack.pop()
         budget -= 1
         if budget < 0:
-            first_index = next((i for i, part in enumerate(path) if isinstance(part, int)),
-                               len(path))
-            shown = path[:first_index]
-            file, line = _source_of(ctx, list(shown))
-            raise InputError(f"{'.'.join(map(str, shown))}: aliases expand to more than "
-                             f"{MAX_VALUES:,} values; refused", file, line)
+            shown = ExpansionError(list(path)).path
+            raise ExpansionError(shown, *_source_of(ctx, list(shown)))
         if isinstance(value, dict):
             stack.extend(((*path, key), item) for key, item in value.items())
         elif isinstance(value, list):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 
 from migrator import yamlio
-from migrator.errors import InputError
+from migrator.errors import MAX_VALUES, ExpansionError, InputError
 from migrator.yamlio import Node
 
 if TYPE_CHECKING:
@@ -58,20 +58,6 @@ class Schema:
             return json.loads(path.read_text(encoding="utf-8")) if path else ANY_STRING
 
         return cls(read(schema), read(runtime_versions), read(service_versions))
-
-
-#: How many values a configuration may expand to once its aliases are followed.
-MAX_VALUES = 200_000
-
-
-class ExpansionError(InputError):
-    """Aliases that expand to more values than any real configuration holds (an alias bomb)."""
-
-    def __init__(self, path: list[Any], file: str = "", line: int = 0) -> None:
-        path = path[:next((i for i, key in enumerate(path) if isinstance(key, int)), len(path))]
-        super().__init__(f"{'.'.join(map(str, path))}: aliases expand to more than {MAX_VALUES:,} "
-                         "values; refused", file, line)
-        self.path = path
 
 
 def instance(node: Node, resolve: Resolver | None = None) -> Any:
@@ -160,8 +146,6 @@ def _line(tree: Node, path: list[Any]) -> int:
 
 def load_upsun_file(reader: Reader, rel: str) -> CommentedMap | None:
     """One `.upsun/*.yaml` file: a mapping, or None when it holds no document."""
-    from migrator.errors import InputError
-
     node = yamlio.load(reader.read(rel), rel, allow_empty=True)
     if node is not None and not isinstance(node, CommentedMap):
         raise InputError("expected a mapping at the top level", rel, 1)
@@ -179,8 +163,6 @@ class Folder:
 
 def load_upsun_folder(root: Path) -> Folder:
     from migrator.discovery import Reader
-    from migrator.errors import InputError
-
     files = upsun_yaml_files(root)
     if not files:
         raise InputError("no .upsun/*.yaml files to validate", str(root))
