@@ -36,10 +36,16 @@ class Registry:
         name, _, version = type_.partition(":")
         return ALIASES.get(name, name), version
 
-    def lookup(self, type_: str) -> ImageVersion | None:
+    def _entry(self, type_: str) -> dict[str, Any] | None:
+        """The registry's entry for this image version, or None."""
         image, version = self.image(type_)
         entry = self.data.get(image, {}).get("versions", {}).get(version)
-        if not isinstance(entry, dict):
+        return entry if isinstance(entry, dict) else None
+
+    def lookup(self, type_: str) -> ImageVersion | None:
+        image, version = self.image(type_)
+        entry = self._entry(type_)
+        if entry is None:
             return None
         manifest = entry.get("manifest") or {}
         endpoints = tuple((manifest.get("endpoints") or {}).keys())
@@ -48,9 +54,8 @@ class Registry:
 
     def packages(self, type_: str) -> dict[str, Any]:
         """The runtimes (and their versions) a composable channel offers; {} for other images."""
-        image, version = self.image(type_)
-        entry = self.data.get(image, {}).get("versions", {}).get(version)
-        packages = entry.get("packages_versions") if isinstance(entry, dict) else None
+        entry = self._entry(type_)
+        packages = entry.get("packages_versions") if entry is not None else None
         return packages if isinstance(packages, dict) else {}
 
     def known_image(self, type_: str) -> bool:
