@@ -91,9 +91,11 @@ def _checked(metadata: Metadata, ctx: MigrationContext) -> tuple[str, ...]:
     lines = [metadata.schema_origin + (" (structure; versions are checked against the image "
                                        "registry)" if metadata.schema else ""),
              metadata.registry_origin]
-    composable = any((scalar_text(app.node.get("type")) or "").startswith("composable:")
-                     for app in ctx.containers() if app.kind is ContainerKind.APP)
-    if composable and metadata.composable_origin:
+    from migrator.composable import IMAGE
+
+    uses_composable = any((scalar_text(app.node.get("type")) or "").startswith(f"{IMAGE}:")
+                          for app in ctx.containers() if app.kind is ContainerKind.APP)
+    if uses_composable and metadata.composable_origin:
         lines.append(metadata.composable_origin)
     return tuple(lines)
 
