@@ -1,3 +1,5 @@
+import sys
+
 from migrator.cli import main
 
-main()
+sys.exit(main())

@@ -1,16 +1,20 @@
-"""Command line: parse options, call the core, render, set the exit code. Nothing else."""
+"""Command line: parse options, call the core, render, set the exit code. Nothing else.
+
+The parser is argparse: `migrate` has to start about as fast as the interpreter, and importing
+click took 13 ms of a 110 ms run (docs/performance.md). Each command is a function taking its
+options as keyword arguments; `main` parses, calls it inside the one error boundary, and returns
+the exit code.
+"""
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
-
-import click
+from typing import TYPE_CHECKING, Any
 
 from migrator import __version__
 from migrator.errors import MigratorError
@@ -24,53 +28,175 @@ if TYPE_CHECKING:  # the heavy modules are imported by the commands that use the
     from migrator.runner import Options, Outcome, Run
     from migrator.validate import SchemaError
 
-F = TypeVar("F", bound=Callable[..., Any])
+PROG = "upsun-migrator"
 
 
-def error_boundary(function: F) -> F:
-    """Known errors: one line, exit 1. Anything else is a bug: one line, exit 3 (traceback with
+class UsageError(Exception):
+    """Options that do not go together: the command's usage and the message, exit 2."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse, run the command, return its exit code. The one error boundary: a known error is
+    one line and exit 1; anything else is a bug: one line and exit 3 (the traceback with
     --debug)."""
+    parser, command, options = parse(sys.argv[1:] if argv is None else argv)
+    try:
+        command(**options)
+    except UsageError as exc:
+        parser.error(str(exc))
+    except MigratorError as exc:
+        echo(f"error: {exc}", err=True)
+        return 1
+    except BrokenPipeError:  # the reader of our output went away (`| head`)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except KeyboardInterrupt:
+        echo("interrupted", err=True)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the one place that catches everything
+        if options.get("debug"):
+            import traceback
 
-    @wraps(function)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        debug = bool(kwargs.get("debug"))
-        try:
-            return function(*args, **kwargs)
-        except MigratorError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(1)
-        except (click.exceptions.Exit, click.ClickException, KeyboardInterrupt):
-            raise
-        except BrokenPipeError:  # the reader of our output went away (`| head`)
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            sys.exit(1)
-        except Exception as exc:  # noqa: BLE001 - the one place that catches everything
-            if debug:
-                import traceback
+            traceback.print_exc()
+        echo(f"internal error: {type(exc).__name__}: {exc}. This is a bug in upsun-migrator: "
+             "please report it with the output of the same command run again with --debug",
+             err=True)
+        return 3
+    return 0
 
-                traceback.print_exc()
-            click.echo(f"internal error: {type(exc).__name__}: {exc}. This is a bug in "
-                       "upsun-migrator: please report it with the output of the same command "
-                       "run again with --debug", err=True)
-            sys.exit(3)
 
-    return wrapper  # type: ignore[return-value]
+def parse(argv: Sequence[str]) -> tuple[argparse.ArgumentParser, Callable[..., None],
+                                        dict[str, Any]]:
+    """The command's parser, its function and its keyword arguments; usage errors, --help and
+    --version exit here (2, 0, 0)."""
+    argv = list(argv)
+    if not argv or argv[0] not in COMMANDS:
+        listing = "".join(f"\n  {name:<10}{_summary(f)}" for name, (f, _) in COMMANDS.items())
+        top = argparse.ArgumentParser(
+            prog=PROG, formatter_class=argparse.RawDescriptionHelpFormatter,
+            description="Migrate legacy Platform.sh configuration to Upsun.",
+            epilog=f"commands:{listing}\n\n`{PROG} COMMAND --help` shows its options.")
+        top.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+        top.add_argument("command", choices=list(COMMANDS), metavar="COMMAND")
+        top.parse_args(argv)
+        raise AssertionError("argparse exits when the first argument is not a command")
+    function, add_options = COMMANDS[argv[0]]
+    parser = argparse.ArgumentParser(prog=f"{PROG} {argv[0]}", description=function.__doc__)
+    add_options(parser)
+    return parser, function, vars(parser.parse_intermixed_args(argv[1:]))
+
+
+def _summary(function: Callable[..., None]) -> str:
+    return (function.__doc__ or "").split("\n")[0]
+
+
+def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
+    stream = sys.stderr if err else sys.stdout
+    stream.write(f"{text}\n" if nl else text)
+    stream.flush()
 
 
 def use_color(stream: Any) -> bool:
     return stream.isatty() and "NO_COLOR" not in os.environ
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="upsun-migrator")
-def main() -> None:
-    """Migrate legacy Platform.sh configuration to Upsun."""
+# -- option types: a wrong value is a usage error naming the option -------------------------
+
+def _folder(must_exist: bool = False) -> Callable[[str], Path]:
+    def folder(value: str) -> Path:
+        path = Path(value)
+        if path.is_file():
+            raise argparse.ArgumentTypeError(f"{value!r} is a file, not a folder")
+        if must_exist and not path.is_dir():
+            raise argparse.ArgumentTypeError(f"folder {value!r} does not exist")
+        return path
+
+    return folder
+
+
+def _file(must_exist: bool = False) -> Callable[[str], Path]:
+    def file(value: str) -> Path:
+        path = Path(value)
+        if path.is_dir():
+            raise argparse.ArgumentTypeError(f"{value!r} is a folder, not a file")
+        if must_exist and not path.is_file():
+            raise argparse.ArgumentTypeError(f"file {value!r} does not exist")
+        return path
+
+    return file
+
+
+def _at_least(kind: type[int] | type[float], minimum: float) -> Callable[[str], float]:
+    def number(value: str) -> float:
+        try:
+            parsed = kind(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+        if parsed < minimum:
+            raise argparse.ArgumentTypeError(f"{value} is below the minimum of {minimum}")
+        return parsed
+
+    return number
+
+
+def _flag(parser: argparse.ArgumentParser, name: str, help: str, dest: str | None = None
+          ) -> None:
+    parser.add_argument(name, action="store_true", help=help,
+                        dest=dest or name.lstrip("-").replace("-", "_"))
+
+
+def _debug_option(parser: argparse.ArgumentParser) -> None:
+    _flag(parser, "--debug", "Show tracebacks of internal errors.")
+
+
+def _metadata_options(parser: argparse.ArgumentParser, *, verb: str) -> None:
+    parser.add_argument("--schema", dest="schema_file", type=_file(), metavar="FILE",
+                        help=f"Upsun config schema to {verb} with (default: cached copy, "
+                             "download, else the embedded snapshot).")
+    parser.add_argument("--registry", dest="registry_file", type=_file(), metavar="FILE",
+                        help="Upsun image registry (default: cached copy, download, else the "
+                             "embedded snapshot).")
+
+
+def _migration_options(parser: argparse.ArgumentParser) -> None:
+    """The options `migrate` and `bulk` share."""
+    _flag(parser, "--dry-run", "Print a unified diff and the report; write nothing. Exits as "
+                               "the real run would (1 if it would refuse).")
+    _flag(parser, "--force", "Allow replacing an existing .upsun/config.yaml.")
+    parser.add_argument("--local-mounts", choices=["storage", "instance"], default="storage",
+                        help="What a legacy `local` mount becomes (default: storage).")
+    _flag(parser, "--remove-legacy",
+          "After a successful write, delete the legacy files that were migrated.")
+    _metadata_options(parser, verb="validate")
+    _flag(parser, "--upgrade-retired",
+          "Rewrite versions Upsun no longer runs to the nearest supported one above.")
+    _flag(parser, "--strict", "Exit 1, writing nothing, on error-level findings.")
+    _flag(parser, "--rename-platform-cli",
+          "In hooks, commands and source operations, rename the command word `platform` to "
+          "`upsun` and PLATFORMSH_CLI_TOKEN to UPSUN_CLI_TOKEN (UPS012 reports them either "
+          "way).")
+    _debug_option(parser)
+
+
+def _commit_options(parser: argparse.ArgumentParser) -> None:
+    _flag(parser, "--commit", "In a clean git work tree: commit exactly the files the "
+                              "migration created, changed or removed, on --branch (created or "
+                              "checked out). Never pushes.")
+    parser.add_argument("--branch", metavar="NAME",
+                        help="With --commit: the branch to commit on (default: "
+                             "upsun-migration).")
+
+
+def _output_format_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--output-format", choices=["text", "json", "github"], default="text",
+                        help="text for people (default); json for programs; github for GitHub "
+                             "Actions annotations (::error file=...,line=...::message lines).")
 
 
 def _write_output(target: str, text: str, executable: bool = False) -> None:
     """A report file the user asked for (`-` is stdout)."""
     if target == "-":
-        click.echo(text, nl=False)
+        echo(text, nl=False)
         return
     path = Path(target)
     try:
@@ -79,50 +205,6 @@ def _write_output(target: str, text: str, executable: bool = False) -> None:
             path.chmod(0o755)
     except OSError as exc:
         raise MigratorError(f"cannot write: {exc.strerror or exc}", target) from None
-
-
-def migration_options(function: F) -> F:
-    """The options `migrate` and `bulk` share."""
-    options = [
-        click.option("--dry-run", is_flag=True,
-                     help="Print a unified diff and the report; write nothing. Exits as the "
-                          "real run would (1 if it would refuse)."),
-        click.option("--force", is_flag=True,
-                     help="Allow replacing an existing .upsun/config.yaml."),
-        click.option("--local-mounts", type=click.Choice(["storage", "instance"]),
-                     default="storage", show_default=True,
-                     help="What a legacy `local` mount becomes."),
-        click.option("--remove-legacy", is_flag=True,
-                     help="After a successful write, delete the legacy files that were migrated."),
-        click.option("--schema", "schema_file", type=click.Path(dir_okay=False, path_type=Path),
-                     help="Upsun config schema to validate with (default: cached copy, download, "
-                          "else the embedded snapshot)."),
-        click.option("--registry", "registry_file",
-                     type=click.Path(dir_okay=False, path_type=Path),
-                     help="Upsun image registry (default: cached copy, download, else the "
-                          "embedded snapshot)."),
-        click.option("--upgrade-retired", is_flag=True,
-                     help="Rewrite versions Upsun no longer runs to the nearest supported one "
-                          "above."),
-        click.option("--strict", is_flag=True,
-                     help="Exit 1, writing nothing, on error-level findings."),
-        click.option("--rename-platform-cli", is_flag=True,
-                     help="In hooks, commands and source operations, rename the command word "
-                          "`platform` to `upsun` and PLATFORMSH_CLI_TOKEN to UPSUN_CLI_TOKEN "
-                          "(UPS012 reports them either way)."),
-        click.option("--debug", is_flag=True, help="Show tracebacks of internal errors."),
-    ]
-    for option in reversed(options):
-        function = option(function)
-    return function
-
-
-def output_format_option(function: F) -> F:
-    return click.option(
-        "--output-format", type=click.Choice(["text", "json", "github"]), default="text",
-        show_default=True,
-        help="text for people; json for programs; github for GitHub Actions annotations "
-             "(::error file=...,line=...::message lines).")(function)
 
 
 @contextmanager
@@ -136,26 +218,15 @@ def annotated_errors(path: Path, output_format: str) -> Iterator[None]:
         if output_format == "github":
             from migrator import annotations
 
-            click.echo(annotations.error(path, exc))
+            echo(annotations.error(path, exc))
         elif output_format == "json":
             import json
 
             error = {"file": exc.file, "line": exc.line, "column": exc.column,
                      "message": exc.message}
-            click.echo(json.dumps({"version": 1, "path": str(path), "error": error}, indent=2,
-                                  ensure_ascii=False))
+            echo(json.dumps({"version": 1, "path": str(path), "error": error}, indent=2,
+                            ensure_ascii=False))
         raise
-
-
-def commit_options(function: F) -> F:
-    """--commit and --branch, for `migrate` and `bulk`."""
-    function = click.option(
-        "--branch", metavar="NAME",
-        help="With --commit: the branch to commit on (default: upsun-migration).")(function)
-    return click.option(
-        "--commit", is_flag=True,
-        help="In a clean git work tree: commit exactly the files the migration created, changed "
-             "or removed, on --branch (created or checked out). Never pushes.")(function)
 
 
 def commit_branch(commit: bool, branch: str | None, dry_run: bool) -> str | None:
@@ -164,89 +235,91 @@ def commit_branch(commit: bool, branch: str | None, dry_run: bool) -> str | None
 
     if not commit:
         if branch is not None:
-            raise click.UsageError("--branch needs --commit")
+            raise UsageError("--branch needs --commit")
         return None
     if dry_run:
-        raise click.UsageError("--commit writes and commits; it cannot go with --dry-run")
+        raise UsageError("--commit writes and commits; it cannot go with --dry-run")
     name = branch or DEFAULT_BRANCH
     if not valid_branch(name):
-        raise click.BadParameter(f"{name!r} is not a valid git branch name",
-                                 param_hint="--branch")
+        raise UsageError(f"--branch: {name!r} is not a valid git branch name")
     return name
 
 
 def make_options(dry_run: bool, force: bool, local_mounts: str, remove_legacy: bool,
                  upgrade_retired: bool, strict: bool, commit: str | None = None,
-                 rename_platform_cli: bool = False) -> Options:
+                 rename_platform_cli: bool = False, select: tuple[str, ...] = (),
+                 ignore: tuple[str, ...] = ()) -> Options:
     from migrator.model import LocalMounts, Settings
     from migrator.runner import Options
 
     settings = Settings(local_mounts=LocalMounts(local_mounts), remove_legacy=remove_legacy,
                         upgrade_retired=upgrade_retired,
-                        rename_platform_cli=rename_platform_cli)
+                        rename_platform_cli=rename_platform_cli, select=select, ignore=ignore)
     return Options(dry_run=dry_run, force=force, strict=strict, settings=settings,
                    commit=commit)
 
 
-def _codes(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
-           ) -> tuple[str, ...]:
+def _codes(option: str, values: list[str]) -> tuple[str, ...]:
     """`--select UPS003,UPS2 --select UPS9` -> ("UPS003", "UPS2", "UPS9"); unknown ones: usage."""
     from migrator.codes import unknown
 
     codes = tuple(c.strip().upper() for v in values for c in v.split(",") if c.strip())
     wrong = unknown(codes)
     if wrong:
-        raise click.BadParameter(f"no code starts with {', '.join(wrong)}")
+        raise UsageError(f"{option}: no code starts with {', '.join(wrong)}")
     return codes
 
 
-@main.command()
-@click.argument("path", type=click.Path(file_okay=False, path_type=Path), default=".")
-@migration_options
-@click.option("--report", "report_file", metavar="FILE", help="Also write the report as Markdown.")
-@click.option("--json", "json_file", metavar="FILE",
-              help="Also write the report as JSON (`-`: stdout, the text report then goes to "
-                   "stderr).")
-@click.option("--resources-script", metavar="FILE",
-              help="Write the `upsun resources:set` command as an executable shell script.")
-@click.option("--code", "with_code", is_flag=True,
-              help="Also check the Python code (the codemod, in check mode) and report it.")
-@click.option("--check", is_flag=True,
-              help="Write nothing; list the files migrating would create, change or remove; "
-                   "exit 1 if there is any, 0 if there is nothing to do.")
-@click.option("--diff", "show_diff", is_flag=True,
-              help="With --check (implied): also print the unified diff.")
-@commit_options
-@output_format_option
-@click.option("--select", metavar="CODES", multiple=True, callback=_codes,
-              help="Only these rules and checks (codes or prefixes, comma-separated: UPS003,UPS2).")
-@click.option("--ignore", metavar="CODES", multiple=True, callback=_codes,
-              help="Skip these rules and checks (codes or prefixes, comma-separated).")
-@error_boundary
+def _migrate_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", nargs="?", type=_folder(), default=".", metavar="PATH",
+                        help="The repository (default: the current folder).")
+    _migration_options(parser)
+    parser.add_argument("--report", dest="report_file", metavar="FILE",
+                        help="Also write the report as Markdown.")
+    parser.add_argument("--json", dest="json_file", metavar="FILE",
+                        help="Also write the report as JSON (`-`: stdout, the text report then "
+                             "goes to stderr).")
+    parser.add_argument("--resources-script", metavar="FILE",
+                        help="Write the `upsun resources:set` command as an executable shell "
+                             "script.")
+    _flag(parser, "--code", "Also check the Python code (the codemod, in check mode) and report "
+                            "it.", dest="with_code")
+    _flag(parser, "--check", "Write nothing; list the files migrating would create, change or "
+                             "remove; exit 1 if there is any, 0 if there is nothing to do.")
+    _flag(parser, "--diff", "With --check (implied): also print the unified diff.",
+          dest="show_diff")
+    _commit_options(parser)
+    _output_format_option(parser)
+    parser.add_argument("--select", metavar="CODES", action="append", default=[],
+                        help="Only these rules and checks (codes or prefixes, comma-separated: "
+                             "UPS003,UPS2).")
+    parser.add_argument("--ignore", metavar="CODES", action="append", default=[],
+                        help="Skip these rules and checks (codes or prefixes, comma-separated).")
+
+
 def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_legacy: bool,
             schema_file: Path | None, registry_file: Path | None, upgrade_retired: bool,
             strict: bool, rename_platform_cli: bool, debug: bool, report_file: str | None,
             json_file: str | None, resources_script: str | None, with_code: bool, check: bool,
             show_diff: bool, commit: bool, branch: str | None, output_format: str,
-            select: tuple[str, ...], ignore: tuple[str, ...]) -> None:
+            select: list[str], ignore: list[str]) -> None:
     """Write PATH/.upsun/config.yaml from the legacy Platform.sh files of PATH."""
     import dataclasses
 
     from migrator import outputs, render, runner
 
+    codes = _codes("--select", select), _codes("--ignore", ignore)
     if commit and (check or show_diff):
-        raise click.UsageError("--commit cannot go with --check or --diff")
+        raise UsageError("--commit cannot go with --check or --diff")
     options = make_options(dry_run, force, local_mounts, remove_legacy, upgrade_retired, strict,
-                           commit_branch(commit, branch, dry_run), rename_platform_cli)
-    options = dataclasses.replace(options, settings=dataclasses.replace(
-        options.settings, select=select, ignore=ignore))
+                           commit_branch(commit, branch, dry_run), rename_platform_cli, *codes)
     if check or show_diff:
         sys.exit(_check(path, options, load_metadata(schema_file, registry_file), show_diff,
                         output_format))
     with annotated_errors(path, output_format):
         done = _plan_one(path, options, load_metadata(schema_file, registry_file))
     if done.report is None:
-        click.echo(f"{path}: {done.message}", err=True)
+        echo(f"{path}: {done.message}", err=True)
         return
     if with_code:
         from migrator import codemod
@@ -269,18 +342,19 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
     if dry_run:
         from migrator import diff
 
-        click.echo(diff.unified(done.result.files), nl=False, err=text_to_stderr)
+        echo(diff.unified(done.result.files), nl=False, err=text_to_stderr)
     stream = sys.stderr if text_to_stderr else sys.stdout
-    click.echo(render.terminal(done.report, color=use_color(stream)), nl=False,
-               err=text_to_stderr)
+    echo(render.terminal(done.report, color=use_color(stream)), nl=False, err=text_to_stderr)
     for output in wanted:  # on stdout; with --output-format json/github only the JSON report
         if output.target == "-":
-            click.echo(output.text, nl=False, err=output_format != "text" and not output.machine)
+            echo(output.text, nl=False, err=output_format != "text" and not output.machine)
     _print_machine(path, done.report, output_format, json_file == "-")
     if done.status is runner.Status.FAILED:
         raise done.error or MigratorError(done.message, str(path))
     if options.commit:
-        click.echo(f"{path}: {done.message}", err=True)
+        echo(f"{path}: {done.message}", err=True)
+
+
 
 
 def _plan_one(path: Path, options: Options, metadata: Metadata) -> Run:
@@ -314,18 +388,18 @@ def _check(path: Path, options: Options, metadata: Metadata, show_diff: bool,
     with annotated_errors(path, output_format):
         checked = check.check(path, options, metadata)
     if output_format == "json":
-        click.echo(check.to_json(path, checked), nl=False)
+        echo(check.to_json(path, checked), nl=False)
     for line in check.lines(path, checked):
         if output_format == "github":
             line = annotations.command("error", line, title="upsun-migrator --check")
-        click.echo(line, err=output_format == "json")
+        echo(line, err=output_format == "json")
     if show_diff:
         from migrator.diff import unified
 
-        click.echo(unified(checked.pending), nl=False, err=output_format != "text")
+        echo(unified(checked.pending), nl=False, err=output_format != "text")
     if output_format == "github" and checked.run is not None and checked.run.report:
         _annotate_report(path, checked.run.report)
-    click.echo(check.summary(path, checked), err=True)
+    echo(check.summary(path, checked), err=True)
     return checked.exit_code
 
 
@@ -334,7 +408,7 @@ def _print_machine(path: Path, built: Report, output_format: str, json_printed: 
     if output_format == "json" and not json_printed:
         from migrator.report import to_json
 
-        click.echo(to_json(built), nl=False)
+        echo(to_json(built), nl=False)
     if output_format == "github":
         _annotate_report(path, built)
 
@@ -343,9 +417,9 @@ def _annotate_report(path: Path, built: Report) -> None:
     from migrator import annotations
 
     for finding in built.findings:
-        click.echo(annotations.finding(path, finding))
+        echo(annotations.finding(path, finding))
     for code in built.code:
-        click.echo(annotations.code_finding(path, code))
+        echo(annotations.code_finding(path, code))
 
 
 def _outputs(built: Report, report_file: str | None, json_file: str | None,
@@ -367,20 +441,27 @@ def _protected(result: MigrationResult) -> set[Path]:
     return {(result.root / rel).resolve() for rel in paths}
 
 
-@main.command()
-@click.argument("path", type=click.Path(file_okay=False, exists=True, path_type=Path),
-                default=".")
-@click.option("--check", "mode", flag_value="check", default=True,
-              help="Report only (default); exit 1 if a finding would change code.")
-@click.option("--diff", "mode", flag_value="diff", help="Print a unified diff; write nothing.")
-@click.option("--write", "mode", flag_value="write", help="Rewrite the files.")
-@click.option("--service-env-vars", is_flag=True,
-              help="Rewrite credentials reads to Upsun's service environment variables.")
-@click.option("--fix-production-check", is_flag=True,
-              help="Rewrite on_production() to test PLATFORM_ENVIRONMENT_TYPE.")
-@output_format_option
-@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
-@error_boundary
+
+
+def _codemod_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", nargs="?", type=_folder(must_exist=True), default=".",
+                        metavar="PATH", help="The repository (default: the current folder).")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--check", dest="mode", action="store_const", const="check",
+                      help="Report only (default); exit 1 if a finding would change code.")
+    mode.add_argument("--diff", dest="mode", action="store_const", const="diff",
+                      help="Print a unified diff; write nothing.")
+    mode.add_argument("--write", dest="mode", action="store_const", const="write",
+                      help="Rewrite the files.")
+    parser.set_defaults(mode="check")
+    _flag(parser, "--service-env-vars",
+          "Rewrite credentials reads to Upsun's service environment variables.")
+    _flag(parser, "--fix-production-check",
+          "Rewrite on_production() to test PLATFORM_ENVIRONMENT_TYPE.")
+    _output_format_option(parser)
+    _debug_option(parser)
+
+
 def codemod(path: Path, mode: str, service_env_vars: bool, fix_production_check: bool,
             output_format: str, debug: bool) -> None:
     """Find (and rewrite) Python code that reads Platform.sh settings."""
@@ -392,19 +473,18 @@ def codemod(path: Path, mode: str, service_env_vars: bool, fix_production_check:
     with annotated_errors(path, output_format):
         done = code.run(path, options, code.relationship_names(path))
     if mode == "diff":
-        click.echo(unified([PlannedFile(c.path, FileAction.MODIFY, c.old.encode(),
-                                        c.new.encode()) for c in done.changes]), nl=False,
-                   err=output_format != "text")
+        echo(unified([PlannedFile(c.path, FileAction.MODIFY, c.old.encode(), c.new.encode())
+                      for c in done.changes]), nl=False, err=output_format != "text")
     if mode == "write":
         with annotated_errors(path, output_format):
             done = code.write(path, done)
     if output_format == "text" and mode != "diff":
-        click.echo(code.listing(done), nl=False)  # findings, then the summary, on one stream
+        echo(code.listing(done), nl=False)  # findings, then the summary, on one stream
     else:
         if output_format != "text":
             _print_code_findings(path, done.findings, [c.path for c in done.changes], mode,
                                  output_format)
-        click.echo(code.summary(done), nl=False, err=True)
+        echo(code.summary(done), nl=False, err=True)
     if mode != "write" and done.would_change:
         sys.exit(1)
 
@@ -420,13 +500,13 @@ def _print_code_findings(path: Path, findings: tuple[CodeFinding, ...], files: l
                         {"code": f.code, "severity": f.severity, "file": f.file, "line": f.line,
                          "column": f.column, "message": f.message, "rewritten": f.rewritten}
                         for f in findings]}
-        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        echo(json.dumps(document, indent=2, ensure_ascii=False))
         return
     from migrator import annotations
 
     for finding in findings:
-        click.echo(annotations.code_finding(path, finding) if output_format == "github"
-                   else str(finding))
+        echo(annotations.code_finding(path, finding) if output_format == "github"
+             else str(finding))
 
 
 def _shard(value: str | None) -> tuple[int, int] | None:
@@ -435,28 +515,32 @@ def _shard(value: str | None) -> tuple[int, int] | None:
     try:
         index, count = (int(part) for part in value.split("/"))
     except ValueError:
-        raise click.BadParameter("expected K/N, for example 2/8") from None
+        raise UsageError("--shard: expected K/N, for example 2/8") from None
     if not 1 <= index <= count:
-        raise click.BadParameter("K must be between 1 and N")
+        raise UsageError("--shard: K must be between 1 and N")
     return index, count
 
 
-@main.command()
-@click.argument("roots", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--from-file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="A file listing repositories, one per line.")
-@migration_options
-@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: CPUs).")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
-              help="Seconds one repository may take.")
-@click.option("--shard", "shard_spec", metavar="K/N", help="Only the K-th of N slices.")
-@click.option("--summary", "summary_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Summary per repository: JSON lines (.jsonl) or CSV (.csv).")
-@click.option("--summary-md", type=click.Path(dir_okay=False, path_type=Path),
-              help="Summary per repository as a Markdown table.")
-@commit_options
-@error_boundary
-def bulk(roots: tuple[Path, ...], from_file: Path | None, dry_run: bool, force: bool,
+def _bulk_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("roots", nargs="*", type=Path, metavar="ROOT",
+                        help="A repository, or a folder holding repositories at any depth.")
+    parser.add_argument("--from-file", type=_file(must_exist=True), metavar="FILE",
+                        help="A file listing repositories, one per line.")
+    _migration_options(parser)
+    parser.add_argument("--jobs", type=_at_least(int, 1),
+                        help="Worker processes (default: CPUs).")
+    parser.add_argument("--timeout", type=_at_least(float, 0.1), default=60.0,
+                        help="Seconds one repository may take (default: 60).")
+    parser.add_argument("--shard", dest="shard_spec", metavar="K/N",
+                        help="Only the K-th of N slices.")
+    parser.add_argument("--summary", dest="summary_file", type=_file(), metavar="FILE",
+                        help="Summary per repository: JSON lines (.jsonl) or CSV (.csv).")
+    parser.add_argument("--summary-md", type=_file(), metavar="FILE",
+                        help="Summary per repository as a Markdown table.")
+    _commit_options(parser)
+
+
+def bulk(roots: list[Path], from_file: Path | None, dry_run: bool, force: bool,
          local_mounts: str, remove_legacy: bool, schema_file: Path | None,
          registry_file: Path | None, upgrade_retired: bool, strict: bool,
          rename_platform_cli: bool, debug: bool, jobs: int | None, timeout: float,
@@ -470,15 +554,15 @@ def bulk(roots: tuple[Path, ...], from_file: Path | None, dry_run: bool, force: 
     from migrator.runner import FAILURES
 
     if not roots and from_file is None:
-        raise click.UsageError("give at least one ROOT or --from-file")
+        raise UsageError("give at least one ROOT or --from-file")
     if summary_file is not None and summary_file.suffix not in (".jsonl", ".json", ".csv"):
-        raise click.BadParameter("use a .jsonl or .csv file", param_hint="--summary")
+        raise UsageError("--summary: use a .jsonl or .csv file")
     committing = commit_branch(commit, branch, dry_run)
+    sliced = _shard(shard_spec)
     from migrator.outputs import probe
 
     probe([str(f) for f in (summary_file, summary_md) if f is not None])  # before any repository
-    repos = fleet.find_repositories(roots, from_file)
-    sliced = _shard(shard_spec)
+    repos = fleet.find_repositories(tuple(roots), from_file)
     if sliced:
         repos = fleet.shard(repos, *sliced)
     options = make_options(dry_run, force, local_mounts, remove_legacy, upgrade_retired, strict,
@@ -498,7 +582,7 @@ def bulk(roots: tuple[Path, ...], from_file: Path | None, dry_run: bool, force: 
         left = pool.run(repos, collect)
     except KeyboardInterrupt:
         pool.stop()
-        click.echo("\ninterrupted: finishing the repositories in progress", err=True)
+        echo("\ninterrupted: finishing the repositories in progress", err=True)
         left = pool.run([], collect) + [r for r in repos
                                          if r not in {o.repo for o in outcomes}]
     progress.finish()
@@ -506,24 +590,22 @@ def bulk(roots: tuple[Path, ...], from_file: Path | None, dry_run: bool, force: 
         _write_output(str(summary_file), summary.machine_summary(outcomes, summary_file))
     if summary_md:
         _write_output(str(summary_md), summary.markdown_summary(outcomes))
-    click.echo(summary.totals(outcomes, time.monotonic() - start), err=True)
+    echo(summary.totals(outcomes, time.monotonic() - start), err=True)
     if left:
-        click.echo(f"not processed: {len(left)} repositories", err=True)
+        echo(f"not processed: {len(left)} repositories", err=True)
         sys.exit(130)
     if any(o.status in FAILURES for o in outcomes):
         sys.exit(1)
 
 
-@main.command()
-@click.argument("path", type=click.Path(file_okay=False, path_type=Path), default=".")
-@click.option("--schema", "schema_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Upsun config schema (default: cached copy, download, else embedded).")
-@click.option("--registry", "registry_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Upsun image registry, for the versions (default: cached copy, download, "
-                   "else embedded).")
-@output_format_option
-@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
-@error_boundary
+def _validate_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", nargs="?", type=_folder(), default=".", metavar="PATH",
+                        help="The repository (default: the current folder).")
+    _metadata_options(parser, verb="check")
+    _output_format_option(parser)
+    _debug_option(parser)
+
+
 def validate(path: Path, schema_file: Path | None, registry_file: Path | None,
              output_format: str, debug: bool) -> None:
     """Check PATH/.upsun/*.yaml against the Upsun configuration schema."""
@@ -537,9 +619,9 @@ def validate(path: Path, schema_file: Path | None, registry_file: Path | None,
     checked = f"{metadata.schema_origin}; versions from the {metadata.registry_origin}"
     _print_schema_errors(path, errors, checked, output_format)
     if errors:
-        click.echo(f"{path}/.upsun: {len(errors)} error(s) ({checked})", err=True)
+        echo(f"{path}/.upsun: {len(errors)} error(s) ({checked})", err=True)
         sys.exit(1)
-    click.echo(f"{path}/.upsun: valid ({checked})", err=True)
+    echo(f"{path}/.upsun: valid ({checked})", err=True)
 
 
 def _print_schema_errors(path: Path, errors: list[SchemaError], checked: str,
@@ -550,20 +632,20 @@ def _print_schema_errors(path: Path, errors: list[SchemaError], checked: str,
         document = {"version": 1, "path": str(path), "valid": not errors, "checked": checked,
                     "errors": [{"file": e.file, "line": e.line, "path": e.path,
                                 "message": e.message} for e in errors]}
-        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        echo(json.dumps(document, indent=2, ensure_ascii=False))
         return
     from migrator import annotations
 
     for error in errors:
-        click.echo(annotations.schema_error(path, error) if output_format == "github"
-                   else str(error))
+        echo(annotations.schema_error(path, error) if output_format == "github"
+             else str(error))
 
 
-@main.command(name="metadata")
-@click.option("--refresh", is_flag=True,
-              help="Download everything now, whatever the age of the cached copies.")
-@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
-@error_boundary
+def _metadata_command_options(parser: argparse.ArgumentParser) -> None:
+    _flag(parser, "--refresh", "Download everything now, whatever the age of the cached copies.")
+    _debug_option(parser)
+
+
 def metadata_command(refresh: bool, debug: bool) -> None:
     """Show where Upsun's schema, image registry and composable data come from, and their age."""
     from migrator import published
@@ -571,11 +653,11 @@ def metadata_command(refresh: bool, debug: bool) -> None:
     failed = []
     for resource in published.RESOURCES:
         found = published.get(resource, None, refresh)
-        click.echo(found.describe(resource))
+        echo(found.describe(resource))
         if refresh and not found.downloaded:
             failed.append(resource.label)
-    click.echo(f"cache folder: {published.cache_dir()}")
-    click.echo(f"embedded: {published.embedded_snapshot().describe().removeprefix('the ')}")
+    echo(f"cache folder: {published.cache_dir()}")
+    echo(f"embedded: {published.embedded_snapshot().describe().removeprefix('the ')}")
     if failed:
         raise MigratorError(f"could not refresh: {', '.join(failed)}", published.meta_url())
 
@@ -593,3 +675,13 @@ def load_metadata(schema_file: Path | None, registry_file: Path | None,
     return Metadata(schema.data, schema.describe(published.SCHEMA),
                     Registry(images.data, composable.data), images.describe(published.IMAGES),
                     composable.describe(published.COMPOSABLE))
+
+
+#: Each command: its function and what adds its options to its parser.
+COMMANDS: dict[str, tuple[Callable[..., None], Callable[[argparse.ArgumentParser], None]]] = {
+    "migrate": (migrate, _migrate_options),
+    "codemod": (codemod, _codemod_options),
+    "bulk": (bulk, _bulk_options),
+    "validate": (validate, _validate_options),
+    "metadata": (metadata_command, _metadata_command_options),
+}

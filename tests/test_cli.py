@@ -91,8 +91,11 @@ def test_already_migrated_repository(project: Path) -> None:
 
 def test_usage_error_is_exit_2(project: Path) -> None:
     result = run("migrate", "--local-mounts", "shared", project)
-    assert result.exit_code == 2
-    assert "Invalid value for '--local-mounts'" in result.stderr
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.startswith("usage: upsun-migrator migrate [-h] [--dry-run]")
+    assert result.stderr.splitlines()[-1].startswith(
+        "upsun-migrator migrate: error: argument --local-mounts: invalid choice: 'shared'")
+    assert not (project / ".upsun").exists()
 
 
 def test_python_dash_m_entry_point(project: Path) -> None:
@@ -189,3 +192,32 @@ def test_select_refuses_a_code_that_does_not_exist(project: Path) -> None:
     result = run("migrate", "--select", "UPS03X", project)
     assert result.exit_code == 2
     assert "no code starts with UPS03X" in result.stderr
+
+
+def test_version_and_command_listing() -> None:
+    assert (run("--version").exit_code, run("--version").stdout) == (0, "upsun-migrator 0.1.0\n")
+    listing = run("--help")
+    assert listing.exit_code == 0
+    assert "\n  migrate   Write PATH/.upsun/config.yaml from the legacy Platform.sh files of PATH.\n" \
+        in listing.stdout
+    missing = run()
+    assert (missing.exit_code, missing.stdout) == (2, "")
+    assert missing.stderr.endswith(
+        "upsun-migrator: error: the following arguments are required: COMMAND\n")
+
+
+def test_options_may_follow_and_precede_the_path(project: Path) -> None:
+    write_files(project, {".platform.app.yaml": APP})
+    before = run("migrate", "--dry-run", "--local-mounts", "instance", project)
+    after = run("migrate", project, "--local-mounts", "instance", "--dry-run")
+    assert before.exit_code == 0 and before.stdout == after.stdout
+    assert not (project / ".upsun").exists()
+
+
+def test_bulk_roots_around_options(tmp_path: Path) -> None:
+    for name in ("one", "two"):
+        write_files(tmp_path / name, {".platform.app.yaml": APP})
+    result = run("bulk", tmp_path / "one", "--jobs", "1", tmp_path / "two", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.endswith("): 2 dry-run\n")
+    assert not (tmp_path / "one/.upsun").exists() and not (tmp_path / "two/.upsun").exists()

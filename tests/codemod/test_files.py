@@ -36,7 +36,7 @@ def test_crlf_diff_shows_only_the_changed_lines(tmp_path: Path) -> None:
     path = _write(tmp_path / "app", "s.py", CRLF)
     done = run("codemod", "--diff", path.parent)
     assert done.exit_code == 1
-    assert done.stdout_bytes == (  # (`stdout` would read the bytes with universal newlines)
+    assert done.stdout.encode() == (  # exactly the text written: no newline translation
         b"--- a/s.py\n+++ b/s.py\n@@ -1,6 +1,4 @@\n import os\r\n"
         b"-from platformshconfig import Config\r\n \r\n-config = Config()\r\n X = 1\r\n"
         b"-B = config.branch\r\n+B = os.environ[\"PLATFORM_BRANCH\"]\r\n")
