@@ -8,9 +8,8 @@ legacy files) or holding no configuration at all has nothing to do.
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from migrator import runner
 from migrator.discovery import UPSUN_CONFIG
@@ -21,8 +20,7 @@ from migrator.pipeline import Metadata
 VERBS = {FileAction.CREATE: "create", FileAction.MODIFY: "update", FileAction.DELETE: "remove"}
 
 
-@dataclass(frozen=True)
-class Check:
+class Check(NamedTuple):
     pending: tuple[PlannedFile, ...]
     message: str  # why nothing is pending, or why the check failed
     failed: bool = False  # --strict and error-level findings
@@ -36,7 +34,7 @@ class Check:
 def check(path: Path, options: runner.Options, metadata: Metadata) -> Check:
     """Raises MigratorError for input that cannot be migrated (bad YAML, ...)."""
     try:
-        done = runner.run(path, dataclasses.replace(options, dry_run=True, force=True), metadata)
+        done = runner.run(path, options._replace(dry_run=True, force=True), metadata)
     except NothingToMigrate:
         return Check((), "nothing to migrate (no legacy Platform.sh configuration)")
     if done.result is None:

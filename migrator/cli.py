@@ -304,8 +304,6 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
             show_diff: bool, commit: bool, branch: str | None, output_format: str,
             select: list[str], ignore: list[str]) -> None:
     """Write PATH/.upsun/config.yaml from the legacy Platform.sh files of PATH."""
-    import dataclasses
-
     from migrator import outputs, render, runner
 
     codes = _codes("--select", select), _codes("--ignore", ignore)
@@ -325,8 +323,7 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
         from migrator import codemod
 
         checked = codemod.run(path, codemod.CodeOptions(), codemod.relationship_names(path))
-        done = dataclasses.replace(done, report=dataclasses.replace(
-            done.report, code=checked.findings))
+        done = done._replace(report=done.report._replace(code=checked.findings))
     assert done.report is not None and done.result is not None
     wanted = _outputs(done.report, report_file, json_file, resources_script)
     staged = outputs.stage([o for o in wanted if o.target != "-"], _protected(done.result))

@@ -121,12 +121,10 @@ def plan(path: Path, options: runner.Options, metadata: Metadata) -> runner.Run:
 
 def finish(path: Path, options: runner.Options, done: runner.Run) -> runner.Run:
     """Write what was planned (runner.commit), then commit exactly those files."""
-    import dataclasses
-
     runner.commit(done, options)
     if done.status is not runner.Status.MIGRATED or done.result is None or done.report is None:
         return done
     branch = options.commit or DEFAULT_BRANCH
     sha = commit(path, branch, done.result.files, message(done.report))
-    return dataclasses.replace(done, message=f"committed {sha} on {branch}" if sha
-                               else f"nothing to commit on {branch}")
+    return done._replace(message=f"committed {sha} on {branch}" if sha
+                         else f"nothing to commit on {branch}")

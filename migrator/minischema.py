@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from migrator.errors import MigratorError
 
@@ -27,8 +26,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
-@dataclass(frozen=True)
-class Error:
+class Error(NamedTuple):
     path: tuple[str | int, ...]
     message: str
 

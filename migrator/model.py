@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 
 class Severity(enum.Enum):
@@ -26,8 +26,7 @@ class ContainerKind(enum.Enum):
     SERVICE = "service"
 
 
-@dataclass(frozen=True, order=True)
-class Location:
+class Location(NamedTuple):
     """A place in a legacy file: path relative to the repository, 1-based line."""
 
     file: str
@@ -37,8 +36,7 @@ class Location:
         return f"{self.file}:{self.line}" if self.line else self.file
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """One edit made by a rule: where it came from, and what it turned into."""
 
     code: str
@@ -48,8 +46,7 @@ class Change:
     after: str
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """Something the user must know: a change of meaning, a dangling name, a removed key."""
 
     code: str
@@ -58,8 +55,7 @@ class Finding:
     message: str
 
 
-@dataclass(frozen=True)
-class LegacySizing:
+class LegacySizing(NamedTuple):
     """The legacy `size`/`disk`/`resources` of one container, read from the effective mapping."""
 
     container: str
@@ -75,8 +71,7 @@ class LegacySizing:
     comments: tuple[str, ...] = ()  # comments written on the removed lines
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """The user's choices for one migration."""
 
     local_mounts: LocalMounts = LocalMounts.STORAGE
@@ -93,8 +88,7 @@ class FileAction(enum.Enum):
     DELETE = "delete"
 
 
-@dataclass(frozen=True)
-class PlannedFile:
+class PlannedFile(NamedTuple):
     """A file the migration will create, change or remove, with its old and new content."""
 
     path: str
@@ -104,8 +98,7 @@ class PlannedFile:
     source: str | None = None
 
 
-@dataclass(frozen=True)
-class MigrationResult:
+class MigrationResult(NamedTuple):
     """Everything one migration produced. Nothing has been written when this exists."""
 
     root: Path

@@ -14,14 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 from migrator.errors import MigratorError
 
 TEMP_SUFFIX = ".upsun-migrator.tmp"
 
 
-@dataclass(frozen=True)
-class Output:
+class Output(NamedTuple):
     target: str
     text: str
     executable: bool = False

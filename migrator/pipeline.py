@@ -4,9 +4,8 @@ nothing."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from migrator.assemble import assemble
 from migrator.codes import selected
@@ -33,8 +32,7 @@ if TYPE_CHECKING:
     from migrator.registry import Registry
 
 
-@dataclass(frozen=True)
-class Metadata:
+class Metadata(NamedTuple):
     """What Upsun publishes, as far as it could be had, and where each piece came from."""
 
     schema: dict[str, Any] | None = None

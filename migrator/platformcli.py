@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 DOCS = "https://docs.upsun.com/administration/cli.html"
 
@@ -22,8 +22,7 @@ class Kind(enum.Enum):
     INSTALLER = "installer"
 
 
-@dataclass(frozen=True)
-class Use:
+class Use(NamedTuple):
     """One use, by its place in the command's text (0-based line and column) and its words."""
 
     kind: Kind

@@ -12,9 +12,8 @@ import json
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from migrator.errors import InputError
 
@@ -95,8 +94,7 @@ def _check_composable(data: object) -> str | None:
     return problem
 
 
-@dataclass(frozen=True)
-class Resource:
+class Resource(NamedTuple):
     """One published document: its cache name, URL path, report label and shape check."""
 
     name: str
@@ -113,8 +111,7 @@ _EMBEDDED_FILES = {"schema": "upsun.json", "registry": "registry.json",
                    "composable": "composable.json"}
 
 
-@dataclass(frozen=True)
-class Published:
+class Published(NamedTuple):
     data: dict[str, Any]
     origin: str  # "file X", "a download of DATE", "the cache (downloaded DATE)", "the embedded ..."
     downloaded: bool = False  # fetched or revalidated over the network by this call
@@ -218,8 +215,7 @@ def _fallback(resource: Resource, cached: dict[str, Any] | None, fetched: float,
     return Published(embedded(resource), snapshot.describe(why))
 
 
-@dataclass(frozen=True)
-class Snapshot:
+class Snapshot(NamedTuple):
     """Which upstream commit the embedded copies were taken from, and when."""
 
     date: str

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 #: Service types that are another image under a different name.
 ALIASES = {"redis-persistent": "redis", "valkey-persistent": "valkey"}
 RETIRED = frozenset({"retired", "decommissioned"})
 
 
-@dataclass(frozen=True)
-class ImageVersion:
+class ImageVersion(NamedTuple):
     image: str
     version: str
     status: str

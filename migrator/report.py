@@ -6,8 +6,7 @@ to the repository.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from migrator import __version__, resources
 from migrator.model import (
@@ -21,8 +20,7 @@ from migrator.model import (
 REPORT_VERSION = 1
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(NamedTuple):
     result: MigrationResult
     written: bool
     changes: tuple[Change, ...]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from migrator.model import ContainerKind, LegacySizing
 
@@ -21,8 +21,7 @@ _BALANCED_IMAGES = frozenset({"redis", "redis-persistent", "memcached", "valkey"
 _HIGH_CPU_SERVICES = frozenset({"chrome-headless"})
 
 
-@dataclass(frozen=True)
-class ResourceHint:
+class ResourceHint(NamedTuple):
     """What one container should get on Upsun, and why."""
 
     container: str

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import enum
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from migrator.errors import MigratorError
 from migrator.model import MigrationResult, Settings, Severity
@@ -29,17 +29,15 @@ class Status(enum.Enum):
 FAILURES = frozenset({Status.FAILED, Status.TIMEOUT, Status.CRASHED})
 
 
-@dataclass(frozen=True)
-class Options:
+class Options(NamedTuple):
     dry_run: bool = False
     force: bool = False
     strict: bool = False
-    settings: Settings = field(default_factory=Settings)
+    settings: Settings = Settings()
     commit: str | None = None  # the branch to commit on (`--commit`), see gitcommit.py
 
 
-@dataclass(frozen=True)
-class Run:
+class Run(NamedTuple):
     status: Status
     message: str = ""
     result: MigrationResult | None = None
@@ -103,8 +101,7 @@ def commit(done: Run, options: Options) -> None:
         write(done.result, options.force)
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     """What bulk keeps of one repository: small, so a fleet of 10,000 fits in memory."""
 
     repo: str

@@ -130,9 +130,7 @@ def _sizing(ctx: MigrationContext, container: Container) -> LegacySizing | None:
 
 
 def _with_comments(sizing: LegacySizing, kept: list[str]) -> LegacySizing:
-    from dataclasses import replace
-
-    return replace(sizing, comments=tuple(kept))
+    return sizing._replace(comments=tuple(kept))
 
 
 def _value(node: Node | None) -> Any:

@@ -7,7 +7,7 @@ bug (EditConflict).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from migrator.errors import RefusedError
 from migrator.yamltext.edits import (
@@ -23,8 +23,7 @@ from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence, resolve
 from migrator.yamltext.parse import Document
 
 
-@dataclass(frozen=True)
-class Removed:
+class Removed(NamedTuple):
     """What a removal left: the entry's own end-of-line comment, and every comment it held."""
 
     own_comment: str | None

@@ -6,7 +6,7 @@ so every comment, column, quote and line end they do not touch stays as the user
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence
 from migrator.yamltext.parse import Document
@@ -16,8 +16,7 @@ class EditConflict(Exception):
     """Two edits overlap: a bug in the rules, never the user's input."""
 
 
-@dataclass(frozen=True, order=True)
-class Edit:
+class Edit(NamedTuple):
     start: int
     end: int
     text: str
@@ -78,8 +77,7 @@ def scalar_spans(doc: Document) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
-@dataclass(frozen=True)
-class Comment:
+class Comment(NamedTuple):
     start: int
     end: int
     text: str

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 
 @dataclass(eq=False)
@@ -116,8 +116,7 @@ def resolve(node: Node) -> Node:
     return node
 
 
-@dataclass(frozen=True)
-class Tagged:
+class Tagged(NamedTuple):
     """A Platform.sh `!include`/`!archive` value, as plain data."""
 
     tag: str
