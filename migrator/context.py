@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from migrator.discovery import LegacyApp, LegacyProject, SourceFile
@@ -30,40 +29,40 @@ def yaml_path(*parts: Any) -> str:
     return ".".join(str(p) if _PLAIN.match(str(p)) else f'"{p}"' for p in parts)
 
 
-@dataclass(eq=False)
 class Container:
     """An application, one of its workers, or a service: a mapping that may hold mounts,
     relationships and sizes. `borrowed`: the mapping was already reached from an earlier
     container (a worker shared through an alias or a merge), so its text is edited once."""
 
-    kind: ContainerKind
-    name: str
-    node: Mapping
-    path: tuple[str, ...]
-    source: SourceFile
-    app: LegacyApp | None = None
-    worker: str | None = None
-    borrowed: bool = False
+    __slots__ = ("kind", "name", "node", "path", "source", "app", "worker", "borrowed")
+
+    def __init__(self, kind: ContainerKind, name: str, node: Mapping, path: tuple[str, ...],
+                 source: SourceFile, app: LegacyApp | None = None, worker: str | None = None,
+                 borrowed: bool = False) -> None:
+        self.kind, self.name, self.node, self.path, self.source = kind, name, node, path, source
+        self.app, self.worker, self.borrowed = app, worker, borrowed
 
     @property
     def file(self) -> str:
         return self.source.rel
 
 
-@dataclass(eq=False)
 class Route:
-    url: str
-    node: Mapping
-    source: SourceFile
+    __slots__ = ("url", "node", "source")
+
+    def __init__(self, url: str, node: Mapping, source: SourceFile) -> None:
+        self.url, self.node, self.source = url, node, source
 
 
-@dataclass
 class Places:
     """The one walk over everything rules act on, done once per migration."""
 
-    containers: list[Container] = field(default_factory=list)
-    services: list[Container] = field(default_factory=list)
-    routes: list[Route] = field(default_factory=list)
+    __slots__ = ("containers", "services", "routes")
+
+    def __init__(self) -> None:
+        self.containers: list[Container] = []
+        self.services: list[Container] = []
+        self.routes: list[Route] = []
 
 
 def walk(project: LegacyProject) -> Places:

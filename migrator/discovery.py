@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import stat
 import subprocess
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -22,13 +21,13 @@ UPSUN_CONFIG = ".upsun/config.yaml"
 SKIPPED_DIRS = frozenset({".git", "node_modules", "vendor", ".upsun", ".platform"})
 
 
-@dataclass(eq=False)
 class SourceFile:
     """A legacy YAML file: its text (line ends normalised to LF) and its node tree."""
 
-    rel: str
-    doc: Document
-    crlf: bool = False
+    __slots__ = ("rel", "doc", "crlf")
+
+    def __init__(self, rel: str, doc: Document, crlf: bool = False) -> None:
+        self.rel, self.doc, self.crlf = rel, doc, crlf
 
     @property
     def text(self) -> str:
@@ -38,20 +37,19 @@ class SourceFile:
         return self.doc.line(offset)
 
 
-@dataclass(eq=False)
 class LegacyApp:
     """One application as found: its mapping, the file holding it, and how it was declared.
 
     `entry` is the applications.yaml list item or map value the app came from (None for a
-    `.platform.app.yaml`); `name_key` the `name:` entry written in the app, if any."""
+    `.platform.app.yaml`); `name_entry` the `name:` entry written in the app, if any."""
 
-    name: str
-    mapping: Mapping
-    file: str
-    source: SourceFile
-    subdir: str = ""
-    entry: Node | None = None
-    name_entry: tuple[Scalar, Node] | None = None
+    __slots__ = ("name", "mapping", "file", "source", "subdir", "entry", "name_entry")
+
+    def __init__(self, name: str, mapping: Mapping, file: str, source: SourceFile,
+                 subdir: str = "", entry: Node | None = None,
+                 name_entry: tuple[Scalar, Node] | None = None) -> None:
+        self.name, self.mapping, self.file, self.source = name, mapping, file, source
+        self.subdir, self.entry, self.name_entry = subdir, entry, name_entry
 
     @property
     def node(self) -> Any:
@@ -69,26 +67,28 @@ class LegacyApp:
         return build(to_data(self.mapping))
 
 
-@dataclass(eq=False)
 class LegacyDocument:
-    node: Mapping
-    file: str
-    source: SourceFile
+    __slots__ = ("node", "file", "source")
+
+    def __init__(self, node: Mapping, file: str, source: SourceFile) -> None:
+        self.node, self.file, self.source = node, file, source
 
 
-@dataclass(eq=False)
 class LegacyProject:
-    root: Path
-    apps: list[LegacyApp]
-    services: LegacyDocument | None = None
-    routes: LegacyDocument | None = None
-    files: dict[str, bytes] = field(default_factory=dict)
-    crlf: bool = False
-    sources: dict[str, SourceFile] = field(default_factory=dict)
-    applications: SourceFile | None = None
-    #: services written `name: !include file.yaml`: the included file, which the rules edit
-    #: (in its copy under .upsun/) as they edit a service written in place
-    included: dict[str, SourceFile] = field(default_factory=dict)
+    __slots__ = ("root", "apps", "applications", "services", "routes", "files", "crlf",
+                 "sources", "included")
+
+    def __init__(self, root: Path, apps: list[LegacyApp],
+                 applications: SourceFile | None = None) -> None:
+        self.root, self.apps, self.applications = root, apps, applications
+        self.services: LegacyDocument | None = None
+        self.routes: LegacyDocument | None = None
+        self.files: dict[str, bytes] = {}
+        self.crlf = False
+        self.sources: dict[str, SourceFile] = {}
+        #: services written `name: !include file.yaml`: the included file, which the rules
+        #: edit (in its copy under .upsun/) as they edit a service written in place
+        self.included: dict[str, SourceFile] = {}
 
     @property
     def legacy_files(self) -> list[str]:

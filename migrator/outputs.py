@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import NamedTuple
@@ -28,10 +27,15 @@ class Output(NamedTuple):
     machine: bool = False  # the JSON report: the one that may share stdout with --output-format
 
 
-@dataclass
 class Staged:
-    renames: list[tuple[Path, Path]] = field(default_factory=list)
-    direct: list[tuple[Path, str]] = field(default_factory=list)
+    """Outputs written beside their targets, renamed into place by publish; a target that is
+    not a regular file (a FIFO, a device) cannot take a rename and is written by publish."""
+
+    __slots__ = ("renames", "direct")
+
+    def __init__(self) -> None:
+        self.renames: list[tuple[Path, Path]] = []
+        self.direct: list[tuple[Path, str]] = []
 
     def publish(self) -> None:
         try:

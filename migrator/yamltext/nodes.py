@@ -10,44 +10,61 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 
-@dataclass(eq=False)
 class Node:
-    start: int
-    end: int
-    tag: str | None
-    anchor: str | None
+    """Plain slotted classes, not dataclasses: bulk builds thousands of nodes a second, and the
+    classes are created on every start."""
+
+    __slots__ = ("start", "end", "tag", "anchor")
+
+    def __init__(self, start: int, end: int, tag: str | None, anchor: str | None) -> None:
+        self.start, self.end, self.tag, self.anchor = start, end, tag, anchor
 
 
-@dataclass(eq=False)
 class Scalar(Node):
-    value: str
-    style: str  # "" plain, "'" or '"' quoted, "|" or ">" block
+    __slots__ = ("value", "style")
+
+    def __init__(self, start: int, end: int, tag: str | None, anchor: str | None, value: str,
+                 style: str) -> None:
+        super().__init__(start, end, tag, anchor)
+        self.value = value
+        self.style = style  # "" plain, "'" or '"' quoted, "|" or ">" block
 
     @property
     def is_null(self) -> bool:
         return self.tag is None and self.style == "" and self.value in _NULLS
 
 
-@dataclass(eq=False)
 class Alias(Node):
-    target: Node
+    __slots__ = ("target",)
+
+    def __init__(self, start: int, end: int, tag: str | None, anchor: str | None,
+                 target: Node) -> None:
+        super().__init__(start, end, tag, anchor)
+        self.target = target
 
 
-@dataclass(eq=False)
 class Sequence(Node):
-    flow: bool
-    items: list[Node] = field(default_factory=list)
+    __slots__ = ("flow", "items")
+
+    def __init__(self, start: int, end: int, tag: str | None, anchor: str | None,
+                 flow: bool) -> None:
+        super().__init__(start, end, tag, anchor)
+        self.flow = flow
+        self.items: list[Node] = []
 
 
-@dataclass(eq=False)
 class Mapping(Node):
-    flow: bool
-    pairs: list[tuple[Scalar, Node]] = field(default_factory=list)
-    merges: list[Mapping] = field(default_factory=list)
+    __slots__ = ("flow", "pairs", "merges")
+
+    def __init__(self, start: int, end: int, tag: str | None, anchor: str | None,
+                 flow: bool) -> None:
+        super().__init__(start, end, tag, anchor)
+        self.flow = flow
+        self.pairs: list[tuple[Scalar, Node]] = []
+        self.merges: list[Mapping] = []
 
     def own(self, key: str) -> tuple[Scalar, Node] | None:
         """The entry written in this mapping itself (not merged in), or None."""

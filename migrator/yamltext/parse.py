@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from migrator.errors import InputError
@@ -22,15 +21,15 @@ MAX_DEPTH = 200
 _UNICODE_LINE_BREAK = re.compile("[\x85\u2028\u2029]")
 
 
-@dataclass(eq=False)
 class Document:
     """One parsed file: its text, its root node and where its lines start."""
 
-    file: str
-    text: str
-    root: Node | None
-    line_starts: list[int]
-    explicit_start: bool = False
+    __slots__ = ("file", "text", "root", "line_starts", "explicit_start")
+
+    def __init__(self, file: str, text: str, root: Node | None, line_starts: list[int],
+                 explicit_start: bool = False) -> None:
+        self.file, self.text, self.root = file, text, root
+        self.line_starts, self.explicit_start = line_starts, explicit_start
 
     def line(self, offset: int) -> int:
         """1-based line of an offset."""
