@@ -81,9 +81,26 @@ def parse(argv: Sequence[str]) -> tuple[argparse.ArgumentParser, Callable[..., N
         top.parse_args(argv)
         raise AssertionError("argparse exits when the first argument is not a command")
     function, add_options = COMMANDS[argv[0]]
-    parser = argparse.ArgumentParser(prog=f"{PROG} {argv[0]}", description=function.__doc__)
+    parser = argparse.ArgumentParser(prog=f"{PROG} {argv[0]}", description=function.__doc__,
+                                     formatter_class=_Formatter)
     add_options(parser)
     return parser, function, vars(parser.parse_intermixed_args(argv[1:]))
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse builds a formatter for each option it adds, and the default one asks the width
+    of the terminal through shutil, whose import (with zlib, bz2 and lzma) every run would pay:
+    ask os, as shutil.get_terminal_size does (COLUMNS, then the terminal, else 80)."""
+
+    def __init__(self, prog: str) -> None:
+        try:
+            columns = int(os.environ["COLUMNS"])
+        except (KeyError, ValueError):
+            try:
+                columns = os.get_terminal_size((sys.__stdout__ or sys.stdout).fileno()).columns
+            except (ValueError, OSError):
+                columns = 80
+        super().__init__(prog, width=columns - 2)
 
 
 def _summary(function: Callable[..., None]) -> str:
@@ -231,12 +248,11 @@ def annotated_errors(path: Path, output_format: str) -> Iterator[None]:
 
 def commit_branch(commit: bool, branch: str | None, dry_run: bool) -> str | None:
     """The branch `--commit` commits on, or None; usage errors for what does not fit."""
-    from migrator.gitcommit import DEFAULT_BRANCH, valid_branch
-
     if not commit:
         if branch is not None:
             raise UsageError("--branch needs --commit")
         return None
+    from migrator.gitcommit import DEFAULT_BRANCH, valid_branch
     if dry_run:
         raise UsageError("--commit writes and commits; it cannot go with --dry-run")
     name = branch or DEFAULT_BRANCH

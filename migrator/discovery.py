@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from migrator.errors import InputError, NothingToMigrate, RefusedError
 from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence, resolve, scalar_value, to_data
 from migrator.yamltext.parse import MAX_BYTES, Document, decode, parse
+
+if TYPE_CHECKING:
+    import subprocess
 
 APP_FILE = ".platform.app.yaml"
 CONFIG_DIR = ".platform"
@@ -190,6 +192,8 @@ def _managed_by_git(root: Path) -> bool:
 
 def _git(root: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str] | None:
     """Run git in root (paths in and out are relative to it); None when git cannot run."""
+    import subprocess  # only for nested configuration files: most runs never start git
+
     try:
         return subprocess.run(["git", "-C", str(root), *args], input=stdin, capture_output=True,
                               text=True, encoding="utf-8", errors="surrogateescape", timeout=20,
