@@ -275,15 +275,23 @@ def make_options(dry_run: bool, force: bool, local_mounts: str, remove_legacy: b
                    commit=commit)
 
 
-def _codes(option: str, values: list[str]) -> tuple[str, ...]:
-    """`--select UPS003,UPS2 --select UPS9` -> ("UPS003", "UPS2", "UPS9"); unknown ones: usage."""
+def _codes(option: str, values: list[str], source: str | None = None) -> tuple[str, ...]:
+    """`--select UPS003,UPS2 --select UPS9` -> ("UPS003", "UPS2", "UPS9"); unknown ones (or
+    ones of another source, such as a rule's code for the codemod): usage."""
     from migrator.codes import unknown
 
     codes = tuple(c.strip().upper() for v in values for c in v.split(",") if c.strip())
-    wrong = unknown(codes)
+    wrong = unknown(codes, source)
     if wrong:
-        raise UsageError(f"{option}: no code starts with {', '.join(wrong)}")
+        raise UsageError(f"{option}: no {source + ' ' if source else ''}code starts with "
+                         f"{', '.join(wrong)}")
     return codes
+
+
+def _selection_options(parser: argparse.ArgumentParser, select: str, ignore: str) -> None:
+    """--select and --ignore: codes or prefixes, comma-separated, each option repeatable."""
+    parser.add_argument("--select", metavar="CODES", action="append", default=[], help=select)
+    parser.add_argument("--ignore", metavar="CODES", action="append", default=[], help=ignore)
 
 
 def _migrate_options(parser: argparse.ArgumentParser) -> None:
@@ -306,11 +314,10 @@ def _migrate_options(parser: argparse.ArgumentParser) -> None:
           dest="show_diff")
     _commit_options(parser)
     _output_format_option(parser)
-    parser.add_argument("--select", metavar="CODES", action="append", default=[],
-                        help="Only these rules and checks (codes or prefixes, comma-separated: "
-                             "UPS003,UPS2).")
-    parser.add_argument("--ignore", metavar="CODES", action="append", default=[],
-                        help="Skip these rules and checks (codes or prefixes, comma-separated).")
+    _selection_options(
+        parser, "Only these rules and checks, and with --code codemod codes (codes or "
+                "prefixes, comma-separated: UPS003,UPS2).",
+        "Skip these rules and checks (codes or prefixes, comma-separated).")
 
 
 def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_legacy: bool,
@@ -338,7 +345,9 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
     if with_code:
         from migrator import codemod
 
-        checked = codemod.run(path, codemod.CodeOptions(), codemod.relationship_names(path))
+        checked = codemod.run(path, codemod.CodeOptions(select=options.settings.select,
+                                                        ignore=options.settings.ignore),
+                              codemod.relationship_names(path))
         done = done._replace(report=done.report._replace(code=checked.findings))
     assert done.report is not None and done.result is not None
     wanted = _outputs(done.report, report_file, json_file, resources_script)
@@ -471,18 +480,24 @@ def _codemod_options(parser: argparse.ArgumentParser) -> None:
           "Rewrite credentials reads to Upsun's service environment variables.")
     _flag(parser, "--fix-production-check",
           "Rewrite on_production() to test PLATFORM_ENVIRONMENT_TYPE.")
+    _selection_options(
+        parser, "Rewrite and report only these codes (codes or prefixes, comma-separated: "
+                "UPS121,UPS16).",
+        "Neither rewrite nor report these codes (codes or prefixes, comma-separated).")
     _output_format_option(parser)
     _debug_option(parser)
 
 
 def codemod(path: Path, mode: str, service_env_vars: bool, fix_production_check: bool,
-            output_format: str, debug: bool) -> None:
+            select: list[str], ignore: list[str], output_format: str, debug: bool) -> None:
     """Find (and rewrite) Python code that reads Platform.sh settings."""
     from migrator import codemod as code
     from migrator.diff import unified
     from migrator.model import FileAction, PlannedFile
 
-    options = code.CodeOptions(service_env_vars, fix_production_check)
+    options = code.CodeOptions(service_env_vars, fix_production_check,
+                               _codes("--select", select, "codemod"),
+                               _codes("--ignore", ignore, "codemod"))
     with annotated_errors(path, output_format):
         done = code.run(path, options, code.relationship_names(path))
     if mode == "diff":

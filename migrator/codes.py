@@ -71,6 +71,7 @@ def selected(code: str, select: tuple[str, ...], ignore: tuple[str, ...]) -> boo
     return not (ignore and code.startswith(ignore))
 
 
-def unknown(patterns: tuple[str, ...]) -> list[str]:
-    """The patterns that match no code (a typo in `--select UPS03`)."""
-    return [p for p in patterns if not any(code.startswith(p) for code in CODES)]
+def unknown(patterns: tuple[str, ...], source: str | None = None) -> list[str]:
+    """The patterns that match no code (of this source, if given): a typo in `--select UPS03`."""
+    codes = [code for code, known in CODES.items() if source in (None, known.source)]
+    return [p for p in patterns if not any(code.startswith(p) for code in codes)]

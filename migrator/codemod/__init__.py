@@ -10,9 +10,11 @@ import os
 import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 from migrator.codemod.findings import CodeFinding
+from migrator.codes import selected
 
 #: not the application's code (third-party or tools' folders): not walked
 SKIPPED_DIRS = frozenset({".git", ".venv", "venv", "env", ".env", "node_modules",
@@ -30,6 +32,8 @@ DEPENDENCY_FILES = re.compile(r"^(requirements.*\.txt|pyproject\.toml|Pipfile|se
 class CodeOptions:
     service_env_vars: bool = False
     fix_production_check: bool = False
+    select: tuple[str, ...] = ()  # codes (or prefixes) to rewrite and report; empty: all
+    ignore: tuple[str, ...] = ()  # codes (or prefixes) neither rewritten nor reported
 
 
 @dataclass(frozen=True)
@@ -84,7 +88,8 @@ def run(root: Path, options: CodeOptions, relationships: Collection[str] | None 
         if new is not None and new != source:
             changes.append(FileChange(rel, source, new, encoding))
     findings += _dependency_lines(root)
-    return CodemodRun(tuple(sorted(findings)), tuple(changes))
+    kept = (f for f in findings if selected(f.code, options.select, options.ignore))
+    return CodemodRun(tuple(sorted(kept)), tuple(changes))
 
 
 def _read(path: Path, rel: str) -> tuple[str, str] | CodeFinding:
@@ -154,7 +159,9 @@ def _transform(rel: str, source: str, options: CodeOptions,
                                     f"cannot parse: {exc.message}"))
         return None
     command = PlatformConfigCodemod(CodemodContext(filename=rel), options.service_env_vars,
-                                    options.fix_production_check, relationships)
+                                    options.fix_production_check, relationships,
+                                    partial(selected, select=options.select,
+                                            ignore=options.ignore))
     result = transform_module(command, source)
     findings += command.findings
     if isinstance(result, TransformFailure):

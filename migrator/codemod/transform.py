@@ -7,7 +7,7 @@ a receiver is known; credential rewrites are all-or-nothing per receiver. Receiv
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any
 
 import libcst as cst
@@ -42,8 +42,10 @@ class PlatformConfigCodemod(UseAnalysis):
 
     def __init__(self, context: CodemodContext, service_env_vars: bool = False,
                  fix_production_check: bool = False,
-                 relationships: Collection[str] | None = None) -> None:
+                 relationships: Collection[str] | None = None,
+                 rewrites: Callable[[str], bool] = lambda code: True) -> None:
         super().__init__(context)
+        self.rewrites = rewrites  # which codes to rewrite (`--select`/`--ignore`)
         self.flags = {"--service-env-vars": service_env_vars,
                       "--fix-production-check": fix_production_check}
         self.known_relationships = set(relationships) if relationships is not None else None
@@ -79,7 +81,8 @@ class PlatformConfigCodemod(UseAnalysis):
                     self.removals.add(receiver.statement)
         self._report_unfollowed(node, receivers)
         configs = [r for r in receivers if r.kind == "config"]
-        if configs and all(c.statement in self.removals for c in configs):
+        if configs and all(c.statement in self.removals for c in configs) \
+                and self.rewrites("UPS141"):
             self._drop_imports(node)
 
     def _drop_imports(self, module: cst.Module) -> None:
@@ -161,7 +164,7 @@ class PlatformConfigCodemod(UseAnalysis):
         for use in receiver.uses:
             why = self._why_not(receiver, use, blocked, guard)
             text = self._requoted(use)
-            if why is None and text is not None:
+            if why is None and text is not None and self.rewrites(use.code):
                 self.replacements[use.node] = cst.parse_expression(text)
                 self.needs_os = True
                 self.rewrite_lines.append(self._line(use.node))
@@ -243,7 +246,7 @@ class PlatformConfigCodemod(UseAnalysis):
             self._find(node, "UPS112", f"{value} is not set on Upsun (Dedicated only)", False,
                        "warning")
         elif value == "PLATFORMSH_CLI_TOKEN":
-            if self._env_access(node):
+            if self._env_access(node) and self.rewrites("UPS161"):
                 self.replacements[node] = node.with_changes(
                     value=node.value.replace("PLATFORMSH_CLI_TOKEN", "UPSUN_CLI_TOKEN"))
                 self._find(node, "UPS161", "PLATFORMSH_CLI_TOKEN -> UPSUN_CLI_TOKEN", True)
