@@ -123,6 +123,10 @@ class Pool:
     def __init__(self, jobs: int, options: Options, metadata: Metadata, timeout: float) -> None:
         methods = multiprocessing.get_all_start_methods()
         self.context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        if self.context.get_start_method() == "fork":
+            from migrator.pipeline import prepare
+
+            prepare(metadata)  # once here: every worker, recycled ones too, inherits it
         self.jobs, self.options, self.metadata, self.timeout = jobs, options, metadata, timeout
         self.workers: list[_Worker] = []
         self.stopping = False

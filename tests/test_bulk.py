@@ -211,3 +211,23 @@ def test_workers_are_recycled_without_losing_a_repository(
     assert result.exit_code == 0, result.output
     assert set(_rows(summary).values()) == {("migrated", "")}
     assert len(set(pids.read_text().split())) == 3
+
+
+def test_prepare_leaves_a_forked_worker_nothing_to_import(fleet: Path) -> None:
+    """bulk calls pipeline.prepare before forking: a worker's first repository then imports
+    nothing (checked in a fresh process, as the parent starts)."""
+    import subprocess
+    import sys
+
+    script = ("import sys\nfrom pathlib import Path\n"
+              "from migrator.cli import load_metadata, make_options\n"
+              "from migrator.pipeline import prepare\nfrom migrator.runner import outcome\n"
+              "metadata = load_metadata(None, None)\nprepare(metadata)\n"
+              "before = set(sys.modules)\n"
+              "options = make_options(False, False, 'storage', False, False, False)\n"
+              "done = outcome(sys.argv[1], options, metadata)\n"
+              "print(done.status.value, sorted(set(sys.modules) - before))\n")
+    found = subprocess.run([sys.executable, "-c", script, str(fleet / "good-two")],
+                           capture_output=True, text=True, check=True,
+                           env={**os.environ, "UPSUN_MIGRATOR_OFFLINE": "1"})
+    assert found.stdout == "migrated []\n"
