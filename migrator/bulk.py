@@ -13,7 +13,7 @@ import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
@@ -104,17 +104,29 @@ def _serve(conn: Connection, options: Options, metadata: Metadata) -> None:
 
 @dataclass
 class _Worker:
+    """A worker and the repositories sent to it, oldest first: it runs them one at a time, in
+    order, so the first is the one in progress and the others have not started."""
+
     process: Any
     conn: Connection
-    done: int = 0
-    repo: str | None = None
-    started: float = 0.0
+    sent: int = 0  # over its life: a worker serves RECYCLE_AFTER jobs, then exits
+    queue: deque[str] = field(default_factory=deque)
+    started: float = 0.0  # when the first of `queue` started
+
+
+#: Repositories sent ahead to each worker: the next one waits in its pipe, so a worker starts it
+#: as soon as it sends an outcome instead of idling through a round trip to the parent.
+AHEAD = 2
 
 
 class Pool:
     def __init__(self, jobs: int, options: Options, metadata: Metadata, timeout: float) -> None:
         methods = multiprocessing.get_all_start_methods()
         self.context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        if self.context.get_start_method() == "fork":
+            from migrator.pipeline import prepare
+
+            prepare(metadata)  # once here: every worker, recycled ones too, inherits it
         self.jobs, self.options, self.metadata, self.timeout = jobs, options, metadata, timeout
         self.workers: list[_Worker] = []
         self.stopping = False
@@ -127,69 +139,87 @@ class Pool:
         child.close()
         return _Worker(process, parent)
 
-    def _retire(self, worker: _Worker, kill: bool = False) -> None:
+    def _retire(self, worker: _Worker, pending: deque[str], kill: bool = False) -> None:
+        """Stop a worker; what it was sent but had not started goes back to the front of
+        pending, in order."""
         if kill:
             worker.process.kill()
         worker.conn.close()
         worker.process.join(timeout=5)
         self.workers.remove(worker)
+        pending.extendleft(reversed(worker.queue))
+        worker.queue.clear()
 
     def run(self, repos: list[str], on_outcome: Callable[[Outcome], None]) -> list[str]:
         """Process every repo; returns those never started (after a stop)."""
         pending = deque(repos)
         try:
-            while pending or any(w.repo for w in self.workers):
+            while pending or any(w.queue for w in self.workers):
                 if not self.stopping:
                     self._dispatch(pending)
-                self._collect(on_outcome)
-                if self.stopping and not any(w.repo for w in self.workers):
+                self._collect(pending, on_outcome)
+                if self.stopping and not any(w.queue for w in self.workers):
                     break
         finally:
             for worker in list(self.workers):
-                self._retire(worker, kill=True)
+                self._retire(worker, pending, kill=True)
         return list(pending)
 
     def stop(self) -> None:
+        """Send nothing more; what the workers were sent finishes (and is reported)."""
         self.stopping = True
 
     def _dispatch(self, pending: deque[str]) -> None:
-        while pending and len([w for w in self.workers if w.repo]) < self.jobs:
-            idle = next((w for w in self.workers if w.repo is None), None)
-            if idle is None:
-                idle = self._start()
-                self.workers.append(idle)
-            idle.repo, idle.started = pending.popleft(), time.monotonic()
+        """Each repository to the worker with the fewest waiting (a new worker while fewer than
+        `jobs` run and all are busy), until each has AHEAD."""
+        while pending:
+            open_ = [w for w in self.workers if w.sent < RECYCLE_AFTER]
+            worker = min(open_, key=lambda w: len(w.queue), default=None)
+            if (worker is None or worker.queue) and len(self.workers) < self.jobs:
+                worker = self._start()
+                self.workers.append(worker)
+            if worker is None or len(worker.queue) >= AHEAD:
+                return
+            repo = pending.popleft()
             try:
-                idle.conn.send(idle.repo)
-            except (BrokenPipeError, OSError):  # a worker that recycled itself
-                pending.appendleft(idle.repo)
-                self._retire(idle, kill=True)
+                worker.conn.send(repo)
+            except (BrokenPipeError, OSError):  # the worker died
+                pending.appendleft(repo)
+                if worker.queue:
+                    return  # _collect reports the repository it was running
+                self._retire(worker, pending, kill=True)
+                continue
+            if not worker.queue:
+                worker.started = time.monotonic()
+            worker.queue.append(repo)
+            worker.sent += 1
 
-    def _collect(self, on_outcome: Callable[[Outcome], None]) -> None:
-        busy = [w for w in self.workers if w.repo]
+    def _collect(self, pending: deque[str], on_outcome: Callable[[Outcome], None]) -> None:
+        busy = [w for w in self.workers if w.queue]
         if not busy:
             return
         deadline = min(w.started for w in busy) + self.timeout
         ready = wait([w.conn for w in busy], timeout=max(0.0, deadline - time.monotonic()))
         for worker in busy:
-            assert worker.repo is not None
+            repo = worker.queue[0]
             if worker.conn in ready:
                 try:
                     on_outcome(worker.conn.recv())
                 except (EOFError, OSError):
-                    on_outcome(Outcome(worker.repo, Status.CRASHED, seconds=self._age(worker),
+                    on_outcome(Outcome(repo, Status.CRASHED, seconds=self._age(worker),
                                        message="internal error: the worker process died"))
-                    worker.repo = None
-                    self._retire(worker, kill=True)
+                    worker.queue.popleft()
+                    self._retire(worker, pending, kill=True)
                     continue
-                worker.repo, worker.done = None, worker.done + 1
-                if worker.done >= RECYCLE_AFTER:
-                    self._retire(worker)
+                worker.queue.popleft()
+                worker.started = time.monotonic()  # the next one, if any, starts now
+                if worker.sent >= RECYCLE_AFTER and not worker.queue:
+                    self._retire(worker, pending)  # it served its jobs and exits
             elif self._age(worker) >= self.timeout:
-                on_outcome(Outcome(worker.repo, Status.TIMEOUT, seconds=self._age(worker),
+                on_outcome(Outcome(repo, Status.TIMEOUT, seconds=self._age(worker),
                                    message=f"timed out after {self.timeout:g} s"))
-                worker.repo = None
-                self._retire(worker, kill=True)
+                worker.queue.popleft()
+                self._retire(worker, pending, kill=True)
 
     @staticmethod
     def _age(worker: _Worker) -> float:

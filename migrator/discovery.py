@@ -102,9 +102,15 @@ class Reader:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.real_root = root.resolve()
+        self._real_root: Path | None = None  # resolved on the first read: many readers read nothing
         self.files: dict[str, bytes] = {}
         self.sources: dict[str, SourceFile] = {}
+
+    @property
+    def real_root(self) -> Path:
+        if self._real_root is None:
+            self._real_root = self.root.resolve()
+        return self._real_root
 
     def inside(self, rel: str, where: str | None = None, line: int = 0) -> Path:
         posix = PurePosixPath(rel)
@@ -181,6 +187,8 @@ def _not_ignored(root: Path, paths: list[str]) -> list[str]:
 def _managed_by_git(root: Path) -> bool:
     """Inside a work tree (the repository itself or a sub-folder of a monorepo), and, for a
     sub-folder, not a folder that work tree ignores (a home folder kept in git with `*`)."""
+    if _outside_any_repository(root):
+        return False  # what git would answer, without starting it
     inside = _git(root, "rev-parse", "--is-inside-work-tree", "--show-prefix")
     if inside is None or inside.returncode != 0 or not inside.stdout.startswith("true\n"):
         return False
@@ -188,6 +196,20 @@ def _managed_by_git(root: Path) -> bool:
         return True
     ignored = _git(root, "check-ignore", "-q", ".")
     return ignored is not None and ignored.returncode == 1
+
+
+def _outside_any_repository(root: Path) -> bool:
+    """No git repository can hold root: git finds one only through GIT_DIR, or by going up
+    from root (as the system resolves it) to a folder holding `.git` or being a bare
+    repository (which has a HEAD file). The test is wider than git's, never narrower."""
+    if "GIT_DIR" in os.environ or "GIT_WORK_TREE" in os.environ:
+        return False
+    real = os.path.realpath(root)
+    for folder in (real, *(str(parent) for parent in PurePosixPath(real).parents)):
+        if os.path.lexists(os.path.join(folder, ".git")) or \
+                os.path.lexists(os.path.join(folder, "HEAD")):
+            return False
+    return True
 
 
 def _git(root: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str] | None:

@@ -130,6 +130,18 @@ def _validator(document: dict[str, Any]) -> Validator:
     return _VALIDATOR[0][1]
 
 
+def prepare(metadata: Metadata) -> None:
+    """Set up now what the first migration of a process would: the modules imported on first
+    use (the YAML parser, the checks, the writer) and the schema's validator. `bulk` calls it
+    before it forks its workers, which then inherit all of it instead of each building it."""
+    from migrator import checks, folder, report, writer  # noqa: F401 - imported, not used here
+    from migrator.yamltext.parse import parse
+
+    parse("{}\n", "(prepare)").line(0)  # the parser, and what finding a line imports
+    if metadata.schema is not None:
+        _validator(metadata.schema)
+
+
 def _validate(ctx: MigrationContext, output: dict[str, Any], document: dict[str, Any]) -> None:
     """The result must pass the Upsun schema; versions are the registry checks' business."""
     errors = sorted(_validator(document).errors(schema_instance(output, _include_loader(ctx))),

@@ -72,7 +72,6 @@ def first_difference(expected: Any, actual: Any, path: tuple[Any, ...],
                      seen: _Pairs | None = None) -> str | None:
     """A readable path to the first place two values differ, None when they are equal."""
     seen = _Pairs() if seen is None else seen
-    where = ".".join(map(str, path)) or "(top level)"
     if isinstance(expected, (dict, list)) and isinstance(actual, (dict, list)) \
             and not seen.add(expected, actual):
         return None  # this pair of shared values (aliases) was compared already
@@ -80,7 +79,7 @@ def first_difference(expected: Any, actual: Any, path: tuple[Any, ...],
         if set(expected) != set(actual):
             missing = sorted(set(expected) - set(actual), key=str)
             extra = sorted(set(actual) - set(expected), key=str)
-            return f"{where}: missing {missing}, unexpected {extra}"
+            return f"{_where(path)}: missing {missing}, unexpected {extra}"
         for key in expected:
             found = first_difference(expected[key], actual[key], (*path, key), seen)
             if found is not None:
@@ -93,8 +92,12 @@ def first_difference(expected: Any, actual: Any, path: tuple[Any, ...],
                 return found
         return None
     if expected != actual or type(expected) is not type(actual):
-        return f"{where}: expected {_short(expected)}, found {_short(actual)}"
+        return f"{_where(path)}: expected {_short(expected)}, found {_short(actual)}"
     return None
+
+
+def _where(path: tuple[Any, ...]) -> str:
+    return ".".join(map(str, path)) or "(top level)"
 
 
 def _short(value: Any) -> str:

@@ -160,3 +160,74 @@ def test_a_bug_in_one_repository_is_contained(fleet: Path, tmp_path: Path,
     status, message = _rows(summary)["good-two"]
     assert status == "crashed"
     assert message.startswith("internal error: ZeroDivisionError: boom (test_bulk.py:")
+
+
+@pytest.fixture
+def row_of_three(tmp_path: Path) -> Path:
+    """Three good repositories: with one job, the second and third wait in the worker's pipe
+    (bulk.AHEAD) while the first runs."""
+    root = tmp_path / "three"
+    for name in ("a-first", "b-second", "c-third"):
+        write_files(root / name, {".platform.app.yaml": APP})
+    return root
+
+
+def test_a_crash_does_not_lose_the_repositories_waiting_behind_it(
+        row_of_three: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _misbehave_on(monkeypatch, "a-first", lambda: os._exit(9))
+    summary = tmp_path / "summary.csv"
+    result = run("bulk", row_of_three, "--jobs", "1", "--summary", summary)
+    assert result.exit_code == 1
+    assert _rows(summary) == {
+        "a-first": ("crashed", "internal error: the worker process died"),
+        "b-second": ("migrated", ""), "c-third": ("migrated", "")}
+
+
+def test_a_timeout_does_not_lose_the_repositories_waiting_behind_it(
+        row_of_three: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _misbehave_on(monkeypatch, "b-second", lambda: time.sleep(600))
+    summary = tmp_path / "summary.csv"
+    result = run("bulk", row_of_three, "--jobs", "1", "--timeout", "1", "--summary", summary)
+    assert result.exit_code == 1
+    assert _rows(summary) == {"a-first": ("migrated", ""),
+                              "b-second": ("timeout", "timed out after 1 s"),
+                              "c-third": ("migrated", "")}
+
+
+def test_workers_are_recycled_without_losing_a_repository(
+        row_of_three: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bulk, "RECYCLE_AFTER", 1)  # each repository in a worker of its own
+    pids = tmp_path / "pids"
+    real = runner.run
+
+    def noting_the_worker(path: Path, *args: object) -> runner.Run:
+        with pids.open("a") as stream:
+            stream.write(f"{os.getpid()}\n")
+        return real(path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(runner, "run", noting_the_worker)
+    summary = tmp_path / "summary.csv"
+    result = run("bulk", row_of_three, "--jobs", "1", "--summary", summary)
+    assert result.exit_code == 0, result.output
+    assert set(_rows(summary).values()) == {("migrated", "")}
+    assert len(set(pids.read_text().split())) == 3
+
+
+def test_prepare_leaves_a_forked_worker_nothing_to_import(fleet: Path) -> None:
+    """bulk calls pipeline.prepare before forking: a worker's first repository then imports
+    nothing (checked in a fresh process, as the parent starts)."""
+    import subprocess
+    import sys
+
+    script = ("import sys\nfrom pathlib import Path\n"
+              "from migrator.cli import load_metadata, make_options\n"
+              "from migrator.pipeline import prepare\nfrom migrator.runner import outcome\n"
+              "metadata = load_metadata(None, None)\nprepare(metadata)\n"
+              "before = set(sys.modules)\n"
+              "options = make_options(False, False, 'storage', False, False, False)\n"
+              "done = outcome(sys.argv[1], options, metadata)\n"
+              "print(done.status.value, sorted(set(sys.modules) - before))\n")
+    found = subprocess.run([sys.executable, "-c", script, str(fleet / "good-two")],
+                           capture_output=True, text=True, check=True,
+                           env={**os.environ, "UPSUN_MIGRATOR_OFFLINE": "1"})
+    assert found.stdout == "migrated []\n"

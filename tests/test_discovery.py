@@ -12,10 +12,11 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from migrator.discovery import find_app_files
+from migrator.discovery import _outside_any_repository, find_app_files
 from tests.conftest import run, write_files
 
 APP = "name: {}\ntype: 'php:8.4'\n"
@@ -60,6 +61,31 @@ def test_a_folder_its_enclosing_work_tree_ignores_is_not_filtered(tmp_path: Path
 def test_outside_any_work_tree_nothing_is_filtered(project: Path) -> None:
     write_files(project, {".gitignore": "build/\n", "build/.platform.app.yaml": APP.format("b")})
     assert find_app_files(project) == ["build/.platform.app.yaml"]
+
+
+def _git_sees_a_work_tree(folder: Path) -> bool:
+    done = subprocess.run(["git", "-C", str(folder), "rev-parse", "--is-inside-work-tree"],
+                          capture_output=True, text=True, check=False)
+    return done.returncode == 0 and done.stdout == "true\n"
+
+
+def test_git_runs_only_where_a_repository_could_hold_the_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`_outside_any_repository` spares starting git; it must never answer for a folder git
+    would find a repository for (a work tree, a linked one, a bare one, through a link)."""
+    plain = write_files(tmp_path / "plain", {"app/x": ""}) / "app"
+    tree = write_files(tmp_path / "tree", {"site/x": ""})
+    _git_init(tree)
+    linked = write_files(tmp_path / "linked", {"site/x": "", ".git": f"gitdir: {tree}/.git\n"})
+    subprocess.run(["git", "init", "-q", "--bare", str(tmp_path / "bare")], check=True)
+    (tmp_path / "bare" / "sub").mkdir()
+    (tmp_path / "link").symlink_to(tree / "site")
+    cases = {plain: True, tree / "site": False, linked / "site": False,
+             tmp_path / "bare" / "sub": False, tmp_path / "link": False}
+    assert {folder: _outside_any_repository(folder) for folder in cases} == cases
+    assert not any(_git_sees_a_work_tree(folder) for folder, outside in cases.items() if outside)
+    monkeypatch.setenv("GIT_DIR", str(tree / ".git"))
+    assert not _outside_any_repository(plain)
 
 
 # Every character a folder name may hold on Linux except "/" and NUL, weighted to the ones git
