@@ -119,28 +119,20 @@ def use_color(stream: Any) -> bool:
 
 # -- option types: a wrong value is a usage error naming the option -------------------------
 
-def _folder(must_exist: bool = False) -> Callable[[str], Path]:
-    def folder(value: str) -> Path:
-        path = Path(value)
-        if path.is_file():
-            raise argparse.ArgumentTypeError(f"{value!r} is a file, not a folder")
-        if must_exist and not path.is_dir():
-            raise argparse.ArgumentTypeError(f"folder {value!r} does not exist")
-        return path
+def _path(kind: str, must_exist: bool = False) -> Callable[[str], Path]:
+    """A path option naming a `folder` or a `file`: never the other kind; with must_exist,
+    one that exists."""
+    other, wrong = ("file", Path.is_file) if kind == "folder" else ("folder", Path.is_dir)
 
-    return folder
+    def path(value: str) -> Path:
+        given = Path(value)
+        if wrong(given):
+            raise argparse.ArgumentTypeError(f"{value!r} is a {other}, not a {kind}")
+        if must_exist and not given.exists():
+            raise argparse.ArgumentTypeError(f"{kind} {value!r} does not exist")
+        return given
 
-
-def _file(must_exist: bool = False) -> Callable[[str], Path]:
-    def file(value: str) -> Path:
-        path = Path(value)
-        if path.is_dir():
-            raise argparse.ArgumentTypeError(f"{value!r} is a folder, not a file")
-        if must_exist and not path.is_file():
-            raise argparse.ArgumentTypeError(f"file {value!r} does not exist")
-        return path
-
-    return file
+    return path
 
 
 def _at_least(kind: type[int] | type[float], minimum: float) -> Callable[[str], float]:
@@ -167,10 +159,10 @@ def _debug_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _metadata_options(parser: argparse.ArgumentParser, *, verb: str) -> None:
-    parser.add_argument("--schema", dest="schema_file", type=_file(), metavar="FILE",
+    parser.add_argument("--schema", dest="schema_file", type=_path("file"), metavar="FILE",
                         help=f"Upsun config schema to {verb} with (default: cached copy, "
                              "download, else the embedded snapshot).")
-    parser.add_argument("--registry", dest="registry_file", type=_file(), metavar="FILE",
+    parser.add_argument("--registry", dest="registry_file", type=_path("file"), metavar="FILE",
                         help="Upsun image registry (default: cached copy, download, else the "
                              "embedded snapshot).")
 
@@ -295,7 +287,7 @@ def _selection_options(parser: argparse.ArgumentParser, select: str, ignore: str
 
 
 def _migrate_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", type=_folder(), default=".", metavar="PATH",
+    parser.add_argument("path", nargs="?", type=_path("folder"), default=".", metavar="PATH",
                         help="The repository (default: the current folder).")
     _migration_options(parser)
     parser.add_argument("--report", dest="report_file", metavar="FILE",
@@ -466,7 +458,7 @@ def _protected(result: MigrationResult) -> set[Path]:
 
 
 def _codemod_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", type=_folder(must_exist=True), default=".",
+    parser.add_argument("path", nargs="?", type=_path("folder", must_exist=True), default=".",
                         metavar="PATH", help="The repository (default: the current folder).")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--check", dest="mode", action="store_const", const="check",
@@ -552,7 +544,7 @@ def _shard(value: str | None) -> tuple[int, int] | None:
 def _bulk_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("roots", nargs="*", type=Path, metavar="ROOT",
                         help="A repository, or a folder holding repositories at any depth.")
-    parser.add_argument("--from-file", type=_file(must_exist=True), metavar="FILE",
+    parser.add_argument("--from-file", type=_path("file", must_exist=True), metavar="FILE",
                         help="A file listing repositories, one per line.")
     _migration_options(parser)
     parser.add_argument("--jobs", type=_at_least(int, 1),
@@ -561,9 +553,9 @@ def _bulk_options(parser: argparse.ArgumentParser) -> None:
                         help="Seconds one repository may take (default: 60).")
     parser.add_argument("--shard", dest="shard_spec", metavar="K/N",
                         help="Only the K-th of N slices.")
-    parser.add_argument("--summary", dest="summary_file", type=_file(), metavar="FILE",
+    parser.add_argument("--summary", dest="summary_file", type=_path("file"), metavar="FILE",
                         help="Summary per repository: JSON lines (.jsonl) or CSV (.csv).")
-    parser.add_argument("--summary-md", type=_file(), metavar="FILE",
+    parser.add_argument("--summary-md", type=_path("file"), metavar="FILE",
                         help="Summary per repository as a Markdown table.")
     _commit_options(parser)
 
@@ -627,7 +619,7 @@ def bulk(roots: list[Path], from_file: Path | None, dry_run: bool, force: bool,
 
 
 def _validate_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", type=_folder(), default=".", metavar="PATH",
+    parser.add_argument("path", nargs="?", type=_path("folder"), default=".", metavar="PATH",
                         help="The repository (default: the current folder).")
     _metadata_options(parser, verb="check")
     _output_format_option(parser)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import run, tree, write_files
 
 APP = """\
@@ -221,3 +223,22 @@ def test_bulk_roots_around_options(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stderr.endswith("): 2 dry-run\n")
     assert not (tmp_path / "one/.upsun").exists() and not (tmp_path / "two/.upsun").exists()
+
+
+@pytest.mark.parametrize(("args", "error"), [
+    (("codemod", "{missing}"), "upsun-migrator codemod: error: argument PATH: folder "
+                               "'{missing}' does not exist"),
+    (("migrate", "{file}"), "upsun-migrator migrate: error: argument PATH: '{file}' is a file, "
+                            "not a folder"),
+    (("migrate", "--schema", "{folder}"), "upsun-migrator migrate: error: argument --schema: "
+                                          "'{folder}' is a folder, not a file"),
+    (("bulk", "--from-file", "{missing}"), "upsun-migrator bulk: error: argument --from-file: "
+                                           "file '{missing}' does not exist"),
+])
+def test_path_options_name_the_wrong_kind(tmp_path: Path, args: tuple[str, ...],
+                                          error: str) -> None:
+    places = {"missing": tmp_path / "missing", "file": tmp_path / "f.txt", "folder": tmp_path}
+    places["file"].write_text("x\n")
+    result = run(*(a.format(**places) for a in args))
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.splitlines()[-1] == error.format(**places)
