@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from migrator.model import PlannedFile
-from tests.conftest import run, tree, write_files
+from tests.conftest import Result, run, tree, write_files
 
 APP = "name: app\ntype: 'php:8.4'\ndisk: 512\n"
 SERVICES = "search:\n  type: solr:9.6\n  configuration:\n    cores:\n      main:\n" \
@@ -129,6 +129,18 @@ def test_an_unexpected_exception_is_one_line_and_exit_3(project: Path,
     assert debug.exit_code == 3
     assert debug.stderr.startswith("Traceback (most recent call last):\n")
     assert debug.stderr.endswith("run again with --debug\n")
+    assert not (project / ".upsun").exists()
+
+
+def test_ctrl_c_is_one_line_and_exit_130(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from migrator import pipeline
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "migrate", interrupted)
+    write_files(project, {".platform.app.yaml": APP})
+    assert run("migrate", project) == Result(130, "", "interrupted\n")
     assert not (project / ".upsun").exists()
 
 
