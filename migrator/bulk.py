@@ -119,6 +119,16 @@ class _Worker:
 AHEAD = 2
 
 
+def _handle_sigint(handler: Any) -> Any:
+    """Install a SIGINT handler and return the one it replaces (Python's KeyboardInterrupt when
+    that one was not installed from Python); off the main thread, where Python delivers no
+    signal, install nothing and return None."""
+    try:
+        return signal.signal(signal.SIGINT, handler) or signal.default_int_handler
+    except ValueError:
+        return None
+
+
 class Pool:
     def __init__(self, jobs: int, options: Options, metadata: Metadata, timeout: float) -> None:
         methods = multiprocessing.get_all_start_methods()
@@ -150,17 +160,36 @@ class Pool:
         pending.extendleft(reversed(worker.queue))
         worker.queue.clear()
 
-    def run(self, repos: list[str], on_outcome: Callable[[Outcome], None]) -> list[str]:
-        """Process every repo; returns those never started (after a stop)."""
+    def run(self, repos: list[str], on_outcome: Callable[[Outcome], None],
+            on_interrupt: Callable[[], None] = lambda: None) -> list[str]:
+        """Process every repo; returns those never started. The first Ctrl-C stops sending
+        (on_interrupt says so): what the workers were sent finishes and is reported. A second
+        one stops at once.
+
+        The first Ctrl-C only sets `stopping` (a handler, not KeyboardInterrupt: an exception
+        between receiving an outcome and recording it would lose track of a repository)."""
+
+        def interrupted(_signal: int, _frame: object) -> None:
+            if self.stopping:
+                raise KeyboardInterrupt
+            self.stop()
+
+        previous = _handle_sigint(interrupted)
         pending = deque(repos)
+        announced = False
         try:
             while pending or any(w.queue for w in self.workers):
                 if not self.stopping:
                     self._dispatch(pending)
                 self._collect(pending, on_outcome)
+                if self.stopping and not announced:
+                    announced = True
+                    on_interrupt()
                 if self.stopping and not any(w.queue for w in self.workers):
                     break
         finally:
+            if previous is not None:
+                _handle_sigint(previous)
             for worker in list(self.workers):
                 self._retire(worker, pending, kill=True)
         return list(pending)
@@ -172,7 +201,7 @@ class Pool:
     def _dispatch(self, pending: deque[str]) -> None:
         """Each repository to the worker with the fewest waiting (a new worker while fewer than
         `jobs` run and all are busy), until each has AHEAD."""
-        while pending:
+        while pending and not self.stopping:
             open_ = [w for w in self.workers if w.sent < RECYCLE_AFTER]
             worker = min(open_, key=lambda w: len(w.queue), default=None)
             if (worker is None or worker.queue) and len(self.workers) < self.jobs:

@@ -598,20 +598,15 @@ def bulk(roots: list[Path], from_file: Path | None, dry_run: bool, force: bool,
         progress(item)
 
     start = time.monotonic()
-    try:
-        left = pool.run(repos, collect)
-    except KeyboardInterrupt:
-        pool.stop()
-        echo("\ninterrupted: finishing the repositories in progress", err=True)
-        left = pool.run([], collect) + [r for r in repos
-                                         if r not in {o.repo for o in outcomes}]
+    left = pool.run(repos, collect, lambda: echo(
+        "\ninterrupted: finishing the repositories in progress", err=True))
     progress.finish()
     if summary_file:
         _write_output(str(summary_file), summary.machine_summary(outcomes, summary_file))
     if summary_md:
         _write_output(str(summary_md), summary.markdown_summary(outcomes))
     echo(summary.totals(outcomes, time.monotonic() - start), err=True)
-    if left:
+    if pool.stopping:
         echo(f"not processed: {len(left)} repositories", err=True)
         sys.exit(130)
     if any(o.status in FAILURES for o in outcomes):

@@ -231,3 +231,34 @@ def test_prepare_leaves_a_forked_worker_nothing_to_import(fleet: Path) -> None:
                            capture_output=True, text=True, check=True,
                            env={**os.environ, "UPSUN_MIGRATOR_OFFLINE": "1"})
     assert found.stdout == "migrated []\n"
+
+
+def test_ctrl_c_finishes_what_was_sent_and_reports_the_rest(tmp_path: Path) -> None:
+    """A real process and a real SIGINT: every repository is either migrated and reported, or
+    untouched and counted as not processed; none is half-written or lost."""
+    import signal
+    import subprocess
+    import sys
+
+    fleet = tmp_path / "fleet"
+    names = [f"repo-{n:03}" for n in range(600)]
+    for name in names:
+        write_files(fleet / name, {".platform.app.yaml": APP})
+    process = subprocess.Popen([sys.executable, "-m", "migrator", "bulk", str(fleet), "--jobs",
+                                "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not any((fleet / name / ".upsun").exists() for name in names[:50]):
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.005)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert "\ninterrupted: finishing the repositories in progress\n" in stderr
+    left = int(stderr.rsplit("not processed: ", 1)[1].split()[0])
+    reported = {Path(line.split()[1].rstrip(":")).name for line in stdout.splitlines()}
+    assert left > 0 and len(reported) + left == len(names)
+    written = {name for name in names if (fleet / name / ".upsun").exists()}
+    assert written == reported
+    expected = (fleet / sorted(written)[0] / ".upsun/config.yaml").read_text()
+    assert all((fleet / name / ".upsun/config.yaml").read_text() == expected for name in written)
+    assert not [p for p in fleet.rglob("*") if p.name.endswith(".tmp")]
