@@ -36,9 +36,9 @@ class UsageError(Exception):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Parse, run the command, return its exit code. The one error boundary: a known error is
-    one line and exit 1; anything else is a bug: one line and exit 3 (the traceback with
-    --debug)."""
+    """Parse, run the command, return its exit code. The one error boundary: options that do
+    not go together, usage and exit 2; a known error, one line and exit 1; Ctrl-C, exit 130;
+    anything else is a bug: one line and exit 3 (the traceback with --debug)."""
     parser, command, options = parse(sys.argv[1:] if argv is None else argv)
     try:
         command(**options)
@@ -202,16 +202,13 @@ def _output_format_option(parser: argparse.ArgumentParser) -> None:
                              "Actions annotations (::error file=...,line=...::message lines).")
 
 
-def _write_output(target: str, text: str, executable: bool = False) -> None:
-    """A report file the user asked for (`-` is stdout)."""
+def _write_output(target: str, text: str) -> None:
+    """A summary file `bulk` was asked for (`-` is stdout)."""
     if target == "-":
         echo(text, nl=False)
         return
-    path = Path(target)
     try:
-        path.write_text(text, encoding="utf-8")
-        if executable:
-            path.chmod(0o755)
+        Path(target).write_text(text, encoding="utf-8")
     except OSError as exc:
         raise MigratorError(f"cannot write: {exc.strerror or exc}", target) from None
 
