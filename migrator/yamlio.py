@@ -21,7 +21,7 @@ from ruamel.yaml.composer import Composer, ComposerError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from migrator.errors import InputError
-from migrator.yamltext.parse import refuse_unicode_line_breaks
+from migrator.yamltext.parse import marked_problem, refuse_unicode_line_breaks
 
 #: Tags Platform.sh understands on top of the YAML core ones.
 PLATFORM_TAGS = frozenset({"!include", "!archive"})
@@ -122,16 +122,8 @@ def _refuse_reused_anchor(message: str, file: str) -> None:
 
 
 def _marked_error(exc: MarkedYAMLError, file: str) -> InputError:
-    mark = exc.problem_mark or exc.context_mark
-    line = mark.line + 1 if mark else None
-    column = mark.column + 1 if mark else None
-    problem = exc.problem or exc.context or "invalid YAML"
-    if exc.problem and exc.context and exc.context_mark and exc.problem_mark \
-            and exc.context_mark.line != exc.problem_mark.line:
-        problem = f"{problem} ({exc.context} started at line {exc.context_mark.line + 1})"
-    if "\\t" in problem or "'\\t'" in str(exc):
-        problem = "tab character where YAML expects spaces"
-    elif "duplicate key" in problem:
+    problem, line, column = marked_problem(exc)
+    if "duplicate key" in problem:
         problem = problem.split(" (")[0].replace('found duplicate key', 'duplicate key')
     return InputError(problem.strip(), file, line, column)
 

@@ -226,19 +226,30 @@ def _refuse_lone_carriage_returns(text: str, file: str) -> None:
                          "ends)", file, text.count("\n", 0, found.start()) + 1)
 
 
-def _marked_error(exc: Any, file: str, text: str) -> InputError:
+TAB = "tab character where YAML expects spaces"
+
+
+def marked_problem(exc: Any) -> tuple[str, int | None, int | None]:
+    """A parser error's problem (saying where its context started when that is another line)
+    and its 1-based line and column. PyYAML's errors and ruamel.yaml's (for `validate`) have
+    the same fields."""
     mark = exc.problem_mark or exc.context_mark
-    if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
-        return InputError("tab character where YAML expects spaces", file, mark.line + 1,
-                          mark.column + 1)
-    line = mark.line + 1 if mark else None
-    column = mark.column + 1 if mark else None
     problem = exc.problem or exc.context or "invalid YAML"
     if exc.problem and exc.context and exc.context_mark and exc.problem_mark \
             and exc.context_mark.line != exc.problem_mark.line:
         problem = f"{problem} ({exc.context} started at line {exc.context_mark.line + 1})"
-    if "\\t" in problem or "'\\t'" in str(exc) or "tab" in problem:
-        problem = "tab character where YAML expects spaces"
+    if "\\t" in problem or "'\\t'" in str(exc):
+        problem = TAB
+    return problem, mark.line + 1 if mark else None, mark.column + 1 if mark else None
+
+
+def _marked_error(exc: Any, file: str, text: str) -> InputError:
+    mark = exc.problem_mark or exc.context_mark
+    if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
+        return InputError(TAB, file, mark.line + 1, mark.column + 1)
+    problem, line, column = marked_problem(exc)
+    if "tab" in problem:
+        problem = TAB
     return InputError(_libyaml_wording(problem.strip()), file, line, column)
 
 
