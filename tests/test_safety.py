@@ -81,6 +81,10 @@ BAD_INPUTS: dict[str, tuple[dict[str, bytes | str], str]] = {
         {".platform.app.yaml": "name: app\ntype: 'php:8.3'\nhooks:\n  build: # a: \u2028|- #b\n"},
         ".platform.app.yaml:4:15: Unicode line separator U+2028: YAML versions and parsers "
         "disagree on it; use a plain line break, or the escape in a double-quoted string"),
+    "a control character": (
+        {".platform.app.yaml": "name: app\ntype: 'php:8.3'\nx: \x1b[0m\n"},
+        ".platform.app.yaml:3:4: character U+001B is not allowed in YAML (write it as an escape "
+        "in a double-quoted string)"),
     "a lone carriage return": (
         {".platform.app.yaml": "name: app\ntype: 'php:8.3'\ne: #\r>-\n\nc: 1\n"},
         ".platform.app.yaml:3: carriage return that does not end a line (use \\n or \\r\\n line "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from typing import Any
 
 from migrator.errors import InputError
@@ -44,20 +45,88 @@ class Document:
 
 def parser_name() -> str:
     """`c` (libyaml) unless it is missing or `UPSUN_MIGRATOR_YAML=pure` asks for the fallback."""
-    if os.environ.get("UPSUN_MIGRATOR_YAML") == "pure":
-        return "pure"
-    try:
-        import yaml._yaml  # noqa: F401
-    except ImportError:  # pragma: no cover - depends on the platform's wheel
+    if os.environ.get("UPSUN_MIGRATOR_YAML") == "pure" or _libyaml_parser() is None:
         return "pure"
     return "c"
 
 
-def _event_source(text: str) -> Any:
-    if parser_name() == "c":
-        from yaml._yaml import CParser
+_LIBYAML: list[Any] = []  # [libyaml's parser class, or None without it] once looked up
+# PyYAML modules whose import costs most (regular expressions compiled for the pure-Python
+# reader, resolver and constructor; datetime and base64) and of which libyaml's binding reads
+# only an error class: module -> (class, base class in yaml.error).
+_STANDING_IN = {"reader": ("ReaderError", "YAMLError"),
+                "constructor": ("ConstructorError", "MarkedYAMLError"),
+                "representer": ("RepresenterError", "YAMLError")}
+_LIGHT = ("tokens", "events", "nodes", "scanner", "parser", "composer", "emitter", "serializer")
 
-        return CParser(text)
+
+def _libyaml_parser() -> Any:
+    if not _LIBYAML:
+        if "yaml" not in sys.modules:
+            _import_binding_alone()
+        try:
+            from yaml._yaml import CParser
+        except ImportError:  # pragma: no cover - depends on the platform's wheel
+            _LIBYAML.append(None)
+        else:
+            _LIBYAML.append(CParser)
+    return _LIBYAML[0]
+
+
+def _import_binding_alone() -> None:
+    """Import libyaml's binding (`yaml._yaml`) without running PyYAML's `__init__`.
+
+    The binding takes PyYAML's error, token, event and node classes when it is imported, and
+    `import yaml` runs the whole pure-Python package first: 10 ms of a 60 ms `migrate`, mostly
+    regular expressions that parsing with libyaml never uses. So the package is created without
+    running its `__init__`, the light modules are imported for real, and the three heavy ones are
+    stood in for by their error class while the binding is imported, then forgotten. The
+    package runs its `__init__` the first time it is asked for a name it lacks (PEP 562): an
+    `import yaml` elsewhere in the process still gets all of PyYAML (a reader error libyaml
+    raises is then a `yaml.YAMLError` but not `yaml.reader.ReaderError`). If any step fails (a
+    PyYAML that reads more), it is undone and the binding is imported the usual way.
+    """
+    import importlib.util
+    from types import ModuleType
+
+    spec = importlib.util.find_spec("yaml")
+    if spec is None or spec.loader is None:  # pragma: no cover - PyYAML is a dependency
+        return
+    loader = spec.loader
+    package = importlib.util.module_from_spec(spec)
+    before = set(sys.modules)
+    sys.modules["yaml"] = package
+    try:
+        from yaml import error
+        for name, (error_class, base) in _STANDING_IN.items():
+            module = ModuleType(f"yaml.{name}")
+            setattr(module, error_class, type(error_class, (getattr(error, base),),
+                                              {"__module__": module.__name__}))
+            sys.modules[module.__name__] = package.__dict__[name] = module
+        for name in _LIGHT:
+            importlib.import_module(f"yaml.{name}")
+        importlib.import_module("yaml._yaml")
+    except Exception:  # noqa: BLE001 - any failure means: import PyYAML the usual way
+        for name in set(sys.modules) - before:
+            del sys.modules[name]
+        return
+    finally:
+        for name in _STANDING_IN:
+            package.__dict__.pop(name, None)
+            if sys.modules.get(f"yaml.{name}") is not None:
+                del sys.modules[f"yaml.{name}"]
+
+    def run_init(name: str) -> Any:
+        del package.__dict__["__getattr__"]
+        loader.exec_module(package)
+        return getattr(package, name)
+
+    package.__dict__["__getattr__"] = run_init
+
+
+def _event_source(text: str, kind: str) -> Any:
+    if kind == "c":
+        return _libyaml_parser()(text)
     from yaml import BaseLoader
 
     return BaseLoader(text)
@@ -82,17 +151,20 @@ def parse(text: str, file: str) -> Document:
     _refuse_lone_carriage_returns(text, file)
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
     document = Document(file, text, None, line_starts)
-    import yaml
+    kind = parser_name()  # before `yaml.error`: libyaml's binding is imported on its own
+    from yaml.error import MarkedYAMLError, YAMLError
 
-    source = _event_source(text)
+    source = None
     try:
+        source = _event_source(text, kind)
         _Composer(source, document).compose()
-    except yaml.MarkedYAMLError as exc:
+    except MarkedYAMLError as exc:
         raise _marked_error(exc, file, text) from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"invalid YAML: {exc}", file) from None
+    except YAMLError as exc:
+        raise _reader_error(exc, file, text) from None
     finally:
-        source.dispose()
+        if source is not None:
+            source.dispose()
     return document
 
 
@@ -251,6 +323,20 @@ def _marked_error(exc: Any, file: str, text: str) -> InputError:
     if "tab" in problem:
         problem = TAB
     return InputError(_libyaml_wording(problem.strip()), file, line, column)
+
+
+def _reader_error(exc: Any, file: str, text: str) -> InputError:
+    """A reader error's arguments are (name, position, code point, encoding, reason); libyaml
+    counts the position in bytes, the pure-Python reader in characters, so the character is
+    looked up: the reader stops at its first occurrence."""
+    code = exc.args[2] if len(exc.args) == 5 else None
+    offset = text.find(chr(code)) if isinstance(code, int) and 0 <= code < 0x110000 else -1
+    if offset < 0:
+        return InputError(f"invalid YAML: {' '.join(str(exc).split())}", file)
+    line_start = text.rfind("\n", 0, offset) + 1
+    return InputError(f"character U+{code:04X} is not allowed in YAML (write it as an escape in "
+                      "a double-quoted string)", file, text.count("\n", 0, offset) + 1,
+                      offset - line_start + 1)
 
 
 def _libyaml_wording(problem: str) -> str:

@@ -9,6 +9,8 @@ gives a byte-identical `.upsun/config.yaml` or the same one-line error.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -91,3 +93,78 @@ def test_every_corpus_project_migrates_alike_with_both_parsers(
         monkeypatch.setenv("UPSUN_MIGRATOR_YAML", "pure")
         assert _outcome(CORPUS / project_id) == with_c, project_id
     assert os.environ["UPSUN_MIGRATOR_YAML"] == "pure"
+
+
+BINDING_ALONE = """
+import sys
+from migrator.yamltext import parse
+assert parse.parser_name() == "c"
+parse.parse("a: [1, 2]\\n", "f")
+print(sorted(name for name in sys.modules if name.startswith("yaml")))
+import yaml
+print(yaml.safe_load("b: 2"), yaml.load("c: 3", Loader=yaml.CSafeLoader), yaml.__with_libyaml__)
+try:
+    parse.parse("a: [", "f")
+except Exception as error:
+    print(type(error).__name__, error)
+"""
+
+
+def test_libyaml_is_imported_without_the_pure_python_package() -> None:
+    """PyYAML's reader, resolver and constructor (10 ms of regular expressions, datetime and
+    base64) stay out of a libyaml run; `import yaml` afterwards still gets all of PyYAML."""
+    env = {k: v for k, v in os.environ.items() if k != "UPSUN_MIGRATOR_YAML"}
+    result = subprocess.run([sys.executable, "-c", BINDING_ALONE], capture_output=True,
+                            text=True, env=env, check=True)
+    assert result.stdout.splitlines() == [
+        "['yaml', 'yaml._yaml', 'yaml.composer', 'yaml.emitter', 'yaml.error', 'yaml.events', "
+        "'yaml.nodes', 'yaml.parser', 'yaml.scanner', 'yaml.serializer', 'yaml.tokens']",
+        "{'b': 2} {'c': 3} True",
+        "InputError f:2:1: did not find expected node content",
+    ]
+
+
+@pytest.mark.parametrize("mode", ["c", "pure"])
+def test_a_control_character_is_located_alike(mode: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """libyaml counts a reader error's position in bytes, the pure-Python reader in characters;
+    both point at the character."""
+    assert parsed("a: \u00e9\u20ac\U0001f600\x07\n", mode, monkeypatch) == (
+        "f:1:7: character U+0007 is not allowed in YAML (write it as an escape in a "
+        "double-quoted string)")
+
+
+def _fake_pyyaml(root: Path, binding: str) -> None:
+    """A PyYAML stand-in whose binding is the Python module `binding`."""
+    package = root / "yaml"
+    package.mkdir()
+    (package / "__init__.py").write_text("from .error import *\nfrom . import reader\nRAN = 1\n")
+    (package / "error.py").write_text(
+        "class YAMLError(Exception): pass\nclass MarkedYAMLError(YAMLError): pass\n")
+    for name, error in (("reader", "ReaderError"), ("constructor", "ConstructorError"),
+                        ("representer", "RepresenterError")):
+        (package / f"{name}.py").write_text(
+            f"from .error import YAMLError\nclass {error}(YAMLError): pass\nLATER = 1\n")
+    for name in yamlparse._LIGHT:
+        (package / f"{name}.py").write_text("")
+    (package / "_yaml.py").write_text(f"import yaml\n{binding}\nclass CParser: pass\n")
+
+
+LOOK_UP = """
+import sys
+from migrator.yamltext import parse
+print(parse._libyaml_parser().__module__, "RAN" in vars(sys.modules["yaml"]))
+import yaml
+print(yaml.RAN, yaml.reader.LATER)
+"""
+
+
+@pytest.mark.parametrize(("binding", "ran"), [
+    ("ERROR = yaml.reader.ReaderError", "False"),  # what PyYAML's binding reads: no __init__
+    ("MORE = yaml.reader.LATER", "True"),  # a binding that reads more: the usual import
+])
+def test_the_binding_alone_or_the_usual_import(binding: str, ran: str, tmp_path: Path) -> None:
+    _fake_pyyaml(tmp_path, binding)
+    env = {k: v for k, v in os.environ.items() if k != "UPSUN_MIGRATOR_YAML"}
+    result = subprocess.run([sys.executable, "-c", LOOK_UP], capture_output=True, text=True,
+                            env=dict(env, PYTHONPATH=str(tmp_path)), check=True)
+    assert result.stdout.splitlines() == [f"yaml._yaml {ran}", "1 1"]
