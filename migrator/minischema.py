@@ -58,9 +58,13 @@ DRAFT_07 = ("http://json-schema.org/draft-07/schema#", "http://json-schema.org/d
 
 
 class Validator:
-    def __init__(self, schema: dict[str, Any], remote: dict[str, dict[str, Any]]) -> None:
+    def __init__(self, schema: dict[str, Any], remote: dict[str, dict[str, Any]],
+                 audited: bool = False) -> None:
+        """`audited`: this schema document was refused or accepted by the audit already."""
         self.schema = schema
         self.remote = remote
+        if audited:
+            return
         if schema.get("$schema", DRAFT_07[0]) not in DRAFT_07:
             raise UnsupportedSchema(f"the schema declares $schema {schema['$schema']!r}; only "
                                     "JSON Schema draft-07 is supported")

@@ -88,6 +88,13 @@ def test_refuses_a_keyword_it_does_not_implement(keyword: str) -> None:
         "built-in validator does not implement (validation would ignore it)")
 
 
+def test_an_audited_schema_is_not_walked_again() -> None:
+    """The pipeline's validator is built from a schema `published.get` audited when it read it."""
+    schema = _nested("uniqueItems")
+    assert list(Validator(schema, {}, audited=True).errors({"applications": 1})) == [
+        (("applications",), "1 is not of type 'object'")]
+
+
 def test_unreachable_definitions_and_annotations_are_not_refused() -> None:
     schema = {"$schema": DRAFT_07_URI, "title": "t", "nullable": True, "x-order": 1,
               "definitions": {"unused": {"patternProperties": {}}},
