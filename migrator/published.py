@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from migrator import registry
 from migrator.errors import InputError
 
 META_URL = "https://meta.upsun.com"
@@ -95,16 +96,18 @@ def _check_composable(data: object) -> str | None:
 
 
 class Resource(NamedTuple):
-    """One published document: its cache name, URL path, report label and shape check."""
+    """One published document: its cache name, URL path, report label, shape check and what of
+    it the cache keeps (what the package embeds is kept alike)."""
 
     name: str
     path: str
     label: str
     check: Callable[[object], str | None]
+    keep: Callable[[dict[str, Any]], dict[str, Any]] | None = None  # None: all of it
 
 
 SCHEMA = Resource("schema", "/schema/upsun", "Upsun schema", _check_schema)
-IMAGES = Resource("registry", "/images", "image registry", _check_images)
+IMAGES = Resource("registry", "/images", "image registry", _check_images, registry.trim)
 COMPOSABLE = Resource("composable", "/composable", "composable image data", _check_composable)
 RESOURCES = (SCHEMA, IMAGES, COMPOSABLE)
 _EMBEDDED_FILES = {"schema": "upsun.json", "registry": "registry.json",
@@ -157,7 +160,7 @@ def get(resource: Resource, file: Path | None = None, refresh: bool = False) -> 
         if isinstance(fresh, tuple) and fresh[0] is not None:
             data, problem = _checked(resource, fresh[0])
             if data is not None:
-                return _store(fresh[0], data, fresh[1], data_file, meta_file)
+                return _store(resource, fresh[0], data, fresh[1], data_file, meta_file)
             # a captive portal's page, a truncated body, JSON of another shape
             fresh = f"the download from {url} was refused ({problem}) and not cached"
         if isinstance(fresh, tuple) and cached is not None:  # 304 Not Modified
@@ -177,10 +180,13 @@ def _why_not_download(meta: dict[str, object], refresh: bool) -> str | None:
     return None
 
 
-def _store(body: bytes, data: dict[str, Any], etag: str | None, data_file: Path,
-           meta_file: Path) -> Published:
+def _store(resource: Resource, body: bytes, data: dict[str, Any], etag: str | None,
+           data_file: Path, meta_file: Path) -> Published:
     """A download that passed its checks: cache it (with its digest: checked) and use it."""
     now = time.time()
+    if resource.keep is not None:
+        data = resource.keep(data)
+        body = json.dumps(data, ensure_ascii=False).encode()
     _write(data_file, body)
     _write(meta_file, json.dumps({"etag": etag, "fetched": now, "sha256": _digest(body)}).encode())
     return Published(data, f"a download of {day(now)}", True)

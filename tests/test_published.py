@@ -253,11 +253,48 @@ def test_offline_mode_uses_only_the_cache(server: Server, monkeypatch: pytest.Mo
 
 
 def test_the_embedded_snapshot_is_what_the_tests_use() -> None:
-    """The package's copies are the upstream files of the dated commit, like tests/data."""
+    """The package's copies are the upstream files of the dated commit, like tests/data (the
+    registry trimmed to what the migrator reads, as the cache keeps it)."""
     for resource, copy in ((published.SCHEMA, DATA / "schemas" / "upsun.json"),
                            (published.IMAGES, DATA / "registry" / "registry.json"),
                            (published.COMPOSABLE, DATA / "registry" / "composable.json")):
-        assert published.embedded(resource) == json.loads(copy.read_text(encoding="utf-8"))
+        whole = json.loads(copy.read_text(encoding="utf-8"))
+        kept = resource.keep(whole) if resource.keep else whole
+        assert published.embedded(resource) == kept, resource.name
+    assert published.IMAGES.keep is not None
+    assert len(published._package_file("registry.json")) < (DATA / "registry" / "registry.json"
+                                                            ).stat().st_size / 4
+
+
+def test_a_downloaded_registry_is_cached_trimmed(server: Server) -> None:
+    whole = (DATA / "registry" / "registry.json").read_bytes()
+    server.body = whole
+    trimmed = published.IMAGES.keep(json.loads(whole))  # type: ignore[misc]
+    assert published.get(REGISTRY) == published.Published(trimmed, f"a download of {TODAY}",
+                                                          True)
+    cached = published.cache_dir() / "registry.json"
+    assert json.loads(cached.read_bytes()) == trimmed
+    assert published.get(REGISTRY) == published.Published(
+        trimmed, f"the cache (downloaded {TODAY})")
+    assert len(server.requests) == 1
+
+
+def test_the_trimmed_registry_answers_as_the_whole_one() -> None:
+    """Every question the checks ask, for every image and version, and versions of no image."""
+    from migrator.registry import Registry, trim
+
+    data = json.loads((DATA / "registry" / "registry.json").read_text(encoding="utf-8"))
+    composable = json.loads((DATA / "registry" / "composable.json").read_text(encoding="utf-8"))
+    whole, trimmed = Registry(data, composable), Registry(trim(data), composable)
+    assert trim(data) != data
+    assert whole.version_schemas() == trimmed.version_schemas()
+    types = [f"{image}:{version}" for image, entry in {**data, **composable}.items()
+             for version in [*entry["versions"], "0.1", "999"]]
+    assert len(types) > 300
+    for type_ in [*types, "redis-persistent:7.2", "nope:1"]:
+        for question in (whole.lookup, whole.packages, whole.known_image, whole.supported,
+                         whole.upgrade):
+            assert question(type_) == getattr(trimmed, question.__name__)(type_), type_
     assert published.embedded_snapshot() == published.Snapshot(
         "2026-07-21", "upsun/meta", "9dd622d2a0aafeed3c7bad1b95aad8ec508f64f3")
 
