@@ -109,6 +109,11 @@ class Mapping(Node):
         return keys
 
     def items(self) -> Iterator[tuple[str, Node]]:
+        if not self.merges:  # the common case, in one pass: an own key appears once (the parser
+            for own, node in self.pairs:  # refuses duplicates), and none is overridden
+                if not is_merge_key(own):
+                    yield own.value, resolve(node)
+            return
         for key in self.keys():
             value = self.get(key)
             assert value is not None

@@ -170,20 +170,29 @@ def parse(text: str, file: str) -> Document:
 
 class _Composer:
     def __init__(self, source: Any, document: Document) -> None:
+        from yaml import events  # after the parser: libyaml's binding set the package up
+
         self.source = source
         self.document = document
         self.anchors: dict[str, Node | None] = {}  # None: anchored node still being composed
+        self.alias_event: Any = events.AliasEvent  # event classes: compared by identity
+        self.scalar_event: Any = events.ScalarEvent
+        self.sequence_start: Any = events.SequenceStartEvent
+        self.sequence_end: Any = events.SequenceEndEvent
+        self.mapping_end: Any = events.MappingEndEvent
 
     def compose(self) -> None:
+        from yaml.events import StreamEndEvent
+
         self.source.get_event()  # StreamStart
         event = self.source.get_event()
-        if type(event).__name__ == "StreamEndEvent":
+        if type(event) is StreamEndEvent:
             return
         self.document.explicit_start = bool(event.explicit)
         self.document.root = self.node(self.source.get_event(), 0)
         self.source.get_event()  # DocumentEnd
         event = self.source.get_event()
-        if type(event).__name__ != "StreamEndEvent":
+        if type(event) is not StreamEndEvent:
             self.fail("a second YAML document in one file is not supported", event.start_mark)
 
     def fail(self, message: str, mark: Any) -> None:
@@ -192,8 +201,12 @@ class _Composer:
     def node(self, event: Any, depth: int) -> Node:
         if depth > MAX_DEPTH:
             self.fail("YAML nested too deeply", event.start_mark)
-        kind = type(event).__name__
-        if kind == "AliasEvent":
+        kind = type(event)
+        if kind is self.scalar_event and event.tag is None and event.anchor is None \
+                and not event.style:  # most nodes: a plain scalar, no tag, no anchor
+            return Scalar(event.start_mark.index, event.end_mark.index, None, None, event.value,
+                          "")
+        if kind is self.alias_event:
             return self.alias(event)
         tag = event.tag if event.tag not in ("!", None) else None
         if tag is not None and not tag.startswith("tag:yaml.org,2002:") \
@@ -205,10 +218,10 @@ class _Composer:
                 self.fail(f"anchor &{event.anchor} is defined twice", event.start_mark)
             self.anchors[event.anchor] = None
         start = event.start_mark.index
-        if kind == "ScalarEvent":
+        if kind is self.scalar_event:
             built: Node = Scalar(start, self.scalar_end(event), tag, event.anchor, event.value,
                                  event.style or "")
-        elif kind == "SequenceStartEvent":
+        elif kind is self.sequence_start:
             built = self.sequence(event, tag, depth)
         else:
             built = self.mapping(event, tag, depth)
@@ -236,36 +249,39 @@ class _Composer:
 
     def sequence(self, event: Any, tag: str | None, depth: int) -> Sequence:
         node = Sequence(event.start_mark.index, 0, tag, event.anchor, bool(event.flow_style))
+        items, get_event, end = node.items, self.source.get_event, self.sequence_end
         while True:
-            item = self.source.get_event()
-            if type(item).__name__ == "SequenceEndEvent":
+            item = get_event()
+            if type(item) is end:
                 break
-            node.items.append(self.node(item, depth + 1))
+            items.append(self.node(item, depth + 1))
         node.end = item.end_mark.index if node.flow else \
-            (node.items[-1].end if node.items else event.end_mark.index)
+            (items[-1].end if items else event.end_mark.index)
         return node
 
     def mapping(self, event: Any, tag: str | None, depth: int) -> Mapping:
         node = Mapping(event.start_mark.index, 0, tag, event.anchor, bool(event.flow_style))
+        pairs, get_event, end = node.pairs, self.source.get_event, self.mapping_end
         seen: set[str] = set()
         while True:
-            key_event = self.source.get_event()
-            if type(key_event).__name__ == "MappingEndEvent":
+            key_event = get_event()
+            if type(key_event) is end:
                 break
             key = self.node(key_event, depth + 1)
-            if not isinstance(key, Scalar):
+            if type(key) is not Scalar:
                 self.fail("a key that is a mapping, a list or an alias is not supported (keys "
                           "of a configuration are names)", key_event.start_mark)
             assert isinstance(key, Scalar)
-            if key.value in seen and not is_merge_key(key):
+            merge = is_merge_key(key)
+            if key.value in seen and not merge:
                 self.fail(f"duplicate key {key.value!r}", key_event.start_mark)
             seen.add(key.value)
-            value = self.node(self.source.get_event(), depth + 1)
-            node.pairs.append((key, value))
-            if is_merge_key(key):
+            value = self.node(get_event(), depth + 1)
+            pairs.append((key, value))
+            if merge:
                 self.merge(node, value, key_event)
         node.end = key_event.end_mark.index if node.flow else \
-            (node.pairs[-1][1].end if node.pairs else event.end_mark.index)
+            (pairs[-1][1].end if pairs else event.end_mark.index)
         return node
 
     def merge(self, node: Mapping, value: Node, event: Any) -> None:
