@@ -6,8 +6,6 @@ at least one file, that is, legacy configuration has not been migrated yet, or t
 legacy files) or holding no configuration at all has nothing to do.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import NamedTuple
 

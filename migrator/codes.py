@@ -4,8 +4,6 @@ One table, so that a report never meets a code it cannot name (a test enumerates
 found in the sources against it). `--select`/`--ignore` take these codes or their prefixes.
 """
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 

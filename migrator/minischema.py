@@ -12,8 +12,6 @@ would let invalid configurations through. Keywords no draft-07 validator acts on
 with jsonschema on every fixture and corpus output and on generated schemas and instances.
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Iterator
 from typing import Any, NamedTuple

@@ -1,7 +1,5 @@
 """Values passed between the migrator's modules: what was found, what changed, what to write."""
 
-from __future__ import annotations
-
 import enum
 from pathlib import Path
 from typing import NamedTuple

@@ -6,8 +6,6 @@ changes; the targets are put in place after the repository was written, by renam
 that is not a regular file (`/dev/stdout`, a pipe) is opened up front and written at the end.
 """
 
-from __future__ import annotations
-
 import os
 import stat
 from collections.abc import Callable

@@ -1,8 +1,6 @@
 """migrate(root, settings) -> MigrationResult: load, apply every rule, prove, check. Writes
 nothing."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -20,6 +18,7 @@ from migrator.model import (
     PlannedFile,
     Settings,
 )
+from migrator.registry import Registry
 from migrator.rules import BOTH_FORMATS, RULES
 from migrator.verify import prove
 from migrator.yamltext.nodes import Mapping, Node, Sequence, Tagged, resolve, to_data
@@ -29,7 +28,6 @@ STRUCTURAL = frozenset({"UPS001", "UPS006", "UPS007"})
 
 if TYPE_CHECKING:
     from migrator.minischema import Validator
-    from migrator.registry import Registry
 
 
 class Metadata(NamedTuple):
@@ -115,10 +113,10 @@ def _bounded(ctx: MigrationContext, output: Any) -> None:
             stack.extend(((*path, index), item) for index, item in enumerate(value))
 
 
-_VALIDATOR: list[tuple[dict[str, Any], Validator]] = []  # the last schema and its validator
+_VALIDATOR: "list[tuple[dict[str, Any], Validator]]" = []  # the last schema and its validator
 
 
-def _validator(document: dict[str, Any]) -> Validator:
+def _validator(document: dict[str, Any]) -> "Validator":
     """One validator per schema document and process: bulk migrates many repositories with the
     same schema. Its audit (the schema walked whole, 1.3 ms) ran where the schema was read:
     `published.get` checks a file or a download when it reads it and a cached copy when it

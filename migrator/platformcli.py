@@ -7,8 +7,6 @@ command word `platform` where a command starts (not the word in an `echo`ed sent
 lines are passed over. Pure functions over text; the rule reports and, on request, renames.
 """
 
-from __future__ import annotations
-
 import enum
 import re
 from typing import NamedTuple

@@ -6,8 +6,6 @@ the snapshot embedded in the package. There is always an answer, and it always s
 and age, so no check is ever skipped. urllib is imported only when a request is really made.
 """
 
-from __future__ import annotations
-
 import json
 import os
 import time

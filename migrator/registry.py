@@ -1,7 +1,5 @@
 """Upsun's image registry: which versions Upsun runs, their endpoints and default profiles."""
 
-from __future__ import annotations
-
 from typing import Any, NamedTuple
 
 #: Service types that are another image under a different name.

@@ -4,8 +4,6 @@ Ordering is stable (by file, line, code) so reports diff and snapshot well. Path
 to the repository.
 """
 
-from __future__ import annotations
-
 from typing import Any, NamedTuple
 
 from migrator import __version__, resources

@@ -1,7 +1,5 @@
 """Legacy `size`/`disk`/`resources` -> Upsun CPU, RAM and disk, and the `resources:set` command."""
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 from migrator.model import ContainerKind, LegacySizing

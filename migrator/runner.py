@@ -4,8 +4,6 @@
 bugs, into a value, as the bulk boundary needs.
 """
 
-from __future__ import annotations
-
 import enum
 import time
 from pathlib import Path

@@ -5,8 +5,6 @@ What cannot be expressed safely raises RefusedError with file:line; overlapping 
 bug (EditConflict).
 """
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 from migrator.errors import RefusedError

@@ -4,8 +4,6 @@ This is the pyupgrade / django-upgrade model: rules never regenerate text they a
 so every comment, column, quote and line end they do not touch stays as the user wrote it.
 """
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence

@@ -6,8 +6,6 @@ Aliases are kept as `Alias` nodes pointing at their anchored node; `<<` merges a
 entries (for editing) and resolved by `Mapping.get`/`Mapping.keys` (for reading).
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Iterator
 from typing import Any, NamedTuple
@@ -73,7 +71,7 @@ class Mapping(Node):
                 return entry
         return None
 
-    def holder(self, key: str) -> Mapping | None:
+    def holder(self, key: str) -> "Mapping | None":
         """The mapping that really holds `key`: itself or one it merges with `<<`."""
         if self.own(key) is not None:
             return self
