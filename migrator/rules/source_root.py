@@ -6,13 +6,12 @@ so an empty one is filled in for nested apps and removed for apps at the reposit
 
 from __future__ import annotations
 
-import json
-
 from migrator.context import MigrationContext
 from migrator.discovery import LegacyApp
 from migrator.yamltext.edits import line_end
 from migrator.yamltext.nest import unit
 from migrator.yamltext.nodes import Mapping, Scalar
+from migrator.yamltext.render import scalar
 
 CODE = "UPS002"
 TITLE = "source-root"
@@ -30,8 +29,7 @@ def apply(ctx: MigrationContext) -> None:
         if not app.subdir or (root is not None and not has_null_root):
             continue
         editor = ctx.editor(app.source)
-        text = app.subdir if all(c.isalnum() or c in "-_./" for c in app.subdir) \
-            else json.dumps(app.subdir, ensure_ascii=False)
+        text = scalar(app.subdir)  # quoted when plain would read back as another value: `false`
         if has_null_root:
             editor.replace(root, text)  # type: ignore[arg-type]
         elif isinstance(source, Mapping):

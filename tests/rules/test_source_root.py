@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.rules.helpers import check_transformed, codes
+from tests.rules.helpers import check_transformed, codes, migrated
 
 
 def test_source_root(tmp_path: Path) -> None:
@@ -55,3 +55,15 @@ def test_source_root(tmp_path: Path) -> None:
         "backend/api/.platform.app.yaml:1 applications.api.source.root: backend/api/.platform.app.yaml in backend/api/ -> source.root: backend/api",
     ]
     assert codes(result.findings, "UPS002") == []
+
+
+def test_a_folder_named_like_another_yaml_value_is_quoted(tmp_path: Path) -> None:
+    """Plain `root: false` would read back as a boolean (and `null`, `1.0`, `0x1`, `True` likewise)."""
+    folders = ["false", "null", "1.0", "0x1", "True", "yes", "-dash", "a b"]
+    files = {f"{folder}/.platform.app.yaml": f"name: app{index}\ntype: 'php:8.3'\n"
+             for index, folder in enumerate(folders)}
+    result = migrated(tmp_path, files)
+    roots = [line.strip() for line in result.config_text.splitlines() if "root:" in line]
+    assert sorted(roots) == sorted(['root: "false"', 'root: "null"', 'root: "1.0"',
+                                    'root: "0x1"', 'root: "True"', "root: yes", 'root: "-dash"',
+                                    'root: a b'])
