@@ -184,7 +184,7 @@ def _store(resource: Resource, body: bytes, data: dict[str, Any], etag: str | No
     now = time.time()
     if resource.keep is not None:
         data = resource.keep(data)
-        body = json.dumps(data, ensure_ascii=False).encode()
+        body = json.dumps(data).encode()  # escaped: JSON may hold a lone surrogate (\ud800)
     _write(data_file, body)
     _write(meta_file, json.dumps({"etag": etag, "fetched": now, "sha256": _digest(body)}).encode())
     return Published(data, f"a download of {day(now)}", True)

@@ -279,6 +279,20 @@ def test_a_downloaded_registry_is_cached_trimmed(server: Server) -> None:
     assert len(server.requests) == 1
 
 
+def test_a_downloaded_registry_with_a_lone_surrogate_is_cached(server: Server) -> None:
+    """Valid JSON (an escaped lone surrogate) that UTF-8 cannot hold: cached escaped, as read."""
+    server.body = (b'{"php": {"runtime": true, "versions": {"8.3": {"upsun": {"status": '
+                   b'"supported"}, "manifest": {"endpoints": {"http\\ud800": {}}, '
+                   b'"default_container_profile": "HIGH_CPU"}, "extra": 1}}}}')
+    expected = {"php": {"runtime": True, "versions": {"8.3": {
+        "upsun": {"status": "supported"},
+        "manifest": {"endpoints": {"http\ud800": {}}, "default_container_profile": "HIGH_CPU"}}}}}
+    assert published.get(REGISTRY).data == expected
+    assert published.get(REGISTRY) == published.Published(
+        expected, f"the cache (downloaded {TODAY})")
+    assert len(server.requests) == 1
+
+
 def test_the_trimmed_registry_answers_as_the_whole_one() -> None:
     """Every question the checks ask, for every image and version, and versions of no image."""
     from migrator.registry import Registry, trim
