@@ -8,6 +8,7 @@ has no business holding is refused here with `file:line:column`.
 
 from __future__ import annotations
 
+import _thread
 import os
 import re
 import sys
@@ -51,6 +52,7 @@ def parser_name() -> str:
 
 
 _LIBYAML: list[Any] = []  # [libyaml's parser class, or None without it] once looked up
+_LOOKUP = _thread.allocate_lock()
 # PyYAML's pure-Python modules of which libyaml's binding reads only an error class: module ->
 # (class, its base class in yaml.error). Importing them costs 11 ms (regular expressions for
 # the pure-Python reader, resolver and constructor, datetime, base64, 150 kB of code).
@@ -67,14 +69,16 @@ _LIGHT = ("tokens", "events", "nodes")  # whose classes the binding builds
 
 def _libyaml_parser() -> Any:
     if not _LIBYAML:
-        if "yaml" not in sys.modules:
-            _import_binding_alone()
-        try:
-            from yaml._yaml import CParser
-        except ImportError:  # pragma: no cover - depends on the platform's wheel
-            _LIBYAML.append(None)
-        else:
-            _LIBYAML.append(CParser)
+        with _LOOKUP:  # two threads parsing their first file: one imports, the other waits
+            if not _LIBYAML:
+                if "yaml" not in sys.modules:
+                    _import_binding_alone()
+                try:
+                    from yaml._yaml import CParser
+                except ImportError:  # pragma: no cover - depends on the platform's wheel
+                    _LIBYAML.append(None)
+                else:
+                    _LIBYAML.append(CParser)
     return _LIBYAML[0]
 
 
@@ -114,7 +118,8 @@ def _import_binding_alone() -> None:
         importlib.import_module("yaml._yaml")
     except Exception:  # noqa: BLE001 - any failure means: import PyYAML the usual way
         for name in set(sys.modules) - before:
-            del sys.modules[name]
+            if name == "yaml" or name.startswith("yaml."):
+                del sys.modules[name]
         return
     finally:
         for name in _STANDING_IN:
@@ -122,10 +127,24 @@ def _import_binding_alone() -> None:
             if sys.modules.get(f"yaml.{name}") is not None:
                 del sys.modules[f"yaml.{name}"]
 
+    lock, running = _thread.allocate_lock(), list[int]()  # the thread running the __init__
+
     def run_init(name: str) -> Any:
-        del package.__dict__["__getattr__"]
-        loader.exec_module(package)
-        return getattr(package, name)
+        """Run the package's `__init__` once (other threads wait for it, as they would for an
+        import), then answer as a module does; the `__init__` asking for a name it has not
+        defined yet gets AttributeError, as in a plain import."""
+        if running != [_thread.get_ident()]:
+            with lock:
+                if package.__dict__.get("__getattr__") is run_init:
+                    running.append(_thread.get_ident())
+                    try:
+                        loader.exec_module(package)
+                        del package.__dict__["__getattr__"]
+                    finally:
+                        running.clear()
+        if name in package.__dict__:
+            return package.__dict__[name]
+        raise AttributeError(f"module 'yaml' has no attribute {name!r}")
 
     package.__dict__["__getattr__"] = run_init
 
@@ -176,29 +195,20 @@ def parse(text: str, file: str) -> Document:
 
 class _Composer:
     def __init__(self, source: Any, document: Document) -> None:
-        from yaml import events  # after the parser: libyaml's binding set the package up
-
         self.source = source
         self.document = document
         self.anchors: dict[str, Node | None] = {}  # None: anchored node still being composed
-        self.alias_event: Any = events.AliasEvent  # event classes: compared by identity
-        self.scalar_event: Any = events.ScalarEvent
-        self.sequence_start: Any = events.SequenceStartEvent
-        self.sequence_end: Any = events.SequenceEndEvent
-        self.mapping_end: Any = events.MappingEndEvent
 
     def compose(self) -> None:
-        from yaml.events import StreamEndEvent
-
         self.source.get_event()  # StreamStart
         event = self.source.get_event()
-        if type(event) is StreamEndEvent:
+        if type(event).__name__ == "StreamEndEvent":
             return
         self.document.explicit_start = bool(event.explicit)
         self.document.root = self.node(self.source.get_event(), 0)
         self.source.get_event()  # DocumentEnd
         event = self.source.get_event()
-        if type(event) is not StreamEndEvent:
+        if type(event).__name__ != "StreamEndEvent":
             self.fail("a second YAML document in one file is not supported", event.start_mark)
 
     def fail(self, message: str, mark: Any) -> None:
@@ -207,12 +217,12 @@ class _Composer:
     def node(self, event: Any, depth: int) -> Node:
         if depth > MAX_DEPTH:
             self.fail("YAML nested too deeply", event.start_mark)
-        kind = type(event)
-        if kind is self.scalar_event and event.tag is None and event.anchor is None \
+        kind = type(event).__name__  # names, not classes: PyYAML's modules may be imported anew
+        if kind == "ScalarEvent" and event.tag is None and event.anchor is None \
                 and not event.style:  # most nodes: a plain scalar, no tag, no anchor
             return Scalar(event.start_mark.index, event.end_mark.index, None, None, event.value,
                           "")
-        if kind is self.alias_event:
+        if kind == "AliasEvent":
             return self.alias(event)
         tag = event.tag if event.tag not in ("!", None) else None
         if tag is not None and not tag.startswith("tag:yaml.org,2002:") \
@@ -224,10 +234,10 @@ class _Composer:
                 self.fail(f"anchor &{event.anchor} is defined twice", event.start_mark)
             self.anchors[event.anchor] = None
         start = event.start_mark.index
-        if kind is self.scalar_event:
+        if kind == "ScalarEvent":
             built: Node = Scalar(start, self.scalar_end(event), tag, event.anchor, event.value,
                                  event.style or "")
-        elif kind is self.sequence_start:
+        elif kind == "SequenceStartEvent":
             built = self.sequence(event, tag, depth)
         else:
             built = self.mapping(event, tag, depth)
@@ -255,10 +265,10 @@ class _Composer:
 
     def sequence(self, event: Any, tag: str | None, depth: int) -> Sequence:
         node = Sequence(event.start_mark.index, 0, tag, event.anchor, bool(event.flow_style))
-        items, get_event, end = node.items, self.source.get_event, self.sequence_end
+        items, get_event = node.items, self.source.get_event
         while True:
             item = get_event()
-            if type(item) is end:
+            if type(item).__name__ == "SequenceEndEvent":
                 break
             items.append(self.node(item, depth + 1))
         node.end = item.end_mark.index if node.flow else \
@@ -267,11 +277,11 @@ class _Composer:
 
     def mapping(self, event: Any, tag: str | None, depth: int) -> Mapping:
         node = Mapping(event.start_mark.index, 0, tag, event.anchor, bool(event.flow_style))
-        pairs, get_event, end = node.pairs, self.source.get_event, self.mapping_end
+        pairs, get_event = node.pairs, self.source.get_event
         seen: set[str] = set()
         while True:
             key_event = get_event()
-            if type(key_event) is end:
+            if type(key_event).__name__ == "MappingEndEvent":
                 break
             key = self.node(key_event, depth + 1)
             if type(key) is not Scalar:

@@ -166,3 +166,47 @@ def test_the_binding_alone_or_the_usual_import(binding: str, ran: str, tmp_path:
     result = subprocess.run([sys.executable, "-c", LOOK_UP], capture_output=True, text=True,
                             env=dict(env, PYTHONPATH=str(tmp_path)), check=True)
     assert result.stdout.splitlines() == [f"yaml._yaml {ran}", "1 1"]
+
+
+THREADS = """
+import sys, threading
+from migrator.yamltext import parse
+parse.parse("a: 1\\n", "f")
+import yaml
+barrier, failures, loaded = threading.Barrier(8), [], []
+
+def load():
+    barrier.wait()
+    try:
+        loaded.append(yaml.safe_load("b: 2"))
+    except Exception as error:
+        failures.append(repr(error))
+
+threads = [threading.Thread(target=load) for _ in range(8)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print(failures, loaded.count({"b": 2}))
+"""
+
+
+def test_threads_waiting_for_pyyaml_get_all_of_it() -> None:
+    """The first to ask runs PyYAML's __init__; the others wait for it, as for an import."""
+    env = {k: v for k, v in os.environ.items() if k != "UPSUN_MIGRATOR_YAML"}
+    for _ in range(3):
+        result = subprocess.run([sys.executable, "-c", THREADS], capture_output=True, text=True,
+                                env=env, check=True)
+        assert result.stdout == "[] 8\n"
+
+
+def test_parsing_goes_on_after_pyyaml_is_imported_anew(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The composer reads events by their class names: a PyYAML imported again (its modules
+    removed from sys.modules) builds events of new classes."""
+    monkeypatch.setenv("UPSUN_MIGRATOR_YAML", "c")
+    before = parsed("a: [1, {b: c}]\n", "c", monkeypatch)
+    for name in [n for n in sys.modules if n == "yaml" or n.startswith("yaml.")]:
+        monkeypatch.delitem(sys.modules, name)
+    import yaml  # noqa: F401 - the new modules
+
+    assert parsed("a: [1, {b: c}]\n", "c", monkeypatch) == before
