@@ -689,7 +689,7 @@ def load_metadata(schema_file: Path | None, registry_file: Path | None,
     composable = published.get(published.COMPOSABLE, None, refresh)
     return Metadata(schema.data, schema.describe(published.SCHEMA),
                     Registry(images.data, composable.data), images.describe(published.IMAGES),
-                    composable.describe(published.COMPOSABLE))
+                    composable.describe(published.COMPOSABLE), schema_audited=True)
 
 
 #: Each command: its function and what adds its options to its parser.

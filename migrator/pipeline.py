@@ -38,6 +38,7 @@ class Metadata(NamedTuple):
     registry: Registry | None = None
     registry_origin: str = "no image registry given: version checks skipped"
     composable_origin: str = ""
+    schema_audited: bool = False  # read by published.get, which audits every source it reads
 
 
 def migrate(root: Path, settings: Settings, metadata: Metadata | None = None) -> MigrationResult:
@@ -60,7 +61,7 @@ def migrate(root: Path, settings: Settings, metadata: Metadata | None = None) ->
     _document, output = prove(ctx, text)
     if metadata.schema is not None:
         _bounded(ctx, output)
-        _validate(ctx, output, metadata.schema)
+        _validate(ctx, output, metadata.schema, metadata.schema_audited)
 
     def keep(code: str) -> bool:
         return selected(code, settings.select, settings.ignore)
@@ -116,17 +117,17 @@ def _bounded(ctx: MigrationContext, output: Any) -> None:
 _VALIDATOR: "list[tuple[dict[str, Any], Validator]]" = []  # the last schema and its validator
 
 
-def _validator(document: dict[str, Any]) -> "Validator":
+def _validator(document: dict[str, Any], audited: bool) -> "Validator":
     """One validator per schema document and process: bulk migrates many repositories with the
-    same schema. Its audit (the schema walked whole, 1.3 ms) ran where the schema was read:
-    `published.get` checks a file or a download when it reads it and a cached copy when it
-    stored it, and the tests check the embedded copy."""
+    same schema. A schema `published.get` read was audited there (the schema walked whole, 1.3
+    ms): a file or a download when it is read, a cached copy when it was stored, the embedded
+    copy by the tests; any other is audited here."""
     if not _VALIDATOR or _VALIDATOR[0][0] is not document:
         from migrator.minischema import Validator
         from migrator.upsunfiles import ANY_STRING, RUNTIME_URL, SERVICE_URL
 
         _VALIDATOR[:] = [(document, Validator(document, {RUNTIME_URL: ANY_STRING,
-                                                         SERVICE_URL: ANY_STRING}, audited=True))]
+                                                         SERVICE_URL: ANY_STRING}, audited))]
     return _VALIDATOR[0][1]
 
 
@@ -139,13 +140,14 @@ def prepare(metadata: Metadata) -> None:
 
     parse("{}\n", "(prepare)").line(0)  # the parser, and what finding a line imports
     if metadata.schema is not None:
-        _validator(metadata.schema)
+        _validator(metadata.schema, metadata.schema_audited)
 
 
-def _validate(ctx: MigrationContext, output: dict[str, Any], document: dict[str, Any]) -> None:
+def _validate(ctx: MigrationContext, output: dict[str, Any], document: dict[str, Any],
+              audited: bool) -> None:
     """The result must pass the Upsun schema; versions are the registry checks' business."""
-    errors = sorted(_validator(document).errors(schema_instance(output, _include_loader(ctx))),
-                    key=lambda e: tuple(map(str, e.path)))
+    errors = sorted(_validator(document, audited).errors(
+        schema_instance(output, _include_loader(ctx))), key=lambda e: tuple(map(str, e.path)))
     if errors:
         first = errors[0]
         path = ".".join(map(str, first.path))

@@ -95,6 +95,17 @@ def test_an_audited_schema_is_not_walked_again() -> None:
         (("applications",), "1 is not of type 'object'")]
 
 
+def test_the_pipeline_audits_a_schema_published_get_did_not_read(tmp_path: Path) -> None:
+    from migrator.cli import load_metadata
+    from migrator.model import Settings
+    from migrator.pipeline import Metadata, migrate
+
+    (tmp_path / ".platform.app.yaml").write_text("name: app\ntype: 'php:8.3'\n")
+    with pytest.raises(UnsupportedSchema, match="'not' at #/definitions/a"):
+        migrate(tmp_path, Settings(), Metadata(schema=_nested("not")))
+    assert load_metadata(None, None).schema_audited
+
+
 def test_unreachable_definitions_and_annotations_are_not_refused() -> None:
     schema = {"$schema": DRAFT_07_URI, "title": "t", "nullable": True, "x-order": 1,
               "definitions": {"unused": {"patternProperties": {}}},
