@@ -97,31 +97,51 @@ def run_official(cli: Path, fleet: Path, jobs: int) -> tuple[float, int]:
     return time.perf_counter() - start, failures
 
 
-def single_shot(cli: Path | None, runs: int) -> None:
+#: With --floor: processes that do part of what `migrate` does, timed in the same loop.
+FLOOR = {
+    "python -c pass": [sys.executable, "-c", "pass"],
+    "import yaml (all of PyYAML)": [sys.executable, "-c", "import yaml"],
+    "import argparse, json, pathlib, typing, difflib":
+        [sys.executable, "-c", "import argparse, json, pathlib, typing, difflib"],
+}
+
+
+def single_shot(cli: Path | None, runs: int, floor: bool = False,
+                others: tuple[str, ...] = ()) -> None:
+    """Each round runs every process once on a fresh copy of the example, so a slower or faster
+    spell of the machine reaches them all alike; medians are compared."""
     example = REPO / "examples" / "workers"
-    ours, theirs = [], []
+    commands = dict(FLOOR) if floor else {}
+    commands |= {f"{script} migrate --dry-run": [script, "migrate", "--dry-run"]
+                 for script in others}
+    commands["migrate --dry-run"] = [*MIGRATOR, "migrate", "--dry-run"]
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    theirs: list[float] = []
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as scratch:
             copy = Path(scratch) / "workers"
             shutil.copytree(example, copy)
-            start = time.perf_counter()
-            subprocess.run([*MIGRATOR, "migrate", "--dry-run", str(copy)],
-                           capture_output=True, check=True,
-                           env=dict(os.environ, UPSUN_MIGRATOR_OFFLINE="1"))
-            ours.append(time.perf_counter() - start)
+            for name, command in commands.items():
+                start = time.perf_counter()
+                subprocess.run([*command, str(copy)] if "migrate" in command else command,
+                               capture_output=True, check=True,
+                               env=dict(os.environ, UPSUN_MIGRATOR_OFFLINE="1"))
+                times[name].append(time.perf_counter() - start)
             if cli is not None:
                 start = time.perf_counter()
                 subprocess.run([str(cli), "convert", "--provider=platformsh", "-y"], cwd=copy,
                                capture_output=True, check=False,
                                env={"HOME": scratch, "PATH": os.environ["PATH"]})
                 theirs.append(time.perf_counter() - start)
-    print(f"migrate --dry-run (workers example, whole process, median of {runs}): "
-          f"{statistics.median(ours) * 1000:.0f} ms")
-    if theirs:
-        print(f"upsun convert (same input, median of {runs}): "
-              f"{statistics.median(theirs) * 1000:.0f} ms")
-        print(f"ratio: {statistics.median(ours) / statistics.median(theirs):.2f}x the official "
-              "CLI's wall time")
+    official = statistics.median(theirs) if theirs else None
+    for name, measured in times.items():
+        median = statistics.median(measured)
+        ratio = f", {median / official:.2f}x the official CLI's" if official else ""
+        print(f"{name} (whole process, median of {runs}): {median * 1000:.0f} ms{ratio}")
+    if official is not None:
+        print(f"upsun convert (same input, median of {runs}): {official * 1000:.0f} ms")
+        ours = statistics.median(times["migrate --dry-run"])
+        print(f"ratio: {ours / official:.2f}x the official CLI's wall time")
 
 
 def compare_bulk(cli: Path | None, repos: int, jobs: int, rounds: int) -> None:
@@ -177,6 +197,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--only-bulk", action="store_true")
     parser.add_argument("--single-runs", type=int, default=20)
+    parser.add_argument("--floor", action="store_true",
+                        help="time parts of a run too (interpreter, imports) in the same loop")
+    parser.add_argument("--also", action="append", default=[], metavar="SCRIPT",
+                        help="another upsun-migrator script (an older install) in the same loop")
+    parser.add_argument("--only-single", action="store_true")
     parser.add_argument("--per-repository", action="store_true",
                         help="only the CPU per repository inside one process")
     args = parser.parse_args()
@@ -186,9 +211,10 @@ def main() -> None:
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "migrator")],
                    check=True, stdout=subprocess.DEVNULL)  # what a normal install does
     cli = None if args.only_bulk else find_upsun_cli()
-    compare_bulk(cli, args.repos, args.jobs, args.rounds)
+    if not args.only_single:
+        compare_bulk(cli, args.repos, args.jobs, args.rounds)
     if not args.only_bulk:
-        single_shot(cli, args.single_runs)
+        single_shot(cli, args.single_runs, args.floor, tuple(args.also))
 
 
 if __name__ == "__main__":
