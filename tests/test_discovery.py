@@ -122,3 +122,37 @@ def test_exactly_the_folders_git_does_not_ignore(kept: list[str], ignored: list[
                           if p.endswith(".platform.app.yaml") and p.startswith(prefix))
         assert sorted(find_app_files(root)) == expected
         assert len(expected) == len(kept)
+
+
+def test_reader_inside_agrees_with_resolving_every_path(tmp_path: Path) -> None:
+    """`Reader.inside` resolves a path only when a link or `..` is on the way; its verdict must
+    be the one resolving every path gives (refused exactly when the real path leaves)."""
+    from migrator.discovery import Reader
+    from migrator.errors import RefusedError
+
+    root = write_files(tmp_path / "repo", {".platform/services.yaml": "", "config/a.vcl": "",
+                                           "config/deep/b.vcl": ""})
+    write_files(tmp_path, {"outside/secret.vcl": "", "outside/deep/c.vcl": ""})
+    links = {".platform/in.vcl": root / "config/a.vcl", ".platform/out.vcl": tmp_path / "outside"
+             / "secret.vcl", "cfg": "config", "away": tmp_path / "outside",
+             ".platform/dangling.vcl": tmp_path / "nowhere.vcl", "loop": "loop"}
+    for rel, target in links.items():
+        (root / rel).symlink_to(target)
+    paths = [".platform/services.yaml", ".platform/missing.vcl", "missing/deeper/x",
+             ".platform/in.vcl", ".platform/out.vcl", "cfg/a.vcl", "cfg/deep/b.vcl",
+             "away/secret.vcl", "away/deep/c.vcl", "away/missing", ".platform/dangling.vcl",
+             "config/../config/a.vcl", "config/../../outside/secret.vcl", "cfg/../../repo/x",
+             ".platform/./services.yaml", "loop/x"]
+    real_root = root.resolve()
+    for rel in paths:
+        try:
+            real = (root / rel).resolve()
+            expected = real == real_root or real_root in real.parents
+        except RuntimeError:  # a loop of links: Python 3.10's resolve raises
+            expected = False
+        try:
+            Reader(root).inside(rel)
+            inside = True
+        except (RefusedError, RuntimeError, OSError):
+            inside = False
+        assert inside == expected, rel
