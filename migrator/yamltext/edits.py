@@ -87,12 +87,14 @@ def comments(doc: Document, start: int = 0, end: int | None = None) -> list[Comm
     every scalar."""
     from bisect import bisect_right
 
-    spans = scalar_spans(doc)
-    starts = [s for s, _ in spans]
     found: list[Comment] = []
     text = doc.text
     end = len(text) if end is None else end
     position = text.find("#", start)
+    if not 0 <= position < end:
+        return found  # no `#` at all: no need to know where the scalars are
+    spans = scalar_spans(doc)
+    starts = [s for s, _ in spans]
     while 0 <= position < end:
         index = bisect_right(starts, position) - 1
         inside = index >= 0 and spans[index][0] <= position < spans[index][1]
