@@ -26,7 +26,8 @@ class Scalar(Node):
 
     def __init__(self, start: int, end: int, tag: str | None, anchor: str | None, value: str,
                  style: str) -> None:
-        super().__init__(start, end, tag, anchor)
+        # the fields of Node set here, not through super(): a repository builds hundreds
+        self.start, self.end, self.tag, self.anchor = start, end, tag, anchor
         self.value = value
         self.style = style  # "" plain, "'" or '"' quoted, "|" or ">" block
 
@@ -49,7 +50,7 @@ class Sequence(Node):
 
     def __init__(self, start: int, end: int, tag: str | None, anchor: str | None,
                  flow: bool) -> None:
-        super().__init__(start, end, tag, anchor)
+        self.start, self.end, self.tag, self.anchor = start, end, tag, anchor
         self.flow = flow
         self.items: list[Node] = []
 
@@ -59,7 +60,7 @@ class Mapping(Node):
 
     def __init__(self, start: int, end: int, tag: str | None, anchor: str | None,
                  flow: bool) -> None:
-        super().__init__(start, end, tag, anchor)
+        self.start, self.end, self.tag, self.anchor = start, end, tag, anchor
         self.flow = flow
         self.pairs: list[tuple[Scalar, Node]] = []
         self.merges: list[Mapping] = []
