@@ -98,7 +98,8 @@ class Validator:
             yield Error(path, f"{value!r} is not one of {schema['enum']!r}")
         if "const" in schema and not _equal(value, schema["const"]):
             yield Error(path, f"{schema['const']!r} was expected")
-        yield from self._combined(value, schema, path)
+        if "allOf" in schema or "anyOf" in schema or "oneOf" in schema:
+            yield from self._combined(value, schema, path)
         if isinstance(value, dict):
             yield from self._object(value, schema, path)
         elif isinstance(value, list) and isinstance(schema.get("items"), (dict, bool)):
