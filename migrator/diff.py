@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-
 from migrator.model import FileAction, PlannedFile
 
 
@@ -26,6 +24,25 @@ def unified(files: tuple[PlannedFile, ...] | list[PlannedFile]) -> str:
         if old is None or new is None:
             out.append(f"Binary files {before} and {after} differ\n")
             continue
-        for line in difflib.unified_diff(old, new, before, after):
+        lines = _whole(old, new, before, after) if not old or not new else _changed(old, new,
+                                                                                   before, after)
+        for line in lines:
             out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(out)
+
+
+def _whole(old: list[str], new: list[str], before: str, after: str) -> list[str]:
+    """A file created or removed whole, as difflib writes it (without importing difflib: the
+    common dry run, a created config.yaml, does not need it)."""
+    if not old and not new:
+        return []
+    sign, lines = ("+", new) if new else ("-", old)
+    count = str(len(lines)) if len(lines) == 1 else f"1,{len(lines)}"
+    hunk = f"@@ -0,0 +{count} @@\n" if new else f"@@ -{count} +0,0 @@\n"
+    return [f"--- {before}\n", f"+++ {after}\n", hunk, *(sign + line for line in lines)]
+
+
+def _changed(old: list[str], new: list[str], before: str, after: str) -> list[str]:
+    import difflib
+
+    return list(difflib.unified_diff(old, new, before, after))

@@ -41,13 +41,14 @@ def _migrate_process() -> dict[str, object]:
 
 def test_migrate_loads_nothing_it_does_not_use() -> None:
     """PyYAML's pure-Python parser (libyaml's binding is imported alone), dataclasses and
-    inspect (records are NamedTuples), and what only other commands, git or the network need."""
+    inspect (records are NamedTuples), difflib (a created file's diff is written without it),
+    and what only other commands, git or the network need."""
     seen = _migrate_process()
     assert seen["code"] == 0
     unwanted = {"yaml.reader", "yaml.scanner", "yaml.parser", "yaml.resolver", "yaml.constructor",
                 "yaml.emitter", "yaml.loader", "dataclasses",
                 "inspect", "click", "ruamel", "subprocess", "shutil", "zipfile", "urllib.request",
-                "hashlib", "libcst", "datetime"}
+                "hashlib", "libcst", "datetime", "difflib"}
     modules = seen["modules"]
     assert isinstance(modules, list)
     assert "yaml._yaml" in modules
