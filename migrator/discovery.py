@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path, PurePosixPath
@@ -116,12 +117,31 @@ class Reader:
         posix = PurePosixPath(rel)
         if posix.is_absolute() or rel.startswith("~"):
             raise RefusedError(f"absolute path {rel!r} is not allowed", where, line)
+        if "\0" in rel:
+            raise InputError(f"path {rel!r} holds a NUL character", where, line)
         path = self.root / rel
-        if ".." in posix.parts or self._through_link(posix.parts):
-            real = path.resolve()
-            if real != self.real_root and self.real_root not in real.parents:
-                raise RefusedError(f"{rel} leads outside the repository", where, line)
+        try:
+            if ".." in posix.parts or self._through_link(posix.parts):
+                real = path.resolve()
+                if real != self.real_root and self.real_root not in real.parents:
+                    raise RefusedError(f"{rel} leads outside the repository", where, line)
+        except RuntimeError:  # before Python 3.13, resolve's word for a loop of links
+            raise InputError(f"{rel}: {LOOP}", where, line) from None
+        except OSError as exc:  # a name too long, a folder that may not be read
+            raise InputError(f"{rel}: {_reason(exc)}", where, line) from None
         return path
+
+    def exists(self, rel: str, where: str | None = None, line: int = 0) -> bool:
+        """Whether the path (inside the repository) names something; trouble looking is an
+        input error, not an answer."""
+        path = self.inside(rel, where, line)
+        try:
+            path.stat()
+        except (FileNotFoundError, NotADirectoryError):
+            return False
+        except OSError as exc:
+            raise InputError(f"{rel}: {_reason(exc)}", where, line) from None
+        return True
 
     def _through_link(self, parts: tuple[str, ...]) -> bool:
         """Whether a folder or file on the way down from the root is a symbolic link. Without
@@ -133,7 +153,7 @@ class Reader:
             try:
                 if stat.S_ISLNK(os.lstat(current).st_mode):
                     return True
-            except OSError:
+            except (FileNotFoundError, NotADirectoryError):
                 return False  # nothing below a missing name can lead elsewhere
         return False
 
@@ -141,13 +161,15 @@ class Reader:
         path = self.inside(rel, where, line)
         try:
             info = path.stat()
-        except FileNotFoundError:
+            if not stat.S_ISREG(info.st_mode):
+                raise InputError("not a regular file", rel)
+            if info.st_size > MAX_BYTES:
+                raise InputError(f"file is larger than {MAX_BYTES // 1024 // 1024} MB", rel)
+            data = path.read_bytes()
+        except (FileNotFoundError, NotADirectoryError):
             raise InputError(f"{rel} does not exist", where or rel, line) from None
-        if not stat.S_ISREG(info.st_mode):
-            raise InputError("not a regular file", rel)
-        if info.st_size > MAX_BYTES:
-            raise InputError(f"file is larger than {MAX_BYTES // 1024 // 1024} MB", rel)
-        data = path.read_bytes()
+        except OSError as exc:  # may not be read, a loop of links
+            raise InputError(f"cannot read {rel}: {_reason(exc)}", where or rel, line) from None
         self.files[rel] = data
         return decode(data, rel)
 
@@ -183,8 +205,27 @@ def find_app_files(root: Path) -> list[str]:
         if APP_FILE in files:
             path = Path(folder) / APP_FILE
             if path.is_symlink() or path.is_file():
-                found.append(path.relative_to(root).as_posix())
+                found.append(_utf8(path.relative_to(root).as_posix()))
     return sorted(_not_ignored(root, found), key=lambda p: (p.count("/"), p))
+
+
+LOOP = "a loop of symbolic links"
+
+
+def _reason(exc: OSError) -> str:
+    return LOOP if exc.errno == errno.ELOOP else exc.strerror or str(exc)
+
+
+def _utf8(rel: str) -> str:
+    """An app's folder becomes its `source.root`, text Upsun reads as UTF-8."""
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        raise InputError("the folder's name is not UTF-8, and an app's folder becomes its "
+                         "source.root, which Upsun reads as UTF-8: rename the folder",
+                         shown) from None
+    return rel
 
 
 def _not_ignored(root: Path, paths: list[str]) -> list[str]:

@@ -375,3 +375,37 @@ def test_another_upsun_file_that_does_not_pass_the_schema(project: Path) -> None
     assert_refused(project, ".upsun/routes.yaml:4: routes.https://{default}/.type: 'teleport' is "
                    "not one of ['proxy', 'redirect', 'upstream'] (this file is read with the "
                    "migrated .upsun/config.yaml)", *METADATA_ARGS)
+
+
+def _include(project: Path, path: str) -> None:
+    _make(project, {".platform.app.yaml": APP,
+                    ".platform/services.yaml": VCL_INCLUDE.format(f'"{path}"')})
+
+
+LONG = "x" * 300
+
+
+@pytest.mark.parametrize("case", ["NUL in an include", "a name too long", "a loop of links",
+                                  "an app folder not in UTF-8"])
+def test_paths_the_file_system_refuses_are_input_errors(project: Path, case: str) -> None:
+    """Each stopped the run with an internal error (exit 3) before."""
+    if case == "NUL in an include":
+        _include(project, "nodir/a\\0b.vcl")
+        message = (".platform/services.yaml:4: path '.platform/nodir/a\\x00b.vcl' holds a NUL "
+                   "character")
+    elif case == "a name too long":
+        _include(project, f"{LONG}/a.vcl")
+        message = f".platform/services.yaml:4: .platform/{LONG}/a.vcl: File name too long"
+    elif case == "a loop of links":
+        _include(project, "loop/a.vcl")
+        (project / ".platform/loop").symlink_to("loop")
+        message = ".platform/services.yaml:4: .platform/loop/a.vcl: a loop of symbolic links"
+    else:
+        _make(project, {".platform.app.yaml": APP})
+        folder = os.fsencode(project) + b"/caf\xe9"
+        os.mkdir(folder)
+        with open(folder + b"/.platform.app.yaml", "w") as stream:
+            stream.write("name: other\ntype: 'php:8.3'\n")
+        message = ("caf\\xe9/.platform.app.yaml: the folder's name is not UTF-8, and an app's "
+                   "folder becomes its source.root, which Upsun reads as UTF-8: rename the folder")
+    assert_refused(project, message)

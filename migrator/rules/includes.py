@@ -38,7 +38,7 @@ def apply(ctx: MigrationContext) -> None:
             line = document.source.line(node.start)
             path = _relative(node, document.file, line)
             rel = f"{CONFIG_DIR}/{path}"
-            if not reader.inside(rel, document.file, line).exists():
+            if not reader.exists(rel, document.file, line):
                 raise InputError(f"{node.tag} names {rel}, which does not exist",
                                  document.file, line)
             target = _target(ctx, document.source, node, path)
@@ -53,7 +53,7 @@ def apply(ctx: MigrationContext) -> None:
         for node in tagged_nodes(app.mapping):
             line = app.source.line(node.start)
             rel = (base / _relative(node, app.file, line)).as_posix()
-            if not reader.inside(rel, app.file, line).exists():
+            if not reader.exists(rel, app.file, line):
                 ctx.warn(CODE, Location(app.file, line), f"{node.tag} names {rel}, which does "
                          "not exist")
 
