@@ -311,6 +311,15 @@ def load_project(root: Path) -> LegacyProject:
     return project
 
 
+def _is_file(path: Path) -> bool:
+    """Path.is_file, and no as well for a path the system cannot look at (a name too long, a
+    folder that may not be read): the includes rule reports that one, with its line."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
 def _service_includes(reader: Reader, services: LegacyDocument) -> dict[str, SourceFile]:
     """The YAML files services are included from, read like the services file. A path that is
     absolute, leaves the repository or names nothing is left to the includes rule to report."""
@@ -322,7 +331,7 @@ def _service_includes(reader: Reader, services: LegacyDocument) -> dict[str, Sou
         path = include_path(value, services.file, services.source.line(value.start))
         rel = f"{CONFIG_DIR}/{path}"
         if PurePosixPath(path).is_absolute() or ".." in PurePosixPath(path).parts \
-                or not (reader.root / rel).is_file():
+                or not _is_file(reader.root / rel):
             continue
         loaded = next((s for s in found.values() if s.rel == rel), None)  # one file, one source
         source = loaded or reader.load_mapping(rel)  # empty or not a mapping: one-line error

@@ -385,7 +385,8 @@ def _include(project: Path, path: str) -> None:
 LONG = "x" * 300
 
 
-@pytest.mark.parametrize("case", ["NUL in an include", "a name too long", "a loop of links",
+@pytest.mark.parametrize("case", ["NUL in an include", "a name too long",
+                                  "a service included from a name too long", "a loop of links",
                                   "an app folder not in UTF-8"])
 def test_paths_the_file_system_refuses_are_input_errors(project: Path, case: str) -> None:
     """Each stopped the run with an internal error (exit 3) before."""
@@ -396,6 +397,10 @@ def test_paths_the_file_system_refuses_are_input_errors(project: Path, case: str
     elif case == "a name too long":
         _include(project, f"{LONG}/a.vcl")
         message = f".platform/services.yaml:4: .platform/{LONG}/a.vcl: File name too long"
+    elif case == "a service included from a name too long":
+        _make(project, {".platform.app.yaml": APP,
+                        ".platform/services.yaml": f"db: !include {LONG}/db.yaml\n"})
+        message = f".platform/services.yaml:1: .platform/{LONG}/db.yaml: File name too long"
     elif case == "a loop of links":
         _include(project, "loop/a.vcl")
         (project / ".platform/loop").symlink_to("loop")
