@@ -157,6 +157,11 @@ def _flag(parser: argparse.ArgumentParser, name: str, help: str, dest: str | Non
                         dest=dest or name.lstrip("-").replace("-", "_"))
 
 
+def _repository_argument(parser: argparse.ArgumentParser, must_exist: bool = False) -> None:
+    parser.add_argument("path", nargs="?", type=_path("folder", must_exist), default=".",
+                        metavar="PATH", help="The repository (default: the current folder).")
+
+
 def _debug_option(parser: argparse.ArgumentParser) -> None:
     _flag(parser, "--debug", "Show tracebacks of internal errors.")
 
@@ -287,8 +292,7 @@ def _selection_options(parser: argparse.ArgumentParser, select: str, ignore: str
 
 
 def _migrate_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", type=_path("folder"), default=".", metavar="PATH",
-                        help="The repository (default: the current folder).")
+    _repository_argument(parser)
     _migration_options(parser)
     parser.add_argument("--report", dest="report_file", metavar="FILE",
                         help="Also write the report as Markdown.")
@@ -367,8 +371,6 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
         raise done.error or MigratorError(done.message, str(path))
     if options.commit:
         echo(f"{path}: {done.message}", err=True)
-
-
 
 
 def _plan_one(path: Path, options: Options, metadata: Metadata) -> Run:
@@ -455,11 +457,8 @@ def _protected(result: MigrationResult) -> set[Path]:
     return {(result.root / rel).resolve() for rel in paths}
 
 
-
-
 def _codemod_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", type=_path("folder", must_exist=True), default=".",
-                        metavar="PATH", help="The repository (default: the current folder).")
+    _repository_argument(parser, must_exist=True)
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--check", dest="mode", action="store_const", const="check",
                       help="Report only (default); exit 1 if a finding would change code.")
@@ -614,8 +613,7 @@ def bulk(roots: list[Path], from_file: Path | None, dry_run: bool, force: bool,
 
 
 def _validate_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", type=_path("folder"), default=".", metavar="PATH",
-                        help="The repository (default: the current folder).")
+    _repository_argument(parser)
     _metadata_options(parser, verb="check")
     _output_format_option(parser)
     _debug_option(parser)
