@@ -12,12 +12,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 
 from migrator import yamlio
 from migrator.errors import MAX_VALUES, ExpansionError, InputError
-from migrator.yamlio import Node
-
-if TYPE_CHECKING:
-    from migrator.discovery import Reader
-
-from migrator.upsunfiles import (  # noqa: F401 - this module's names for its callers
+from migrator.upsunfiles import (
     ANY_STRING,
     RUNTIME_URL,
     SERVICE_URL,
@@ -25,6 +20,10 @@ from migrator.upsunfiles import (  # noqa: F401 - this module's names for its ca
     UNKNOWN_KEY,
     upsun_yaml_files,
 )
+from migrator.yamlio import Node
+
+if TYPE_CHECKING:
+    from migrator.discovery import Reader
 
 #: What an `!include` of type yaml resolves to: a loaded tree, or None when it can't be read.
 Resolver = Callable[[str], Node]
