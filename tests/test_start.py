@@ -8,6 +8,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import REPO
 
 RUN = """
@@ -31,19 +33,22 @@ print(json.dumps({
 """
 
 
-def _migrate_process() -> dict[str, object]:
+@pytest.fixture(scope="module")
+def seen(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """One `migrate` process (offline, an empty cache: the embedded metadata), looked at by both
+    tests."""
     env = {k: v for k, v in os.environ.items() if k != "UPSUN_MIGRATOR_YAML"}
     found = subprocess.run([sys.executable, "-c", RUN, str(REPO / "examples" / "workers")],
                            capture_output=True, text=True, check=True,
-                           env={**env, "UPSUN_MIGRATOR_OFFLINE": "1"})
+                           env={**env, "UPSUN_MIGRATOR_OFFLINE": "1",
+                                "XDG_CACHE_HOME": str(tmp_path_factory.mktemp("cache"))})
     return json.loads(found.stdout)  # type: ignore[no-any-return]
 
 
-def test_migrate_loads_nothing_it_does_not_use() -> None:
+def test_migrate_loads_nothing_it_does_not_use(seen: dict[str, object]) -> None:
     """PyYAML's pure-Python parser (libyaml's binding is imported alone), dataclasses and
     inspect (records are NamedTuples), difflib (a created file's diff is written without it),
     and what only other commands, git or the network need."""
-    seen = _migrate_process()
     assert seen["code"] == 0
     unwanted = {"yaml.reader", "yaml.scanner", "yaml.parser", "yaml.resolver", "yaml.constructor",
                 "yaml.emitter", "yaml.loader", "dataclasses",
@@ -55,11 +60,10 @@ def test_migrate_loads_nothing_it_does_not_use() -> None:
     assert sorted(unwanted & set(modules)) == []
 
 
-def test_no_record_has_a_string_annotation() -> None:
+def test_no_record_has_a_string_annotation(seen: dict[str, object]) -> None:
     """typing compiles each string annotation of a NamedTuple when the module is imported (3 ms
     a run, the first compile of a process alone 1.5 ms): modules that define records evaluate
     their annotations, so they do without `from __future__ import annotations`."""
-    seen = _migrate_process()
     records = seen["records"]
     assert isinstance(records, int) and records >= 20
     assert seen["string annotations"] == []
