@@ -204,9 +204,18 @@ def find_app_files(root: Path) -> list[str]:
         dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
         if APP_FILE in files:
             path = Path(folder) / APP_FILE
-            if path.is_symlink() or path.is_file():
+            if _link_or_file(path):
                 found.append(_utf8(path.relative_to(root).as_posix()))
     return sorted(_not_ignored(root, found), key=lambda p: (p.count("/"), p))
+
+
+def _link_or_file(path: Path) -> bool:
+    """A symbolic link (the reader follows it, or says why not) or a regular file."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISLNK(mode) or stat.S_ISREG(mode)
 
 
 LOOP = "a loop of symbolic links"
@@ -342,10 +351,11 @@ def _service_includes(reader: Reader, services: LegacyDocument) -> dict[str, Sou
 def _apps_from_app_files(reader: Reader) -> list[LegacyApp]:
     apps = []
     for rel in find_app_files(reader.root):
-        path = reader.root / rel
-        if not path.is_symlink() and not path.is_file():
-            continue
-        if path.exists() and not stat.S_ISREG(path.stat().st_mode):
+        try:
+            mode: int | None = os.stat(reader.root / rel).st_mode
+        except OSError:
+            mode = None  # a dangling link, a loop: the reader says which, with the file
+        if mode is not None and not stat.S_ISREG(mode):
             continue  # a FIFO or device where a config should be: not a config file
         source = reader.load_mapping(rel)
         node = resolve(source.doc.root)  # type: ignore[arg-type]

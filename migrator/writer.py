@@ -49,20 +49,20 @@ def _refuse_links(root: Path, planned: PlannedFile) -> None:
 
 
 def write(result: MigrationResult, force: bool) -> None:
-    """Write every planned file through a temporary file, then rename; config.yaml last.
+    """Write every planned file through a temporary file, then rename; config.yaml last. The
+    caller has run check_plan on this result (runner.plan does, in a dry run and a real one).
 
     Without --force, config.yaml is published without replacing: a hard link from the temporary
     file fails if another run created it meanwhile, so of two runs at once exactly one wins.
 
-    A temporary file is forced to disk (fsync) before it replaces a file, and every one is
-    before legacy files are deleted: after a power failure the user has the old file or the new
+    A temporary file is forced to disk (fsync) before it replaces a file, and every temporary
+    file before legacy files are deleted: after a power failure the user has the old file or the new
     one, never an empty one in its place. A new file beside the legacy files it comes from is
     not: at worst a power failure leaves it empty, and nothing the user had is lost (a rerun
     names it: "already exists and is empty"). Forcing costs more than the rest of the write
     (bulk ran 28-48% faster without it), and a killed process never leaves half a file either way.
     """
     root = result.root
-    check_plan(result, force)
     _clean_stale_temps(root)
     writes = [p for p in result.files if p.action is not FileAction.DELETE]
     writes.sort(key=lambda p: p.path == UPSUN_CONFIG)
