@@ -9,11 +9,11 @@ where the command ran by joining them to the PATH the user gave (`.` adds nothin
 from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
 
 from migrator.errors import MigratorError
 from migrator.model import Finding
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from migrator.codemod.findings import CodeFinding
     from migrator.validate import SchemaError

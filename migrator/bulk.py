@@ -16,11 +16,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any
 
 from migrator.errors import MigratorError
 from migrator.pipeline import Metadata
 from migrator.runner import Options, Outcome, Status, outcome
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 RECYCLE_AFTER = 500  # jobs per worker process, to bound what a long run can accumulate
 

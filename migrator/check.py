@@ -6,19 +6,21 @@ at least one file, that is, legacy configuration has not been migrated yet, or t
 legacy files) or holding no configuration at all has nothing to do.
 """
 
+from __future__ import annotations
+
 from pathlib import Path
-from typing import NamedTuple
 
 from migrator import runner
 from migrator.discovery import UPSUN_CONFIG
 from migrator.errors import NothingToMigrate
 from migrator.model import FileAction, PlannedFile
 from migrator.pipeline import Metadata
+from migrator.record import Record
 
 VERBS = {FileAction.CREATE: "create", FileAction.MODIFY: "update", FileAction.DELETE: "remove"}
 
 
-class Check(NamedTuple):
+class Check(Record):
     pending: tuple[PlannedFile, ...]
     message: str  # why nothing is pending, or why the check failed
     failed: bool = False  # --strict and error-level findings

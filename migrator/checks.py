@@ -8,14 +8,16 @@ one above it; upgrading a database is never done silently, and the report says h
 
 from __future__ import annotations
 
-from typing import Any
-
 from migrator import composable
 from migrator.context import Container, MigrationContext, scalar_text
 from migrator.model import ContainerKind, Location, Severity
 from migrator.registry import RETIRED, Registry
 from migrator.rules.relationships import relationship_maps
 from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence, to_data
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 VERSION = "UPS201"
 ENDPOINT = "UPS202"

@@ -14,10 +14,13 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from migrator import __version__
 from migrator.errors import MigratorError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 if TYPE_CHECKING:  # the heavy modules are imported by the commands that use them
     from migrator.codemod.findings import CodeFinding

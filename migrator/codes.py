@@ -4,10 +4,12 @@ One table, so that a report never meets a code it cannot name (a test enumerates
 found in the sources against it). `--select`/`--ignore` take these codes or their prefixes.
 """
 
-from typing import NamedTuple
+from __future__ import annotations
+
+from migrator.record import Record
 
 
-class Code(NamedTuple):
+class Code(Record):
     title: str
     severity: str  # the most severe level findings of this code have: info, warning, error
     source: str  # rule, check, tool, codemod

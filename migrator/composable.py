@@ -5,7 +5,10 @@ channel."""
 from __future__ import annotations
 
 import re
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 IMAGE = "composable"
 _RUNTIME = re.compile(r"^(?P<name>[A-Za-z][A-Za-z0-9_-]*)@(?P<version>[^@\s]+)$")

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from migrator.discovery import LegacyApp, LegacyProject, SourceFile
 from migrator.model import (
@@ -18,6 +17,10 @@ from migrator.model import (
 )
 from migrator.yamltext import editor
 from migrator.yamltext.nodes import Mapping, Node, Scalar
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _PLAIN = re.compile(r"^[A-Za-z0-9_\-]+$")
 #: The value an expectation gives a key that must be gone from the output.

@@ -6,14 +6,15 @@ import errno
 import os
 import stat
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
 
 from migrator.errors import InputError, NothingToMigrate, RefusedError
 from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence, resolve, scalar_value, to_data
 from migrator.yamltext.parse import MAX_BYTES, Document, decode, parse
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import subprocess
+    from typing import Any
 
 APP_FILE = ".platform.app.yaml"
 CONFIG_DIR = ".platform"

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
 
 from migrator.discovery import UPSUN_CONFIG, Reader
 from migrator.errors import InputError, RefusedError
 from migrator.model import MigrationResult
 from migrator.upsunfiles import TOP_LEVEL_KEYS, UNKNOWN_KEY, upsun_yaml_files
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 if TYPE_CHECKING:  # ruamel.yaml is imported only when `.upsun/` holds other files
     from ruamel.yaml.comments import CommentedMap

@@ -12,11 +12,17 @@ would let invalid configurations through. Keywords no draft-07 validator acts on
 with jsonschema on every fixture and corpus output and on generated schemas and instances.
 """
 
+from __future__ import annotations
+
 import re
 from collections.abc import Iterator
-from typing import Any, NamedTuple
 
 from migrator.errors import MigratorError
+from migrator.record import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _TYPES: dict[str, tuple[type, ...]] = {
     "object": (dict,), "array": (list,), "string": (str,), "boolean": (bool,),
@@ -24,7 +30,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
-class Error(NamedTuple):
+class Error(Record):
     path: tuple[str | int, ...]
     message: str
 

@@ -1,8 +1,11 @@
 """Values passed between the migrator's modules: what was found, what changed, what to write."""
 
+from __future__ import annotations
+
 import enum
 from pathlib import Path
-from typing import NamedTuple
+
+from migrator.record import Record
 
 
 class Severity(enum.Enum):
@@ -24,7 +27,7 @@ class ContainerKind(enum.Enum):
     SERVICE = "service"
 
 
-class Location(NamedTuple):
+class Location(Record):
     """A place in a legacy file: path relative to the repository, 1-based line."""
 
     file: str
@@ -34,7 +37,7 @@ class Location(NamedTuple):
         return f"{self.file}:{self.line}" if self.line else self.file
 
 
-class Change(NamedTuple):
+class Change(Record):
     """One edit made by a rule: where it came from, and what it turned into."""
 
     code: str
@@ -44,7 +47,7 @@ class Change(NamedTuple):
     after: str
 
 
-class Finding(NamedTuple):
+class Finding(Record):
     """Something the user must know: a change of meaning, a dangling name, a removed key."""
 
     code: str
@@ -53,7 +56,7 @@ class Finding(NamedTuple):
     message: str
 
 
-class LegacySizing(NamedTuple):
+class LegacySizing(Record):
     """The legacy `size`/`disk`/`resources` of one container, read from the effective mapping."""
 
     container: str
@@ -69,7 +72,7 @@ class LegacySizing(NamedTuple):
     comments: tuple[str, ...] = ()  # comments written on the removed lines
 
 
-class Settings(NamedTuple):
+class Settings(Record):
     """The user's choices for one migration."""
 
     local_mounts: LocalMounts = LocalMounts.STORAGE
@@ -86,7 +89,7 @@ class FileAction(enum.Enum):
     DELETE = "delete"
 
 
-class PlannedFile(NamedTuple):
+class PlannedFile(Record):
     """A file the migration will create, change or remove, with its old and new content."""
 
     path: str
@@ -96,7 +99,7 @@ class PlannedFile(NamedTuple):
     source: str | None = None
 
 
-class MigrationResult(NamedTuple):
+class MigrationResult(Record):
     """Everything one migration produced. Nothing has been written when this exists."""
 
     root: Path

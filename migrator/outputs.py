@@ -6,19 +6,21 @@ changes; the targets are put in place after the repository was written, by renam
 that is not a regular file (`/dev/stdout`, a pipe) is opened up front and written at the end.
 """
 
+from __future__ import annotations
+
 import os
 import stat
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import NamedTuple
 
 from migrator.errors import MigratorError
+from migrator.record import Record
 
 TEMP_SUFFIX = ".upsun-migrator.tmp"
 
 
-class Output(NamedTuple):
+class Output(Record):
     target: str
     text: str
     executable: bool = False

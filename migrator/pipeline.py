@@ -1,9 +1,10 @@
 """migrate(root, settings) -> MigrationResult: load, apply every rule, prove, check. Writes
 nothing."""
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
 
 from migrator.assemble import assemble
 from migrator.codes import selected
@@ -18,6 +19,7 @@ from migrator.model import (
     PlannedFile,
     Settings,
 )
+from migrator.record import Record
 from migrator.registry import Registry
 from migrator.rules import BOTH_FORMATS, RULES
 from migrator.verify import prove
@@ -26,11 +28,14 @@ from migrator.yamltext.nodes import Mapping, Node, Sequence, Tagged, resolve, to
 #: Rules that make the nesting itself: they always run (`--ignore` hides their report lines).
 STRUCTURAL = frozenset({"UPS001", "UPS006", "UPS007"})
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from migrator.minischema import Validator
 
 
-class Metadata(NamedTuple):
+class Metadata(Record):
     """What Upsun publishes, as far as it could be had, and where each piece came from."""
 
     schema: dict[str, Any] | None = None
@@ -114,10 +119,10 @@ def _bounded(ctx: MigrationContext, output: Any) -> None:
             stack.extend(((*path, index), item) for index, item in enumerate(value))
 
 
-_VALIDATOR: "list[tuple[dict[str, Any], Validator]]" = []  # the last schema and its validator
+_VALIDATOR: list[tuple[dict[str, Any], Validator]] = []  # the last schema and its validator
 
 
-def _validator(document: dict[str, Any], audited: bool) -> "Validator":
+def _validator(document: dict[str, Any], audited: bool) -> Validator:
     """One validator per schema document and process: bulk migrates many repositories with the
     same schema. A schema `published.get` read was audited there (the schema walked whole, 1.3
     ms): a file or a download when it is read, a cached copy when it was stored, the embedded

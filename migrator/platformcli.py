@@ -7,9 +7,12 @@ command word `platform` where a command starts (not the word in an `echo`ed sent
 lines are passed over. Pure functions over text; the rule reports and, on request, renames.
 """
 
+from __future__ import annotations
+
 import enum
 import re
-from typing import NamedTuple
+
+from migrator.record import Record
 
 DOCS = "https://docs.upsun.com/administration/cli.html"
 
@@ -20,7 +23,7 @@ class Kind(enum.Enum):
     INSTALLER = "installer"
 
 
-class Use(NamedTuple):
+class Use(Record):
     """One use, by its place in the command's text (0-based line and column) and its words."""
 
     kind: Kind

@@ -6,15 +6,21 @@ the snapshot embedded in the package. There is always an answer, and it always s
 and age, so no check is ever skipped. urllib is imported only when a request is really made.
 """
 
+from __future__ import annotations
+
 import json
 import os
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NamedTuple
 
 from migrator import registry
 from migrator.errors import InputError
+from migrator.record import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 META_URL = "https://meta.upsun.com"
 MAX_AGE = 24 * 3600
@@ -93,7 +99,7 @@ def _check_composable(data: object) -> str | None:
     return problem
 
 
-class Resource(NamedTuple):
+class Resource(Record):
     """One published document: its cache name, URL path, report label, shape check and what of
     it the cache keeps (what the package embeds is kept alike)."""
 
@@ -112,7 +118,7 @@ _EMBEDDED_FILES = {"schema": "upsun.json", "registry": "registry.json",
                    "composable": "composable.json"}
 
 
-class Published(NamedTuple):
+class Published(Record):
     data: dict[str, Any]
     origin: str  # "file X", "a download of DATE", "the cache (downloaded DATE)", "the embedded ..."
     downloaded: bool = False  # fetched or revalidated over the network by this call
@@ -219,7 +225,7 @@ def _fallback(resource: Resource, cached: dict[str, Any] | None, fetched: float,
     return Published(embedded(resource), snapshot.describe(why))
 
 
-class Snapshot(NamedTuple):
+class Snapshot(Record):
     """Which upstream commit the embedded copies were taken from, and when."""
 
     date: str

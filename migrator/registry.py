@@ -1,13 +1,19 @@
 """Upsun's image registry: which versions Upsun runs, their endpoints and default profiles."""
 
-from typing import Any, NamedTuple
+from __future__ import annotations
+
+from migrator.record import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: Service types that are another image under a different name.
 ALIASES = {"redis-persistent": "redis", "valkey-persistent": "valkey"}
 RETIRED = frozenset({"retired", "decommissioned"})
 
 
-class ImageVersion(NamedTuple):
+class ImageVersion(Record):
     image: str
     version: str
     status: str

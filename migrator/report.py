@@ -4,7 +4,7 @@ Ordering is stable (by file, line, code) so reports diff and snapshot well. Path
 to the repository.
 """
 
-from typing import Any, NamedTuple
+from __future__ import annotations
 
 from migrator import __version__, resources
 from migrator.model import (
@@ -14,11 +14,16 @@ from migrator.model import (
     MigrationResult,
     Severity,
 )
+from migrator.record import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 REPORT_VERSION = 1
 
 
-class Report(NamedTuple):
+class Report(Record):
     result: MigrationResult
     written: bool
     changes: tuple[Change, ...]

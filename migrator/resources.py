@@ -1,8 +1,9 @@
 """Legacy `size`/`disk`/`resources` -> Upsun CPU, RAM and disk, and the `resources:set` command."""
 
-from typing import NamedTuple
+from __future__ import annotations
 
 from migrator.model import ContainerKind, LegacySizing
+from migrator.record import Record
 
 #: Legacy size -> Upsun CPU. 4XL (16 CPU) has no shared-CPU equivalent: 8 is the largest.
 CPU_BY_SIZE: dict[str, float] = {"S": 0.5, "M": 1, "L": 2, "XL": 4, "2XL": 8, "4XL": 8}
@@ -19,7 +20,7 @@ _BALANCED_IMAGES = frozenset({"redis", "redis-persistent", "memcached", "valkey"
 _HIGH_CPU_SERVICES = frozenset({"chrome-headless"})
 
 
-class ResourceHint(NamedTuple):
+class ResourceHint(Record):
     """What one container should get on Upsun, and why."""
 
     container: str

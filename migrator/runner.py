@@ -4,14 +4,16 @@
 bugs, into a value, as the bulk boundary needs.
 """
 
+from __future__ import annotations
+
 import enum
 import time
 from pathlib import Path
-from typing import NamedTuple
 
 from migrator.errors import MigratorError
 from migrator.model import MigrationResult, Settings, Severity
 from migrator.pipeline import Metadata
+from migrator.record import Record
 from migrator.report import Report
 
 
@@ -27,7 +29,7 @@ class Status(enum.Enum):
 FAILURES = frozenset({Status.FAILED, Status.TIMEOUT, Status.CRASHED})
 
 
-class Options(NamedTuple):
+class Options(Record):
     dry_run: bool = False
     force: bool = False
     strict: bool = False
@@ -35,7 +37,7 @@ class Options(NamedTuple):
     commit: str | None = None  # the branch to commit on (`--commit`), see gitcommit.py
 
 
-class Run(NamedTuple):
+class Run(Record):
     status: Status
     message: str = ""
     result: MigrationResult | None = None
@@ -99,7 +101,7 @@ def commit(done: Run, options: Options) -> None:
         write(done.result, options.force)
 
 
-class Outcome(NamedTuple):
+class Outcome(Record):
     """What bulk keeps of one repository: small, so a fleet of 10,000 fits in memory."""
 
     repo: str

@@ -9,9 +9,12 @@ import json
 import time
 from collections import Counter
 from pathlib import Path
-from typing import TextIO
 
 from migrator.runner import FAILURES, Outcome, Status
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TextIO
 
 FIELDS = ("repo", "status", "changes", "warnings", "errors", "seconds", "message")
 

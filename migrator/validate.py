@@ -6,7 +6,6 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 
@@ -22,7 +21,10 @@ from migrator.upsunfiles import (
 )
 from migrator.yamlio import Node
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from migrator.discovery import Reader
 
 #: What an `!include` of type yaml resolves to: a loaded tree, or None when it can't be read.

@@ -6,13 +6,15 @@ A difference is a bug in a rule or in the editor: an internal error, and nothing
 
 from __future__ import annotations
 
-from typing import Any
-
 from migrator.context import MISSING, MigrationContext
 from migrator.discovery import UPSUN_CONFIG
 from migrator.errors import MigratorError
 from migrator.yamltext.nodes import to_data
 from migrator.yamltext.parse import Document, parse
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class EngineError(Exception):

@@ -8,13 +8,15 @@ kept after it and shown with the hint in the report.
 
 from __future__ import annotations
 
-from typing import Any
-
 from migrator import resources
 from migrator.context import MISSING, Container, MigrationContext
 from migrator.model import ContainerKind, LegacySizing
 from migrator.yamltext.editor import Editor
 from migrator.yamltext.nodes import Mapping, Node, Scalar, scalar_value, to_data
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 CODE = "UPS005"
 TITLE = "resources"

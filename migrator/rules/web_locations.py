@@ -8,8 +8,6 @@ in both lists stays denied). Moved values keep their text; comments stay where t
 
 from __future__ import annotations
 
-from typing import Any
-
 from migrator.context import MISSING, MigrationContext
 from migrator.discovery import LegacyApp
 from migrator.yamltext.editor import Editor
@@ -17,6 +15,10 @@ from migrator.yamltext.edits import line_start
 from migrator.yamltext.nest import unit
 from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence, to_data
 from migrator.yamltext.render import flow, scalar
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 CODE = "UPS010"
 TITLE = "web-locations"

@@ -5,9 +5,10 @@ What cannot be expressed safely raises RefusedError with file:line; overlapping 
 bug (EditConflict).
 """
 
-from typing import NamedTuple
+from __future__ import annotations
 
 from migrator.errors import RefusedError
+from migrator.record import Record
 from migrator.yamltext.edits import (
     Edit,
     apply,
@@ -21,7 +22,7 @@ from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence, resolve
 from migrator.yamltext.parse import Document
 
 
-class Removed(NamedTuple):
+class Removed(Record):
     """What a removal left: the entry's own end-of-line comment, and every comment it held."""
 
     own_comment: str | None

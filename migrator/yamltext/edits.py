@@ -4,8 +4,9 @@ This is the pyupgrade / django-upgrade model: rules never regenerate text they a
 so every comment, column, quote and line end they do not touch stays as the user wrote it.
 """
 
-from typing import NamedTuple
+from __future__ import annotations
 
+from migrator.record import Record
 from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence
 from migrator.yamltext.parse import Document
 
@@ -14,7 +15,7 @@ class EditConflict(Exception):
     """Two edits overlap: a bug in the rules, never the user's input."""
 
 
-class Edit(NamedTuple):
+class Edit(Record):
     start: int
     end: int
     text: str
@@ -75,7 +76,7 @@ def scalar_spans(doc: Document) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
-class Comment(NamedTuple):
+class Comment(Record):
     start: int
     end: int
     text: str

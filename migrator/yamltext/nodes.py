@@ -6,9 +6,16 @@ Aliases are kept as `Alias` nodes pointing at their anchored node; `<<` merges a
 entries (for editing) and resolved by `Mapping.get`/`Mapping.keys` (for reading).
 """
 
+from __future__ import annotations
+
 import re
 from collections.abc import Iterator
-from typing import Any, NamedTuple
+
+from migrator.record import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Node:
@@ -72,7 +79,7 @@ class Mapping(Node):
                 return entry
         return None
 
-    def holder(self, key: str) -> "Mapping | None":
+    def holder(self, key: str) -> Mapping | None:
         """The mapping that really holds `key`: itself or one it merges with `<<`."""
         if self.own(key) is not None:
             return self
@@ -137,7 +144,7 @@ def resolve(node: Node) -> Node:
     return node
 
 
-class Tagged(NamedTuple):
+class Tagged(Record):
     """A Platform.sh `!include`/`!archive` value, as plain data."""
 
     tag: str

@@ -12,10 +12,13 @@ import _thread
 import os
 import re
 import sys
-from typing import Any
 
 from migrator.errors import InputError
 from migrator.yamltext.nodes import Alias, Mapping, Node, Scalar, Sequence, is_merge_key, resolve
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 PLATFORM_TAGS = frozenset({"!include", "!archive"})
 MAX_BYTES = 5 * 1024 * 1024

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
 
 from migrator.yamltext.nodes import Tagged
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _PLAIN = re.compile(r"^[A-Za-z0-9_/.$^(\\][^:#,{}\[\]&*!|>'\"%@`]*$")
 
