@@ -43,12 +43,13 @@ class Use(Record):
 
 
 #: `platform` as the command word: at a line's start or after a shell operator or keyword,
-#: optionally behind a path (`$HOME/.platformsh/bin/platform`, `./bin/platform`).
-_COMMAND = re.compile(
+#: optionally behind a path (`$HOME/.platformsh/bin/platform`, `./bin/platform`). The patterns
+#: are compiled on first use (re's cache), as in the other modules: most runs need none of them.
+_COMMAND = (
     r"(?:^|(?<=[;&|(`])|(?<=\$\()|(?<=\bthen)|(?<=\bdo)|(?<=\belse)|(?<=\bexec)|(?<=\bsudo))"
     r"(?P<space>\s*)(?P<word>(?:[\w$.~{}/-]*/)?platform)(?=[\s;|&)`]|$)")
-_TOKEN = re.compile(r"\bPLATFORMSH_CLI_TOKEN\b")
-_INSTALLER = re.compile(r"https?://platform\.sh/cli/installer\b\S*")
+_TOKEN = r"\bPLATFORMSH_CLI_TOKEN\b"
+_INSTALLER = r"https?://platform\.sh/cli/installer\b\S*"
 
 
 def uses(command: str) -> list[Use]:
@@ -59,12 +60,12 @@ def uses(command: str) -> list[Use]:
     for number, line in enumerate(command.split("\n")):
         if line.lstrip().startswith("#"):
             continue
-        for match in _COMMAND.finditer(line):
+        for match in re.finditer(_COMMAND, line):
             word = match["word"]  # a path to the binary has no exact Upsun counterpart
             found.append(Use(Kind.COMMAND, number, match.start("word"), word,
                              "upsun" if word == "platform" else None))
         found += [Use(Kind.TOKEN, number, m.start(), m.group(), "UPSUN_CLI_TOKEN")
-                  for m in _TOKEN.finditer(line)]
+                  for m in re.finditer(_TOKEN, line)]
         found += [Use(Kind.INSTALLER, number, m.start(), m.group(), None)
-                  for m in _INSTALLER.finditer(line)]
+                  for m in re.finditer(_INSTALLER, line)]
     return sorted(found, key=lambda use: (use.line, use.column))

@@ -18,7 +18,7 @@ from migrator.yamltext.nodes import Mapping, Node, Scalar
 
 CODE = "UPS003"
 TITLE = "mounts"
-_STRING_MOUNT = re.compile(r"^shared:files(?:/(?P<sub>.*))?$")
+_STRING_MOUNT = r"^shared:files(?:/(?P<sub>.*))?$"  # compiled on first use
 _NETWORK_STORAGE = "https://docs.upsun.com/add-services/network-storage.md"
 
 
@@ -65,7 +65,7 @@ def _convert(ctx: MigrationContext, container: Container, mounts: Mapping, mount
     editor = ctx.editor(container.source)
     location = ctx.key_location(container.source, mounts, mount)
     if isinstance(value, Scalar):
-        match = _STRING_MOUNT.match(value.value) if value.tag is None else None
+        match = re.match(_STRING_MOUNT, value.value) if value.tag is None else None
         if match is None:
             raise InputError(f"mount {mount!r}: cannot read legacy mount {value.value!r} "
                              "(expected 'shared:files/<path>')", location.file, location.line)

@@ -129,9 +129,12 @@ class Mapping(Node):
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False,
           "FALSE": False}
-_INT = re.compile(r"[-+]?[0-9][0-9_]*|0o[0-7]+|0x[0-9a-fA-F]+")
-_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?"
-                    r"|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
+#: YAML 1.2 core numbers; a plain scalar can be one only if it starts with one of _NUMBER_START
+#: (most are words: the patterns are compiled on first use, and rarely run)
+_INT = r"[-+]?[0-9][0-9_]*|0o[0-7]+|0x[0-9a-fA-F]+"
+_FLOAT = (r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?"
+          r"|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
+_NUMBER_START = frozenset("0123456789+-.")
 
 
 def is_merge_key(key: Scalar) -> bool:
@@ -163,10 +166,12 @@ def scalar_value(node: Scalar) -> Any:
             return None
         if text in _BOOLS:
             return _BOOLS[text]
-        if _INT.fullmatch(text):
+        if text[0] not in _NUMBER_START:
+            return text
+        if re.fullmatch(_INT, text):
             return int(text[2:], 8 if text[1] == "o" else 16) if text.startswith(("0o", "0x")) \
                 else int(text.replace("_", ""))
-        if _FLOAT.fullmatch(text):
+        if re.fullmatch(_FLOAT, text):
             try:
                 return float(text.replace("_", "").replace(".inf", "inf")
                              .replace(".Inf", "inf").replace(".INF", "inf"))
