@@ -156,3 +156,14 @@ def test_reader_inside_agrees_with_resolving_every_path(tmp_path: Path) -> None:
         except MigratorError:  # leaving, or a loop of links: refused either way, one line
             inside = False
         assert inside == expected, rel
+
+
+@pytest.mark.parametrize("looked", [0, 10, 99_999, 100_000, 200_000])
+def test_a_file_is_read_whole_whatever_size_it_had_when_looked_at(tmp_path: Path,
+                                                                  looked: int) -> None:
+    """The size a stat saw is a hint: a file that grew (or shrank) since is read to its end."""
+    from migrator.discovery import _read_bytes
+
+    data = bytes(range(256)) * 390 + b"end"  # 99,843 bytes: more than one read of 65,536
+    (tmp_path / "f").write_bytes(data)
+    assert _read_bytes(tmp_path / "f", looked) == data

@@ -23,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -74,12 +75,20 @@ def run_bulk(fleet: Path, jobs: int) -> tuple[float, int, str]:
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                env=env, text=True)
-    peak = 0
-    while process.poll() is None:
-        peak = max(peak, tree_rss(process.pid))
-        time.sleep(0.05)
+    peaks = [0]
+    done = threading.Event()
+
+    def sample() -> None:  # in a thread: the clock stops when the process ends, not at a sample
+        while not done.wait(0.05):
+            peaks.append(tree_rss(process.pid))
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    stderr = process.communicate()[1]
     elapsed = time.perf_counter() - start
-    return elapsed, peak, process.stderr.read().strip() if process.stderr else ""
+    done.set()
+    sampler.join()
+    return elapsed, max(peaks), stderr.strip()
 
 
 def run_official(cli: Path, fleet: Path, jobs: int) -> tuple[float, int]:
