@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -17,13 +18,15 @@ RUN = """
 import sys
 from pathlib import Path
 before = set(sys.modules)  # the interpreter's and site's (an editable install's finder, say)
-import contextlib, io, json
+import io
 compiled = []  # source compiled at run time: not a module (whose file may lack byte code yet)
 sys.addaudithook(lambda event, args: compiled.append(repr(args[0])[:80]) if event == "compile"
                  and not str(args[1]).endswith(".py") else None)
 from migrator.cli import main
-with contextlib.redirect_stdout(io.StringIO()):
-    code = main(["migrate", "--dry-run", sys.argv[1]])
+shown, sys.stdout = sys.stdout, io.StringIO()  # not contextlib: it is one of the unwanted
+code = main(["migrate", "--dry-run", sys.argv[1]])
+sys.stdout = shown
+import json
 from migrator.record import Record
 records = [cls for name, module in list(sys.modules.items()) if name.startswith("migrator")
            for cls in vars(module).values()
@@ -34,14 +37,22 @@ print(json.dumps({"code": code, "modules": sorted(set(sys.modules) - before),
 """
 
 
+#: Python without `site`, the sources and the installed packages on its path: an editable
+#: install's finder, loaded by `site`, imports contextlib and importlib.util itself, which would
+#: hide the same imports by the migrator.
+BARE_PYTHON = [sys.executable, "-S"]
+BARE_PATH = {"PYTHONPATH": os.pathsep.join(
+    [str(REPO), *dict.fromkeys(sysconfig.get_paths()[k] for k in ("purelib", "platlib"))])}
+
+
 @pytest.fixture(scope="module")
 def seen(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     """One `migrate` process (offline, an empty cache: the embedded metadata), looked at by both
     tests."""
     env = {k: v for k, v in os.environ.items() if k != "UPSUN_MIGRATOR_YAML"}
-    found = subprocess.run([sys.executable, "-c", RUN, str(REPO / "examples" / "workers")],
+    found = subprocess.run([*BARE_PYTHON, "-c", RUN, str(REPO / "examples" / "workers")],
                            capture_output=True, text=True, check=True,
-                           env={**env, "UPSUN_MIGRATOR_OFFLINE": "1",
+                           env={**env, **BARE_PATH, "UPSUN_MIGRATOR_OFFLINE": "1",
                                 "XDG_CACHE_HOME": str(tmp_path_factory.mktemp("cache"))})
     return json.loads(found.stdout)  # type: ignore[no-any-return]
 
@@ -49,13 +60,14 @@ def seen(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
 def test_migrate_loads_nothing_it_does_not_use(seen: dict[str, object]) -> None:
     """PyYAML's pure-Python parser (libyaml's binding is imported alone), typing (only the type
     checker reads it), dataclasses and inspect (records are `migrator.record.Record`s), difflib (a
-    created file's diff is written without it), and what only other commands, git or the network
-    need."""
+    created file's diff is written without it), contextlib, importlib.util, and what only other
+    commands, git or the network need."""
     assert seen["code"] == 0
     unwanted = {"yaml.reader", "yaml.scanner", "yaml.parser", "yaml.resolver", "yaml.constructor",
                 "yaml.emitter", "yaml.loader", "dataclasses",
                 "inspect", "click", "ruamel", "subprocess", "shutil", "zipfile", "urllib.request",
-                "hashlib", "libcst", "datetime", "difflib", "typing", "importlib.util"}
+                "hashlib", "libcst", "datetime", "difflib", "typing", "importlib.util",
+                "contextlib"}
     modules = seen["modules"]
     assert isinstance(modules, list)
     assert "yaml._yaml" in modules
@@ -76,8 +88,8 @@ def test_bulk_loads_no_dataclasses(tmp_path: Path) -> None:
            "from migrator.cli import main\n"
            "code = main(['bulk', '--dry-run', '--jobs', '1', sys.argv[1]])\n"
            "print(sorted({'dataclasses', 'inspect', 'typing'} & (set(sys.modules) - before)), code)")
-    found = subprocess.run([sys.executable, "-c", run, str(REPO / "examples" / "workers")],
+    found = subprocess.run([*BARE_PYTHON, "-c", run, str(REPO / "examples" / "workers")],
                            capture_output=True, text=True, check=True,
-                           env={**os.environ, "UPSUN_MIGRATOR_OFFLINE": "1",
+                           env={**os.environ, **BARE_PATH, "UPSUN_MIGRATOR_OFFLINE": "1",
                                 "XDG_CACHE_HOME": str(tmp_path)})
     assert found.stdout.splitlines()[-1] == "[] 0"

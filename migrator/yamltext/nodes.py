@@ -168,6 +168,8 @@ def scalar_value(node: Scalar) -> Any:
             return _BOOLS[text]
         if text[0] not in _NUMBER_START:
             return text
+        if text.isdigit() and text.isascii():  # the common number: no pattern to compile
+            return int(text)
         if re.fullmatch(_INT, text):
             return int(text[2:], 8 if text[1] == "o" else 16) if text.startswith(("0o", "0x")) \
                 else int(text.replace("_", ""))

@@ -12,6 +12,7 @@ import _thread
 import os
 import re
 import sys
+from itertools import accumulate
 
 from migrator.errors import InputError
 from migrator.yamltext.nodes import Alias, Mapping, Node, Scalar, Sequence, is_merge_key, resolve
@@ -181,7 +182,7 @@ def parse(text: str, file: str) -> Document:
     """Parse one YAML document; every problem becomes an InputError with file:line:column."""
     refuse_unicode_line_breaks(text, file)
     _refuse_lone_carriage_returns(text, file)
-    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    line_starts = [0, *accumulate(len(line) + 1 for line in text.split("\n")[:-1])]
     document = Document(file, text, None, line_starts)
     kind = parser_name()  # before `yaml.error`: libyaml's binding is imported on its own
     from yaml.error import MarkedYAMLError, YAMLError
