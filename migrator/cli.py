@@ -18,10 +18,9 @@ from migrator import __version__
 from migrator.errors import MigratorError
 
 TYPE_CHECKING = False
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the heavy modules are imported by the commands that use them
     from typing import Any
 
-if TYPE_CHECKING:  # the heavy modules are imported by the commands that use them
     from migrator.codemod.findings import CodeFinding
     from migrator.model import MigrationResult
     from migrator.outputs import Output

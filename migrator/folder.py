@@ -11,10 +11,9 @@ from migrator.model import MigrationResult
 from migrator.upsunfiles import TOP_LEVEL_KEYS, UNKNOWN_KEY, upsun_yaml_files
 
 TYPE_CHECKING = False
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # ruamel.yaml is imported only when `.upsun/` holds other files
     from typing import Any
 
-if TYPE_CHECKING:  # ruamel.yaml is imported only when `.upsun/` holds other files
     from ruamel.yaml.comments import CommentedMap
 
 _TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][\w-]*):", re.M)
