@@ -36,9 +36,12 @@ MARKERS = frozenset({".git", ".platform.app.yaml", ".platform", ".upsun"})
 def is_repository(path: Path) -> bool:
     """A git work tree, or a folder with Platform.sh (or Upsun) configuration at its top. One
     listing of the folder, where looking up each name took up to eight calls (a fleet of a
-    thousand repositories was found in 51 ms); a folder that cannot be listed is none."""
+    thousand repositories was found in 51 ms). A folder that may be entered but not listed is
+    looked into name by name; one that cannot be looked into at all is none."""
     try:
         return not MARKERS.isdisjoint(os.listdir(path))
+    except PermissionError:
+        return any(os.path.lexists(os.path.join(path, name)) for name in MARKERS)
     except OSError:
         return False
 

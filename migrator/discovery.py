@@ -221,17 +221,22 @@ def find_app_files(root: Path) -> list[str]:
         dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
         if APP_FILE in files:
             path = Path(folder) / APP_FILE
-            if _link_or_file(path):
-                found.append(_utf8(path.relative_to(root).as_posix()))
+            rel = path.relative_to(root).as_posix()
+            if _link_or_file(path, rel):
+                found.append(_utf8(rel))
     return sorted(_not_ignored(root, found), key=lambda p: (p.count("/"), p))
 
 
-def _link_or_file(path: Path) -> bool:
-    """A symbolic link (the reader follows it, or says why not) or a regular file."""
+def _link_or_file(path: Path, rel: str) -> bool:
+    """A symbolic link (the reader follows it, or says why not) or a regular file; a file that
+    cannot be looked at (a folder that may be listed but not entered) is an input error, never
+    an application left out."""
     try:
         mode = os.lstat(path).st_mode
-    except OSError:
+    except FileNotFoundError:  # gone since the folder was listed
         return False
+    except OSError as exc:
+        raise InputError(_reason(exc), rel) from None
     return stat.S_ISLNK(mode) or stat.S_ISREG(mode)
 
 

@@ -5,11 +5,14 @@
         line: int = 0
 
 A record is a tuple (equal, hashable and picklable as one) with a property per field, keyword
-arguments, defaults, `_replace` and a readable repr. `typing.NamedTuple` does the same but
-compiles a constructor for each class and needs `typing` itself: 3-4 ms of each run for the
-migrator's records, a twelfth of a whole `migrate` (docs/performance.md). A module that defines
-records has `from __future__ import annotations`: the fields are read from the names of the
-annotations, which are never evaluated.
+arguments, defaults, `_replace`, `match` by position and a readable repr; a subclass adds methods,
+not fields. The type checker reads a record as a frozen dataclass: it checks construction and
+fields, but not `_replace`'s keywords, and a record unpacked or indexed is `Any` to it.
+
+`typing.NamedTuple` does the same but compiles a constructor for each class and needs `typing`
+itself: 3-4 ms of each run for the migrator's records, a twelfth of a whole `migrate`
+(docs/performance.md). A module that defines records has `from __future__ import annotations`:
+the fields are read from the names of the annotations, which are never evaluated.
 """
 
 from __future__ import annotations
@@ -33,6 +36,11 @@ class _RecordType(type):
     def __new__(mcs, name: str, bases: tuple[type, ...], namespace: dict[str, Any]) -> _RecordType:
         if not any(isinstance(base, _RecordType) for base in bases):  # Record itself
             return super().__new__(mcs, name, bases, namespace)
+        if any(hasattr(base, "_fields") for base in bases):  # a subclass of a record
+            if namespace.get("__annotations__"):
+                raise TypeError(f"{name}: a record's fields are declared in one class")
+            namespace["__slots__"] = ()
+            return super().__new__(mcs, name, bases, namespace)
         fields = tuple(namespace.get("__annotations__", ()))
         defaults = {field: namespace.pop(field) for field in fields if field in namespace}
         required = [field for field in fields if field not in defaults]
@@ -40,7 +48,7 @@ class _RecordType(type):
             raise TypeError(f"{name}: a field without a default follows one with a default")
         for index, field in enumerate(fields):
             namespace[field] = property(itemgetter(index))
-        namespace.update(__slots__=(), _fields=fields, _defaults=defaults)
+        namespace.update(__slots__=(), _fields=fields, _defaults=defaults, __match_args__=fields)
         return super().__new__(mcs, name, bases, namespace)
 
 

@@ -50,7 +50,8 @@ def _refuse_links(root: Path, planned: PlannedFile) -> None:
 
 def write(result: MigrationResult, force: bool) -> None:
     """Write every planned file through a temporary file, then rename; config.yaml last. The
-    caller has run check_plan on this result (runner.plan does, in a dry run and a real one).
+    plan is checked again first: the repository may have changed since it was planned (with
+    `--code`, while the codemod ran).
 
     Without --force, config.yaml is published without replacing: a hard link from the temporary
     file fails if another run created it meanwhile, so of two runs at once exactly one wins.
@@ -63,6 +64,7 @@ def write(result: MigrationResult, force: bool) -> None:
     (bulk ran 28-48% faster without it), and a killed process never leaves half a file either way.
     """
     root = result.root
+    check_plan(result, force)
     _clean_stale_temps(root)
     writes = [p for p in result.files if p.action is not FileAction.DELETE]
     writes.sort(key=lambda p: p.path == UPSUN_CONFIG)

@@ -199,3 +199,21 @@ def test_read_only_repository_is_a_clean_error(project: Path,
     assert (result.exit_code, result.stderr) == (
         1, "error: .upsun: cannot write: Permission denied\n")
     assert tree(project) == before
+
+
+def test_a_change_between_planning_and_writing_is_refused(tmp_path: Path) -> None:
+    """The plan is checked again when it is written: with `--code` the codemod runs between
+    the two, and `.upsun` may have become a link out of the repository meanwhile."""
+    from migrator import runner
+    from migrator.errors import RefusedError
+    from migrator.pipeline import Metadata
+
+    project, outside = tmp_path / "project", tmp_path / "outside"
+    write_files(project, {".platform.app.yaml": APP})
+    outside.mkdir()
+    done = runner.plan(project, runner.Options(), Metadata())
+    (project / ".upsun").symlink_to(outside)
+    with pytest.raises(RefusedError) as refused:
+        runner.commit(done, runner.Options())
+    assert str(refused.value) == ".upsun: .upsun is a symbolic link; refusing to write through it"
+    assert list(outside.iterdir()) == []

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import METADATA_ARGS, run, tree
+from tests.conftest import FIXTURES, METADATA_ARGS, run, tree
 
 APP = "name: app\ntype: 'php:8.3'\n"
 VCL_INCLUDE = "v:\n  type: 'varnish:7.6'\n  configuration:\n    vcl: !include {{type: string, path: {}}}\n"
@@ -414,3 +417,51 @@ def test_paths_the_file_system_refuses_are_input_errors(project: Path, case: str
         message = ("caf\\xe9/.platform.app.yaml: the folder's name is not UTF-8, and an app's "
                    "folder becomes its source.root, which Upsun reads as UTF-8: rename the folder")
     assert_refused(project, message)
+
+
+def _as_a_user() -> list[str]:
+    """A command prefix under which folder permissions hold: root's capabilities that override
+    them are dropped (as root, a folder that may not be entered still is)."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("permissions cannot be enforced: running as root without setpriv")
+    return [setpriv, "--bounding-set=-dac_override,-dac_read_search", "--"]
+
+
+def _migrator(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, UPSUN_MIGRATOR_OFFLINE="1")
+    return subprocess.run([*_as_a_user(), sys.executable, "-m", "migrator", *map(str, args)],
+                          capture_output=True, text=True, env=env, check=False)
+
+
+def test_an_app_folder_that_may_not_be_entered_is_an_error_not_an_app_left_out(
+        tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "nested-apps", repo)
+    (repo / "backend").chmod(0o644)  # listed, not entered: its app file cannot be looked at
+    try:
+        before = tree(repo)
+        result = _migrator("migrate", "--remove-legacy", repo)
+        (repo / "backend").chmod(0o755)
+        assert (result.returncode, result.stderr) == (
+            1, "error: backend/.platform.app.yaml: Permission denied\n")
+        assert tree(repo) == before
+    finally:
+        (repo / "backend").chmod(0o755)
+
+
+def test_a_repository_that_may_be_entered_but_not_listed_is_reported_by_bulk(
+        tmp_path: Path) -> None:
+    fleet = tmp_path / "fleet"
+    for name in ("a", "hidden"):
+        shutil.copytree(FIXTURES / "workers", fleet / name)
+    (fleet / "hidden").chmod(0o311)
+    try:
+        result = _migrator("bulk", "--dry-run", "--jobs", "1", fleet)
+    finally:
+        (fleet / "hidden").chmod(0o755)
+    assert result.returncode == 1
+    assert f"failed   {fleet}/hidden: " in result.stdout
+    assert ": 1 dry-run, 1 failed" in result.stderr.splitlines()[-1]

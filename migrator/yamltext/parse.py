@@ -112,6 +112,7 @@ def _import_binding_alone() -> None:
     package.__spec__, package.__loader__, package.__package__ = spec, loader, "yaml"
     package.__path__ = list(spec.submodule_search_locations)
     package.__file__ = spec.origin
+    vars(package)["__cached__"] = spec.cached
     before = set(sys.modules)
     sys.modules["yaml"] = package
     try:
