@@ -355,7 +355,8 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
         done = done._replace(report=done.report._replace(code=checked.findings))
     assert done.report is not None and done.result is not None
     wanted = _outputs(done.report, report_file, json_file, resources_script)
-    staged = outputs.stage([o for o in wanted if o.target != "-"], _protected(done.result))
+    files = [o for o in wanted if o.target != "-"]
+    staged = outputs.stage(files, _protected(done.result) if files else set())
     try:  # the repository last: every output is already on disk
         with annotated_errors(path, output_format):
             done = _finish_one(path, options, done)
