@@ -73,7 +73,8 @@ def write(result: MigrationResult, force: bool) -> None:
     deletes = any(p.action is FileAction.DELETE for p in result.files)
     try:
         for planned in writes:
-            temps.append(_write_temp(root, planned, deletes or _exists(root / planned.path)))
+            temps.append(_write_temp(root, planned,
+                                      deletes or os.path.lexists(root / planned.path)))
         for temp, final in temps:
             _publish(temp, final, replace=force or final != root / UPSUN_CONFIG)
     except BaseException as exc:
@@ -115,10 +116,6 @@ def _delete_legacy(result: MigrationResult) -> None:
         (result.root / planned.path).unlink(missing_ok=True)
     if deleted:
         _remove_empty_dirs(result.root / ".platform")
-
-
-def _exists(path: Path) -> bool:
-    return path.exists() or path.is_symlink()
 
 
 def _write_temp(root: Path, planned: PlannedFile, durable: bool) -> tuple[Path, Path]:
