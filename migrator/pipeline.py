@@ -63,9 +63,12 @@ def migrate(root: Path, settings: Settings, metadata: Metadata | None = None) ->
                  "both .platform and .upsun configuration; remove them (or use --remove-legacy) "
                  "before pushing")
     text = assemble(ctx)
-    _document, output = prove(ctx, text)
+    document, output = prove(ctx, text)
     if metadata.schema is not None:
-        _bounded(ctx, output)
+        if document.aliased:  # else every value is a node of the text: its size bounds them
+            _bounded(ctx, output)
+        if document.tagged:
+            output = schema_instance(output, _include_loader(ctx))
         _validate(ctx, output, metadata.schema, metadata.schema_audited)
 
     def keep(code: str) -> bool:
@@ -148,11 +151,12 @@ def prepare(metadata: Metadata) -> None:
         _validator(metadata.schema, metadata.schema_audited)
 
 
-def _validate(ctx: MigrationContext, output: dict[str, Any], document: dict[str, Any],
+def _validate(ctx: MigrationContext, output: Any, document: dict[str, Any],
               audited: bool) -> None:
-    """The result must pass the Upsun schema; versions are the registry checks' business."""
-    errors = sorted(_validator(document, audited).errors(
-        schema_instance(output, _include_loader(ctx))), key=lambda e: tuple(map(str, e.path)))
+    """The result (its tagged values as Upsun reads them) must pass the Upsun schema; versions
+    are the registry checks' business."""
+    errors = sorted(_validator(document, audited).errors(output),
+                    key=lambda e: tuple(map(str, e.path)))
     if errors:
         first = errors[0]
         path = ".".join(map(str, first.path))

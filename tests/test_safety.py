@@ -184,6 +184,16 @@ def test_aliases_that_expand_to_a_real_size_are_fine(project: Path) -> None:
     assert "        a3: &a3 [*a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2, *a2]\n" in config
 
 
+def test_many_values_without_aliases_are_no_alias_bomb(project: Path) -> None:
+    # the bound is on what aliases add: 210,000 values written out are the file's own size
+    items = ", ".join(["x"] * 210_000)
+    _make(project, {".platform.app.yaml": "name: app\ntype: 'php:8.3'\nvariables:\n  env:\n"
+                                          f"    big: [{items}]\n"})
+    assert run("migrate", project).exit_code == 0
+    config = (project / ".upsun/config.yaml").read_text()
+    assert f"\n        big: [{items}]\n" in config
+
+
 def test_symlinked_app_file_leaving_the_repository_is_refused(tmp_path: Path,
                                                                 project: Path) -> None:
     outside = tmp_path / "outside.yaml"

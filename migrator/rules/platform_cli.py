@@ -80,10 +80,12 @@ def _places(container: Container,
     """Each use with the offset of its text in the legacy file, found by reading the value's
     source the way the value is read (a quote opening it counts as a space); when the source
     does not give the same uses in the same order, no place is exact (None)."""
+    found = platformcli.uses(command.value)
+    if not found:
+        return []  # most commands
     raw = container.source.text[command.start:command.end]
     if command.style in ("'", '"'):
         raw = " " + raw[1:]
-    found = platformcli.uses(command.value)
     in_source = platformcli.uses(raw)
     if [(u.kind, u.text) for u in in_source] != [(u.kind, u.text) for u in found]:
         return [(use, None) for use in found]

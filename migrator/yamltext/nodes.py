@@ -90,8 +90,15 @@ class Mapping(Node):
         return None
 
     def entry(self, key: str) -> tuple[Scalar, Node] | None:
-        holder = self.holder(key)
-        return holder.own(key) if holder is not None else None
+        """The entry of `key` in the mapping that really holds it, or None."""
+        found = self.own(key)
+        if found is not None:
+            return found
+        for source in self.merges:
+            found = source.entry(key)
+            if found is not None:
+                return found
+        return None
 
     def get(self, key: str) -> Node | None:
         """The effective value of `key` (own first, then merged), aliases resolved."""

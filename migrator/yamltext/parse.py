@@ -28,14 +28,17 @@ _UNICODE_LINE_BREAK = "[\x85\u2028\u2029]"
 
 
 class Document:
-    """One parsed file: its text, its root node and where its lines start."""
+    """One parsed file: its text, its root node and where its lines start; whether it holds an
+    alias (`*name`) and a Platform.sh tag (`!include`, `!archive`), so that the walks looking
+    for them can be skipped when there is none."""
 
-    __slots__ = ("file", "text", "root", "line_starts", "explicit_start")
+    __slots__ = ("file", "text", "root", "line_starts", "explicit_start", "aliased", "tagged")
 
     def __init__(self, file: str, text: str, root: Node | None, line_starts: list[int],
                  explicit_start: bool = False) -> None:
         self.file, self.text, self.root = file, text, root
         self.line_starts, self.explicit_start = line_starts, explicit_start
+        self.aliased = self.tagged = False
 
     def line(self, offset: int) -> int:
         """1-based line of an offset."""
@@ -234,8 +237,9 @@ class _Composer:
         if kind == "AliasEvent":
             return self.alias(event)
         tag = event.tag if event.tag not in ("!", None) else None
-        if tag is not None and not tag.startswith("tag:yaml.org,2002:") \
-                and tag not in PLATFORM_TAGS:
+        if tag in PLATFORM_TAGS:
+            self.document.tagged = True
+        elif tag is not None and not tag.startswith("tag:yaml.org,2002:"):
             self.fail(f"unknown tag {tag} (only !include and !archive are supported)",
                       event.start_mark)
         if event.anchor is not None:
@@ -270,6 +274,7 @@ class _Composer:
             self.fail(f"alias *{event.anchor} stands inside the collection it names (a "
                       "recursive structure)", event.start_mark)
         assert target is not None
+        self.document.aliased = True
         return Alias(event.start_mark.index, event.end_mark.index, None, None, target)
 
     def sequence(self, event: Any, tag: str | None, depth: int) -> Sequence:

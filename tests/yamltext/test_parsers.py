@@ -61,6 +61,39 @@ def test_both_parsers_build_identical_trees(monkeypatch: pytest.MonkeyPatch) -> 
         assert parsed(text, "c", monkeypatch) == parsed(text, "pure", monkeypatch), path
 
 
+def nodes(node: Node | None) -> list[Node]:
+    """Every node of a tree, keys too, aliases not followed."""
+    if node is None:
+        return []
+    if isinstance(node, Mapping):
+        return [node, *(n for key, value in node.pairs for n in (*nodes(key), *nodes(value)))]
+    if isinstance(node, Sequence):
+        return [node, *(n for item in node.items for n in nodes(item))]
+    return [node]
+
+
+@pytest.mark.parametrize("mode", ["c", "pure"])
+def test_a_document_says_whether_it_holds_an_alias_and_a_platform_tag(
+        mode: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("UPSUN_MIGRATOR_YAML", mode)
+    texts = {str(path): path.read_text(encoding="utf-8").replace("\r\n", "\n")
+             for path in FILES}
+    texts["both"] = "a: &x {b: !include c.yaml}\nd: *x\n"  # no corpus file has both
+    texts["tag, not a Platform.sh one"] = "a: !!str 1\nb: &y 2\n"
+    seen = {(False, False): 0, (True, False): 0, (False, True): 0, (True, True): 0}
+    for name, text in texts.items():
+        try:
+            document = yamlparse.parse(text, name)
+        except MigratorError:
+            continue
+        found = nodes(document.root)
+        flags = (any(isinstance(n, Alias) for n in found),
+                 any(n.tag in ("!include", "!archive") for n in found))
+        assert (document.aliased, document.tagged) == flags, name
+        seen[flags] += 1
+    assert all(seen.values()), seen
+
+
 @pytest.mark.parametrize("text", [
     "a: 1\r\nb: [x, y]  # d\r\n", "é: '😀'\nb: |\n  x\ty\n", "a:\n  - &x {b: ~}\n  - *x\n",
     "a: |+\n  keep\n\n\nb: >-\n  folded\n  text\n", "? x\n: y\n", "a: !include {path: x}\n",
