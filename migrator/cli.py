@@ -19,7 +19,7 @@ from migrator.errors import MigratorError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # the heavy modules are imported by the commands that use them
-    from typing import Any
+    from typing import Any, NoReturn
 
     from migrator.codemod.findings import CodeFinding
     from migrator.model import MigrationResult
@@ -34,6 +34,40 @@ PROG = "upsun-migrator"
 
 class UsageError(Exception):
     """Options that do not go together: the command's usage and the message, exit 2."""
+
+
+def run() -> NoReturn:
+    """The console script and `python -m migrator`: `main`, then the end of the process.
+
+    When `main` returns, the process ends with `os._exit`, without the interpreter's teardown,
+    which frees every module and object one by one: about 4 ms of a 47 ms `migrate` (mypy ends
+    its runs the same way). Nothing of ours needs that teardown: every file is written, closed
+    and in place before `main` returns, and the output streams are flushed here. The usual exit
+    runs instead when something registered a function to run at exit (multiprocessing in
+    `bulk`, or a library) or another thread runs, since os._exit would skip them, and when
+    `main` ends with SystemExit (--help, usage errors, `migrate --check`) or a flush fails.
+    """
+    code = main()
+    if not _nothing_runs_at_exit():
+        sys.exit(code)
+    try:
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+    except (OSError, ValueError):
+        sys.exit(code)
+    os._exit(code)
+
+
+def _nothing_runs_at_exit() -> bool:
+    """No exit function is registered and no other thread runs (when CPython cannot tell how
+    many exit functions there are, something may)."""
+    import atexit
+
+    count = getattr(atexit, "_ncallbacks", None)  # CPython's count of registered functions
+    threading = sys.modules.get("threading")
+    return count is not None and count() == 0 and \
+        (threading is None or threading.active_count() == 1)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from migrator.cli import main
 from tests.conftest import REPO
 
 RUN = """
@@ -93,3 +94,85 @@ def test_bulk_loads_no_dataclasses(tmp_path: Path) -> None:
                            env={**os.environ, **BARE_PATH, "UPSUN_MIGRATOR_OFFLINE": "1",
                                 "XDG_CACHE_HOME": str(tmp_path)})
     assert found.stdout.splitlines()[-1] == "[] 0"
+
+
+# -- how a process ends: without the interpreter's teardown, unless something needs it --------
+
+def _entry(code: str, *args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "UPSUN_MIGRATOR_YAML"}
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                          check=False, env={**env, "UPSUN_MIGRATOR_OFFLINE": "1",
+                                            "XDG_CACHE_HOME": str(tmp_path)})
+
+
+def test_the_console_script_runs_run() -> None:
+    import tomllib
+
+    scripts = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts == {"upsun-migrator": "migrator.cli:run"}
+    assert (REPO / "migrator" / "__main__.py").read_text() == \
+        "from migrator.cli import run\n\nrun()\n"
+
+
+@pytest.mark.parametrize("args", [["migrate", "--dry-run", "examples/workers"],
+                                  ["migrate", "--dry-run", "no-such-folder"],
+                                  ["migrate", "--dry-run", "--output-format", "json",
+                                   "examples/workers"]])
+def test_what_a_process_prints_and_its_exit_code_are_those_of_main(
+        args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Everything main wrote reaches a pipe before os._exit (stdout is block-buffered there)."""
+    found = subprocess.run([sys.executable, "-m", "migrator", *args], capture_output=True,
+                           text=True, check=False, cwd=REPO,
+                           env={**os.environ, "UPSUN_MIGRATOR_OFFLINE": "1",
+                                "XDG_CACHE_HOME": str(tmp_path)})
+    monkeypatch.chdir(REPO)
+    monkeypatch.setenv("UPSUN_MIGRATOR_OFFLINE", "1")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    code = main(args)
+    printed = capsys.readouterr()
+    assert (found.returncode, found.stdout, found.stderr) == (code, printed.out, printed.err)
+    assert len(found.stdout) + len(found.stderr) > 30
+
+
+def test_functions_registered_to_run_at_exit_still_run(tmp_path: Path) -> None:
+    code = ("import atexit, sys\n"
+            "atexit.register(lambda: print('ran at exit'))\n"
+            "sys.argv = ['upsun-migrator', 'migrate', '--dry-run', sys.argv[1]]\n"
+            "from migrator.cli import run\n"
+            "run()\n")
+    found = _entry(code, str(REPO / "examples" / "workers"), tmp_path=tmp_path)
+    assert found.returncode == 0
+    assert found.stdout.startswith("--- /dev/null\n")
+    assert found.stdout.endswith("\nran at exit\n")
+
+
+def test_a_thread_still_running_is_waited_for(tmp_path: Path) -> None:
+    code = ("import sys, threading, time\n"
+            "threading.Thread(target=lambda: (time.sleep(0.3), print('thread done'))).start()\n"
+            "sys.argv = ['upsun-migrator', 'migrate', '--dry-run', sys.argv[1]]\n"
+            "from migrator.cli import run\n"
+            "run()\n")
+    found = _entry(code, str(REPO / "examples" / "workers"), tmp_path=tmp_path)
+    assert found.returncode == 0
+    assert found.stdout.endswith("\nthread done\n")
+
+
+def test_a_process_that_ends_with_os_exit_runs_no_teardown(tmp_path: Path) -> None:
+    """The object of the change: an object's finalizer would run at the usual exit; it does not
+    run after `run`, and what was printed before is all there."""
+    code = ("import sys\n"
+            "class Noisy:\n"
+            "    def __del__(self):\n"
+            "        print('torn down')\n"
+            "kept = Noisy()\n"
+            "sys.argv = ['upsun-migrator', 'migrate', '--dry-run', sys.argv[1]]\n"
+            "from migrator.cli import run\n"
+            "run()\n")
+    found = _entry(code, str(REPO / "examples" / "workers"), tmp_path=tmp_path)
+    assert found.returncode == 0
+    assert "torn down" not in found.stdout
+    assert found.stdout.startswith("--- /dev/null\n")
+    usual = _entry(code.replace("import run\nrun()", "import main\nsys.exit(main())"),
+                   str(REPO / "examples" / "workers"), tmp_path=tmp_path)
+    assert usual.stdout.endswith("\ntorn down\n")  # the same process, with the usual exit
