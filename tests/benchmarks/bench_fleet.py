@@ -158,12 +158,13 @@ def compare_bulk(cli: Path | None, repos: int, jobs: int, rounds: int,
     """Rounds alternate ours and theirs, each on a fleet of its own; the medians absorb a noisy
     machine.
 
-    Every fleet is built before the first timed run and removed after the last. On ext4 a new
-    file skips the inodes deleted in the last minute or more (`recently_deleted` in the kernel's
-    inode allocator), and scanning past thousands of them made creating `.upsun/` and its file
-    cost about 1 ms of kernel time per repository when the previous fleet had just been removed:
-    a cost of the benchmark's own clean-up, not of migrating, and one that falls mostly on the
-    faster tool. `--interleaved` keeps the older order (build, run, remove, per round) to compare.
+    Every fleet is built before the first timed run and removed after the last. On an ext4
+    without a journal a new file skips the inodes deleted in the last minute or more
+    (`recently_deleted` in the kernel's inode allocator), and scanning past thousands of them made
+    creating `.upsun/` and its file cost about 1 ms of kernel time per repository when the
+    previous fleet had just been removed: a cost of the benchmark's own clean-up, not of
+    migrating, and one that falls mostly on the faster tool. `--interleaved` keeps the older
+    order (build, run, remove, per round) to compare.
     """
     ours, theirs = [], []
     with tempfile.TemporaryDirectory() as scratch:
