@@ -15,6 +15,7 @@ from migrator.model import (
     Settings,
     Severity,
 )
+from migrator.record import Record
 from migrator.yamltext import editor
 from migrator.yamltext.nodes import Mapping, Node, Scalar
 
@@ -102,6 +103,17 @@ def walk(project: LegacyProject) -> Places:
     return places
 
 
+class Required(Record):
+    """A file the output names (an `!include` or `!archive` target). Rules never touch the
+    disk: the pipeline looks for it after the rule that asked."""
+
+    code: str
+    rel: str  # relative to the repository
+    location: Location
+    tag: str
+    fatal: bool  # missing: an error (the copy cannot be made), else a warning
+
+
 class MigrationContext:
     def __init__(self, project: LegacyProject, settings: Settings) -> None:
         self.project = project
@@ -114,6 +126,7 @@ class MigrationContext:
         self.findings: list[Finding] = []
         self.sizings: list[LegacySizing] = []
         self.copies: dict[str, str] = {}
+        self.required: list[Required] = []
         self.profiles: dict[str, str] = {}
 
     # --- what rules read -------------------------------------------------------------
@@ -160,6 +173,10 @@ class MigrationContext:
 
     def info(self, code: str, location: Location, message: str) -> None:
         self.warn(code, location, message, Severity.INFO)
+
+    def require(self, code: str, rel: str, location: Location, tag: str, fatal: bool) -> None:
+        """The output names this file: missing, it is an error when `fatal`, else a warning."""
+        self.required.append(Required(code, rel, location, tag, fatal))
 
 
 def text_of(source: SourceFile, node: Node) -> str:

@@ -53,6 +53,8 @@ def migrate(root: Path, settings: Settings, metadata: Metadata | None = None) ->
     for rule in RULES:
         if rule.CODE in STRUCTURAL or selected(rule.CODE, settings.select, settings.ignore):
             rule.apply(ctx)
+            if ctx.required:
+                _look_for_required(ctx)
     if metadata.registry is not None:
         from migrator import checks
 
@@ -89,6 +91,22 @@ def migrate(root: Path, settings: Settings, metadata: Metadata | None = None) ->
         profiles=tuple(sorted(ctx.profiles.items())),
         validation=_checked(metadata, ctx),
     )
+
+
+def _look_for_required(ctx: MigrationContext) -> None:
+    """The files a rule said the output names, looked for in the repository (rules never touch
+    the disk): a missing one is an error or a warning, as the rule said."""
+    from migrator.discovery import Reader
+
+    reader = Reader(ctx.project.root)
+    for need in ctx.required:
+        file, line = need.location
+        if not reader.exists(need.rel, file, line):
+            message = f"{need.tag} names {need.rel}, which does not exist"
+            if need.fatal:
+                raise InputError(message, file, line)
+            ctx.warn(need.code, need.location, message)
+    ctx.required.clear()
 
 
 def _checked(metadata: Metadata, ctx: MigrationContext) -> tuple[str, ...]:

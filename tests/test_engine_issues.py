@@ -14,6 +14,9 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from migrator.codes import CODES
 from migrator.model import Settings
@@ -131,3 +134,46 @@ def test_12_14_an_absolute_include_in_applications_yaml_names_the_file(project: 
     assert (result.exit_code, result.stderr) == (
         1, "error: .platform/applications.yaml:1: !include of absolute path '/etc/passwd' is "
            "not allowed\n")
+
+
+def test_no_rule_touches_the_disk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/STYLE.md: rules never touch the disk. What they read was loaded before them
+    (discovery); a file they need is looked for after them (`ctx.require`, the pipeline)."""
+    import builtins
+    import os
+
+    from migrator.errors import MigratorError
+    from tests.conftest import CORPUS
+
+    running: list[str] = []
+    touched: list[tuple[str, str, str]] = []
+
+    def watched(name: str, real: Any) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if running:
+                touched.append((running[-1], name, str(args[0]) if args else ""))
+            return real(*args, **kwargs)
+        return call
+
+    for name in ("stat", "lstat", "open", "listdir", "scandir", "access", "readlink"):
+        monkeypatch.setattr(os, name, watched(f"os.{name}", getattr(os, name)))
+    monkeypatch.setattr(builtins, "open", watched("open", builtins.open))
+    for rule in RULES:
+        def apply(ctx: Any, rule: Any = rule, real: Any = rule.apply) -> None:
+            running.append(rule.CODE)
+            try:
+                real(ctx)
+            finally:
+                running.pop()
+        monkeypatch.setattr(rule, "apply", apply)
+    looked_for = 0  # runs whose includes were looked for, so UPS008 had work to do
+    roots = sorted(FIXTURES.iterdir()) + sorted(p for p in CORPUS.iterdir() if p.is_dir())
+    for root in roots:
+        try:
+            result = migrate(root, Settings())
+        except MigratorError as error:
+            looked_for += "which does not exist" in str(error)
+            continue
+        looked_for += any(f.code == "UPS008" for f in result.findings)
+    assert touched == []
+    assert looked_for >= 10

@@ -12,7 +12,7 @@ from pathlib import PurePosixPath
 
 from migrator.context import MigrationContext, scalar_text
 from migrator.discovery import CONFIG_DIR, LegacyApp, SourceFile, include_path
-from migrator.errors import InputError, RefusedError
+from migrator.errors import RefusedError
 from migrator.model import Location
 from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence, Tagged, to_data
 
@@ -27,9 +27,8 @@ INCLUDES_DIR = "includes"
 
 
 def apply(ctx: MigrationContext) -> None:
-    from migrator.discovery import Reader
-
-    reader = Reader(ctx.project.root)
+    """Each tagged file of services and routes is copied (it must exist: the pipeline looks);
+    an app's must exist too, or is reported."""
     for document in (ctx.project.services, ctx.project.routes):
         if document is None:
             continue
@@ -38,9 +37,7 @@ def apply(ctx: MigrationContext) -> None:
             line = document.source.line(node.start)
             path = _relative(node, document.file, line)
             rel = f"{CONFIG_DIR}/{path}"
-            if not reader.exists(rel, document.file, line):
-                raise InputError(f"{node.tag} names {rel}, which does not exist",
-                                 document.file, line)
+            ctx.require(CODE, rel, Location(document.file, line), node.tag or "", fatal=True)
             target = _target(ctx, document.source, node, path)
             if rel not in ctx.copies:
                 ctx.copies[rel] = target
@@ -53,9 +50,7 @@ def apply(ctx: MigrationContext) -> None:
         for node in tagged_nodes(app.mapping):
             line = app.source.line(node.start)
             rel = (base / _relative(node, app.file, line)).as_posix()
-            if not reader.exists(rel, app.file, line):
-                ctx.warn(CODE, Location(app.file, line), f"{node.tag} names {rel}, which does "
-                         "not exist")
+            ctx.require(CODE, rel, Location(app.file, line), node.tag or "", fatal=False)
 
 
 def _target(ctx: MigrationContext, source: SourceFile, node: Node, path: str) -> str:
