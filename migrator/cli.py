@@ -250,10 +250,9 @@ def _write_output(target: str, text: str) -> None:
     if target == "-":
         echo(text, nl=False)
         return
-    try:
-        Path(target).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise MigratorError(f"cannot write: {exc.strerror or exc}", target) from None
+    from migrator.outputs import Output, stage
+
+    stage([Output(target, text)], set()).publish()  # as every report file: whole or not at all
 
 
 class annotated_errors:  # lower case: used as `with annotated_errors(...)`, as it was a function

@@ -16,8 +16,7 @@ from pathlib import Path
 
 from migrator.errors import MigratorError
 from migrator.record import Record
-
-TEMP_SUFFIX = ".upsun-migrator.tmp"
+from migrator.writer import write_temp
 
 
 class Output(Record):
@@ -90,15 +89,9 @@ def _stage_one(staged: Staged, output: Output, final: Path) -> None:
         _guard(final, lambda: os.close(os.open(final, os.O_WRONLY)), output.target)
         staged.direct.append((final, output.text))
         return
-    temp = final.with_name(f".{final.name}.{os.getpid()}{TEMP_SUFFIX}")
-    staged.renames.append((temp, final))
-    _guard(temp, lambda: _write(temp, output), output.target)
-
-
-def _write(temp: Path, output: Output) -> None:
-    temp.write_text(output.text, encoding="utf-8")
-    if output.executable:
-        temp.chmod(0o755)
+    mode = 0o755 if output.executable else None
+    _guard(final, lambda: staged.renames.append(
+        (write_temp(final, output.text.encode("utf-8"), mode=mode), final)), output.target)
 
 
 def _guard(path: Path, action: Callable[[], object], shown: str | None = None) -> None:

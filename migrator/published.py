@@ -339,10 +339,10 @@ def _read_body(response: Any) -> bytes:
 
 
 def _write(path: Path, data: bytes) -> None:
+    from migrator.writer import replace_file
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temp.write_bytes(data)
-        os.replace(temp, path)
+        replace_file(path, data)
     except OSError:
         pass  # a cache that cannot be written is only a slower next run

@@ -1,9 +1,12 @@
-"""Putting a MigrationResult on disk: all files or none, each replaced atomically."""
+"""Putting a MigrationResult on disk: all files or none, each replaced atomically. Also the
+one way the tool writes any file (`write_temp`, `replace_file`): through a temporary file
+beside it, renamed into place."""
 
 from __future__ import annotations
 
 import errno
 import os
+import stat
 from pathlib import Path, PurePosixPath
 
 from migrator.discovery import UPSUN_CONFIG, refuse_existing
@@ -121,18 +124,45 @@ def _delete_legacy(result: MigrationResult) -> None:
 def _write_temp(root: Path, planned: PlannedFile, durable: bool) -> tuple[Path, Path]:
     final = root / planned.path
     final.parent.mkdir(parents=True, exist_ok=True)
-    temp = final.with_name(f".{final.name}.{os.getpid()}{TEMP_SUFFIX}")
     assert planned.new is not None
     try:
+        return write_temp(final, planned.new, durable), final
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(final)) from None
+
+
+def write_temp(final: Path, data: bytes, durable: bool = False, mode: int | None = None) -> Path:
+    """`data` in a new temporary file beside `final` (one file system: the rename into place is
+    atomic), forced to disk when `durable`, with `mode` when one is given. When writing fails,
+    nothing is left behind."""
+    temp = final.with_name(f".{final.name}.{os.getpid()}{TEMP_SUFFIX}")
+    try:
         with open(temp, "wb") as stream:
-            stream.write(planned.new)
+            stream.write(data)
+            if mode is not None:
+                os.fchmod(stream.fileno(), mode)
             if durable:
                 stream.flush()
                 os.fsync(stream.fileno())
-    except OSError as exc:
+    except BaseException:
         temp.unlink(missing_ok=True)
-        raise OSError(exc.errno, exc.strerror, str(final)) from None
-    return temp, final
+        raise
+    return temp
+
+
+def replace_file(final: Path, data: bytes) -> None:
+    """Create or replace one file at once: a reader finds the old bytes or the new ones, never a
+    part, and a replaced file keeps its permissions."""
+    try:
+        mode: int | None = stat.S_IMODE(os.stat(final).st_mode)
+    except FileNotFoundError:
+        mode = None
+    temp = write_temp(final, data, mode=mode)
+    try:
+        os.replace(temp, final)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
 
 
 def _clean_stale_temps(root: Path) -> None:

@@ -217,3 +217,63 @@ def test_a_change_between_planning_and_writing_is_refused(tmp_path: Path) -> Non
         runner.commit(done, runner.Options())
     assert str(refused.value) == ".upsun: .upsun is a symbolic link; refusing to write through it"
     assert list(outside.iterdir()) == []
+
+
+# -- the one way the tool writes a file: writer.write_temp / writer.replace_file ---------------
+
+def test_every_file_the_tool_writes_goes_through_the_writer() -> None:
+    """One atomic-write helper. outputs.py publishes the temporary files `write_temp` made
+    (os.replace) and writes a target that is no regular file, a pipe or /dev/stdout, directly:
+    such a target cannot take a rename."""
+    from tests.conftest import REPO
+
+    found = []
+    for path in sorted((REPO / "migrator").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        for call in ("os.replace", "os.rename", ".rename(", ".write_text", ".write_bytes",
+                     '"wb"', '"w"', '"ab"', '"a"', "O_CREAT"):
+            if call in text and path.name != "writer.py":
+                found.append((path.relative_to(REPO).as_posix(), call))
+    assert found == [("migrator/outputs.py", "os.replace"), ("migrator/outputs.py", ".write_text")]
+
+
+def test_replace_file_keeps_the_permissions_of_the_file_it_replaces(tmp_path: Path) -> None:
+    from migrator.writer import replace_file
+
+    script = tmp_path / "run.py"
+    script.write_text("old\n")
+    script.chmod(0o751)
+    replace_file(script, b"new\n")
+    assert (script.read_bytes(), script.stat().st_mode & 0o777) == (b"new\n", 0o751)
+    fresh = tmp_path / "fresh.txt"
+    replace_file(fresh, b"x")
+    assert fresh.read_bytes() == b"x"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fresh.txt", "run.py"]
+
+
+@pytest.mark.parametrize("target", ["a-folder", "missing/file.txt"])
+def test_replace_file_that_fails_leaves_no_temporary_file(target: str, tmp_path: Path) -> None:
+    from migrator.writer import replace_file
+
+    (tmp_path / "a-folder").mkdir()
+    before = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
+    with pytest.raises(OSError):
+        replace_file(tmp_path / target, b"data")
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == before
+
+
+def test_the_codemod_keeps_an_executable_file_executable(tmp_path: Path) -> None:
+    import shutil
+
+    from tests.conftest import TESTS
+
+    app = tmp_path / "django"
+    shutil.copytree(TESTS / "fixtures" / "code" / "django", app)
+    before = {path: path.read_bytes() for path in app.rglob("*.py")}
+    for path in before:
+        path.chmod(0o755)
+    written = run("codemod", "--write", "--service-env-vars", "--fix-production-check", app)
+    assert written.exit_code == 0, written.stdout + written.stderr
+    assert [p for p in before if p.read_bytes() != before[p]] != []  # something was rewritten
+    assert {p.stat().st_mode & 0o777 for p in before} == {0o755}
+    assert _temps(tmp_path) == []

@@ -202,11 +202,10 @@ def _dependency_lines(root: Path) -> list[CodeFinding]:
 
 def write(root: Path, done: CodemodRun) -> CodemodRun:
     """Put the computed rewrites on disk; the findings they carry now say `rewritten`."""
+    from migrator.writer import replace_file
+
     for change in done.changes:
-        path = root / change.path
-        temp = path.with_name(f".{path.name}.{os.getpid()}.upsun-migrator.tmp")
-        temp.write_text(change.new, encoding=change.encoding, newline="")  # as it was read
-        os.replace(temp, path)
+        replace_file(root / change.path, change.new.encode(change.encoding))  # as it was read
     changed = {c.path for c in done.changes}
     findings = tuple(replace(f, written=True) if f.fix and f.file in changed else f
                      for f in done.findings)
