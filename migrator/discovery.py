@@ -14,6 +14,7 @@ from migrator.yamltext.parse import MAX_BYTES, Document, decode, parse
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import subprocess
+    from collections.abc import Iterator
     from typing import Any
 
 APP_FILE = ".platform.app.yaml"
@@ -22,7 +23,10 @@ APPLICATIONS = f"{CONFIG_DIR}/applications.yaml"
 SERVICES = f"{CONFIG_DIR}/services.yaml"
 ROUTES = f"{CONFIG_DIR}/routes.yaml"
 UPSUN_CONFIG = ".upsun/config.yaml"
-SKIPPED_DIRS = frozenset({".git", "node_modules", "vendor", ".upsun", ".platform"})
+#: Folders no walk of a repository enters (`walk`): version control, dependencies, virtual
+#: environments, tools' caches, and the configuration folders themselves.
+SKIPPED_DIRS = frozenset({".git", "node_modules", "vendor", ".venv", "venv", "env", ".env",
+                          "site-packages", "__pycache__", ".tox", ".nox", ".upsun", ".platform"})
 
 
 class SourceFile:
@@ -214,13 +218,20 @@ def _kind(node: Node) -> str:
     return "a scalar"
 
 
+def walk(root: Path) -> Iterator[tuple[Path, list[str]]]:
+    """The one walk of a repository: each folder and its file names, in a stable order, never
+    entering SKIPPED_DIRS or a `*.egg-info` folder."""
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.endswith(".egg-info"))
+        yield Path(folder), sorted(files)
+
+
 def find_app_files(root: Path) -> list[str]:
     """Relative paths of every `.platform.app.yaml`, skipping vendored and git-ignored folders."""
     found: list[str] = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
+    for folder, files in walk(root):
         if APP_FILE in files:
-            path = Path(folder) / APP_FILE
+            path = folder / APP_FILE
             rel = path.relative_to(root).as_posix()
             if _link_or_file(path, rel):
                 found.append(_utf8(rel))

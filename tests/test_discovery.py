@@ -167,3 +167,22 @@ def test_a_file_is_read_whole_whatever_size_it_had_when_looked_at(tmp_path: Path
     data = bytes(range(256)) * 390 + b"end"  # 99,843 bytes: more than one read of 65,536
     (tmp_path / "f").write_bytes(data)
     assert _read_bytes(tmp_path / "f", looked) == data
+
+
+def test_one_walk_one_skip_list_for_app_files_and_the_codemod(tmp_path: Path) -> None:
+    """Both walks of a repository (its app files, its Python files) enter the same folders."""
+    from migrator.codemod import python_files
+    from migrator.discovery import SKIPPED_DIRS
+
+    skipped = sorted(SKIPPED_DIRS - {".platform"}) + ["pkg.egg-info"]
+    files = {".platform.app.yaml": "name: app\ntype: 'php:8.4'\n", "settings.py": "X = 1\n",
+             "api/.platform.app.yaml": "name: api\ntype: 'python:3.12'\n", "api/app.py": "Y = 2\n"}
+    for folder in skipped:
+        files[f"{folder}/.platform.app.yaml"] = "name: other\ntype: 'php:8.4'\n"
+        files[f"{folder}/lib/.platform.app.yaml"] = "name: deeper\ntype: 'php:8.4'\n"
+        files[f"{folder}/mod.py"] = "Z = 3\n"
+    write_files(tmp_path, files)
+    assert find_app_files(tmp_path) == [".platform.app.yaml", "api/.platform.app.yaml"]
+    assert [p.relative_to(tmp_path).as_posix() for p, _ in python_files(tmp_path)] == \
+        ["settings.py", "api/app.py"]
+    assert {"vendor", "node_modules", ".venv", "venv", "__pycache__", ".git"} <= SKIPPED_DIRS

@@ -6,7 +6,6 @@ and only here, so `migrate` never pays for it unless `--code` is given.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, replace
@@ -16,9 +15,6 @@ from pathlib import Path
 from migrator.codemod.findings import CodeFinding
 from migrator.codes import selected
 
-#: not the application's code (third-party or tools' folders): not walked
-SKIPPED_DIRS = frozenset({".git", ".venv", "venv", "env", ".env", "node_modules",
-                          "site-packages", "__pycache__", ".tox", ".nox", ".upsun", ".platform"})
 #: the application's, but not to rewrite (history, build output): walked, files reported
 UNTOUCHED_DIRS = frozenset({"migrations", "build", "dist"})
 #: generated-code markers, looked for in the comment lines that open a file (a docstring saying
@@ -57,13 +53,14 @@ class CodemodRun:
 
 def python_files(root: Path) -> Iterator[tuple[Path, str | None]]:
     """Each Python file, with the folder that keeps it from being analysed, if any."""
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.endswith(".egg-info"))
-        parts = Path(folder).relative_to(root).parts
+    from migrator.discovery import walk  # what is not the application's code is not walked
+
+    for folder, files in walk(root):
+        parts = folder.relative_to(root).parts
         untouched = next((part for part in parts if part in UNTOUCHED_DIRS), None)
-        for name in sorted(files):
+        for name in files:
             if name.endswith(".py"):
-                yield Path(folder) / name, untouched
+                yield folder / name, untouched
 
 
 def run(root: Path, options: CodeOptions, relationships: Collection[str] | None = None
@@ -180,12 +177,13 @@ def _transform(rel: str, source: str, options: CodeOptions,
 
 def _dependency_lines(root: Path) -> list[CodeFinding]:
     found = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if d not in SKIPPED_DIRS]
-        for name in sorted(files):
+    from migrator.discovery import walk
+
+    for folder, files in walk(root):
+        for name in files:
             if not DEPENDENCY_FILES.match(name):
                 continue
-            path = Path(folder) / name
+            path = folder / name
             try:
                 data = path.read_bytes()
                 text = decode_python(data)[0] if name.endswith(".py") else data.decode("utf-8")
