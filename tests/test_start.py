@@ -110,8 +110,30 @@ def test_the_console_script_runs_run() -> None:
 
     scripts = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
     assert scripts == {"upsun-migrator": "migrator.cli:run"}
-    assert (REPO / "migrator" / "__main__.py").read_text() == \
-        "from migrator.cli import run\n\nrun()\n"
+    assert (REPO / "migrator" / "__main__.py").read_text().endswith("sys.exit(main())\n")
+
+
+def test_python_m_migrator_hands_back_to_a_host_process(tmp_path: Path) -> None:
+    """runpy (as cProfile and pdb use it) gets control back after the run."""
+    code = ("import runpy, sys\n"
+            "sys.argv = ['migrator', 'migrate', '--dry-run', sys.argv[1]]\n"
+            "try:\n"
+            "    runpy.run_module('migrator', run_name='__main__')\n"
+            "except SystemExit as stop:\n"
+            "    print('host got', stop.code)\n")
+    found = _entry(code, str(REPO / "examples" / "workers"), tmp_path=tmp_path)
+    assert found.stdout.endswith("\nhost got 0\n")
+
+
+def test_under_a_profiler_the_process_exits_the_usual_way(tmp_path: Path) -> None:
+    out = tmp_path / "profile.out"
+    code = ("import cProfile, sys\n"
+            "sys.argv = ['upsun-migrator', 'migrate', '--dry-run', sys.argv[1]]\n"
+            "from migrator.cli import run\n"
+            f"cProfile.run('run()', {str(out)!r})\n")
+    found = _entry(code, str(REPO / "examples" / "workers"), tmp_path=tmp_path)
+    assert found.stdout.startswith("--- /dev/null\n")
+    assert out.stat().st_size > 0
 
 
 @pytest.mark.parametrize("args", [["migrate", "--dry-run", "examples/workers"],
