@@ -89,9 +89,13 @@ def _stage_one(staged: Staged, output: Output, final: Path) -> None:
         _guard(final, lambda: os.close(os.open(final, os.O_WRONLY)), output.target)
         staged.direct.append((final, output.text))
         return
-    mode = 0o755 if output.executable else None
+    # a replaced file keeps its permissions (a private summary stays private); a script runs
+    keep = stat.S_IMODE(mode) if mode is not None else None
+    if output.executable:
+        keep = 0o644 if keep is None else keep
+        keep |= (keep & 0o444) >> 2  # executable by whoever may read it
     _guard(final, lambda: staged.renames.append(
-        (write_temp(final, output.text.encode("utf-8"), mode=mode), final)), output.target)
+        (write_temp(final, output.text.encode("utf-8"), mode=keep), final)), output.target)
 
 
 def _guard(path: Path, action: Callable[[], object], shown: str | None = None) -> None:

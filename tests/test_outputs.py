@@ -116,3 +116,35 @@ def test_bulk_summary_path_is_checked_before_any_repository(tmp_path: Path, opti
     assert (result.exit_code, result.stdout, result.stderr) == (
         1, "", f"error: {target}: cannot write: No such file or directory\n")
     assert tree(fleet) == before
+
+
+@pytest.mark.parametrize(("option", "before", "after"), [
+    ("--report", 0o600, 0o600), ("--json", 0o640, 0o640), ("--report", None, 0o644),
+    ("--resources-script", None, 0o755), ("--resources-script", 0o600, 0o700),
+    ("--resources-script", 0o644, 0o755)])
+def test_a_replaced_report_file_keeps_its_permissions(
+        option: str, before: int | None, after: int, project: Path, tmp_path: Path) -> None:
+    _repo(project)
+    target = tmp_path / "out.txt"
+    if before is not None:
+        target.write_text("old\n")
+        target.chmod(before)
+    old_umask = os.umask(0o022)
+    try:
+        assert run("migrate", option, target, project).exit_code == 0
+    finally:
+        os.umask(old_umask)
+    assert target.read_text() != "old\n"
+    assert target.stat().st_mode & 0o777 == after
+
+
+@pytest.mark.parametrize("option", ["--summary", "--summary-md"])
+def test_a_replaced_bulk_summary_keeps_its_permissions(tmp_path: Path, option: str) -> None:
+    fleet = tmp_path / "fleet"
+    _repo(fleet / "one")
+    target = tmp_path / ("summary.jsonl" if option == "--summary" else "summary.md")
+    target.write_text("old\n")
+    target.chmod(0o600)
+    assert run("bulk", "--dry-run", "--jobs", "1", fleet, option, target).exit_code == 0
+    assert target.read_text() != "old\n"
+    assert target.stat().st_mode & 0o777 == 0o600
