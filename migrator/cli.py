@@ -77,6 +77,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Parse, run the command, return its exit code. The one error boundary: options that do
     not go together, usage and exit 2; a known error, one line and exit 1; Ctrl-C, exit 130;
     anything else is a bug: one line and exit 3 (the traceback with --debug)."""
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:  # started with it closed (`>&-`): print to nowhere
+            import io
+
+            setattr(sys, name, io.StringIO())
     parser, command, options = parse(sys.argv[1:] if argv is None else argv)
     try:
         command(**options)

@@ -198,3 +198,22 @@ def test_a_process_that_ends_with_os_exit_runs_no_teardown(tmp_path: Path) -> No
     usual = _entry(code.replace("import run\nrun()", "import main\nsys.exit(main())"),
                    str(REPO / "examples" / "workers"), tmp_path=tmp_path)
     assert usual.stdout.endswith("\ntorn down\n")  # the same process, with the usual exit
+
+
+@pytest.mark.parametrize("closed", [">&-", "2>&-", ">&- 2>&-"])
+def test_a_process_started_with_its_output_closed_still_migrates(closed: str,
+                                                                 tmp_path: Path) -> None:
+    """`cmd >&-` starts Python with sys.stdout None: what would be printed goes nowhere."""
+    import shlex
+    import shutil
+
+    repo = tmp_path / "workers"
+    shutil.copytree(REPO / "examples" / "workers", repo)
+    command = f"{shlex.quote(sys.executable)} -m migrator migrate {shlex.quote(str(repo))} {closed}"
+    found = subprocess.run(["bash", "-c", command], capture_output=True, text=True, check=False,
+                           env={**os.environ, "UPSUN_MIGRATOR_OFFLINE": "1",
+                                "XDG_CACHE_HOME": str(tmp_path / "cache")})
+    assert found.returncode == 0
+    assert (found.stdout == "") == closed.startswith(">&-")  # the report goes to stdout
+    assert found.stderr == ""
+    assert (repo / ".upsun" / "config.yaml").is_file()
