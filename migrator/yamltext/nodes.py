@@ -79,26 +79,27 @@ class Mapping(Node):
                 return entry
         return None
 
+    def _lookup(self, key: str) -> tuple[Mapping, tuple[Scalar, Node]] | None:
+        """The mapping that really holds `key` (itself, or one it merges with `<<`, depth
+        first) and its entry there."""
+        found = self.own(key)
+        if found is not None:
+            return self, found
+        for source in self.merges:
+            hit = source._lookup(key)
+            if hit is not None:
+                return hit
+        return None
+
     def holder(self, key: str) -> Mapping | None:
         """The mapping that really holds `key`: itself or one it merges with `<<`."""
-        if self.own(key) is not None:
-            return self
-        for source in self.merges:
-            found = source.holder(key)
-            if found is not None:
-                return found
-        return None
+        hit = self._lookup(key)
+        return hit[0] if hit is not None else None
 
     def entry(self, key: str) -> tuple[Scalar, Node] | None:
         """The entry of `key` in the mapping that really holds it, or None."""
-        found = self.own(key)
-        if found is not None:
-            return found
-        for source in self.merges:
-            found = source.entry(key)
-            if found is not None:
-                return found
-        return None
+        hit = self._lookup(key)
+        return hit[1] if hit is not None else None
 
     def get(self, key: str) -> Node | None:
         """The effective value of `key` (own first, then merged), aliases resolved."""
