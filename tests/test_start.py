@@ -98,11 +98,19 @@ def test_bulk_loads_no_dataclasses(tmp_path: Path) -> None:
 
 # -- how a process ends: without the interpreter's teardown, unless something needs it --------
 
-def _entry(code: str, *args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+#: The lines a test process ends with: a dry run of the example (its path is the process's first
+#: argument), through the console script's function.
+EXAMPLE_ARGV = "sys.argv = ['upsun-migrator', 'migrate', '--dry-run', sys.argv[1]]\n"
+EXAMPLE_RUN = EXAMPLE_ARGV + "from migrator.cli import run\nrun()\n"
+
+
+def _entry(code: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """A Python process running `code` with the example's path as its first argument."""
     env = {k: v for k, v in os.environ.items() if k != "UPSUN_MIGRATOR_YAML"}
-    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                          check=False, env={**env, "UPSUN_MIGRATOR_OFFLINE": "1",
-                                            "XDG_CACHE_HOME": str(tmp_path)})
+    return subprocess.run([sys.executable, "-c", code, str(REPO / "examples" / "workers")],
+                          capture_output=True, text=True, check=False,
+                          env={**env, "UPSUN_MIGRATOR_OFFLINE": "1",
+                               "XDG_CACHE_HOME": str(tmp_path)})
 
 
 def test_the_console_script_runs_run() -> None:
@@ -115,23 +123,20 @@ def test_the_console_script_runs_run() -> None:
 
 def test_python_m_migrator_hands_back_to_a_host_process(tmp_path: Path) -> None:
     """runpy (as cProfile and pdb use it) gets control back after the run."""
-    code = ("import runpy, sys\n"
-            "sys.argv = ['migrator', 'migrate', '--dry-run', sys.argv[1]]\n"
+    code = ("import runpy, sys\n" + EXAMPLE_ARGV +
             "try:\n"
             "    runpy.run_module('migrator', run_name='__main__')\n"
             "except SystemExit as stop:\n"
             "    print('host got', stop.code)\n")
-    found = _entry(code, str(REPO / "examples" / "workers"), tmp_path=tmp_path)
+    found = _entry(code, tmp_path)
     assert found.stdout.endswith("\nhost got 0\n")
 
 
 def test_under_a_profiler_the_process_exits_the_usual_way(tmp_path: Path) -> None:
     out = tmp_path / "profile.out"
-    code = ("import cProfile, sys\n"
-            "sys.argv = ['upsun-migrator', 'migrate', '--dry-run', sys.argv[1]]\n"
-            "from migrator.cli import run\n"
+    code = ("import cProfile, sys\n" + EXAMPLE_ARGV + "from migrator.cli import run\n"
             f"cProfile.run('run()', {str(out)!r})\n")
-    found = _entry(code, str(REPO / "examples" / "workers"), tmp_path=tmp_path)
+    found = _entry(code, tmp_path)
     assert found.stdout.startswith("--- /dev/null\n")
     assert out.stat().st_size > 0
 
@@ -158,12 +163,8 @@ def test_what_a_process_prints_and_its_exit_code_are_those_of_main(
 
 
 def test_functions_registered_to_run_at_exit_still_run(tmp_path: Path) -> None:
-    code = ("import atexit, sys\n"
-            "atexit.register(lambda: print('ran at exit'))\n"
-            "sys.argv = ['upsun-migrator', 'migrate', '--dry-run', sys.argv[1]]\n"
-            "from migrator.cli import run\n"
-            "run()\n")
-    found = _entry(code, str(REPO / "examples" / "workers"), tmp_path=tmp_path)
+    code = "import atexit, sys\natexit.register(lambda: print('ran at exit'))\n" + EXAMPLE_RUN
+    found = _entry(code, tmp_path)
     assert found.returncode == 0
     assert found.stdout.startswith("--- /dev/null\n")
     assert found.stdout.endswith("\nran at exit\n")
@@ -172,10 +173,8 @@ def test_functions_registered_to_run_at_exit_still_run(tmp_path: Path) -> None:
 def test_a_thread_still_running_is_waited_for(tmp_path: Path) -> None:
     code = ("import sys, threading, time\n"
             "threading.Thread(target=lambda: (time.sleep(0.3), print('thread done'))).start()\n"
-            "sys.argv = ['upsun-migrator', 'migrate', '--dry-run', sys.argv[1]]\n"
-            "from migrator.cli import run\n"
-            "run()\n")
-    found = _entry(code, str(REPO / "examples" / "workers"), tmp_path=tmp_path)
+            + EXAMPLE_RUN)
+    found = _entry(code, tmp_path)
     assert found.returncode == 0
     assert found.stdout.endswith("\nthread done\n")
 
@@ -187,16 +186,12 @@ def test_a_process_that_ends_with_os_exit_runs_no_teardown(tmp_path: Path) -> No
             "class Noisy:\n"
             "    def __del__(self):\n"
             "        print('torn down')\n"
-            "kept = Noisy()\n"
-            "sys.argv = ['upsun-migrator', 'migrate', '--dry-run', sys.argv[1]]\n"
-            "from migrator.cli import run\n"
-            "run()\n")
-    found = _entry(code, str(REPO / "examples" / "workers"), tmp_path=tmp_path)
+            "kept = Noisy()\n" + EXAMPLE_RUN)
+    found = _entry(code, tmp_path)
     assert found.returncode == 0
     assert "torn down" not in found.stdout
     assert found.stdout.startswith("--- /dev/null\n")
-    usual = _entry(code.replace("import run\nrun()", "import main\nsys.exit(main())"),
-                   str(REPO / "examples" / "workers"), tmp_path=tmp_path)
+    usual = _entry(code.replace("import run\nrun()", "import main\nsys.exit(main())"), tmp_path)
     assert usual.stdout.endswith("\ntorn down\n")  # the same process, with the usual exit
 
 
