@@ -1,5 +1,4 @@
-"""What a `migrate` process loads: each item below was measured to cost milliseconds of a run
-whose whole is about 60 ms (docs/performance.md)."""
+"""What a `migrate` process loads, and how it ends."""
 
 from __future__ import annotations
 
@@ -7,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import sysconfig
 from pathlib import Path
 
 import pytest
@@ -16,84 +14,29 @@ from migrator.cli import main
 from tests.conftest import REPO
 
 RUN = """
-import sys
-from pathlib import Path
-before = set(sys.modules)  # the interpreter's and site's (an editable install's finder, say)
-import io
-compiled = []  # source compiled at run time: not a module (whose file may lack byte code yet)
-sys.addaudithook(lambda event, args: compiled.append(repr(args[0])[:80]) if event == "compile"
-                 and not str(args[1]).endswith(".py") else None)
+import io, json, sys
+before = set(sys.modules)
 from migrator.cli import main
-shown, sys.stdout = sys.stdout, io.StringIO()  # not contextlib: it is one of the unwanted
+shown, sys.stdout = sys.stdout, io.StringIO()
 code = main(["migrate", "--dry-run", sys.argv[1]])
 sys.stdout = shown
-import json
-from migrator.record import Record
-records = [cls for name, module in list(sys.modules.items()) if name.startswith("migrator")
-           for cls in vars(module).values()
-           if isinstance(cls, type) and issubclass(cls, Record) and cls.__module__ == name]
-print(json.dumps({"code": code, "modules": sorted(set(sys.modules) - before),
-                  "records": len(records),
-                  "compiled": compiled}))
+print(json.dumps({"code": code, "modules": sorted(set(sys.modules) - before)}))
 """
 
 
-#: Python without `site`, the sources and the installed packages on its path: an editable
-#: install's finder, loaded by `site`, imports contextlib and importlib.util itself, which would
-#: hide the same imports by the migrator.
-BARE_PYTHON = [sys.executable, "-S"]
-BARE_PATH = {"PYTHONPATH": os.pathsep.join(
-    [str(REPO), *dict.fromkeys(sysconfig.get_paths()[k] for k in ("purelib", "platlib"))])}
-
-
-@pytest.fixture(scope="module")
-def seen(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    """One `migrate` process (offline, an empty cache: the embedded metadata), looked at by both
-    tests."""
+def test_migrate_loads_no_module_only_other_commands_need(tmp_path: Path) -> None:
+    """libcst (the codemod), urllib.request (downloads), subprocess (git) and multiprocessing
+    (bulk) are heavy and belong to other commands: a dry run of the example, offline, with an
+    empty cache (the embedded metadata), loads none of them."""
     env = {k: v for k, v in os.environ.items() if k != "UPSUN_MIGRATOR_YAML"}
-    found = subprocess.run([*BARE_PYTHON, "-c", RUN, str(REPO / "examples" / "workers")],
+    found = subprocess.run([sys.executable, "-c", RUN, str(REPO / "examples" / "workers")],
                            capture_output=True, text=True, check=True,
-                           env={**env, **BARE_PATH, "UPSUN_MIGRATOR_OFFLINE": "1",
-                                "XDG_CACHE_HOME": str(tmp_path_factory.mktemp("cache"))})
-    return json.loads(found.stdout)  # type: ignore[no-any-return]
-
-
-def test_migrate_loads_nothing_it_does_not_use(seen: dict[str, object]) -> None:
-    """PyYAML's pure-Python parser (libyaml's binding is imported alone), typing (only the type
-    checker reads it), dataclasses and inspect (records are `migrator.record.Record`s), difflib (a
-    created file's diff is written without it), contextlib, importlib.util, and what only other
-    commands, git or the network need."""
-    assert seen["code"] == 0
-    unwanted = {"yaml.reader", "yaml.scanner", "yaml.parser", "yaml.resolver", "yaml.constructor",
-                "yaml.emitter", "yaml.loader", "dataclasses",
-                "inspect", "click", "ruamel", "subprocess", "shutil", "zipfile", "urllib.request",
-                "hashlib", "libcst", "datetime", "difflib", "typing", "importlib.util",
-                "contextlib"}
-    modules = seen["modules"]
-    assert isinstance(modules, list)
-    assert "yaml._yaml" in modules
-    assert sorted(unwanted & set(modules)) == []
-
-
-def test_nothing_is_compiled_at_run_time(seen: dict[str, object]) -> None:
-    """`typing.NamedTuple` compiled a constructor for each record, and typing compiled their
-    string annotations (3-4 ms a run, the first compile of a process alone 1.5 ms)."""
-    records = seen["records"]
-    assert isinstance(records, int) and records >= 20
-    assert seen["compiled"] == []
-
-
-def test_bulk_loads_no_dataclasses(tmp_path: Path) -> None:
-    """dataclasses with inspect, and building one class, cost each `bulk` 8 ms before any work."""
-    run = ("import sys; before = set(sys.modules)\n"
-           "from migrator.cli import main\n"
-           "code = main(['bulk', '--dry-run', '--jobs', '1', sys.argv[1]])\n"
-           "print(sorted({'dataclasses', 'inspect', 'typing'} & (set(sys.modules) - before)), code)")
-    found = subprocess.run([*BARE_PYTHON, "-c", run, str(REPO / "examples" / "workers")],
-                           capture_output=True, text=True, check=True,
-                           env={**os.environ, **BARE_PATH, "UPSUN_MIGRATOR_OFFLINE": "1",
+                           env={**env, "UPSUN_MIGRATOR_OFFLINE": "1",
                                 "XDG_CACHE_HOME": str(tmp_path)})
-    assert found.stdout.splitlines()[-1] == "[] 0"
+    seen = json.loads(found.stdout)
+    assert seen["code"] == 0
+    heavy = {"libcst", "urllib.request", "subprocess", "multiprocessing"}
+    assert sorted(heavy & set(seen["modules"])) == []
 
 
 # -- how a process ends: without the interpreter's teardown, unless something needs it --------
