@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from migrator import resources
+from migrator import escape, resources
 from migrator.report import Report, planned_summary
 from migrator.resources import ResourceHint
 
@@ -113,12 +113,20 @@ def markdown(report: Report) -> str:
 
 
 def resources_script(report: Report) -> str:
-    """An executable script running the one `resources:set` command, each value explained."""
+    """An executable script running the one `resources:set` command, each value explained.
+    The command's arguments are quoted; the explanations are comments of one line each."""
     lines = ["#!/bin/sh", "# Upsun resources from the legacy Platform.sh sizes (upsun-migrator).",
              "# Run it after the first push, or push with --resources-init=manual first.", "set -e"]
     for hint in report.hints:
-        lines.append(f"# {hint.container}: legacy {legacy_line(hint)} at {hint.legacy.location}"
-                     f" -> {resource_line(hint)}")
-        lines += [f"#   {note}" for note in hint.notes]
-    lines.append(report.command or "echo 'No legacy size or disk to carry over.'")
+        lines.append("# " + escape.comment(f"{hint.container}: legacy {legacy_line(hint)} at "
+                                           f"{hint.legacy.location} -> {resource_line(hint)}"))
+        lines += [f"#   {escape.comment(note)}" for note in hint.notes]
+    if report.command:
+        lines.append(report.command)
+    elif any((h.cpu is not None or h.disk is not None) and not resources.named(h.legacy)
+             for h in report.hints):
+        lines.append("echo 'No container with a legacy size or disk has a name Upsun allows: "
+                     "nothing to set.'")
+    else:
+        lines.append("echo 'No legacy size or disk to carry over.'")
     return "\n".join(lines) + "\n"

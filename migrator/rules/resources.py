@@ -120,6 +120,8 @@ def _sizing(ctx: MigrationContext, container: Container) -> LegacySizing | None:
     type_ = _value(type_node.get("type")) if type_node is not None else None
     return LegacySizing(
         container=container.name, kind=container.kind,
+        names=(container.name,) if container.worker is None or container.app is None
+        else (container.app.name, container.worker),
         location=ctx.location(container.source, entry[0] if entry else node),
         size=None if size is None else str(size),
         size_inherited=inherited and size is not None,
