@@ -38,9 +38,15 @@ _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 _WORKFLOW_START = re.compile(r"^(\s*):(?=:)")
 _LEGACY_COMMAND = "##["
 #: Characters that open Markdown inline syntax: emphasis, code, links, images, autolinks and
-#: HTML, entities, strikethrough, table cells, and the backslash itself.
-_MARKDOWN = re.compile(r"[\\`*_\[\]<>&|~]")
+#: HTML (`<`; a `>` alone opens nothing inline), entities, strikethrough, table cells, and the
+#: backslash itself.
+_MARKDOWN = re.compile(r"[\\`*_\[\]<&|~]")
 _BACKTICKS = re.compile(r"`+")
+#: The last run of text GitHub's extended autolinks (`http://...`, `www....`) would read on: they
+#: run to an ASCII white space or `<` (cmark-gfm extensions/autolink.c), backslash escapes and
+#: backticks included.
+_LAST_RUN = re.compile(r"[^ \t\n\r\f\v<]*$")
+_WWW = re.compile(r"(?i)\b(www)\.")
 #: A spreadsheet runs a cell that starts with one of these as a formula (OWASP, CSV injection).
 #: (Tab and carriage return, also on OWASP's list, are escaped by `visible` before.)
 _FORMULA_START = ("=", "+", "-", "@")
@@ -88,6 +94,8 @@ def _md_char(text: str, match: re.Match[str]) -> str:
     char, start = match.group(), match.start()
     if char == "_" and _inside_word(match.string, start):
         return char
+    if char in "<&":  # an entity, which an autolink cannot take apart as it takes `\<`
+        return "&lt;" if char == "<" else "&amp;"
     return "\\" + char
 
 
@@ -125,7 +133,7 @@ def md_message(text: str, table: bool = False) -> str:
             parts.append(md_text(text[position:]))
             break
         closing = _closing(text, opening)
-        parts.append(md_text(text[position:opening.start()]))
+        parts.append(_no_autolink_at_end(md_text(text[position:opening.start()])))
         if closing is None:
             parts.append("\\`" * len(opening.group()))
             position = opening.end()
@@ -133,6 +141,18 @@ def md_message(text: str, table: bool = False) -> str:
         parts.append(md_code(text[opening.end():closing.start()], table))
         position = closing.end()
     return "".join(parts)
+
+
+def _no_autolink_at_end(markdown: str) -> str:
+    """Text that a code span follows: an autolink running to its end would take the span's
+    opening backticks into the link, and what the span held would be read as Markdown. The
+    last run's `://` and `www.` are written with an entity (`&#58;`, `&#46;`): no link."""
+    last = _LAST_RUN.search(markdown)
+    assert last is not None
+    run = last.group()
+    if "://" not in run and "www." not in run.lower():
+        return markdown
+    return markdown[:last.start()] + _WWW.sub(r"\1&#46;", run.replace("://", "&#58;//"))
 
 
 def _closing(text: str, opening: re.Match[str]) -> re.Match[str] | None:
