@@ -4,10 +4,10 @@ GitHub shows these lines inline on a pull request. Escaping follows the rules of
 toolkit (actions/toolkit packages/core/src/command.ts, and the runner's unescaping in
 actions/runner src/Runner.Common/ActionCommand.cs): in the message `%`, CR and LF become `%25`,
 `%0D`, `%0A`; in a property value `:` and `,` (which delimit the command) also become `%3A`
-and `%2C`. Then the message goes through `escape.terminal` and a property through
-`escape.visible`: no other control character reaches the log, and no `##[` (the runner's
-legacy command syntax, read anywhere in a line). File paths are made relative to
-where the command ran by joining them to the PATH the user gave (`.` adds nothing).
+and `%2C`. Then both go through `escape.terminal`: no other control character reaches the
+log, and no `##[` (the runner's legacy command syntax, read anywhere in a line). File paths
+are made relative to where the command ran by joining them to the PATH the user gave (`.`
+adds nothing).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 
 from migrator.errors import MigratorError
-from migrator.escape import terminal, visible
+from migrator.escape import terminal
 from migrator.model import Finding
 
 TYPE_CHECKING = False
@@ -33,8 +33,8 @@ def escape_data(text: str) -> str:
 
 
 def escape_property(text: str) -> str:
-    return visible(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-                   .replace(":", "%3A").replace(",", "%2C"))
+    return terminal(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+                    .replace(":", "%3A").replace(",", "%2C"))
 
 
 def command(level: str, message: str, *, file: str | None = None, line: int = 0,
