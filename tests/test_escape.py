@@ -46,6 +46,7 @@ def test_visible(text: str, shown: str) -> None:
     assert escape.visible(text) == shown
 
 
+@settings(derandomize=True, database=None, deadline=None)
 @given(hostile)
 def test_visible_is_one_printable_line(text: str) -> None:
     shown = escape.visible(text)
@@ -67,6 +68,7 @@ def test_terminal(text: str, shown: str) -> None:
     assert escape.terminal(text) == shown
 
 
+@settings(derandomize=True, database=None, deadline=None)
 @given(st.text(alphabet=" \u00a0\u3000:", max_size=4), hostile)
 def test_terminal_starts_no_workflow_command(indent: str, text: str) -> None:
     """GitHub's runner trims leading white space, then takes `::` for a command; it takes the
@@ -78,6 +80,7 @@ def test_terminal_starts_no_workflow_command(indent: str, text: str) -> None:
     assert escape.terminal(shown) == shown
 
 
+@settings(derandomize=True, database=None, deadline=None)
 @given(st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), hostile),
                     lambda inner: st.lists(inner, max_size=3)
                     | st.dictionaries(hostile, inner, max_size=3), max_leaves=8),
@@ -89,6 +92,7 @@ def test_dumps_is_the_same_json_in_printable_utf8(value: object, indent: int | N
     text.encode("utf-8")
 
 
+@settings(derandomize=True, database=None, deadline=None)
 @given(hostile)
 def test_comment_is_one_yaml_line(text: str) -> None:
     from migrator.yamltext.nodes import Mapping
@@ -99,6 +103,7 @@ def test_comment_is_one_yaml_line(text: str) -> None:
     assert [key.value for key, _ in document.root.pairs] == ["key", "next"]
 
 
+@settings(derandomize=True, database=None, deadline=None)
 @given(hostile)
 def test_md_text_shows_the_text_itself(text: str) -> None:
     """Rendered by GitHub's parser, the text is one paragraph holding exactly the text (its
@@ -121,6 +126,7 @@ def without_autolinks(html: str) -> str:
     return re.sub(r'<a href="[^"]*">([^<]*)</a>', r"\1", html)
 
 
+@settings(derandomize=True, database=None, deadline=None)
 @given(hostile, st.booleans())
 def test_md_code_is_one_code_span_of_the_text(text: str, table: bool) -> None:
     span = escape.md_code(text, table)
@@ -154,7 +160,7 @@ def test_md_message(message: str, html: str) -> None:
     assert gfm(escape.md_message(message)) == f"<p>{html}</p>\n"
 
 
-@settings(max_examples=150)
+@settings(max_examples=150, derandomize=True, database=None, deadline=None)
 @given(hostile, hostile)
 def test_md_message_in_a_table_keeps_its_columns(first: str, second: str) -> None:
     row = f"| {escape.md_message(first, table=True)} | {escape.md_message(second, table=True)} |"
@@ -164,6 +170,7 @@ def test_md_message_in_a_table_keeps_its_columns(first: str, second: str) -> Non
     assert not re.search(r"<(?!/?(td|tr|tbody|table|code)>)", body), html
 
 
+@settings(derandomize=True, database=None, deadline=None)
 @given(hostile)
 def test_md_fence_cannot_be_closed_from_inside(text: str) -> None:
     html = gfm("\n".join(escape.md_fence(text, "sh")) + "\nafter\n")
@@ -185,7 +192,7 @@ def html_text(html: str) -> str:
     return entities.unescape(html)
 
 
-@settings(max_examples=20)
+@settings(max_examples=20, derandomize=True, database=None, deadline=None)
 @given(hostile)
 def test_md_text_in_a_list_item_stays_in_it(text: str) -> None:
     html = gfm(f"- create {escape.md_text(text)}\n- next\n")
