@@ -30,6 +30,10 @@ RAW = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u206
                  "\ud800-\udfff\ufffe\uffff]")
 
 
+def containers(inner: st.SearchStrategy[object]) -> st.SearchStrategy[object]:
+    return st.lists(inner, max_size=3) | st.dictionaries(hostile, inner, max_size=3)
+
+
 def gfm(markdown: str) -> str:
     return cmarkgfm.github_flavored_markdown_to_html(markdown, options=Options.CMARK_OPT_UNSAFE)
 
@@ -81,9 +85,8 @@ def test_terminal_starts_no_workflow_command(indent: str, text: str) -> None:
 
 
 @settings(derandomize=True, database=None, deadline=None)
-@given(st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), hostile),
-                    lambda inner: st.lists(inner, max_size=3)
-                    | st.dictionaries(hostile, inner, max_size=3), max_leaves=8),
+@given(st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), hostile), containers,
+                    max_leaves=8),
        st.sampled_from([None, 2]))
 def test_dumps_is_the_same_json_in_printable_utf8(value: object, indent: int | None) -> None:
     text = escape.dumps(value, indent=indent)
