@@ -7,12 +7,12 @@ with its own indentation unit. The `applications` level is indented like applica
 
 from __future__ import annotations
 
-import json
 import re
 
 from migrator.context import MigrationContext
 from migrator.discovery import LegacyApp, LegacyDocument, SourceFile
 from migrator.errors import RefusedError
+from migrator.escape import dumps
 from migrator.yamltext.edits import Edit, comments, line_end, line_start
 from migrator.yamltext.nest import prefix, unit
 from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence, resolve
@@ -139,7 +139,7 @@ def _key_text(app: LegacyApp) -> str:
         text = app.source.text[entry[1].start:entry[1].end]
         if "\n" not in text:
             return text
-    return app.name if _SAFE_KEY.match(app.name) else json.dumps(app.name, ensure_ascii=False)
+    return app.name if _SAFE_KEY.match(app.name) else dumps(app.name)
 
 
 def _inline_include(ctx: MigrationContext, app: LegacyApp) -> None:

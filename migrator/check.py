@@ -13,6 +13,7 @@ from pathlib import Path
 from migrator import runner
 from migrator.discovery import UPSUN_CONFIG
 from migrator.errors import NothingToMigrate
+from migrator.escape import dumps, terminal
 from migrator.model import FileAction, PlannedFile
 from migrator.pipeline import Metadata
 from migrator.record import Record
@@ -48,23 +49,22 @@ def check(path: Path, options: runner.Options, metadata: Metadata) -> Check:
 
 def lines(path: Path, checked: Check) -> list[str]:
     """`would create PATH/.upsun/config.yaml`: one line per file, paths as the user gave PATH."""
-    return [f"would {VERBS[p.action]} {(path / p.path).as_posix()}" for p in checked.pending]
+    return [f"would {VERBS[p.action]} {terminal((path / p.path).as_posix())}"
+            for p in checked.pending]
 
 
 def summary(path: Path, checked: Check) -> str:
     if not checked.pending or checked.failed:
-        return f"{path}: {checked.message}"
+        return terminal(f"{path}: {checked.message}")
     force = " --force" if (path / UPSUN_CONFIG).exists() else ""
     remove = " --remove-legacy" if any(p.action is FileAction.DELETE
                                        for p in checked.pending) else ""
-    return (f"{path}: {len(checked.pending)} file(s) would change; run `upsun-migrator migrate"
-            f"{force}{remove}` to migrate")
+    return (f"{terminal(str(path))}: {len(checked.pending)} file(s) would change; run "
+            f"`upsun-migrator migrate{force}{remove}` to migrate")
 
 
 def to_json(path: Path, checked: Check) -> str:
-    import json
-
     document = {"version": 1, "path": str(path), "pending": [
         {"path": p.path, "action": p.action.value} for p in checked.pending],
         "failed": checked.failed, "message": summary(path, checked)}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return dumps(document, indent=2) + "\n"

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from migrator import __version__
 from migrator.errors import MigratorError
+from migrator.escape import terminal
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # the heavy modules are imported by the commands that use them
@@ -101,7 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             import traceback
 
             traceback.print_exc()
-        echo(f"internal error: {type(exc).__name__}: {exc}. This is a bug in upsun-migrator: "
+        echo(f"internal error: {type(exc).__name__}: {terminal(str(exc))}. This is a bug in "
+             "upsun-migrator: "
              "please report it with the output of the same command run again with --debug",
              err=True)
         return 3
@@ -284,12 +286,11 @@ class annotated_errors:  # lower case: used as `with annotated_errors(...)`, as 
 
             echo(annotations.error(self.path, exc))
         elif self.output_format == "json":
-            import json
+            from migrator.escape import dumps
 
             error = {"file": exc.file, "line": exc.line, "column": exc.column,
                      "message": exc.message}
-            echo(json.dumps({"version": 1, "path": str(self.path), "error": error}, indent=2,
-                            ensure_ascii=False))
+            echo(dumps({"version": 1, "path": str(self.path), "error": error}, indent=2))
 
 
 def commit_branch(commit: bool, branch: str | None, dry_run: bool) -> str | None:
@@ -385,7 +386,7 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
     with annotated_errors(path, output_format):
         done = _plan_one(path, options, load_metadata(schema_file, registry_file))
     if done.report is None:
-        echo(f"{path}: {done.message}", err=True)
+        echo(f"{path}: {terminal(done.message)}", err=True)
         return
     if with_code:
         from migrator import codemod
@@ -420,7 +421,7 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
     if done.status is runner.Status.FAILED:
         raise done.error or MigratorError(done.message, str(path))
     if options.commit:
-        echo(f"{path}: {done.message}", err=True)
+        echo(f"{path}: {terminal(done.message)}", err=True)
 
 
 def _plan_one(path: Path, options: Options, metadata: Metadata) -> Run:
@@ -561,21 +562,19 @@ def codemod(path: Path, mode: str, service_env_vars: bool, fix_production_check:
 def _print_code_findings(path: Path, findings: tuple[CodeFinding, ...], files: list[str],
                          mode: str, output_format: str) -> None:
     """The codemod's findings as text lines, one JSON document, or GitHub annotations."""
-    if output_format == "json":
-        import json
+    from migrator import annotations, escape
 
+    if output_format == "json":
         document = {"version": 1, "path": str(path), "mode": mode,
                     "files": files, "findings": [
                         {"code": f.code, "severity": f.severity, "file": f.file, "line": f.line,
                          "column": f.column, "message": f.message, "rewritten": f.rewritten}
                         for f in findings]}
-        echo(json.dumps(document, indent=2, ensure_ascii=False))
+        echo(escape.dumps(document, indent=2))
         return
-    from migrator import annotations
-
     for finding in findings:
         echo(annotations.code_finding(path, finding) if output_format == "github"
-             else str(finding))
+             else escape.terminal(str(finding)))
 
 
 def _shard(value: str | None) -> tuple[int, int] | None:
@@ -689,19 +688,17 @@ def validate(path: Path, schema_file: Path | None, registry_file: Path | None,
 
 def _print_schema_errors(path: Path, errors: list[SchemaError], checked: str,
                          output_format: str) -> None:
-    if output_format == "json":
-        import json
+    from migrator import annotations, escape
 
+    if output_format == "json":
         document = {"version": 1, "path": str(path), "valid": not errors, "checked": checked,
                     "errors": [{"file": e.file, "line": e.line, "path": e.path,
                                 "message": e.message} for e in errors]}
-        echo(json.dumps(document, indent=2, ensure_ascii=False))
+        echo(escape.dumps(document, indent=2))
         return
-    from migrator import annotations
-
     for error in errors:
         echo(annotations.schema_error(path, error) if output_format == "github"
-             else str(error))
+             else escape.terminal(str(error)))
 
 
 def _metadata_command_options(parser: argparse.ArgumentParser) -> None:

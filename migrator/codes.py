@@ -28,6 +28,7 @@ CODES: dict[str, Code] = {
     "UPS010": Code("web-locations", "warning", "rule"),
     "UPS011": Code("unknown-keys", "warning", "rule"),
     "UPS012": Code("platform-cli", "warning", "rule"),
+    "UPS013": Code("names", "error", "rule"),
     "UPS090": Code("both-formats", "warning", "tool"),
     "UPS101": Code("config-attributes", "info", "codemod"),
     "UPS102": Code("port-and-socket", "info", "codemod"),

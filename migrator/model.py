@@ -70,6 +70,7 @@ class LegacySizing(Record):
     service_type: str | None = None
     app_type: str | None = None
     comments: tuple[str, ...] = ()  # comments written on the removed lines
+    names: tuple[str, ...] = ()  # what `container` joins: the app's name (and the worker's)
 
 
 class Settings(Record):

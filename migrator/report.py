@@ -86,9 +86,9 @@ def _steps(result: MigrationResult, command: str | None, removed_legacy: bool,
 
 def to_json(report: Report) -> str:
     """The machine-readable report; its shape is documented in docs/report.schema.json."""
-    import json
+    from migrator.escape import dumps
 
-    return json.dumps(as_dict(report), indent=2, ensure_ascii=False) + "\n"
+    return dumps(as_dict(report), indent=2) + "\n"
 
 
 def as_dict(report: Report) -> dict[str, Any]:
@@ -135,6 +135,7 @@ def _hint_dict(hint: resources.ResourceHint) -> dict[str, Any]:
     }
 
 
-def planned_summary(report: Report) -> list[str]:
+def planned(report: Report) -> list[tuple[str, str]]:
+    """What happens to each file, as (verb, path relative to the repository)."""
     verbs = {FileAction.CREATE: "create", FileAction.MODIFY: "update", FileAction.DELETE: "remove"}
-    return [f"{verbs[p.action]} {p.path}" for p in report.result.files]
+    return [(verbs[p.action], p.path) for p in report.result.files]

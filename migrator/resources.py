@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shlex
+
+from migrator import names
 from migrator.model import ContainerKind, LegacySizing
 from migrator.record import Record
 
@@ -73,6 +76,9 @@ def hint_for(sizing: LegacySizing, registry_profile: str | None = None) -> Resou
     if sizing.base_memory is not None or sizing.memory_ratio is not None:
         notes.append(_legacy_memory_note(sizing, cpu))
     notes += [f"comment on the removed line: {comment}" for comment in sizing.comments]
+    if not named(sizing):
+        notes.append("not in the resources:set command: the name is outside Upsun's naming "
+                     "rules (UPS013)")
     ram = RAM_BY_PROFILE.get(profile, {}).get(cpu) if cpu is not None else None
     return ResourceHint(sizing.container, sizing.kind, sizing, profile, cpu, ram, disk,
                         tuple(notes))
@@ -88,18 +94,32 @@ def _legacy_memory_note(sizing: LegacySizing, cpu: float | None) -> str:
             f"{memory} MB at {format_cpu(at_cpu)} CPU; nearest container_profile: {nearest}")
 
 
-def command(hints: list[ResourceHint]) -> str | None:
-    """One `upsun resources:set` command for every container with a size or disk hint."""
-    sizes = [f"{h.container}:{format_cpu(h.cpu)}" for h in hints if h.cpu is not None]
-    disks = [f"{h.container}:{h.disk}" for h in hints if h.disk is not None]
+def named(sizing: LegacySizing) -> bool:
+    """Whether every name the container's name joins follows Upsun's naming rule."""
+    return all(names.allowed(name) for name in sizing.names or (sizing.container,))
+
+
+def argv(hints: list[ResourceHint]) -> list[str] | None:
+    """The one `upsun resources:set` command, as the arguments a shell passes it, for every
+    container with a size or disk hint and a name Upsun's naming rule allows: any other name
+    could hold what a shell or the CLI reads (`$(...)`, `;`, `,`, `:`, `*`, white space)."""
+    named_hints = [h for h in hints if named(h.legacy)]
+    sizes = [f"{h.container}:{format_cpu(h.cpu)}" for h in named_hints if h.cpu is not None]
+    disks = [f"{h.container}:{h.disk}" for h in named_hints if h.disk is not None]
     if not sizes and not disks:
         return None
-    parts = ["upsun resources:set"]
+    args = ["upsun", "resources:set"]
     if sizes:
-        parts.append("--size " + ",".join(sizes))
+        args += ["--size", ",".join(sizes)]
     if disks:
-        parts.append("--disk " + ",".join(disks))
-    return " ".join(parts)
+        args += ["--disk", ",".join(disks)]
+    return args
+
+
+def command(hints: list[ResourceHint]) -> str | None:
+    """`argv` as one shell command line, each argument quoted (`shlex.join`)."""
+    args = argv(hints)
+    return shlex.join(args) if args else None
 
 
 def comment_line(hint: ResourceHint) -> str:

@@ -218,7 +218,9 @@ def summary(done: CodemodRun) -> str:
 
 def listing(done: CodemodRun) -> str:
     """The findings, one a line, then the summary on a line of its own: one stream, in order."""
-    return "".join(f"{finding}\n" for finding in done.findings) + summary(done)
+    from migrator.escape import terminal
+
+    return "".join(f"{terminal(str(finding))}\n" for finding in done.findings) + summary(done)
 
 
 def relationship_names(root: Path) -> set[str] | None:

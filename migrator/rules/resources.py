@@ -87,10 +87,10 @@ def _hint_at_top(editor: Editor, home: Mapping, hint: str) -> None:
     from migrator.yamltext.editor import outermost_flow
 
     if home.flow or not home.pairs:
-        editor.lines_before(outermost_flow(editor.doc, home).start, [f"# {hint}"])
+        editor.comments_before(outermost_flow(editor.doc, home).start, [hint])
         return
     first = next((key for key, _ in home.pairs if key not in editor.removed), home.pairs[0][0])
-    editor.lines_before(first.start, [f"# {hint}"], editor.doc.column(first.start))
+    editor.comments_before(first.start, [hint], editor.doc.column(first.start))
 
 
 def _flow(ctx: MigrationContext, container: Container, node: Node) -> str:
@@ -120,6 +120,8 @@ def _sizing(ctx: MigrationContext, container: Container) -> LegacySizing | None:
     type_ = _value(type_node.get("type")) if type_node is not None else None
     return LegacySizing(
         container=container.name, kind=container.kind,
+        names=(container.name,) if container.worker is None or container.app is None
+        else (container.app.name, container.worker),
         location=ctx.location(container.source, entry[0] if entry else node),
         size=None if size is None else str(size),
         size_inherited=inherited and size is not None,

@@ -133,7 +133,7 @@ def _rewrite_flow(editor: Editor, node: Mapping, dropped: set[str], hints: list[
         elif key.value not in dropped:
             parts.append(doc.text[key.start:max(key.end, value.end)])
     editor.replace(node, "{" + ", ".join(parts) + "}")
-    editor.lines_before(outermost_flow(doc, node).start, [f"# {hint}" for hint in hints])
+    editor.comments_before(outermost_flow(doc, node).start, hints)
 
 
 def _write_out_merges(editor: Editor, node: Mapping, dropped: set[str]) -> None:

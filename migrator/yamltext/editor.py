@@ -8,6 +8,7 @@ bug (EditConflict).
 from __future__ import annotations
 
 from migrator.errors import RefusedError
+from migrator.escape import comment
 from migrator.record import Record
 from migrator.yamltext.edits import (
     Edit,
@@ -79,8 +80,15 @@ class Editor:
         pad = " " * (self.indent_of_line(offset) if column is None else column)
         self.before_lines.setdefault(start, []).extend(pad + line + "\n" for line in lines)
 
+    def comments_before(self, offset: int, bodies: list[str], column: int | None = None) -> None:
+        """Comment lines (`bodies`, without `#`) before the line holding `offset`. Each body is
+        made one line of characters YAML allows: a name or value quoted in it may hold
+        anything."""
+        self.lines_before(offset, [f"# {comment(body)}" for body in bodies], column)
+
     def remove(self, mapping: Mapping, key: str, lines: list[str] | None = None) -> Removed:
-        """Remove an own entry of `mapping`; `lines` (comments, without `#`) take its place."""
+        """Remove an own entry of `mapping`; `lines` (comments, without `#`, made one line of
+        characters YAML allows) take its place."""
         entry = mapping.own(key)
         assert entry is not None, key
         return self.remove_entry(mapping, entry, lines)
@@ -105,7 +113,7 @@ class Editor:
                     and self.doc.line(c.start) in (self.doc.line(key.start),
                                                    self.doc.line(last - 1))), None)
         pad = " " * self.doc.column(key.start)
-        text = "".join(f"{pad}# {line}\n" for line in lines)
+        text = "".join(f"{pad}# {comment(line)}\n" for line in lines)
         text += "".join(f"{pad}{c.text}\n" for c in found)
         if not text and self._blank_before(start) and self.doc.text[end:end + 1] == "\n":
             end += 1  # no double blank line (or a blank first line) where the entry was
@@ -131,7 +139,8 @@ class Editor:
         found = comments(self.doc, start, end)
         self.edits.append(Edit(start, end, ""))
         outer = outermost_flow(self.doc, mapping)
-        self.lines_before(outer.start, [f"# {line}" for line in lines] + [c.text for c in found])
+        self.lines_before(outer.start, [f"# {comment(line)}" for line in lines]
+                          + [c.text for c in found])
         return Removed(None, tuple(c.text for c in found))
 
     def emptied(self, node: Mapping) -> None:

@@ -15,7 +15,16 @@ import sys
 from itertools import accumulate
 
 from migrator.errors import InputError
-from migrator.yamltext.nodes import Alias, Mapping, Node, Scalar, Sequence, is_merge_key, resolve
+from migrator.yamltext.nodes import (
+    INT_PATTERN,
+    Alias,
+    Mapping,
+    Node,
+    Scalar,
+    Sequence,
+    is_merge_key,
+    resolve,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -24,6 +33,10 @@ if TYPE_CHECKING:
 PLATFORM_TAGS = frozenset({"!include", "!archive"})
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 200
+#: Scalars longer than this may be integers beyond Python's int/str conversion limit (4,300
+#: digits unless set otherwise; 0: none); a hex integer has more decimal digits than characters,
+#: so half the limit is where checking starts.
+_LONG = (sys.get_int_max_str_digits() or sys.maxsize) // 2
 _UNICODE_LINE_BREAK = "[\x85\u2028\u2029]"
 
 
@@ -232,6 +245,8 @@ class _Composer:
         kind = type(event).__name__  # names, not classes: PyYAML's modules may be imported anew
         if kind == "ScalarEvent" and event.tag is None and event.anchor is None \
                 and not event.style:  # most nodes: a plain scalar, no tag, no anchor
+            if len(event.value) > _LONG:
+                self.integer_in_reach(event)
             return Scalar(event.start_mark.index, event.end_mark.index, None, None, event.value,
                           "")
         if kind == "AliasEvent":
@@ -247,6 +262,9 @@ class _Composer:
                 self.fail(f"anchor &{event.anchor} is defined twice", event.start_mark)
             self.anchors[event.anchor] = None
         start = event.start_mark.index
+        if kind == "ScalarEvent" and len(event.value) > _LONG and \
+                (tag == "tag:yaml.org,2002:int" or (tag is None and not event.style)):
+            self.integer_in_reach(event)
         if kind == "ScalarEvent":
             built: Node = Scalar(start, self.scalar_end(event), tag, event.anchor, event.value,
                                  event.style or "")
@@ -257,6 +275,21 @@ class _Composer:
         if event.anchor is not None:
             self.anchors[event.anchor] = built
         return built
+
+    def integer_in_reach(self, event: Any) -> None:
+        """Refuse an integer that Python cannot turn into text and back (more digits than
+        `sys.get_int_max_str_digits()`, 4,300 unless set otherwise): every report, comparison
+        and check of the run would fail on it."""
+        text, limit = event.value, sys.get_int_max_str_digits()
+        if not limit or not re.fullmatch(INT_PATTERN, text):
+            return
+        try:
+            str(int(text[2:], 16 if text[1] == "x" else 8) if text.startswith(("0o", "0x"))
+                else int(text.replace("_", "")))
+        except ValueError:
+            self.fail(f"an integer of {len(text):,} characters: Python converts integers of at "
+                      f"most {limit:,} digits to and from text (its guard against slow "
+                      "conversions); quote the value if it is text", event.start_mark)
 
     def scalar_end(self, event: Any) -> int:
         end: int = event.end_mark.index
