@@ -149,11 +149,12 @@ def _validator(document: dict[str, Any], audited: bool) -> Validator:
     ms): a file or a download when it is read, a cached copy when it was stored, the embedded
     copy by the tests; any other is audited here."""
     if not _VALIDATOR or _VALIDATOR[0][0] is not document:
+        from migrator import deviations
         from migrator.minischema import Validator
         from migrator.upsunfiles import ANY_STRING, RUNTIME_URL, SERVICE_URL
 
-        _VALIDATOR[:] = [(document, Validator(document, {RUNTIME_URL: ANY_STRING,
-                                                         SERVICE_URL: ANY_STRING}, audited))]
+        _VALIDATOR[:] = [(document, Validator(deviations.apply(document), {
+            RUNTIME_URL: ANY_STRING, SERVICE_URL: ANY_STRING}, audited))]
     return _VALIDATOR[0][1]
 
 

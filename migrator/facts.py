@@ -1,0 +1,83 @@
+"""What Upsun and Platform.sh publish that the migrator relies on, each fact with its source.
+
+One data module: every number, status meaning and documented command a message states lives
+here, beside the page or file it was read from (repository, path and the commit read). A message
+states only what its source says; where Upsun's sources disagree or are silent, the fact says so
+and the message repeats it instead of choosing. Each rule's page under `docs/rules/` (and
+`docs/validation.md` for the registry checks) lists the sources of its claims; a test checks
+that every source a code relies on is listed on its page.
+
+Sections (`# --- name ---`) are independent, so that parts written apart merge by concatenation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+#: The commits read. upsun/meta: the embedded metadata's snapshot (migrator/metadata/ORIGIN.md).
+UPSUN_META = "9dd622d2a0aafeed3c7bad1b95aad8ec508f64f3"  # 2026-07-21
+PLATFORMSH_DOCS = "856c48644ceecbdb27a42719cd2040be860cf991"  # 2026-08-17
+UPSUN_CLI = "dd82c1edc06be5c68a17a391ee6dff94c9fb876c"  # 2026-08-18
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a fact is published: a repository, a path in it, the commit read, and the part of
+    the file (heading, field, line) that says it."""
+
+    repository: str
+    path: str
+    commit: str
+    part: str
+
+    def cite(self) -> str:
+        return f"{self.repository} `{self.path}` ({self.part}) at {self.commit[:7]}"
+
+
+@dataclass(frozen=True)
+class Fact(Generic[T]):
+    """A value the tool states or acts on, where it comes from, and the codes that state it."""
+
+    value: T
+    sources: tuple[Source, ...]
+    codes: tuple[str, ...]
+
+
+def _docs(path: str, part: str) -> Source:
+    return Source("platformsh/platformsh-docs", path, PLATFORMSH_DOCS, part)
+
+
+def _upsun_docs(page: str, part: str) -> Source:
+    """A page of Upsun's documentation (docs.upsun.com is built from this folder)."""
+    return _docs(f"sites/upsun/src/{page}", part)
+
+
+def _platformsh_docs(page: str, part: str) -> Source:
+    """A page of Platform.sh's (Upsun Fixed's) documentation."""
+    return _docs(f"sites/platform/src/{page}", part)
+
+
+# --- container profiles ---
+
+#: A worker may set its own `container_profile`. Upsun's docs list `container_profile` among the
+#: application properties that can be "set in instance" (overridden in `web` or a worker), and
+#: the official CLI's `app:config-validate` accepts it on a worker (its schema,
+#: platformsh/platformify `validator/schema/upsun.json`, lists it there; CLI 5.11.1 run on a
+#: worker with `container_profile: HIGH_MEMORY` says "valid" and refuses `BOGUS`). upsun/meta's
+#: schema, which `migrate` and `validate` check the structure with, does not list it on workers.
+#: The migrator follows the docs and the CLI: it keeps the key (UPS011) and its schema check
+#: accepts it there (`migrator.deviations`).
+WORKER_CONTAINER_PROFILE: Fact[bool] = Fact(True, (
+    _upsun_docs("create-apps/app-reference/single-runtime-image.md",
+                "Primary application properties: container_profile, Set in instance? Yes"),
+    Source("platformsh/platformify", "validator/schema/upsun.json",
+           "611f47dfd3d0725389e0ed959d9d3455485c29ae",
+           "applications.*.workers.*.properties.container_profile"),
+    Source("upsun/cli", "go.mod", UPSUN_CLI,
+           "github.com/platformsh/platformify v0.5.0, whose schema app:config-validate uses"),
+    Source("upsun/meta", "resources/validation/upsun.json", UPSUN_META,
+           "applications.*.workers.*: no container_profile, additionalProperties false"),
+), ("UPS011",))
