@@ -60,6 +60,59 @@ def _platformsh_docs(page: str, part: str) -> Source:
     return _docs(f"sites/platform/src/{page}", part)
 
 
+# --- image lifecycle ---
+
+REGISTRY_STATUSES = Source("upsun/meta", "resources/image/registry.schema.json", UPSUN_META,
+                           "$defs.VersionStatus.description")
+DOCS_DEPRECATED = _upsun_docs("glossary/_index.md", "Deprecated versions")
+DOCS_DEPRECATED_LIST = _docs("themes/psh-docs/layouts/shortcodes/deprecated-versions.md",
+                             "the Deprecated versions section of each service page")
+REGISTRY_VERSIONS = Source("upsun/meta", "resources/image/registry.json", UPSUN_META,
+                           "<image>.versions, <image>.runtime, <image>.service")
+SCHEMA_VERSIONS = Source("upsun/meta", "resources/validation/upsun.json", UPSUN_META,
+                         "applications.*.type and services.*.type refer to the runtime and "
+                         "service version lists built from the registry")
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """What a version's status on Upsun means for a migration: the finding's severity (None:
+    nothing to report) and what the message says of it."""
+
+    severity: str | None
+    meaning: str
+
+
+#: Upsun's statuses (the registry schema: "Supported: officially maintained with regular
+#: updates. Deprecated: no longer recommended, may receive critical security updates. Retired:
+#: available but not maintained. Decommissioned: not available anymore."). Only a version that
+#: is not available stops a deployment. On security updates for deprecated versions the two
+#: sources differ: the registry says it "may receive critical security updates", the docs that
+#: deprecated versions "stop getting security and other updates" (glossary) and "don't receive
+#: security updates from upstream" (each service page); the message gives both.
+LIFECYCLE: Fact[dict[str, Lifecycle]] = Fact({
+    "supported": Lifecycle(None, "officially maintained with regular updates"),
+    "deprecated": Lifecycle("warning", "no longer recommended; Upsun's sources differ on "
+                            "security updates (its image registry: it may receive critical "
+                            "security updates; its documentation: it no longer receives "
+                            "security updates from upstream)"),
+    "retired": Lifecycle("warning", "available but no longer maintained: no security updates, "
+                         "and it may be decommissioned"),
+    "decommissioned": Lifecycle("error", "no longer available: will not deploy"),
+}, (REGISTRY_STATUSES, DOCS_DEPRECATED, DOCS_DEPRECATED_LIST), ("UPS201",))
+
+#: A type Upsun's registry does not list: the schema Upsun validates with accepts only the
+#: versions the registry lists (applications: runtimes; services: service images).
+UNLISTED: Fact[str] = Fact("will not deploy", (REGISTRY_VERSIONS, SCHEMA_VERSIONS), ("UPS201",))
+
+#: A version entry whose `manifest.endpoints` is null (old Kafka, InfluxDB, ... versions):
+#: the registry is silent on what they offer.
+NO_ENDPOINT_DATA: Fact[str] = Fact(
+    "Upsun's image registry has no endpoint data for {type} (its `manifest.endpoints` is null)",
+    (Source("upsun/meta", "resources/image/registry.json", UPSUN_META,
+            "<image>.versions.<version>.manifest.endpoints"),), ("UPS202",))
+
+
 # --- container profiles ---
 
 #: A worker may set its own `container_profile`. Upsun's docs list `container_profile` among the

@@ -55,6 +55,10 @@ class Finding(Record):
     location: Location
     message: str
 
+    def __str__(self) -> str:
+        """As the report's terminal form prints it: severity, code, file:line, message."""
+        return f"{self.severity.value}  {self.code}  {self.location}  {self.message}"
+
 
 class LegacySizing(Record):
     """The legacy `size`/`disk`/`resources` of one container, read from the effective mapping."""
