@@ -110,16 +110,3 @@ class Registry:
         name = type_.partition(":")[0]
         upward = [v for v in self.supported(type_) if _version_key(v) >= _version_key(version)]
         return f"{name}:{upward[0]}" if upward else None
-
-    def version_schemas(self) -> tuple[dict[str, Any], dict[str, Any]]:
-        """The runtime and service version enums, built as Upsun builds its schema from this."""
-        runtimes: list[str] = []
-        services: list[str] = []
-        for image, entry in self.data.items():
-            types = [f"{image}:{v}" for v in entry.get("versions", {})]
-            (runtimes if self.is_runtime(image) else services).extend(types)
-            if image in ALIASES.values():
-                alias = next(a for a, i in ALIASES.items() if i == image)
-                services.extend(f"{alias}:{v}" for v in entry.get("versions", {}))
-        return ({"type": "string", "enum": sorted(runtimes)},
-                {"type": "string", "enum": sorted(services)})

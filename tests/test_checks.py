@@ -304,8 +304,8 @@ def test_without_the_composable_data_the_image_is_unknown(tmp_path: Path,
                         "has no image 'composable': will not deploy"]
 
 
-def test_composable_channels_are_application_types_in_the_version_schemas(
-        with_composable: Registry) -> None:
-    runtimes, services = with_composable.version_schemas()
-    assert "composable:26.05" in runtimes["enum"]
-    assert not any(t.startswith("composable:") for t in services["enum"])
+def test_composable_channels_are_application_types(with_composable: Registry) -> None:
+    """As Upsun's runtime version list counts them (the image has `service: false`)."""
+    assert with_composable.is_runtime("composable:26.05")
+    assert not with_composable.is_runtime("redis-persistent:8.0")
+    assert with_composable.is_runtime("php:8.4") and not with_composable.is_runtime("mariadb:11.4")
