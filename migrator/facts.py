@@ -36,6 +36,17 @@ class Source:
     def cite(self) -> str:
         return f"{self.repository} `{self.path}` ({self.part}) at {self.commit[:7]}"
 
+    @property
+    def url(self) -> str | None:
+        """The published address of an Upsun docs page (docs.upsun.com serves
+        `sites/upsun/src/<page>.md` at `<page>.html`, a section's `_index.md` at
+        `<section>.html`, as the links in upsun/meta's schema show); None for other sources."""
+        prefix = "sites/upsun/src/"
+        if self.repository != "platformsh/platformsh-docs" or not self.path.startswith(prefix):
+            return None
+        page = self.path.removeprefix(prefix).removesuffix(".md").removesuffix("/_index")
+        return f"https://docs.upsun.com/{page}.html"
+
 
 @dataclass(frozen=True)
 class Fact(Generic[T]):
@@ -111,6 +122,50 @@ NO_ENDPOINT_DATA: Fact[str] = Fact(
     "Upsun's image registry has no endpoint data for {type} (its `manifest.endpoints` is null)",
     (Source("upsun/meta", "resources/image/registry.json", UPSUN_META,
             "<image>.versions.<version>.manifest.endpoints"),), ("UPS202",))
+
+
+# --- mounts ---
+
+DOCS_MOUNTS = _upsun_docs("create-apps/image-properties/mounts.md", "Define a mount: `source`")
+DOCS_FROM_FIXED = _upsun_docs("learn/tutorials/migrating/from-fixed.md", "7. Import files")
+CLI_CONVERT = Source("upsun/cli", "internal/convert/platformsh.go", UPSUN_CLI,
+                     "Replacing mount types (`local` becomes `instance`, ...)")
+DOCS_NETWORK_STORAGE = _upsun_docs("add-services/network-storage.md",
+                                   "How do I give my workers access to my main application's "
+                                   "files?")
+
+#: A `storage` mount, per Upsun's docs: "storage mounts can be shared between instances of the
+#: same app".
+STORAGE_MOUNT: Fact[str] = Fact(
+    "a storage mount is one volume for all instances of this container when it scales",
+    (DOCS_MOUNTS,), ("UPS003",))
+
+#: Upsun's own path for a `local` mount: its migration guide ("`instance` mounts on Upsun are
+#: the equivalent of `local` mounts on Platform.sh") and `upsun convert` ("`local` becomes
+#: `instance`"); its docs on what an instance mount is: "local mounts; set to 8 GB. Unique to
+#: your app, ... files that remain local to the app instance". (The docs' converter summary
+#: says it converts `local` mounts "into Upsun's storage format"; the converter's code writes
+#: `instance`.) Nothing in the docs says an instance mount may be removed during maintenance:
+#: they say that of `tmp` mounts.
+INSTANCE_EQUIVALENT: Fact[str] = Fact(
+    "Upsun's converter (`upsun convert`) and its migration guide treat `instance` as the "
+    "equivalent of Platform.sh's `local` (an instance mount is local to each instance of the "
+    "app, and set to 8 GB, as Upsun's docs say)",
+    (DOCS_FROM_FIXED, CLI_CONVERT, DOCS_MOUNTS), ("UPS003",))
+
+#: Whether an app and its workers share a `storage` mount: Upsun's docs disagree. Work with
+#: workers: "Both the web instance and queue worker also have a shared_dir mount pointing to
+#: the same network storage space" (a `storage` mount); the Laravel guide: "Web and worker
+#: containers don't share mount targets". The network-storage page documents `service` mounts
+#: as the way to give workers the app's files.
+APP_WORKER_SHARING: Fact[str] = Fact(
+    "Upsun's documentation is not consistent on whether an app and its workers share a storage "
+    "mount; to share files between them, use a network-storage service (`source: service`, see "
+    "{url})",
+    (_upsun_docs("create-apps/workers.md", "Mounts"),
+     _upsun_docs("get-started/stacks/laravel/crons.md", "Warning: Web and worker containers "
+                 "don't share mount targets"),
+     DOCS_NETWORK_STORAGE), ("UPS003",))
 
 
 # --- container profiles ---
