@@ -168,6 +168,17 @@ APP_WORKER_SHARING: Fact[str] = Fact(
      DOCS_NETWORK_STORAGE), ("UPS003",))
 
 
+# --- crons ---
+
+#: "The minimum time between cron jobs being triggered is 5 minutes." (Upsun docs, "Cron job
+#: timing"). Platform.sh's own minimum depended on the plan: "Professional: 5 minutes; Elite or
+#: Enterprise: 1 minute".
+CRON_MINIMUM_MINUTES: Fact[int] = Fact(5, (
+    _upsun_docs("create-apps/image-properties/crons.md", "Cron job timing"),
+    _platformsh_docs("create-apps/image-properties/crons.md", "Cron job timing")), ("UPS009",))
+PLATFORMSH_CRON_MINIMUM = "5 minutes on Professional plans, 1 minute on Elite and Enterprise"
+
+
 # --- container profiles ---
 
 #: A worker may set its own `container_profile`. Upsun's docs list `container_profile` among the
