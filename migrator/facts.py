@@ -179,6 +179,98 @@ CRON_MINIMUM_MINUTES: Fact[int] = Fact(5, (
 PLATFORMSH_CRON_MINIMUM = "5 minutes on Professional plans, 1 minute on Elite and Enterprise"
 
 
+# --- moving data ---
+
+DOCS_MIGRATION_STEPS = _upsun_docs("learn/tutorials/migrating/from-fixed.md",
+                                   "1. Export your source Upsun Fixed project; 6. Import data; "
+                                   "7. Import files")
+DOCS_EXPORTING = _upsun_docs("learn/tutorials/exporting.md", "3. Download data from services")
+CLI_SQL_SCHEMES = Source("upsun/cli", "legacy/src/Service/Relationships.php", UPSUN_CLI,
+                         "chooseDatabase(..., array $types = ['mysql', 'pgsql'])")
+
+#: The images `db:dump` and `sql` move: the CLI chooses a database among the relationships whose
+#: scheme is `mysql` or `pgsql`, and Upsun's service pages give the scheme of each ("Relationship
+#: reference": `MARIADB_SCHEME=mysql`, `ORACLE_MYSQL_SCHEME=mysql`, `POSTGRESQL_SCHEME=pgsql`;
+#: the registry's endpoints say `mysql` too, and nothing for postgresql). `mysql` is the
+#: MariaDB image under its other name (same page).
+SQL_IMAGES: Fact[dict[str, str]] = Fact(
+    {"mariadb": "mysql", "mysql": "mysql", "oracle-mysql": "mysql", "postgresql": "pgsql"},
+    (CLI_SQL_SCHEMES, _upsun_docs("add-services/mysql/_index.md", "Relationship reference"),
+     _upsun_docs("add-services/postgresql/_index.md", "Relationship reference")), ("steps",))
+
+#: The placeholders a command leaves for the user: which projects, which environment.
+PLATFORMSH_PROJECT = "<Platform.sh project ID>"
+UPSUN_PROJECT = "<Upsun project ID>"
+ENVIRONMENT = "<production environment>"
+
+#: Export a database from the Platform.sh project (Platform.sh docs, MySQL and PostgreSQL pages,
+#: "Exporting data": `platform db:dump --relationship RELATIONSHIP_NAME`; the CLI reference for
+#: `--file`, `--app`, `--schema`, `-p`, `-e`), then import it into the Upsun project (Upsun's
+#: migration guide, "6. Import data": `upsun sql < BACKUP_FILE_NAME`; the MySQL page, "Importing
+#: data": `upsun sql --relationship RELATIONSHIP_NAME -e BRANCH_NAME < ...`).
+DUMP: Fact[str] = Fact("platform db:dump -p {project} -e {environment} --app {app} "
+                       "--relationship {relationship}{schema} --file {file}", (
+    _platformsh_docs("add-services/mysql/_index.md", "Exporting data"),
+    _platformsh_docs("add-services/postgresql/_index.md", "Exporting data"),
+    _platformsh_docs("administration/cli/reference.md", "db:dump: Usage")), ("steps",))
+IMPORT: Fact[str] = Fact("upsun sql -p {project} -e {environment} --app {app} "
+                         "--relationship {relationship}{schema} < {file}", (
+    DOCS_MIGRATION_STEPS, _upsun_docs("add-services/mysql/_index.md", "Importing data"),
+    _upsun_docs("add-services/postgresql/_index.md", "Importing data"),
+    _upsun_docs("administration/cli/reference.md", "db:sql: Usage")), ("steps",))
+
+#: Download a mount's files from the Platform.sh project (Platform.sh docs, "Transfer a file
+#: from a mount": `platform mount:download --mount private --target ./private`), then upload
+#: them to the Upsun project (Upsun's migration guide, "7. Import files": `upsun mount:upload
+#: --mount web/uploads --source ./uploads`); `--app`, `--worker`, `-p`, `-e` from the CLI
+#: references.
+DOWNLOAD: Fact[str] = Fact("platform mount:download -p {project} -e {environment} --app {app}"
+                           "{worker} --mount {mount} --target {folder}", (
+    _platformsh_docs("development/file-transfer.md", "Transfer a file from a mount"),
+    _platformsh_docs("administration/cli/reference.md", "mount:download: Usage")), ("steps",))
+UPLOAD: Fact[str] = Fact("upsun mount:upload -p {project} -e {environment} --app {app}{worker} "
+                         "--mount {mount} --source {folder}", (
+    DOCS_MIGRATION_STEPS,
+    _upsun_docs("administration/cli/reference.md", "mount:upload: Usage")), ("steps",))
+
+#: The Usage lines of the CLI references for the commands above (what a test checks every
+#: generated command against).
+USAGE: Fact[dict[str, str]] = Fact({
+    "platform db:dump": "[--schema SCHEMA] [-f|--file FILE] [-d|--directory DIRECTORY] "
+    "[-z|--gzip] [-t|--timestamp] [-o|--stdout] [--table TABLE] [--exclude-table EXCLUDE-TABLE] "
+    "[--schema-only] [--charset CHARSET] [-p|--project PROJECT] [-e|--environment ENVIRONMENT] "
+    "[-A|--app APP] [-r|--relationship RELATIONSHIP]",
+    "upsun sql": "[--raw] [--schema SCHEMA] [-p|--project PROJECT] [-e|--environment ENVIRONMENT] "
+    "[-A|--app APP] [-r|--relationship RELATIONSHIP] [--] [<query>]",
+    "platform mount:download": "[-a|--all] [-m|--mount MOUNT] [--target TARGET] [--source-path] "
+    "[--delete] [--exclude EXCLUDE] [--include INCLUDE] [--refresh] [-p|--project PROJECT] "
+    "[-e|--environment ENVIRONMENT] [-A|--app APP] [--worker WORKER] [-I|--instance INSTANCE]",
+    "upsun mount:upload": "[--source SOURCE] [-m|--mount MOUNT] [--delete] [--exclude EXCLUDE] "
+    "[--include INCLUDE] [--refresh] [-p|--project PROJECT] [-e|--environment ENVIRONMENT] "
+    "[-A|--app APP] [--worker WORKER] [-I|--instance INSTANCE]",
+}, (_platformsh_docs("administration/cli/reference.md", "db:dump, mount:download: Usage"),
+    _upsun_docs("administration/cli/reference.md", "db:sql, mount:upload: Usage")), ("steps",))
+
+#: Services whose data Upsun's docs say how to export without a ready command: an SSH tunnel
+#: and the database's own tools ("Exporting data" / "Export data" of each page).
+EXPORT_PAGES: Fact[dict[str, str]] = Fact({
+    "mongodb": "add-services/mongodb.md", "influxdb": "add-services/influxdb.md"},
+    (_upsun_docs("add-services/mongodb.md", "Exporting data"),
+     _upsun_docs("add-services/influxdb.md", "Export data"), DOCS_EXPORTING), ("steps",))
+
+#: "For services designed to hold non-persistent data, such as Redis or Solr, it's generally
+#: not necessary to download data as it can be rebuilt from the primary data store." The guide
+#: names these two; of the other services it says nothing.
+REBUILT_FROM_PRIMARY: Fact[frozenset[str]] = Fact(frozenset({"redis", "solr"}),
+                                                  (DOCS_EXPORTING,), ("steps",))
+
+#: A legacy service's `disk` is "the size in MB of the persistent disk allocated to the
+#: service. Can't be set for memory-resident-only services such as memcache and redis": one
+#: without it held nothing on a disk to move.
+PERSISTENT_DISK: Fact[str] = Fact("disk", (
+    _platformsh_docs("add-services/_index.md", "Available keys: disk"),), ("steps",))
+
+
 # --- container profiles ---
 
 #: A worker may set its own `container_profile`. Upsun's docs list `container_profile` among the

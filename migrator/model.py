@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
+from typing import NamedTuple
 
 from migrator.record import Record
 
@@ -76,6 +77,21 @@ class LegacySizing(Record):
     comments: tuple[str, ...] = ()  # comments written on the removed lines
 
 
+class DataMove(NamedTuple):
+    """Data of the legacy project to move into the new one: what it is, the documented
+    commands that move it (none when the docs publish none), and a note."""
+
+    subject: str
+    commands: tuple[str, ...] = ()
+    note: str = ""
+
+    def step(self) -> str:
+        if not self.commands:
+            return f"{self.subject}: {self.note}."
+        shown = ", then ".join(f"`{command}`" for command in self.commands)
+        return f"{self.subject}: {shown}" + (f" ({self.note})." if self.note else ".")
+
+
 class Settings(Record):
     """The user's choices for one migration."""
 
@@ -119,3 +135,4 @@ class MigrationResult(Record):
     routes: int
     profiles: tuple[tuple[str, str], ...] = ()
     validation: tuple[str, ...] = ()
+    data: tuple[DataMove, ...] = ()  # the databases and mounts to move, and how

@@ -59,6 +59,9 @@ def migrate(root: Path, settings: Settings, metadata: Metadata | None = None) ->
         from migrator import checks
 
         checks.apply(ctx, metadata.registry, settings.upgrade_retired)
+    from migrator import datamoves
+
+    data = datamoves.plan(ctx)
     if not settings.remove_legacy:
         ctx.warn(BOTH_FORMATS, Location(project.legacy_files[0], 0),
                  "the legacy files stay in place: Upsun refuses to deploy a repository that holds "
@@ -90,6 +93,7 @@ def migrate(root: Path, settings: Settings, metadata: Metadata | None = None) ->
         routes=len(ctx.places.routes),
         profiles=tuple(sorted(ctx.profiles.items())),
         validation=_checked(metadata, ctx),
+        data=data,
     )
 
 
