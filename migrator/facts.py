@@ -271,6 +271,32 @@ PERSISTENT_DISK: Fact[str] = Fact("disk", (
     _platformsh_docs("add-services/_index.md", "Available keys: disk"),), ("steps",))
 
 
+# --- the Platform.sh CLI ---
+
+#: How Upsun's docs install the Upsun CLI in a build hook ("Then add a build hook to your app
+#: configuration to install the CLI as part of the build process"). upsun/cli's own README gives
+#: another line for the same (`curl -fsSL https://raw.githubusercontent.com/upsun/cli/main/
+#: installer.sh | bash`); the docs' line is the one for a build hook, so it is the one written.
+UPSUN_CLI_INSTALL: Fact[str] = Fact(
+    "curl -fsSL https://raw.githubusercontent.com/platformsh/cli/main/installer.sh "
+    "| VENDOR=upsun bash",
+    (_upsun_docs("administration/cli/api-tokens.md", "Authenticate in an environment: the build "
+                 "hook that installs the CLI"),
+     Source("upsun/cli", "README.md", UPSUN_CLI, "Install: Bash installer")), ("UPS012",))
+
+#: The two ways Platform.sh published to install its CLI (`platform`): the legacy PHP
+#: installer (upsun/cli `legacy/README.md`: `curl -sS https://platform.sh/cli/installer | php`)
+#: and the same script as Upsun's without `VENDOR=upsun` (Platform.sh docs: `curl -fsSL
+#: https://raw.githubusercontent.com/platformsh/cli/main/installer.sh | bash`).
+PLATFORMSH_CLI_INSTALLERS: Fact[tuple[str, ...]] = Fact((
+    "https://platform.sh/cli/installer",
+    "https://raw.githubusercontent.com/platformsh/cli/main/installer.sh"), (
+    Source("upsun/cli", "legacy/README.md", UPSUN_CLI, "Install: Legacy installer"),
+    _platformsh_docs("administration/cli/api-tokens.md", "Authenticate in an environment: the "
+                     "build hook that installs the CLI")),
+    ("UPS012",))
+
+
 # --- container profiles ---
 
 #: A worker may set its own `container_profile`. Upsun's docs list `container_profile` among the
