@@ -71,6 +71,26 @@ def _platformsh_docs(page: str, part: str) -> Source:
     return _docs(f"sites/platform/src/{page}", part)
 
 
+# --- configuration ---
+
+SCHEMA = Source("upsun/meta", "resources/validation/upsun.json", UPSUN_META,
+                "properties: applications, services, routes")
+
+#: "You cannot mix or combine these formats. Only one should exist in your repository. If both
+#: .platform/ and .upsun/ directories are present, deployment will fail" (UPS090).
+ONE_FORMAT: Fact[str] = Fact(
+    "Upsun refuses to deploy a repository that holds both .platform and .upsun configuration",
+    (_upsun_docs("learn/tutorials/migrating/from-fixed.md",
+                 "Only one format should exist in your repository"),), ("UPS090",))
+
+#: "All the existing YAML files located at the first level of the .upsun folder are taken into
+#: account"; "only the top-level keys (applications, services, and routes) are merged" (UPS008
+#: copies included files to `.upsun/includes/`, `validate` merges the folder).
+UPSUN_FOLDER: Fact[str] = Fact(
+    "every first-level .upsun/*.yaml is configuration",
+    (_upsun_docs("learn/overview/yaml/yaml-structure.md", "Rules on YAML files"),), ("UPS008",))
+
+
 # --- image lifecycle ---
 
 REGISTRY_STATUSES = Source("upsun/meta", "resources/image/registry.schema.json", UPSUN_META,

@@ -63,10 +63,11 @@ def migrate(root: Path, settings: Settings, metadata: Metadata | None = None) ->
 
     data = datamoves.plan(ctx)
     if not settings.remove_legacy:
+        from migrator.facts import ONE_FORMAT
+
         ctx.warn(BOTH_FORMATS, Location(project.legacy_files[0], 0),
-                 "the legacy files stay in place: Upsun refuses to deploy a repository that holds "
-                 "both .platform and .upsun configuration; remove them (or use --remove-legacy) "
-                 "before pushing")
+                 f"the legacy files stay in place: {ONE_FORMAT.value}; remove them (or use "
+                 "--remove-legacy) before pushing")
     text = assemble(ctx)
     document, output = prove(ctx, text)
     if metadata.schema is not None:
