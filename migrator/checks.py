@@ -102,9 +102,11 @@ def version_problem(registry: Registry, type_: str,
     found = registry.lookup(type_)
     if found is None:
         listed = ", ".join(registry.versions(type_)) or "none"
-        return (f"{type_}: Upsun's image registry lists no version {version!r} of {image} (it "
-                f"lists {listed}): {facts.UNLISTED.value}" + _alternatives(registry, type_),
-                Severity.ERROR)
+        missing = f"{type_} names no version (Upsun's image registry lists {image} {listed})" \
+            if not version else (f"{type_}: Upsun's image registry lists no version {version!r} "
+                                 f"of {image} (it lists {listed})")
+        return f"{missing}: {facts.UNLISTED.value}" + _alternatives(registry, type_), \
+            Severity.ERROR
     lifecycle = facts.LIFECYCLE.value.get(found.status)
     if lifecycle is None:
         return (f"{type_} has the status {found.status!r} on Upsun, which Upsun's registry "

@@ -97,6 +97,11 @@ def test_decommissioned_unlisted_and_unknown_versions_are_errors(tmp_path: Path,
     findings, _ = _run(tmp_path, registry, db="cassandra:3")
     assert findings[0] == ("error .platform/services.yaml:2 cassandra:3: Upsun's image registry "
                            "has no image 'cassandra': will not deploy")
+    findings, _ = _run(tmp_path, registry, app="php")
+    assert findings[0] == (
+        "error .platform.app.yaml:2 php names no version (Upsun's image registry lists php 5.4, "
+        "5.5, 5.6, 7.0, 7.1, 7.2, 7.3, 7.4, 8.0, 8.1, 8.2, 8.3, 8.4, 8.5): will not deploy; "
+        "supported versions, nearest first: 8.4, 8.5")
 
 
 def test_a_runtime_as_a_service_and_a_service_as_an_app_are_errors(tmp_path: Path,
