@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from migrator import datamoves
 from migrator.assemble import assemble
 from migrator.codes import selected
 from migrator.context import MigrationContext, scalar_text
@@ -59,8 +60,6 @@ def migrate(root: Path, settings: Settings, metadata: Metadata | None = None) ->
         from migrator import checks
 
         checks.apply(ctx, metadata.registry, settings.upgrade_retired)
-    from migrator import datamoves
-
     data = datamoves.plan(ctx)
     if not settings.remove_legacy:
         from migrator.facts import ONE_FORMAT
