@@ -218,7 +218,7 @@ def test_every_command_of_the_corpus_and_fixtures_is_documented(registry: Regist
 def test_names_reach_the_commands_quoted(name: str) -> None:
     """A mount path with shell metacharacters comes out of the shell as it was written, and
     the local folder made of it stays below the folder the commands run in."""
-    app = ("name: app\ntype: 'php:8.4'\nmounts:\n    " + json.dumps(name) +
+    app = ("name: app\ntype: 'php:8.4'\nmounts:\n    " + json.dumps(name, ensure_ascii=False) +
            ":\n        source: local\n")
     with tempfile.TemporaryDirectory() as folder:
         try:
