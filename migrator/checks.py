@@ -31,7 +31,7 @@ UPGRADE = "UPS203"
 UPGRADED = frozenset({"retired", "decommissioned"})
 
 #: Rewrites a container's type (`--upgrade-retired`): the new type, or None when it cannot.
-Upgrader = Callable[[Container, str, Location], "str | None"]
+Upgrader = Callable[[Container, str, Location], str | None]
 
 
 @dataclass
@@ -66,6 +66,8 @@ def apply(ctx: MigrationContext, registry: Registry, upgrade: bool) -> None:
 
 
 def run(checked: Checked, registry: Registry, upgrade: Upgrader | None = None) -> None:
+    """Every check, its findings and the containers' default profiles recorded in `checked`;
+    with `upgrade`, a retired, decommissioned or unlisted version is rewritten first."""
     for container in checked.apps + checked.services:
         type_ = scalar_text(container.node.get("type"))
         if type_ is None:
@@ -79,7 +81,6 @@ def run(checked: Checked, registry: Registry, upgrade: Upgrader | None = None) -
         if upgrade is not None and registry.known_image(type_) and \
                 (status is None or status in UPGRADED):
             type_ = upgrade(container, type_, location) or type_
-            found = registry.lookup(type_)
         problem = version_problem(registry, type_, container.kind is ContainerKind.SERVICE)
         if problem is not None:
             checked.warn(VERSION, location, *problem)
