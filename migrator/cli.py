@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # the heavy modules are imported by the commands that use the
     from typing import Any, NoReturn
 
     from migrator.codemod.findings import CodeFinding
-    from migrator.model import MigrationResult
+    from migrator.model import Finding, MigrationResult
     from migrator.outputs import Output
     from migrator.pipeline import Metadata
     from migrator.report import Report
@@ -231,8 +231,10 @@ def _migration_options(parser: argparse.ArgumentParser) -> None:
           "After a successful write, delete the legacy files that were migrated.")
     _metadata_options(parser, verb="validate")
     _flag(parser, "--upgrade-retired",
-          "Rewrite versions Upsun no longer runs to the nearest supported one above.")
-    _flag(parser, "--strict", "Exit 1, writing nothing, on error-level findings.")
+          "Rewrite retired, decommissioned and unlisted versions to the nearest supported one "
+          "above (retired ones still deploy, without security updates).")
+    _flag(parser, "--strict", "Exit 1, writing nothing, on error-level findings (such as a "
+                               "decommissioned version); warnings do not fail.")
     _flag(parser, "--rename-platform-cli",
           "In hooks, commands and source operations, rename the command word `platform` to "
           "`upsun` and PLATFORMSH_CLI_TOKEN to UPSUN_CLI_TOKEN (UPS012 reports them either "
@@ -460,6 +462,12 @@ def _check(path: Path, options: Options, metadata: Metadata, show_diff: bool,
         if output_format == "github":
             line = annotations.command("error", line, title="upsun-migrator --check")
         echo(line, err=output_format == "json")
+    if output_format != "github":
+        for finding in checked.findings:
+            echo(str(finding), err=output_format == "json")
+    elif checked.run is not None and checked.run.report is None:
+        for finding in checked.findings:  # a migrated repository: no report to annotate
+            echo(annotations.finding(path, finding))
     if show_diff:
         from migrator.diff import unified
 
@@ -670,35 +678,51 @@ def _validate_options(parser: argparse.ArgumentParser) -> None:
 
 def validate(path: Path, schema_file: Path | None, registry_file: Path | None,
              output_format: str, debug: bool) -> None:
-    """Check PATH/.upsun/*.yaml against the Upsun configuration schema."""
+    """Check PATH/.upsun/*.yaml against the Upsun configuration schema and image registry."""
+    from migrator.model import Severity
+    from migrator.upsunfiles import ANY_STRING
+    from migrator.upsuntree import registry_findings
     from migrator.validate import Schema, validate_folder
 
     metadata = load_metadata(schema_file, registry_file)
     assert metadata.schema is not None and metadata.registry is not None
-    runtimes, services = metadata.registry.version_schemas()
-    with annotated_errors(path, output_format):
-        errors = validate_folder(path, Schema(metadata.schema, runtimes, services))
+    with annotated_errors(path, output_format):  # versions: the registry checks, not the enum
+        errors = validate_folder(path, Schema(metadata.schema, ANY_STRING, ANY_STRING))
+        findings = registry_findings(path, metadata.registry)
     checked = f"{metadata.schema_origin}; versions from the {metadata.registry_origin}"
-    _print_schema_errors(path, errors, checked, output_format)
-    if errors:
-        echo(f"{path}/.upsun: {len(errors)} error(s) ({checked})", err=True)
+    _print_schema_errors(path, errors, findings, checked, output_format)
+    failures = len(errors) + sum(f.severity is Severity.ERROR for f in findings)
+    if failures:
+        echo(f"{path}/.upsun: {failures} error(s) ({checked})", err=True)
         sys.exit(1)
-    echo(f"{path}/.upsun: valid ({checked})", err=True)
+    warnings = sum(f.severity is Severity.WARNING for f in findings)
+    echo(f"{path}/.upsun: valid{f' with {warnings} warning(s)' if warnings else ''} "
+         f"({checked})", err=True)
 
 
-def _print_schema_errors(path: Path, errors: list[SchemaError], checked: str,
-                         output_format: str) -> None:
+def _print_schema_errors(path: Path, errors: list[SchemaError], findings: list[Finding],
+                         checked: str, output_format: str) -> None:
+    """Schema errors (`file:line: path: message`), then the registry findings as `migrate`'s
+    report prints them; or one JSON document; or GitHub annotations."""
     from migrator import annotations, escape
+    from migrator.model import Severity
 
     if output_format == "json":
-        document = {"version": 1, "path": str(path), "valid": not errors, "checked": checked,
+        valid = not errors and not any(f.severity is Severity.ERROR for f in findings)
+        document = {"version": 1, "path": str(path), "valid": valid, "checked": checked,
                     "errors": [{"file": e.file, "line": e.line, "path": e.path,
-                                "message": e.message} for e in errors]}
+                                "message": e.message} for e in errors],
+                    "findings": [{"code": f.code, "severity": f.severity.value,
+                                  "file": f.location.file, "line": f.location.line,
+                                  "message": f.message} for f in findings]}
         echo(escape.dumps(document, indent=2))
         return
     for error in errors:
         echo(annotations.schema_error(path, error) if output_format == "github"
              else escape.terminal(str(error)))
+    for finding in findings:
+        echo(annotations.finding(path, finding) if output_format == "github"
+             else escape.terminal(str(finding)))
 
 
 def _metadata_command_options(parser: argparse.ArgumentParser) -> None:

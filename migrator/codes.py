@@ -24,7 +24,7 @@ CODES: dict[str, Code] = {
     "UPS006": Code("services", "info", "rule"),
     "UPS007": Code("routes", "warning", "rule"),
     "UPS008": Code("includes", "warning", "rule"),
-    "UPS009": Code("crons", "info", "rule"),
+    "UPS009": Code("crons", "warning", "rule"),
     "UPS010": Code("web-locations", "warning", "rule"),
     "UPS011": Code("unknown-keys", "warning", "rule"),
     "UPS012": Code("platform-cli", "warning", "rule"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
+from typing import NamedTuple
 
 from migrator.record import Record
 
@@ -55,6 +56,10 @@ class Finding(Record):
     location: Location
     message: str
 
+    def __str__(self) -> str:
+        """As the report's terminal form prints it: severity, code, file:line, message."""
+        return f"{self.severity.value}  {self.code}  {self.location}  {self.message}"
+
 
 class LegacySizing(Record):
     """The legacy `size`/`disk`/`resources` of one container, read from the effective mapping."""
@@ -71,6 +76,21 @@ class LegacySizing(Record):
     app_type: str | None = None
     comments: tuple[str, ...] = ()  # comments written on the removed lines
     names: tuple[str, ...] = ()  # what `container` joins: the app's name (and the worker's)
+
+
+class DataMove(NamedTuple):
+    """Data of the legacy project to move into the new one: what it is, the documented
+    commands that move it (none when the docs publish none), and a note."""
+
+    subject: str
+    commands: tuple[str, ...] = ()
+    note: str = ""
+
+    def step(self) -> str:
+        if not self.commands:
+            return f"{self.subject}: {self.note}."
+        shown = ", then ".join(f"`{command}`" for command in self.commands)
+        return f"{self.subject}: {shown}" + (f" ({self.note})." if self.note else ".")
 
 
 class Settings(Record):
@@ -116,3 +136,4 @@ class MigrationResult(Record):
     routes: int
     profiles: tuple[tuple[str, str], ...] = ()
     validation: tuple[str, ...] = ()
+    data: tuple[DataMove, ...] = ()  # the databases and mounts to move, and how

@@ -7,7 +7,7 @@ import re
 
 from migrator.facts import CONTAINER_NAME
 
-_NAME = re.compile(CONTAINER_NAME)
+_NAME = re.compile(CONTAINER_NAME.value)
 
 
 def allowed(name: str) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from migrator import datamoves
 from migrator.assemble import assemble
 from migrator.codes import selected
 from migrator.context import MigrationContext, scalar_text
@@ -59,11 +60,13 @@ def migrate(root: Path, settings: Settings, metadata: Metadata | None = None) ->
         from migrator import checks
 
         checks.apply(ctx, metadata.registry, settings.upgrade_retired)
+    data = datamoves.plan(ctx)
     if not settings.remove_legacy:
+        from migrator.facts import ONE_FORMAT
+
         ctx.warn(BOTH_FORMATS, Location(project.legacy_files[0], 0),
-                 "the legacy files stay in place: Upsun refuses to deploy a repository that holds "
-                 "both .platform and .upsun configuration; remove them (or use --remove-legacy) "
-                 "before pushing")
+                 f"the legacy files stay in place: {ONE_FORMAT.value}; remove them (or use "
+                 "--remove-legacy) before pushing")
     text = assemble(ctx)
     document, output = prove(ctx, text)
     if metadata.schema is not None:
@@ -90,6 +93,7 @@ def migrate(root: Path, settings: Settings, metadata: Metadata | None = None) ->
         routes=len(ctx.places.routes),
         profiles=tuple(sorted(ctx.profiles.items())),
         validation=_checked(metadata, ctx),
+        data=data,
     )
 
 
@@ -149,11 +153,12 @@ def _validator(document: dict[str, Any], audited: bool) -> Validator:
     ms): a file or a download when it is read, a cached copy when it was stored, the embedded
     copy by the tests; any other is audited here."""
     if not _VALIDATOR or _VALIDATOR[0][0] is not document:
+        from migrator import deviations
         from migrator.minischema import Validator
         from migrator.upsunfiles import ANY_STRING, RUNTIME_URL, SERVICE_URL
 
-        _VALIDATOR[:] = [(document, Validator(document, {RUNTIME_URL: ANY_STRING,
-                                                         SERVICE_URL: ANY_STRING}, audited))]
+        _VALIDATOR[:] = [(document, Validator(deviations.apply(document), {
+            RUNTIME_URL: ANY_STRING, SERVICE_URL: ANY_STRING}, audited))]
     return _VALIDATOR[0][1]
 
 

@@ -17,7 +17,7 @@ class ImageVersion(Record):
     image: str
     version: str
     status: str
-    endpoints: tuple[str, ...]
+    endpoints: tuple[str, ...] | None  # None: the registry has no endpoint data (null)
     profile: str | None
 
 
@@ -68,7 +68,8 @@ class Registry:
         if entry is None:
             return None
         manifest = entry.get("manifest") or {}
-        endpoints = tuple((manifest.get("endpoints") or {}).keys())
+        listed = manifest.get("endpoints")
+        endpoints = tuple(listed.keys()) if isinstance(listed, dict) else None
         return ImageVersion(image, version, (entry.get("upsun") or {}).get("status", "unknown"),
                             endpoints, manifest.get("default_container_profile"))
 
@@ -80,6 +81,17 @@ class Registry:
 
     def known_image(self, type_: str) -> bool:
         return self.image(type_)[0] in self.data
+
+    def is_runtime(self, type_: str) -> bool:
+        """Whether the image is an application runtime (the composable image is one), as
+        Upsun's runtime version list counts it; False for a service image."""
+        entry = self.data.get(self.image(type_)[0], {})
+        return bool(entry.get("runtime") or entry.get("service") is False)
+
+    def versions(self, type_: str) -> list[str]:
+        """Every version the registry lists for the image, oldest first."""
+        return sorted(self.data.get(self.image(type_)[0], {}).get("versions", {}),
+                      key=_version_key)
 
     def supported(self, type_: str) -> list[str]:
         """Supported versions of the image, nearest first: upward ones, then downward ones."""
@@ -98,17 +110,3 @@ class Registry:
         name = type_.partition(":")[0]
         upward = [v for v in self.supported(type_) if _version_key(v) >= _version_key(version)]
         return f"{name}:{upward[0]}" if upward else None
-
-    def version_schemas(self) -> tuple[dict[str, Any], dict[str, Any]]:
-        """The runtime and service version enums, built as Upsun builds its schema from this."""
-        runtimes: list[str] = []
-        services: list[str] = []
-        for image, entry in self.data.items():
-            types = [f"{image}:{v}" for v in entry.get("versions", {})]
-            is_runtime = entry.get("runtime") or entry.get("service") is False  # composable too
-            (runtimes if is_runtime else services).extend(types)
-            if image in ALIASES.values():
-                alias = next(a for a, i in ALIASES.items() if i == image)
-                services.extend(f"{alias}:{v}" for v in entry.get("versions", {}))
-        return ({"type": "string", "enum": sorted(runtimes)},
-                {"type": "string", "enum": sorted(services)})

@@ -78,10 +78,25 @@ def _steps(result: MigrationResult, command: str | None, removed_legacy: bool,
     else:
         steps.append("After the first push, check the resources Upsun gave each container "
                      "(`upsun resources`).")
+    steps += _data_steps(result)
     attention = sum(f.severity is not Severity.INFO for f in findings)
     if attention:
         steps.append(f"Review the {attention} warning(s) and error(s) above.")
     return tuple(steps)
+
+
+def _data_steps(result: MigrationResult) -> list[str]:
+    """What the guide says of the data, then one step per database, service and mount."""
+    from migrator import facts
+
+    if not result.data:
+        return []
+    intro = ("Move the data: Upsun Flex is a new project, and Upsun's migration guide exports "
+             "the databases and files from the Platform.sh project first, then imports them "
+             "into the new project once it has an environment (after the first push). Replace "
+             f"`{facts.PLATFORMSH_PROJECT}`, `{facts.UPSUN_PROJECT}` and `{facts.ENVIRONMENT}` in "
+             "the commands below.")
+    return [intro] + [move.step() for move in result.data]
 
 
 def to_json(report: Report) -> str:

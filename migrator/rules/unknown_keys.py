@@ -23,8 +23,10 @@ APP_KEYS = frozenset({
     "resources", "container_profile", "access", "relationships", "mounts", "timezone",
     "variables", "firewall", "type", "runtime", "preflight", "dependencies", "build", "source",
     "web", "operations", "hooks", "crons", "workers", "additional_hosts", "stack"})
+#: Upsun's schema lists no `container_profile` on workers; its docs and CLI accept it there
+#: (`facts.WORKER_CONTAINER_PROFILE`), so a worker keeps its own.
 WORKER_KEYS = frozenset({"firewall", "variables", "timezone", "mounts", "relationships",
-                         "access", "size", "resources", "commands"})
+                         "access", "size", "resources", "commands", "container_profile"})
 SERVICE_KEYS = frozenset({"type", "size", "access", "configuration", "relationships", "firewall",
                           "resources", "container_profile"})
 ROUTE_KEYS = frozenset({"primary", "id", "attributes", "type", "redirects", "tls", "to", "cache",
