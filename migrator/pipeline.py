@@ -150,10 +150,16 @@ def _validator(document: dict[str, Any], audited: bool) -> Validator:
     copy by the tests; any other is audited here."""
     if not _VALIDATOR or _VALIDATOR[0][0] is not document:
         from migrator.minischema import Validator
-        from migrator.upsunfiles import ANY_STRING, RUNTIME_URL, SERVICE_URL
+        from migrator.upsunfiles import (
+            ANY_STRING,
+            RUNTIME_URL,
+            SERVICE_URL,
+            worker_container_profile,
+        )
 
-        _VALIDATOR[:] = [(document, Validator(document, {RUNTIME_URL: ANY_STRING,
-                                                         SERVICE_URL: ANY_STRING}, audited))]
+        _VALIDATOR[:] = [(document, Validator(worker_container_profile(document),
+                                              {RUNTIME_URL: ANY_STRING, SERVICE_URL: ANY_STRING},
+                                              audited))]
     return _VALIDATOR[0][1]
 
 

@@ -18,6 +18,7 @@ from migrator.upsunfiles import (
     TOP_LEVEL_KEYS,
     UNKNOWN_KEY,
     upsun_yaml_files,
+    worker_container_profile,
 )
 from migrator.yamlio import Node
 
@@ -120,8 +121,9 @@ def validate(tree: Node, schema: Schema, file: str,
     """Every schema error of `tree`, each with the line of the offending node in `file`."""
     from migrator.minischema import Validator
 
-    validator = Validator(schema.document, {RUNTIME_URL: schema.runtime_versions,
-                                            SERVICE_URL: schema.service_versions})
+    validator = Validator(worker_container_profile(schema.document),
+                          {RUNTIME_URL: schema.runtime_versions,
+                           SERVICE_URL: schema.service_versions})
     try:
         document = instance(tree, resolve)
     except ExpansionError as exc:
