@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from migrator.record import Record
+
+if TYPE_CHECKING:
+    from migrator.resources import ResourceHint
 
 
 class Severity(enum.Enum):
@@ -57,7 +61,9 @@ class Finding(Record):
 
 
 class LegacySizing(Record):
-    """The legacy `size`/`disk`/`resources` of one container, read from the effective mapping."""
+    """The legacy `size`/`disk`/`resources` of one container, read from the effective mapping:
+    an app's `web` values win over its top-level ones (they sized the web instance); a worker
+    without its own `size` or `resources` has the app's top-level ones."""
 
     container: str
     kind: ContainerKind
@@ -70,6 +76,9 @@ class LegacySizing(Record):
     service_type: str | None = None
     app_type: str | None = None
     comments: tuple[str, ...] = ()  # comments written on the removed lines
+    resources_inherited: bool = False
+    from_web: tuple[str, ...] = ()  # the keys read from the app's `web`
+    container_profile: str | None = None  # the container's own `container_profile`, if any
 
 
 class Settings(Record):
@@ -115,3 +124,4 @@ class MigrationResult(Record):
     routes: int
     profiles: tuple[tuple[str, str], ...] = ()
     validation: tuple[str, ...] = ()
+    hints: tuple[ResourceHint, ...] = ()  # one per sizing, in the same order

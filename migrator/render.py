@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import shlex
+
 from migrator import resources
-from migrator.report import Report, planned_summary
+from migrator.report import RESOURCE_INIT, Report, planned_summary
 from migrator.resources import ResourceHint
 
 _TONES = {"error": "31", "warning": "33", "info": "36"}
+#: Platform.sh's `size` applied to production only (migrator.facts.PLATFORMSH_SIZES).
+PRODUCTION = "for your production environment: Platform.sh applied legacy sizes to production only"
 
 
 def headline(report: Report) -> str:
@@ -22,23 +26,36 @@ def resource_line(hint: ResourceHint) -> str:
     parts = []
     if hint.cpu is not None:
         ram = f", {hint.ram} MB RAM" if hint.ram is not None else ""
-        parts.append(f"{resources.format_cpu(hint.cpu)} CPU{ram} ({hint.profile})")
+        written = "" if not hint.new_profile else ": set container_profile by hand" \
+            if hint.by_hand else ", set as container_profile"
+        parts.append(f"{resources.format_cpu(hint.cpu)} CPU{ram} ({hint.profile}{written})")
     if hint.disk is not None:
         parts.append(f"disk {hint.disk} MB")
     return ", ".join(parts) or "no size or disk hint"
 
 
 def legacy_line(hint: ResourceHint) -> str:
+    """`size M (0.40 CPU, 128 MB), disk 512` for a container: what it had on Platform.sh."""
     legacy = hint.legacy
     parts = []
     if legacy.size is not None:
-        parts.append(f"size {legacy.size}" + (" (inherited from the app)"
-                                             if legacy.size_inherited else ""))
+        where = "web.size" if "size" in legacy.from_web else "size"
+        parts.append(f"{where} {legacy.size}" + (" (inherited from the app)"
+                                                 if legacy.size_inherited else ""))
+    if legacy.base_memory is not None or legacy.memory_ratio is not None:
+        parts.append(f"resources {legacy.base_memory}/{legacy.memory_ratio}"
+                     + (" (inherited from the app)" if legacy.resources_inherited else ""))
+    if hint.had is not None:
+        parts[-1] += f" = {hint.had.cpu:.2f} CPU, {hint.had.ram} MB"
     if legacy.disk is not None:
         parts.append(f"disk {legacy.disk}")
-    if legacy.base_memory is not None or legacy.memory_ratio is not None:
-        parts.append(f"resources {legacy.base_memory}/{legacy.memory_ratio}")
     return ", ".join(parts)
+
+
+def remarks(hint: ResourceHint) -> list[str]:
+    """What the report says under a container: why its profile, notes, then warnings."""
+    return [*resources.profile_notes(hint), *hint.notes,
+            *(f"warning: {warning}" for warning in hint.warnings)]
 
 
 def terminal(report: Report, color: bool = False) -> str:
@@ -57,11 +74,11 @@ def terminal(report: Report, color: bool = False) -> str:
         lines += [f"  {tone(f.severity.value)}  {f.code}  {f.location}  {f.message}"
                   for f in report.findings]
     if report.hints:
-        lines += ["", bold("Resources")]
+        lines += ["", bold("Resources") + f" ({PRODUCTION})"]
         for hint in report.hints:
             lines.append(f"  {hint.container} ({hint.legacy.location}): legacy "
                          f"{legacy_line(hint)} -> {resource_line(hint)}")
-            lines += [f"    {note}" for note in hint.notes]
+            lines += [f"    {note}" for note in remarks(hint)]
         if report.command:
             lines.append(f"  {report.command}")
     if report.changes:
@@ -95,9 +112,10 @@ def markdown(report: Report) -> str:
             [f.severity.value, f.code, f"`{f.location}`", _cell(f.message)]
             for f in report.findings])
     if report.hints:
-        lines += _table("Resources", ["container", "from", "legacy", "Upsun", "notes"], [
+        table = _table("Resources", ["container", "from", "legacy", "Upsun", "notes"], [
             [f"`{h.container}`", f"`{h.legacy.location}`", _cell(legacy_line(h)),
-             _cell(resource_line(h)), _cell("; ".join(h.notes))] for h in report.hints])
+             _cell(resource_line(h)), _cell("; ".join(remarks(h)))] for h in report.hints])
+        lines += [*table[:2], f"{PRODUCTION[0].upper()}{PRODUCTION[1:]}.", "", *table[2:]]
         if report.command:
             lines += ["```sh", report.command, "```", ""]
     if report.changes:
@@ -113,12 +131,40 @@ def markdown(report: Report) -> str:
 
 
 def resources_script(report: Report) -> str:
-    """An executable script running the one `resources:set` command, each value explained."""
+    """An executable script running the one `resources:set` command, each value explained, and
+    naming the containers it leaves to Upsun's defaults."""
     lines = ["#!/bin/sh", "# Upsun resources from the legacy Platform.sh sizes (upsun-migrator).",
-             "# Run it after the first push, or push with --resources-init=manual first.", "set -e"]
+             f"# {PRODUCTION[0].upper()}{PRODUCTION[1:]}; run it after the first push.",
+             *(f"# {line}" for line in _wrap(RESOURCE_INIT)), "set -e"]
+    if report.environment is None:
+        lines += ['if [ "$#" -ne 1 ]; then echo "usage: $0 PRODUCTION_ENVIRONMENT" >&2; exit 2; fi',
+                  'environment=$1']
     for hint in report.hints:
         lines.append(f"# {hint.container}: legacy {legacy_line(hint)} at {hint.legacy.location}"
                      f" -> {resource_line(hint)}")
-        lines += [f"#   {note}" for note in hint.notes]
-    lines.append(report.command or "echo 'No legacy size or disk to carry over.'")
+        lines += [f"#   {note}" for note in remarks(hint)]
+    left = _left_to_defaults(report)
+    if left:
+        disks = [h.container for h in report.hints if h.disk is not None]
+        text = (f"Not sized here (no legacy size): {', '.join(left)}; disks set only for: "
+                f"{', '.join(disks) or 'none'}. The others keep what Upsun gave them; with "
+                "--resources-init=manual, resources:set asks for them.")
+        lines += [f"# {line}" for line in _wrap(text)] + [f"echo {shlex.quote(text)} >&2"]
+    command = resources.command(list(report.hints), report.environment,
+                                variable=None if report.environment else "environment")
+    lines.append(command or "echo 'No legacy size or disk to carry over.'")
     return "\n".join(lines) + "\n"
+
+
+def _left_to_defaults(report: Report) -> list[str]:
+    """The containers the command gives no size."""
+    sized = {h.container for h in report.hints if h.cpu is not None}
+    result = report.result
+    return [name for name in (*result.apps, *result.workers, *result.services)
+            if name not in sized]
+
+
+def _wrap(text: str) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, 96, break_long_words=False, break_on_hyphens=False)
