@@ -90,6 +90,7 @@ class Settings(Record):
     select: tuple[str, ...] = ()  # codes (or prefixes) to run and report; empty: all
     ignore: tuple[str, ...] = ()  # codes (or prefixes) not to run nor report
     rename_platform_cli: bool = False  # UPS012 renames `platform` and its token in commands
+    environment: str | None = None  # the environment `upsun resources:set` is for (`-e`)
 
 
 class FileAction(enum.Enum):

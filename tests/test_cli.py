@@ -212,6 +212,22 @@ def test_the_resources_script_runs_the_command_on_the_environment_it_is_given(
                            "them.\n")
 
 
+def test_environment_names_the_command_and_bad_names_are_usage_errors(
+        project: Path, tmp_path: Path) -> None:
+    write_files(project, {".platform.app.yaml": APP + "disk: 512\n"})
+    script = tmp_path / "r.sh"
+    result = run("migrate", "--dry-run", "--environment", "main", project,
+                 "--resources-script", script)
+    assert "\n  upsun resources:set -e main --disk app:512\n" in result.stdout
+    assert "<production environment>" not in result.stdout
+    assert script.read_text().endswith("\nupsun resources:set -e main --disk app:512\n")
+    assert "PRODUCTION_ENVIRONMENT" not in script.read_text()
+    for bad in ("", "a b", "a\nb"):
+        refused = run("migrate", "--dry-run", "--environment", bad, project)
+        assert refused.exit_code == 2
+        assert f"argument --environment: {bad!r} is not an environment name" in refused.stderr
+
+
 def test_select_and_ignore_run_and_report_only_those_codes(project: Path, tmp_path: Path) -> None:
     write_files(project, {".platform.app.yaml": APP + "disk: 512\n"})
     report = tmp_path / "r.json"

@@ -192,6 +192,15 @@ def test_bulk_commit_over_a_fleet(fleet: Path, tmp_path: Path) -> None:
     assert not (fleet / "beta/dirty/.upsun").exists()
 
 
+def test_bulk_environment_names_the_command_in_each_commit(tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    shop = init_repo(work / "acme/shop", LEGACY)
+    result = run("bulk", work, "--commit", "--environment", "prod", "--jobs", "1")
+    assert result.exit_code == 0, result.stderr
+    assert "    upsun resources:set -e prod --size app:0.5 --disk app:512,db:1024\n" in git(
+        shop, "log", "-1", "--format=%B")
+
+
 def test_bulk_commit_twice_makes_no_new_commit(fleet: Path, tmp_path: Path) -> None:
     run("bulk", fleet, "--commit", "--remove-legacy")
     heads = {repo: git(repo, "rev-parse", "HEAD") for repo in (fleet / "acme/shop",
