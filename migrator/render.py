@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+import textwrap
 
 from migrator import resources
 from migrator.report import RESOURCE_INIT, Report, planned_summary
@@ -35,7 +36,7 @@ def resource_line(hint: ResourceHint) -> str:
 
 
 def legacy_line(hint: ResourceHint) -> str:
-    """`size M (0.40 CPU, 128 MB), disk 512` for a container: what it had on Platform.sh."""
+    """`size M = 0.40 CPU, 128 MB, disk 512` for a container: what it had on Platform.sh."""
     legacy = hint.legacy
     parts = []
     if legacy.size is not None:
@@ -165,6 +166,4 @@ def _left_to_defaults(report: Report) -> list[str]:
 
 
 def _wrap(text: str) -> list[str]:
-    import textwrap
-
     return textwrap.wrap(text, 96, break_long_words=False, break_on_hyphens=False)
