@@ -31,7 +31,8 @@ class Needs(NamedTuple):
     min_ram: int
     disk: bool | None  # whether the container can have a disk; None when no source says
     min_disk: int
-    notes: tuple[str, ...] = ()  # where the sources disagree
+    notes: tuple[str, ...] = ()  # where the sources disagree on the minimum CPU or RAM
+    disk_notes: tuple[str, ...] = ()  # where they disagree on the disk
 
 
 class Had(NamedTuple):
@@ -110,9 +111,10 @@ def needs(kind: ContainerKind, type_: str | None, registry: Registry | None) -> 
         return Needs(profile, min_cpu, int(min_ram), False, 0, tuple(notes))
     if kind is ContainerKind.APP:
         return Needs(profile, min_cpu, int(min_ram), True, 0, tuple(notes))
+    disk_notes: list[str] = []
     disk, min_disk = _service_disk(name, type_, found.need_disk if found else None,
-                                   found.min_disk if found else None, documented, notes)
-    return Needs(profile, min_cpu, int(min_ram), disk, min_disk, tuple(notes))
+                                   found.min_disk if found else None, documented, disk_notes)
+    return Needs(profile, min_cpu, int(min_ram), disk, min_disk, tuple(notes), tuple(disk_notes))
 
 
 def _service_disk(name: str, type_: str | None, need_disk: bool | None,
@@ -200,7 +202,8 @@ def hint_for(sizing: LegacySizing, need: Needs) -> ResourceHint:
     ram = facts.RAM_BY_PROFILE[profile][facts.CPU_SIZES.index(cpu)] \
         if cpu is not None and profile else None
     disk, disk_notes = _disk(sizing, need, type_)
-    notes += disk_notes + (list(need.notes) if cpu is not None else [])
+    notes += disk_notes + (list(need.disk_notes) if disk is not None else []) \
+        + (list(need.notes) if cpu is not None else [])
     if not nameable(sizing.container) and (cpu is not None or disk is not None):
         warnings.append(f"`upsun resources:set` cannot name {sizing.container!r} (`,` and `:` "
                         "separate its items, `%` and `*` are wildcards): set it in the Console")

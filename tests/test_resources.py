@@ -179,9 +179,13 @@ def test_worker_disk_is_reported_not_carried() -> None:
 
 def test_where_registry_and_docs_disagree_the_larger_minimum_is_used_and_said() -> None:
     need = resources.needs(SERVICE, "mongodb-enterprise:7.0", REGISTRY)
-    assert (need.disk, need.min_disk) == (True, 512)
-    assert need.notes == ("minimum disk of mongodb-enterprise:7.0: the registry gives 512 MB, "
-                          "Upsun's docs 256 MB; the larger is used",)
+    assert (need.disk, need.min_disk, need.notes) == (True, 512, ())
+    disagree = ("minimum disk of mongodb-enterprise:7.0: the registry gives 512 MB, Upsun's "
+                "docs 256 MB; the larger is used")
+    assert need.disk_notes == (disagree,)
+    found = hint("db", SERVICE, disk=300, service_type="mongodb-enterprise:7.0")
+    assert found.notes == ("legacy disk 300 MB raised to 512 MB, the minimum for "
+                           "mongodb-enterprise:7.0 on Upsun", disagree)
 
 
 def test_without_a_registry_the_documented_tables_answer() -> None:
