@@ -196,6 +196,13 @@ def _at_least(kind: type[int] | type[float], minimum: float) -> Callable[[str], 
     return number
 
 
+def _environment(value: str) -> str:
+    """An environment name: printable, without spaces (it is quoted in the command anyway)."""
+    if not value or not value.isprintable() or any(c.isspace() for c in value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not an environment name")
+    return value
+
+
 def _flag(parser: argparse.ArgumentParser, name: str, help: str, dest: str | None = None
           ) -> None:
     parser.add_argument(name, action="store_true", help=help,
@@ -239,6 +246,9 @@ def _migration_options(parser: argparse.ArgumentParser) -> None:
           "In hooks, commands and source operations, rename the command word `platform` to "
           "`upsun` and PLATFORMSH_CLI_TOKEN to UPSUN_CLI_TOKEN (UPS012 reports them either "
           "way).")
+    parser.add_argument("--environment", type=_environment, metavar="NAME",
+                        help="The production environment the `upsun resources:set` command is "
+                             "for (`-e NAME`; default: a placeholder to fill in).")
     _debug_option(parser)
 
 
@@ -313,13 +323,14 @@ def commit_branch(commit: bool, branch: str | None, dry_run: bool) -> str | None
 def make_options(dry_run: bool, force: bool, local_mounts: str, remove_legacy: bool,
                  upgrade_retired: bool, strict: bool, commit: str | None = None,
                  rename_platform_cli: bool = False, select: tuple[str, ...] = (),
-                 ignore: tuple[str, ...] = ()) -> Options:
+                 ignore: tuple[str, ...] = (), environment: str | None = None) -> Options:
     from migrator.model import LocalMounts, Settings
     from migrator.runner import Options
 
     settings = Settings(local_mounts=LocalMounts(local_mounts), remove_legacy=remove_legacy,
                         upgrade_retired=upgrade_retired,
-                        rename_platform_cli=rename_platform_cli, select=select, ignore=ignore)
+                        rename_platform_cli=rename_platform_cli, select=select, ignore=ignore,
+                        environment=environment)
     return Options(dry_run=dry_run, force=force, strict=strict, settings=settings,
                    commit=commit)
 
@@ -370,10 +381,10 @@ def _migrate_options(parser: argparse.ArgumentParser) -> None:
 
 def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_legacy: bool,
             schema_file: Path | None, registry_file: Path | None, upgrade_retired: bool,
-            strict: bool, rename_platform_cli: bool, debug: bool, report_file: str | None,
-            json_file: str | None, resources_script: str | None, with_code: bool, check: bool,
-            show_diff: bool, commit: bool, branch: str | None, output_format: str,
-            select: list[str], ignore: list[str]) -> None:
+            strict: bool, rename_platform_cli: bool, environment: str | None, debug: bool,
+            report_file: str | None, json_file: str | None, resources_script: str | None,
+            with_code: bool, check: bool, show_diff: bool, commit: bool, branch: str | None,
+            output_format: str, select: list[str], ignore: list[str]) -> None:
     """Write PATH/.upsun/config.yaml from the legacy Platform.sh files of PATH."""
     from migrator import outputs, render, runner
 
@@ -381,7 +392,8 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
     if commit and (check or show_diff):
         raise UsageError("--commit cannot go with --check or --diff")
     options = make_options(dry_run, force, local_mounts, remove_legacy, upgrade_retired, strict,
-                           commit_branch(commit, branch, dry_run), rename_platform_cli, *codes)
+                           commit_branch(commit, branch, dry_run), rename_platform_cli, *codes,
+                           environment=environment)
     if check or show_diff:
         sys.exit(_check(path, options, load_metadata(schema_file, registry_file), show_diff,
                         output_format))
@@ -619,7 +631,8 @@ def _bulk_options(parser: argparse.ArgumentParser) -> None:
 def bulk(roots: list[Path], from_file: Path | None, dry_run: bool, force: bool,
          local_mounts: str, remove_legacy: bool, schema_file: Path | None,
          registry_file: Path | None, upgrade_retired: bool, strict: bool,
-         rename_platform_cli: bool, debug: bool, jobs: int | None, timeout: float,
+         rename_platform_cli: bool, environment: str | None, debug: bool, jobs: int | None,
+         timeout: float,
          shard_spec: str | None, summary_file: Path | None,
          summary_md: Path | None, commit: bool, branch: str | None) -> None:
     """Migrate many repositories: each ROOT is one, or a folder of them."""
@@ -642,7 +655,7 @@ def bulk(roots: list[Path], from_file: Path | None, dry_run: bool, force: bool,
     if sliced:
         repos = fleet.shard(repos, *sliced)
     options = make_options(dry_run, force, local_mounts, remove_legacy, upgrade_retired, strict,
-                           committing, rename_platform_cli)
+                           committing, rename_platform_cli, environment=environment)
     pool = fleet.Pool(jobs or fleet.default_jobs(), options,
                       load_metadata(schema_file, registry_file), timeout)
     outcomes: list[Outcome] = []

@@ -77,13 +77,19 @@ def _database(ctx: MigrationContext, service: Container, name: str) -> list[Data
         file = local_path(service.name if schema is None else f"{service.name}-{schema}") + ".sql"
         values = {"app": shlex.quote(app), "relationship": shlex.quote(relationship),
                   "schema": "" if schema is None else f" --schema {shlex.quote(schema)}",
-                  "file": shlex.quote(file), "environment": facts.ENVIRONMENT}
+                  "file": shlex.quote(file), "environment": _environment(ctx)}
         subject = f"Database {name}" + ("" if schema is None else f", schema `{schema}`")
         moves.append(DataMove(
             f"{subject}, through the relationship `{relationship}` of `{app}`", (
                 facts.DUMP.value.format(project=facts.PLATFORMSH_PROJECT, **values),
                 facts.IMPORT.value.format(project=facts.UPSUN_PROJECT, **values))))
     return moves
+
+
+def _environment(ctx: MigrationContext) -> str:
+    """The `-e` of every command: `--environment`, quoted, else the placeholder to fill in."""
+    given = ctx.settings.environment
+    return shlex.quote(given) if given else facts.ENVIRONMENT
 
 
 def _relationship_to(ctx: MigrationContext, service: str) -> tuple[str, str] | None:
@@ -132,7 +138,7 @@ def _mounts(ctx: MigrationContext) -> list[DataMove]:
             worker = f" --worker {shlex.quote(container.worker)}" if container.worker else ""
             values = {"app": shlex.quote(app), "worker": worker, "mount": shlex.quote(mount),
                       "folder": shlex.quote(local_path("mounts", container.name, mount)),
-                      "environment": facts.ENVIRONMENT}
+                      "environment": _environment(ctx)}
             kind = f"network storage `{storage}`" if source == "service" else f"{source} mount"
             moves.append(DataMove(f"Mount `{mount}` of `{container.name}` ({kind})", (
                 facts.DOWNLOAD.value.format(project=facts.PLATFORMSH_PROJECT, **values),

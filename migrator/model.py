@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from migrator.record import Record
+
+if TYPE_CHECKING:
+    from migrator.resources import ResourceHint
 
 
 class Severity(enum.Enum):
@@ -62,7 +65,9 @@ class Finding(Record):
 
 
 class LegacySizing(Record):
-    """The legacy `size`/`disk`/`resources` of one container, read from the effective mapping."""
+    """The legacy `size`/`disk`/`resources` of one container, read from the effective mapping:
+    an app's `web` values win over its top-level ones (they sized the web instance); a worker
+    without its own `size` or `resources` has the app's top-level ones."""
 
     container: str
     kind: ContainerKind
@@ -76,6 +81,9 @@ class LegacySizing(Record):
     app_type: str | None = None
     comments: tuple[str, ...] = ()  # comments written on the removed lines
     names: tuple[str, ...] = ()  # what `container` joins: the app's name (and the worker's)
+    resources_inherited: bool = False
+    from_web: tuple[str, ...] = ()  # the keys read from the app's `web`
+    container_profile: str | None = None  # the container's own `container_profile`, if any
 
 
 class DataMove(NamedTuple):
@@ -102,6 +110,7 @@ class Settings(Record):
     select: tuple[str, ...] = ()  # codes (or prefixes) to run and report; empty: all
     ignore: tuple[str, ...] = ()  # codes (or prefixes) not to run nor report
     rename_platform_cli: bool = False  # UPS012 renames `platform` and its token in commands
+    environment: str | None = None  # the environment `upsun resources:set` is for (`-e`)
 
 
 class FileAction(enum.Enum):
@@ -137,3 +146,4 @@ class MigrationResult(Record):
     profiles: tuple[tuple[str, str], ...] = ()
     validation: tuple[str, ...] = ()
     data: tuple[DataMove, ...] = ()  # the databases and mounts to move, and how
+    hints: tuple[ResourceHint, ...] = ()  # one per sizing, in the same order

@@ -50,7 +50,7 @@ class Metadata(Record):
 def migrate(root: Path, settings: Settings, metadata: Metadata | None = None) -> MigrationResult:
     metadata = metadata or Metadata()
     project = load_project(root)
-    ctx = MigrationContext(project, settings)
+    ctx = MigrationContext(project, settings, metadata.registry)
     for rule in RULES:
         if rule.CODE in STRUCTURAL or selected(rule.CODE, settings.select, settings.ignore):
             rule.apply(ctx)
@@ -86,6 +86,7 @@ def migrate(root: Path, settings: Settings, metadata: Metadata | None = None) ->
         changes=tuple(c for c in ctx.changes if keep(c.code)),
         findings=tuple(f for f in ctx.findings if keep(f.code)),
         sizings=tuple(ctx.sizings),
+        hints=tuple(ctx.hints),
         legacy_files=tuple(project.legacy_files),
         apps=tuple(app.name for app in project.apps),
         workers=tuple(c.name for c in ctx.containers() if c.worker is not None),

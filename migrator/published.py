@@ -59,6 +59,8 @@ def _check_images(data: object) -> str | None:
             return f"image {name!r} has no `versions` object"
         if not all(isinstance(image.get(flag, False), bool) for flag in ("runtime", "service")):
             return f"image {name!r}: `runtime` and `service` must be true or false"
+        if image.get("need_disk") is not None and not isinstance(image["need_disk"], bool):
+            return f"image {name!r}: `need_disk` must be true, false or null"
         for version, entry in image["versions"].items():
             problem = _check_version(entry)
             if problem:
@@ -75,12 +77,26 @@ def _check_version(entry: object) -> str | None:
     if manifest is None or _field(manifest, "endpoints", dict) is None \
             or _field(manifest, "default_container_profile", str) is None:
         return "`manifest` is not an object with `endpoints` and a profile name"
+    if not all(_is_number(manifest.get(key)) for key in MINIMUMS):
+        return f"`manifest` minimums ({', '.join(MINIMUMS)}) must be null or numbers from 0"
     packages = _field(entry, "packages_versions", dict)
     if packages is None or not all(isinstance(package, dict)
                                    and _field(package, "versions", list) is not None
                                    for package in packages.values()):
         return "`packages_versions` is not an object of runtimes with `versions` lists"
     return None
+
+
+#: The minimum resources of a version, in its `manifest` (the resource hints read them).
+MINIMUMS = ("min_cpu_size", "min_mem_size", "min_disk_size")
+
+
+def _is_number(value: object) -> bool:
+    """Null, or a finite number that is not negative."""
+    if value is None:
+        return True
+    return isinstance(value, (int, float)) and not isinstance(value, bool) \
+        and 0 <= value < float("inf")
 
 
 def _field(holder: dict[str, Any], key: str, kind: type) -> Any:

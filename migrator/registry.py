@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from migrator.record import Record
 
 TYPE_CHECKING = False
@@ -19,15 +21,20 @@ class ImageVersion(Record):
     status: str
     endpoints: tuple[str, ...] | None  # None: the registry has no endpoint data (null)
     profile: str | None
+    min_cpu: float | None = None  # the version's minimum CPU, RAM (MB) and disk (MB), if given
+    min_ram: int | None = None
+    min_disk: int | None = None
+    need_disk: bool | None = None  # the image's: whether its containers have a disk
 
 
 #: What this module reads of the registry (`*`: any key; None: the value as it is). The package
-#: embeds, and the cache keeps, the registry trimmed to it: a seventh of the size, parsed in a
-#: fifth of the time. A field read here must be added here (tests/test_published.py compares
+#: embeds, and the cache keeps, the registry trimmed to it: under a third of the size, parsed
+#: in half the time. A field read here must be added here (tests/test_published.py compares
 #: every answer on the trimmed and the whole registry).
-READ = {"*": {"runtime": None, "service": None, "versions": {"*": {
+READ = {"*": {"runtime": None, "service": None, "need_disk": None, "versions": {"*": {
     "upsun": {"status": None},
-    "manifest": {"endpoints": None, "default_container_profile": None},
+    "manifest": {"endpoints": None, "default_container_profile": None, "min_cpu_size": None,
+                 "min_mem_size": None, "min_disk_size": None},
     "packages_versions": None}}}}
 
 
@@ -37,6 +44,20 @@ def trim(value: Any, read: Any = READ) -> Any:
         return value
     return {key: trim(item, read.get(key, read.get("*"))) for key, item in value.items()
             if key in read or "*" in read}
+
+
+def _cpu(value: Any) -> float | None:
+    """A figure of the registry; None when it is absent or not a finite number."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) \
+            or not math.isfinite(value):
+        return None
+    return float(value)
+
+
+def _megabytes(value: Any) -> int | None:
+    """A RAM or disk minimum of the registry in whole MB (rounded up); None when absent."""
+    figure = _cpu(value)
+    return math.ceil(figure) if figure is not None else None
 
 
 def _version_key(version: str) -> tuple[int, ...]:
@@ -70,8 +91,13 @@ class Registry:
         manifest = entry.get("manifest") or {}
         listed = manifest.get("endpoints")
         endpoints = tuple(listed.keys()) if isinstance(listed, dict) else None
+        need_disk = self.data.get(image, {}).get("need_disk")
         return ImageVersion(image, version, (entry.get("upsun") or {}).get("status", "unknown"),
-                            endpoints, manifest.get("default_container_profile"))
+                            endpoints, manifest.get("default_container_profile"),
+                            _cpu(manifest.get("min_cpu_size")),
+                            _megabytes(manifest.get("min_mem_size")),
+                            _megabytes(manifest.get("min_disk_size")),
+                            need_disk if isinstance(need_disk, bool) else None)
 
     def packages(self, type_: str) -> dict[str, Any]:
         """The runtimes (and their versions) a composable channel offers; {} for other images."""

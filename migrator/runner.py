@@ -68,7 +68,8 @@ def plan(path: Path, options: Options, metadata: Metadata) -> Run:
     result = migrate(path, options.settings, metadata)
     refused = options.strict and any(f.severity is Severity.ERROR for f in result.findings)
     built = report.build(result, written=not options.dry_run and not refused,
-                         removed_legacy=options.settings.remove_legacy)
+                         removed_legacy=options.settings.remove_legacy,
+                         environment=options.settings.environment)
     try:
         _check(result, options, metadata)  # the same checks, in the same order, dry or not
     except MigratorError as exc:

@@ -164,15 +164,68 @@ def test_workers_example_resources_command(tmp_path: Path) -> None:
     shutil.copytree(REPO / "examples" / "workers", root)
     script = tmp_path / "resources.sh"
     result = run("migrate", "--dry-run", root, "--resources-script", script)
-    command = ("upsun resources:set --size app--queue:1,app--mail:0.5 "
-               "--disk app:2048,mysqldb:2048,rabbitqueue:512")
-    assert f"\n  {command}\n" in result.stdout
-    assert "app--queue (.platform.app.yaml:42): legacy size M, disk 512 -> 1 CPU, 384 MB RAM " \
-           "(HIGH_CPU)\n    legacy disk 512 MB not carried, workers use the app's disk\n" \
-           in result.stdout
+    sizes = "--size app--queue:0.5,app--mail:0.5 --disk app:2048,mysqldb:2048,rabbitqueue:512"
+    assert f"\n  upsun resources:set -e <production environment> {sizes}\n" in result.stdout
+    assert "app--queue (.platform.app.yaml:42): legacy size M = 0.40 CPU, 128 MB, disk 512 -> " \
+           "0.5 CPU, 224 MB RAM (HIGH_CPU)\n    legacy disk 512 MB not carried, workers use the " \
+           "app's disk\n" in result.stdout
     assert "    legacy disk 256 MB not carried, workers use the app's disk\n" in result.stdout
-    assert script.read_text().endswith(f"\n{command}\n")
+    text = script.read_text()
+    assert text.endswith(f'\nupsun resources:set -e "$environment" {sizes}\n')
+    assert 'if [ "$#" -ne 1 ]; then echo "usage: $0 PRODUCTION_ENVIRONMENT" >&2; exit 2; fi\n' \
+        'environment=$1\n' in text
     assert script.stat().st_mode & 0o111
+
+
+def test_the_resources_script_runs_the_command_on_the_environment_it_is_given(
+        tmp_path: Path) -> None:
+    """Run by sh with a stand-in `upsun` that records its arguments: without an environment it
+    stops with its usage (exit 2) and calls nothing; with one, it names it (`-e`) and says which
+    containers it leaves alone."""
+    import shutil
+    import subprocess
+
+    from tests.conftest import REPO
+
+    root = tmp_path / "workers"
+    shutil.copytree(REPO / "examples" / "workers", root)
+    script = tmp_path / "resources.sh"
+    assert run("migrate", "--dry-run", root, "--resources-script", script).exit_code == 0
+    bin_dir, calls = tmp_path / "bin", tmp_path / "calls"
+    bin_dir.mkdir()
+    (bin_dir / "upsun").write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" >> {calls}\n')
+    (bin_dir / "upsun").chmod(0o755)
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin"}
+    alone = subprocess.run(["sh", str(script)], env=env, capture_output=True, text=True,
+                           check=False)
+    assert (alone.returncode, alone.stderr) == (2, f"usage: {script} PRODUCTION_ENVIRONMENT\n")
+    assert not calls.exists()
+    done = subprocess.run(["sh", str(script), "prod env"], env=env, capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert calls.read_text().splitlines() == [
+        "resources:set", "-e", "prod env", "--size", "app--queue:0.5,app--mail:0.5", "--disk",
+        "app:2048,mysqldb:2048,rabbitqueue:512"]
+    assert done.stderr == ("Not sized here (no legacy size): app, mysqldb, rabbitqueue; disks "
+                           "set only for: app, mysqldb, rabbitqueue. The others keep what Upsun "
+                           "gave them; with --resources-init=manual, resources:set asks for "
+                           "them.\n")
+
+
+def test_environment_names_the_command_and_bad_names_are_usage_errors(
+        project: Path, tmp_path: Path) -> None:
+    write_files(project, {".platform.app.yaml": APP + "disk: 512\n"})
+    script = tmp_path / "r.sh"
+    result = run("migrate", "--dry-run", "--environment", "main", project,
+                 "--resources-script", script)
+    assert "\n  upsun resources:set -e main --disk app:512\n" in result.stdout
+    assert "<production environment>" not in result.stdout
+    assert script.read_text().endswith("\nupsun resources:set -e main --disk app:512\n")
+    assert "PRODUCTION_ENVIRONMENT" not in script.read_text()
+    for bad in ("", "a b", "a\nb"):
+        refused = run("migrate", "--dry-run", "--environment", bad, project)
+        assert refused.exit_code == 2
+        assert f"argument --environment: {bad!r} is not an environment name" in refused.stderr
 
 
 def test_select_and_ignore_run_and_report_only_those_codes(project: Path, tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from cmarkgfm.cmark import Options
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from migrator import render
 from tests.conftest import METADATA_ARGS, run, write_files
 
 RAW = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069"
@@ -124,8 +125,9 @@ def test_every_output_of_migrate_is_safe(tmp_path_factory: pytest.TempPathFactor
     assert isinstance(found, dict) and found["summary"]["applications"] == 1
     lines = script.read_text(encoding="utf-8").split("\n")[:-1]
     assert RAW.search("".join(lines)) is None
+    fixed = render.resources_script_arguments()
     assert all(line.startswith(("#", "set -e", "upsun resources:set ", "echo '"))
-               for line in lines)
+               or line in fixed for line in lines)
 
     annotated = run("migrate", repo, *METADATA_ARGS, "--dry-run", "--output-format", "github")
     assert annotated.exit_code == 0

@@ -93,7 +93,8 @@ def test_ignore_hides_the_finding_but_never_lets_the_name_into_the_command(proje
                "UPS013")
     report = json.loads(done.stdout)
     assert [f for f in report["findings"] if f["code"] == "UPS013"] == []
-    assert report["resources"]["command"] == "upsun resources:set --disk app:1024"
+    assert report["resources"]["command"] == \
+        "upsun resources:set -e <production environment> --disk app:1024"
     assert [c["notes"] for c in report["resources"]["containers"] if c["container"] == "a;b"] \
         == [["not in the resources:set command: the name is outside Upsun's naming rules "
              "(UPS013)"]]
@@ -140,7 +141,7 @@ def test_the_resources_script_runs_exactly_the_reported_command(
                                            for s in services)})
     script, report_file = work / "resources.sh", work / "report.json"
     done = run("migrate", repo, *METADATA_ARGS, "--dry-run", "--resources-script", script,
-               "--json", report_file)
+               "--json", report_file, "--environment", "prod")
     assert done.exit_code == 0, done.stderr
     command = json.loads(report_file.read_text(encoding="utf-8"))["resources"]["command"]
 
@@ -149,6 +150,7 @@ def test_the_resources_script_runs_exactly_the_reported_command(
         [f"{s}:2048" for s in services if allowed(s)]
     expected = (["--size", ",".join(expected_sizes)] if expected_sizes else []) + \
         (["--disk", ",".join(expected_disks)] if expected_disks else [])
+    expected = ["-e", "prod", *expected] if expected else []
     assert (shlex.split(command) if command else []) == (["upsun", "resources:set", *expected]
                                                          if expected else [])
 

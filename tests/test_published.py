@@ -263,7 +263,7 @@ def test_the_embedded_snapshot_is_what_the_tests_use() -> None:
         assert published.embedded(resource) == kept, resource.name
     assert published.IMAGES.keep is not None
     assert len(published._package_file("registry.json")) < (DATA / "registry" / "registry.json"
-                                                            ).stat().st_size / 4
+                                                            ).stat().st_size / 3
 
 
 def test_a_downloaded_registry_is_cached_trimmed(server: Server) -> None:
@@ -353,6 +353,14 @@ DEEP_BAD_REGISTRY = b'{"composable": {"versions": {"26.05": "x"}}, "php": {"vers
      "image 'php' version '8.4': `upsun.status` is not a string"),
     (published.IMAGES, b'{"php": {"versions": {"8.4": {"manifest": {"endpoints": []}}}}}',
      "image 'php' version '8.4': `manifest` is not an object with `endpoints` and a profile name"),
+    (published.IMAGES, b'{"php": {"versions": {"8.4": {"manifest": {"min_disk_size": "256"}}}}}',
+     "image 'php' version '8.4': `manifest` minimums (min_cpu_size, min_mem_size, "
+     "min_disk_size) must be null or numbers from 0"),
+    (published.IMAGES, b'{"php": {"versions": {"8.4": {"manifest": {"min_mem_size": -1}}}}}',
+     "image 'php' version '8.4': `manifest` minimums (min_cpu_size, min_mem_size, "
+     "min_disk_size) must be null or numbers from 0"),
+    (published.IMAGES, b'{"php": {"need_disk": "yes", "versions": {}}}',
+     "image 'php': `need_disk` must be true, false or null"),
     (published.COMPOSABLE, b'{"composable": {"versions": {"26.05": {"packages_versions": '
                            b'{"php": {"versions": "8.4"}}}}}}',
      "image 'composable' version '26.05': `packages_versions` is not an object of runtimes with "

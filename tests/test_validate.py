@@ -172,3 +172,34 @@ def test_top_level_keys_are_the_schemas_properties() -> None:
         schema = json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
         assert sorted(schema["properties"]) == list(TOP_LEVEL_KEYS)
         assert schema["additionalProperties"] is True  # why the schema alone lets `foo` pass
+
+
+def test_container_profile_on_a_worker_is_accepted_and_checked(project: Path) -> None:
+    """The documented deviation from upsun/meta's schema (which lists `container_profile` on
+    applications and services only): the Upsun CLI's schema lists it on workers, the migrator
+    writes it there. Its value is checked as the app's is."""
+    worker = VALID + "    workers:\n      queue:\n        container_profile: {}\n" \
+        "        commands:\n          start: ./queue\n"
+    write_files(project, {".upsun/config.yaml": worker.format("HIGH_MEMORY")})
+    assert run("validate", project, *METADATA_ARGS).exit_code == 0
+    write_files(project, {".upsun/config.yaml": worker.format("HUGE")})
+    result = run("validate", project, *METADATA_ARGS)
+    assert result.exit_code == 1
+    assert result.stdout.startswith(
+        ".upsun/config.yaml:10: applications.app.workers.queue.container_profile: ")
+
+
+def test_the_worker_allowance_leaves_the_schema_as_it_is() -> None:
+    import json
+
+    from migrator.deviations import apply
+    from tests.conftest import SCHEMAS
+
+    schema = json.loads((SCHEMAS / "upsun.json").read_text(encoding="utf-8"))
+    before = json.dumps(schema, sort_keys=True)
+    allowed = apply(schema)
+    assert json.dumps(schema, sort_keys=True) == before
+    app = allowed["properties"]["applications"]["additionalProperties"]["properties"]
+    worker = app["workers"]["additionalProperties"]["properties"]
+    assert worker["container_profile"] == app["container_profile"]
+    assert apply({"properties": {}}) == {"properties": {}}

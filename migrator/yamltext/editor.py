@@ -86,21 +86,26 @@ class Editor:
         anything."""
         self.lines_before(offset, [f"# {comment(body)}" for body in bodies], column)
 
-    def remove(self, mapping: Mapping, key: str, lines: list[str] | None = None) -> Removed:
+    def remove(self, mapping: Mapping, key: str, lines: list[str] | None = None,
+               entries: list[str] | None = None) -> Removed:
         """Remove an own entry of `mapping`; `lines` (comments, without `#`, made one line of
-        characters YAML allows) take its place."""
+        characters YAML allows) take its place, then `entries` (`key: value` lines of the same
+        mapping; block mappings only)."""
         entry = mapping.own(key)
         assert entry is not None, key
-        return self.remove_entry(mapping, entry, lines)
+        assert not (entries and mapping.flow), "entries go in block mappings only"
+        return self.remove_entry(mapping, entry, lines, entries)
 
     def remove_entry(self, mapping: Mapping, entry: tuple[Scalar, Node],
-                     lines: list[str] | None = None) -> Removed:
+                     lines: list[str] | None = None, entries: list[str] | None = None
+                     ) -> Removed:
         self.removed.add(entry[0])
         if mapping.flow:
             return self._remove_flow(mapping, entry, lines or [])
-        return self._remove_block(entry, lines or [])
+        return self._remove_block(entry, lines or [], entries or [])
 
-    def _remove_block(self, entry: tuple[Scalar, Node], lines: list[str]) -> Removed:
+    def _remove_block(self, entry: tuple[Scalar, Node], lines: list[str],
+                      entries: list[str]) -> Removed:
         key, value = entry
         if not first_on_line(self.doc, key.start):
             raise self.refuse(f"cannot remove `{key.value}` written on the same line as a "
@@ -115,6 +120,7 @@ class Editor:
         pad = " " * self.doc.column(key.start)
         text = "".join(f"{pad}# {comment(line)}\n" for line in lines)
         text += "".join(f"{pad}{c.text}\n" for c in found)
+        text += "".join(f"{pad}{line}\n" for line in entries)
         if not text and self._blank_before(start) and self.doc.text[end:end + 1] == "\n":
             end += 1  # no double blank line (or a blank first line) where the entry was
         self.edits.append(Edit(start, end, text))
