@@ -184,9 +184,13 @@ def test_select_and_ignore_run_and_report_only_those_codes(project: Path, tmp_pa
     assert sorted({c["code"] for c in data["changes"]} | {f["code"] for f in data["findings"]}) \
         == ["UPS001", "UPS003", "UPS005"]
     selected = run("migrate", "--dry-run", "--select", "UPS003", "--json", report, project)
-    assert selected.exit_code == 1  # UPS005 did not run: `disk` stays, which Upsun refuses
-    assert "applications.app: Additional properties are not allowed ('disk' was unexpected)" \
-        in selected.stderr
+    assert selected.exit_code == 0, selected.stderr  # UPS005 still removes `disk`, unreported
+    data = json.loads(report.read_text())
+    assert sorted({c["code"] for c in data["changes"]} | {f["code"] for f in data["findings"]}) \
+        == ["UPS003"]
+    assert "\n+        disk: 512\n" not in selected.stdout
+    assert "\n+        # resources: upsun resources:set --disk app:512 (legacy disk: 512 MB)\n" \
+        in selected.stdout
 
 
 def test_select_refuses_a_code_that_does_not_exist(project: Path) -> None:
