@@ -37,13 +37,11 @@ def check(path: Path, options: runner.Options, metadata: Metadata) -> Check:
         done = runner.run(path, options._replace(dry_run=True, force=True), metadata)
     except NothingToMigrate:
         return Check((), "nothing to migrate (no legacy Platform.sh configuration)")
-    if done.result is None:
+    if done.result is None or done.status is runner.Status.SKIPPED:
         return Check((), done.message, run=done)
     if done.status is runner.Status.FAILED:
         return Check(done.result.files, done.message, failed=True, run=done)
-    pending = done.result.files
-    return Check(pending, "" if pending else "up to date (.upsun/ is what migrating writes)",
-                 run=done)
+    return Check(done.result.files, "", run=done)
 
 
 def lines(path: Path, checked: Check) -> list[str]:

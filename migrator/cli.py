@@ -384,7 +384,7 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
                         output_format))
     with annotated_errors(path, output_format):
         done = _plan_one(path, options, load_metadata(schema_file, registry_file))
-    if done.report is None:
+    if done.status is runner.Status.SKIPPED:
         echo(f"{path}: {done.message}", err=True)
         return
     if with_code:
