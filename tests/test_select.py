@@ -56,7 +56,7 @@ def test_an_optional_rule_left_out_makes_no_edit() -> None:
 
 
 def test_the_optional_rules_are_rules() -> None:
-    assert OPTIONAL <= {rule.CODE for rule in RULES}
+    assert OPTIONAL.issubset({rule.CODE for rule in RULES})
 
 
 def test_the_readme_example_migrates(tmp_path: Path) -> None:
