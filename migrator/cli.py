@@ -387,17 +387,19 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
     if done.status is runner.Status.SKIPPED:
         echo(f"{path}: {done.message}", err=True)
         return
+    report, result = done.report, done.result
+    assert report is not None and result is not None
     if with_code:
         from migrator import codemod
 
         checked = codemod.run(path, codemod.CodeOptions(select=options.settings.select,
                                                         ignore=options.settings.ignore),
                               codemod.relationship_names(path))
-        done = done._replace(report=done.report._replace(code=checked.findings))
-    assert done.report is not None and done.result is not None
-    wanted = _outputs(done.report, report_file, json_file, resources_script)
+        report = report._replace(code=checked.findings)
+        done = done._replace(report=report)
+    wanted = _outputs(report, report_file, json_file, resources_script)
     files = [o for o in wanted if o.target != "-"]
-    staged = outputs.stage(files, _protected(done.result) if files else set())
+    staged = outputs.stage(files, _protected(result) if files else set())
     try:  # the repository last: every output is already on disk
         with annotated_errors(path, output_format):
             done = _finish_one(path, options, done)
