@@ -160,7 +160,9 @@ def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
 
 
 def use_color(stream: Any) -> bool:
-    return stream.isatty() and "NO_COLOR" not in os.environ
+    """On a terminal, unless NO_COLOR is set to a non-empty value (no-color.org: "when present
+    and not an empty string")."""
+    return stream.isatty() and not os.environ.get("NO_COLOR")
 
 
 # -- option types: a wrong value is a usage error naming the option -------------------------

@@ -6,8 +6,12 @@ from migrator.model import FileAction, PlannedFile
 
 
 def _lines(data: bytes | None) -> list[str] | None:
+    """The text's lines, or None for a file shown as binary (not UTF-8, or holding NUL bytes,
+    as git decides)."""
     if data is None:
         return []
+    if b"\0" in data:
+        return None
     try:
         return data.decode("utf-8").splitlines(keepends=True)
     except UnicodeDecodeError:

@@ -151,6 +151,8 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch) -> None:
     assert use_color(Terminal()) is True
     monkeypatch.setenv("NO_COLOR", "1")
     assert use_color(Terminal()) is False
+    monkeypatch.setenv("NO_COLOR", "")  # no-color.org: only a non-empty value turns colour off
+    assert use_color(Terminal()) is True
 
 
 def test_terminal_report_in_colour(project: Path) -> None:
