@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import signal
 import time
 from collections import deque
@@ -72,9 +73,7 @@ def find_repositories(roots: Iterable[Path], from_file: Path | None = None) -> l
     """
     roots = list(roots)
     if from_file is not None:
-        lines = from_file.read_text(encoding="utf-8").splitlines()
-        roots += [Path(line.strip()) for line in lines if line.strip() and
-                  not line.lstrip().startswith("#")]
+        roots += [Path(entry) for entry in listed(from_file)]
     found: set[str] = set()
     for root in roots:
         if not root.is_dir():
@@ -86,6 +85,23 @@ def find_repositories(roots: Iterable[Path], from_file: Path | None = None) -> l
                                 "Upsun configuration at any depth", str(root))
         found.update(str(repo) for repo in under)
     return sorted(found)
+
+
+_COMMENT = re.compile(r"(?:^|\s)#.*")
+
+
+def listed(from_file: Path) -> list[str]:
+    """The repositories a `--from-file` list names: one per line, a `#` at the start of a line or
+    after a space starts a comment, blank lines and a UTF-8 byte order mark are ignored."""
+    try:
+        text = from_file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise MigratorError(f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                            str(from_file)) from None
+    except OSError as exc:
+        raise MigratorError(f"cannot read: {exc.strerror or exc}", str(from_file)) from None
+    entries = (_COMMENT.sub("", line).strip() for line in text.splitlines())
+    return [entry for entry in entries if entry]
 
 
 def shard(repos: list[str], index: int, count: int) -> list[str]:

@@ -43,12 +43,12 @@ def check(path: Path, options: runner.Options, metadata: Metadata) -> Check:
         return Check((), "nothing to migrate (no legacy Platform.sh configuration)")
     if done.result is None:
         return _migrated(path, options, metadata, done)
+    if done.status is runner.Status.SKIPPED:  # up to date: .upsun/ is what migrating writes
+        return Check((), done.message, run=done)
     if done.status is runner.Status.FAILED:
         errors = tuple(f for f in done.result.findings if f.severity is Severity.ERROR)
         return Check(done.result.files, done.message, failed=True, run=done, findings=errors)
-    pending = done.result.files
-    return Check(pending, "" if pending else "up to date (.upsun/ is what migrating writes)",
-                 run=done)
+    return Check(done.result.files, "", run=done)
 
 
 def _migrated(path: Path, options: runner.Options, metadata: Metadata,

@@ -162,7 +162,9 @@ def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
 
 
 def use_color(stream: Any) -> bool:
-    return stream.isatty() and "NO_COLOR" not in os.environ
+    """On a terminal, unless NO_COLOR is set to a non-empty value (no-color.org: "when present
+    and not an empty string")."""
+    return stream.isatty() and not os.environ.get("NO_COLOR")
 
 
 # -- option types: a wrong value is a usage error naming the option -------------------------
@@ -399,20 +401,22 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
                         output_format))
     with annotated_errors(path, output_format):
         done = _plan_one(path, options, load_metadata(schema_file, registry_file))
-    if done.report is None:
+    if done.status is runner.Status.SKIPPED:
         echo(f"{path}: {terminal(done.message)}", err=True)
         return
+    report, result = done.report, done.result
+    assert report is not None and result is not None
     if with_code:
         from migrator import codemod
 
         checked = codemod.run(path, codemod.CodeOptions(select=options.settings.select,
                                                         ignore=options.settings.ignore),
                               codemod.relationship_names(path))
-        done = done._replace(report=done.report._replace(code=checked.findings))
-    assert done.report is not None and done.result is not None
-    wanted = _outputs(done.report, report_file, json_file, resources_script)
+        report = report._replace(code=checked.findings)
+        done = done._replace(report=report)
+    wanted = _outputs(report, report_file, json_file, resources_script)
     files = [o for o in wanted if o.target != "-"]
-    staged = outputs.stage(files, _protected(done.result) if files else set())
+    staged = outputs.stage(files, _protected(result) if files else set())
     try:  # the repository last: every output is already on disk
         with annotated_errors(path, output_format):
             done = _finish_one(path, options, done)

@@ -13,8 +13,12 @@ from migrator.model import FileAction, PlannedFile
 
 
 def _lines(data: bytes | None) -> list[str] | None:
+    """The text's lines, or None for a file shown as binary (not UTF-8, or holding NUL bytes,
+    as git decides)."""
     if data is None:
         return []
+    if b"\0" in data:
+        return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

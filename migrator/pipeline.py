@@ -22,12 +22,9 @@ from migrator.model import (
 )
 from migrator.record import Record
 from migrator.registry import Registry
-from migrator.rules import BOTH_FORMATS, RULES
+from migrator.rules import BOTH_FORMATS, OPTIONAL, RULES
 from migrator.verify import prove
 from migrator.yamltext.nodes import Mapping, Node, Sequence, Tagged, resolve, to_data
-
-#: Rules that make the nesting itself: they always run (`--ignore` hides their report lines).
-STRUCTURAL = frozenset({"UPS001", "UPS006", "UPS007"})
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -52,14 +49,16 @@ def migrate(root: Path, settings: Settings, metadata: Metadata | None = None) ->
     project = load_project(root)
     ctx = MigrationContext(project, settings, metadata.registry)
     for rule in RULES:
-        if rule.CODE in STRUCTURAL or selected(rule.CODE, settings.select, settings.ignore):
+        if rule.CODE not in OPTIONAL or selected(rule.CODE, settings.select, settings.ignore):
             rule.apply(ctx)
             if ctx.required:
                 _look_for_required(ctx)
     if metadata.registry is not None:
         from migrator import checks
 
-        checks.apply(ctx, metadata.registry, settings.upgrade_retired)
+        upgrade = settings.upgrade_retired and selected(checks.UPGRADE, settings.select,
+                                                        settings.ignore)
+        checks.apply(ctx, metadata.registry, upgrade)
     data = datamoves.plan(ctx)
     if not settings.remove_legacy:
         from migrator.facts import ONE_FORMAT

@@ -27,6 +27,7 @@ class Status(enum.Enum):
 
 
 FAILURES = frozenset({Status.FAILED, Status.TIMEOUT, Status.CRASHED})
+UP_TO_DATE = "up to date (.upsun/ is what migrating writes)"
 
 
 class Options(Record):
@@ -64,7 +65,7 @@ def plan(path: Path, options: Options, metadata: Metadata) -> Run:
     if (path / ".upsun").is_dir() and not has_legacy_files(path):  # the cheap test first
         return Run(Status.SKIPPED, "already migrated (.upsun/ exists and no legacy files remain)")
     if not options.dry_run:
-        check_writable(path, options.force)
+        check_writable(path)
     result = migrate(path, options.settings, metadata)
     refused = options.strict and any(f.severity is Severity.ERROR for f in result.findings)
     built = report.build(result, written=not options.dry_run and not refused,
@@ -81,6 +82,8 @@ def plan(path: Path, options: Options, metadata: Metadata) -> Run:
     if refused:
         return Run(Status.FAILED, "error-level findings and --strict: nothing written", result,
                    built)
+    if not result.files:
+        return Run(Status.SKIPPED, UP_TO_DATE, result, built)
     return Run(Status.PLANNED if options.dry_run else Status.MIGRATED, "", result, built)
 
 

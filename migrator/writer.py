@@ -17,23 +17,30 @@ TEMP_SUFFIX = ".upsun-migrator.tmp"
 NO_HARD_LINKS = frozenset({errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS})
 
 
-def check_writable(root: Path, force: bool) -> None:
-    """Refuse before any work: `.upsun` is no folder, or a config --force may not replace."""
+def check_writable(root: Path) -> None:
+    """Refuse before any work: `.upsun` is not a folder, or a link."""
     refuse_existing(root)
-    config = root / UPSUN_CONFIG
-    if config.exists() and not force:
-        empty = " and is empty" if config.is_file() and config.stat().st_size == 0 else ""
-        raise RefusedError(f"already exists{empty}; pass --force to replace it", UPSUN_CONFIG)
 
 
 def check_plan(result: MigrationResult, force: bool) -> None:
     """Every refusal `write` could meet, raised before anything is touched (a dry run shows it)."""
-    check_writable(result.root, force)
+    check_writable(result.root)
+    _refuse_replacing(result, force)
     for planned in result.files:
         _refuse_links(result.root, planned)
     from migrator import folder
 
     folder.check_beside(result)
+
+
+def _refuse_replacing(result: MigrationResult, force: bool) -> None:
+    """Without --force an existing config.yaml is never replaced; one that already holds exactly
+    what migrating writes is not in the plan at all (running twice is a no-op)."""
+    planned = next((p for p in result.files if p.path == UPSUN_CONFIG), None)
+    if force or planned is None or not os.path.lexists(result.root / UPSUN_CONFIG):
+        return
+    empty = " and is empty" if planned.old == b"" else ""
+    raise RefusedError(f"already exists{empty}; pass --force to replace it", UPSUN_CONFIG)
 
 
 def _refuse_links(root: Path, planned: PlannedFile) -> None:

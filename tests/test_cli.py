@@ -65,7 +65,36 @@ def test_force_replaces_and_second_run_changes_nothing(project: Path) -> None:
     assert (project / ".upsun/config.yaml").read_text() == EXPECTED
     assert run("migrate", "--force", project).exit_code == 0
     assert tree(project) == first
-    assert run("migrate", "--dry-run", project).stdout.startswith("Would migrate: ")
+    up_to_date = f"{project}: up to date (.upsun/ is what migrating writes)\n"
+    for args in ((), ("--dry-run",), ("--force",)):
+        again = run("migrate", *args, project)
+        assert (again.exit_code, again.stdout, again.stderr) == (0, "", up_to_date), args
+    assert tree(project) == first
+
+
+def test_running_twice_is_a_no_op_and_remove_legacy_needs_no_force(project: Path) -> None:
+    """Issue 23 item 11: the second run is not "already exists; pass --force"; removing the
+    legacy files afterwards does not replace the config, so it does not need --force either."""
+    write_files(project, {".platform.app.yaml": APP})
+    assert run("migrate", project).exit_code == 0
+    first = tree(project)
+    again = run("migrate", project)
+    assert (again.exit_code, again.stderr) == (0, f"{project}: up to date (.upsun/ is what "
+                                                  "migrating writes)\n")
+    assert tree(project) == first
+    removed = run("migrate", "--remove-legacy", project)
+    assert removed.exit_code == 0, removed.stderr
+    assert sorted(tree(project)) == [".upsun/", ".upsun/config.yaml"]
+    assert tree(project)[".upsun/config.yaml"] == first[".upsun/config.yaml"]
+
+
+def test_a_changed_config_still_needs_force(project: Path) -> None:
+    write_files(project, {".platform.app.yaml": APP})
+    assert run("migrate", project).exit_code == 0
+    (project / ".platform.app.yaml").write_text(APP.replace("php:8.3", "php:8.4"))
+    refused = run("migrate", project)
+    assert (refused.exit_code, refused.stderr) == (
+        1, "error: .upsun/config.yaml: already exists; pass --force to replace it\n")
 
 
 def test_local_mounts_instance(project: Path) -> None:
@@ -122,6 +151,8 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch) -> None:
     assert use_color(Terminal()) is True
     monkeypatch.setenv("NO_COLOR", "1")
     assert use_color(Terminal()) is False
+    monkeypatch.setenv("NO_COLOR", "")  # no-color.org: only a non-empty value turns colour off
+    assert use_color(Terminal()) is True
 
 
 def test_terminal_report_in_colour(project: Path) -> None:
@@ -237,9 +268,13 @@ def test_select_and_ignore_run_and_report_only_those_codes(project: Path, tmp_pa
     assert sorted({c["code"] for c in data["changes"]} | {f["code"] for f in data["findings"]}) \
         == ["UPS001", "UPS003", "UPS005"]
     selected = run("migrate", "--dry-run", "--select", "UPS003", "--json", report, project)
-    assert selected.exit_code == 1  # UPS005 did not run: `disk` stays, which Upsun refuses
-    assert "applications.app: Additional properties are not allowed ('disk' was unexpected)" \
-        in selected.stderr
+    assert selected.exit_code == 0, selected.stderr  # UPS005 still removes `disk`, unreported
+    data = json.loads(report.read_text())
+    assert sorted({c["code"] for c in data["changes"]} | {f["code"] for f in data["findings"]}) \
+        == ["UPS003"]
+    assert "\n+        disk: 512\n" not in selected.stdout
+    assert "\n+        # resources: upsun resources:set --disk app:512 (legacy disk: 512 MB)\n" \
+        in selected.stdout
 
 
 def test_select_refuses_a_code_that_does_not_exist(project: Path) -> None:

@@ -210,3 +210,20 @@ def test_bulk_commit_twice_makes_no_new_commit(fleet: Path, tmp_path: Path) -> N
     assert {repo: git(repo, "rev-parse", "HEAD") for repo in heads} == heads
     assert _summary(summary)["acme/shop"] == (
         "skipped", "already migrated (.upsun/ exists and no legacy files remain)")
+
+
+def test_bulk_remove_legacy_after_a_bulk_commit_needs_no_force(fleet: Path, tmp_path: Path) -> None:
+    """Issue 23 item 11: the config the first run committed is what migrating writes, so the
+    second run only removes the legacy files, and commits that, without --force."""
+    shop = fleet / "acme/shop"
+    run("bulk", shop, "--commit")
+    config = (shop / ".upsun/config.yaml").read_bytes()
+    summary = tmp_path / "again.csv"
+    result = run("bulk", shop, "--commit", "--remove-legacy", "--summary", summary)
+    assert result.exit_code == 0, result.output
+    status, message = _summary(summary)["acme/shop"]
+    assert (status, message) == ("migrated", f"committed {git(shop, 'rev-parse', '--short', 'HEAD')}"
+                                             " on upsun-migration")
+    assert git(shop, "show", "--name-status", "--format=", "HEAD") == (
+        "D\t.platform.app.yaml\nD\t.platform/services.yaml\nD\t.platform/x.vcl")
+    assert (shop / ".upsun/config.yaml").read_bytes() == config
