@@ -39,6 +39,60 @@ def outside(folder: Path) -> dict[str, tuple[bytes, int]]:
     return found
 
 
+def _escape_through_a_link(repo: Path, ups: int) -> str:
+    """Finding 1: `.platform/a` links to a deep folder of the repository; the include climbs out
+    of the link with `..`: read through the link it stays inside, taken as text it does not."""
+    (repo / "d/d/d").mkdir(parents=True)
+    write_files(repo, {".platform.app.yaml": APP, "victim/x.vcl": "inside\n",
+                       "d/victim/x.vcl": "deeper\n", "d/d/victim/x.vcl": "deepest\n"})
+    (repo / ".platform").mkdir(exist_ok=True)
+    (repo / ".platform/a").symlink_to("../d/d/d")
+    path = "a/" + "../" * ups + "victim/x.vcl"
+    write_files(repo, {".platform/services.yaml": VCL.format(path)})
+    return path
+
+
+@pytest.mark.parametrize("ups", [1, 2, 3, 4])
+@pytest.mark.parametrize("args", [(), ("--dry-run",), ("--force", "--remove-legacy")])
+def test_an_include_that_climbs_out_of_a_link_is_refused(tmp_path: Path, ups: int,
+                                                         args: tuple[str, ...]) -> None:
+    repo = tmp_path / "repo"
+    path = _escape_through_a_link(repo, ups)
+    before, around = tree(repo), outside(tmp_path)
+    result = run("migrate", *args, repo)
+    shown = f".platform/{path}"
+    reason = "leads outside the repository" if ups > 2 else \
+        "goes up (..) from the symbolic link .platform/a, so it names one file read through " \
+        "the link and another read as text: write it without `..`"
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == f"error: .platform/services.yaml:4: {shown} {reason}\n"
+    assert tree(repo) == before
+    assert outside(tmp_path) == around
+
+
+def test_the_reported_attack_writes_nothing_outside(tmp_path: Path) -> None:
+    """As reported: 30 levels of folders behind the link, 30 `..`, and the path of a file far
+    above the repository; `migrate` wrote it and exited 0."""
+    repo = tmp_path / "a/b/c/repo"
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    deep = "/".join(["d"] * 30)
+    (repo / deep).mkdir(parents=True)
+    (repo / ".platform").mkdir()
+    (repo / ".platform/a").symlink_to(f"../{deep}")
+    tail = victim.relative_to("/").as_posix()
+    write_files(repo, {".platform.app.yaml": APP, tail: "planted\n",
+                       ".platform/services.yaml": VCL.format("a/" + "../" * 30 + tail)})
+    around = outside(tmp_path)
+    for args in ((), ("--dry-run",), ("--check", "--diff")):
+        result = run("migrate", *args, repo)
+        assert result.exit_code == 1, result.output
+        assert "leads outside the repository" in result.stderr
+        assert "create .upsun/a/.." not in result.output
+    assert outside(tmp_path) == around
+    assert victim.read_text() == "precious\n"
+
+
 def _secret(tmp_path: Path) -> Path:
     secret = tmp_path / "secret.env"
     secret.write_text(f"TOKEN={SECRET}\n")
@@ -100,3 +154,52 @@ def test_a_copy_source_that_is_a_fifo_is_refused_not_read(project: Path) -> None
     assert (done.returncode, done.stderr) == (
         1, "error: .platform/config.vcl: not a regular file; only regular files are copied\n")
     assert not (project / ".upsun").exists()
+
+
+def _outside_platform(project: Path) -> None:
+    write_files(project, {".platform.app.yaml": APP, "shared/default.vcl": "vcl 4.0;\n",
+                          ".platform/services.yaml": VCL.format("../shared/default.vcl")})
+
+
+def test_an_include_outside_platform_in_the_repository_stays_where_it_is(project: Path) -> None:
+    """`.platform/` and `.upsun/` are both folders at the top of the repository: from either,
+    `../shared/default.vcl` names the same file. It is not copied, and not removed."""
+    _outside_platform(project)
+    result = run("migrate", "--remove-legacy", project)
+    assert result.exit_code == 0, result.output
+    config = (project / ".upsun/config.yaml").read_text()
+    assert "vcl: !include {type: string, path: '../shared/default.vcl'}" in config
+    assert (project / "shared/default.vcl").read_text() == "vcl 4.0;\n"
+    assert sorted(p.relative_to(project).as_posix() for p in project.rglob("*")) == [
+        ".upsun", ".upsun/config.yaml", "shared", "shared/default.vcl"]
+    assert ("warning  UPS008  .platform/services.yaml:4  .platform/../shared/default.vcl is "
+            "outside .platform/ and stays where it is: from .upsun/, ../shared/default.vcl names "
+            "the same file (it is not copied, and --remove-legacy leaves it); Upsun's "
+            "documentation shows include paths that leave the configuration folder for "
+            "applications only: check that Upsun reads this one") in result.stdout
+
+
+def test_a_service_included_from_outside_platform_is_refused(project: Path) -> None:
+    write_files(project, {".platform.app.yaml": APP, "shared/db.yaml": "type: 'mariadb:11.4'\n",
+                          ".platform/services.yaml": "db: !include ../shared/db.yaml\n"})
+    before = tree(project)
+    result = run("migrate", project)
+    assert (result.exit_code, result.stderr) == (
+        1, "error: .platform/services.yaml:1: a service included from outside .platform/ "
+           "(shared/db.yaml) cannot be migrated: the rules edit an included service in its copy "
+           "under .upsun/; move the file into .platform/ and run again\n")
+    assert tree(project) == before
+
+
+def test_an_include_that_goes_up_inside_platform_is_copied_to_its_plain_path(
+        project: Path) -> None:
+    write_files(project, {".platform.app.yaml": APP, ".platform/conf/x": "",
+                          ".platform/default.vcl": "vcl 4.0;\n",
+                          ".platform/services.yaml": VCL.format("conf/../default.vcl")})
+    result = run("migrate", "--remove-legacy", project)
+    assert result.exit_code == 0, result.output
+    assert (project / ".upsun/default.vcl").read_text() == "vcl 4.0;\n"
+    config = (project / ".upsun/config.yaml").read_text()
+    assert "vcl: !include {type: string, path: 'default.vcl'}" in config
+    assert not (project / ".platform/default.vcl").exists()
+    assert (project / ".platform/conf/x").exists()  # not a legacy file: kept
