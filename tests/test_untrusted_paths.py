@@ -156,6 +156,70 @@ def test_a_copy_source_that_is_a_fifo_is_refused_not_read(project: Path) -> None
     assert not (project / ".upsun").exists()
 
 
+@pytest.mark.parametrize("option", ["--report", "--json", "--resources-script"])
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_a_report_output_never_follows_a_link_planted_in_the_repository(
+        tmp_path: Path, option: str, dry_run: bool) -> None:
+    """Finding 3: a link at the output's path in the repository was followed (and the script
+    made executable through it), even with --dry-run."""
+    victim = tmp_path / "victim"
+    victim.write_text("precious\n")
+    victim.chmod(0o600)
+    repo = write_files(tmp_path / "repo", {".platform.app.yaml": APP})
+    (repo / "out").symlink_to("../victim")
+    before, around = tree(repo), outside(tmp_path)
+    result = run("migrate", *(("--dry-run",) if dry_run else ()), option, repo / "out", repo)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (f"error: {repo / 'out'}: is a symbolic link inside the repository; "
+                             "refusing to write the output through it\n")
+    assert tree(repo) == before
+    assert outside(tmp_path) == around
+
+
+def test_a_report_output_never_goes_through_a_linked_folder_of_the_repository(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "elsewhere").mkdir()
+    repo = write_files(tmp_path / "repo", {".platform.app.yaml": APP})
+    (repo / "docs").symlink_to(tmp_path / "elsewhere")
+    monkeypatch.chdir(repo)
+    result = run("migrate", "--report", "docs/report.md", ".")
+    assert (result.exit_code, result.stderr) == (
+        1, "error: docs/report.md: docs is a symbolic link inside the repository; refusing to "
+           "write the output through it\n")
+    assert list((tmp_path / "elsewhere").iterdir()) == []
+
+
+def test_a_report_output_inside_the_repository_is_written(tmp_path: Path) -> None:
+    repo = write_files(tmp_path / "repo", {".platform.app.yaml": APP, "docs/old.md": "x\n"})
+    result = run("migrate", "--report", repo / "docs/report.md", repo)
+    assert result.exit_code == 0, result.stderr
+    assert (repo / "docs/report.md").read_text().startswith("# Upsun migration report\n")
+
+
+def test_the_users_own_link_outside_the_repository_is_followed(tmp_path: Path) -> None:
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports/run-1.md").write_text("old\n")
+    (tmp_path / "latest.md").symlink_to("reports/run-1.md")
+    repo = write_files(tmp_path / "repo", {".platform.app.yaml": APP})
+    assert run("migrate", "--report", tmp_path / "latest.md", repo).exit_code == 0
+    assert (tmp_path / "latest.md").is_symlink()
+    assert (tmp_path / "reports/run-1.md").read_text().startswith("# Upsun migration report\n")
+
+
+def test_bulk_summary_never_follows_a_link_inside_the_fleet(tmp_path: Path) -> None:
+    victim = tmp_path / "victim"
+    victim.write_text("precious\n")
+    fleet = tmp_path / "fleet"
+    write_files(fleet / "one", {".platform.app.yaml": APP})
+    (fleet / "summary.md").symlink_to(victim)
+    result = run("bulk", "--jobs", "1", fleet, "--summary-md", fleet / "summary.md")
+    assert (result.exit_code, result.stderr) == (
+        1, f"error: {fleet / 'summary.md'}: is a symbolic link inside the repository; refusing "
+           "to write the output through it\n")
+    assert victim.read_text() == "precious\n"
+    assert not (fleet / "one/.upsun").exists()
+
+
 def _outside_platform(project: Path) -> None:
     write_files(project, {".platform.app.yaml": APP, "shared/default.vcl": "vcl 4.0;\n",
                           ".platform/services.yaml": VCL.format("../shared/default.vcl")})
