@@ -619,7 +619,7 @@ def bulk(roots: list[Path], from_file: Path | None, dry_run: bool, force: bool,
     import time
 
     from migrator import bulk as fleet
-    from migrator import summary
+    from migrator import runner, summary
     from migrator.runner import FAILURES
 
     if not roots and from_file is None:
@@ -628,9 +628,10 @@ def bulk(roots: list[Path], from_file: Path | None, dry_run: bool, force: bool,
         raise UsageError("--summary: use a .jsonl or .csv file")
     committing = commit_branch(commit, branch, dry_run)
     sliced = _shard(shard_spec)
-    repos = fleet.find_repositories(tuple(roots), from_file)
+    found = fleet.survey(tuple(roots), from_file)
+    repos, links = found.repos, found.links
     if sliced:
-        repos = fleet.shard(repos, *sliced)
+        repos, links = fleet.shard(repos, *sliced), fleet.shard(links, *sliced)
     trees = [*roots, *map(Path, repos)]  # untrusted: a summary there follows no link
     from migrator.outputs import probe
 
@@ -640,7 +641,7 @@ def bulk(roots: list[Path], from_file: Path | None, dry_run: bool, force: bool,
     pool = fleet.Pool(jobs or fleet.default_jobs(), options,
                       load_metadata(schema_file, registry_file), timeout)
     outcomes: list[Outcome] = []
-    progress = summary.Progress(len(repos), sys.stdout,
+    progress = summary.Progress(len(repos) + len(links), sys.stdout,
                                 sys.stderr if sys.stderr.isatty() else None)
 
     def collect(item: Outcome) -> None:
@@ -648,6 +649,8 @@ def bulk(roots: list[Path], from_file: Path | None, dry_run: bool, force: bool,
         progress(item)
 
     start = time.monotonic()
+    for link in links:
+        collect(runner.Outcome(link, runner.Status.SKIPPED, message=fleet.LINKED))
     left = pool.run(repos, collect, lambda: echo(
         "\ninterrupted: finishing the repositories in progress", err=True))
     progress.finish()

@@ -220,6 +220,40 @@ def test_bulk_summary_never_follows_a_link_inside_the_fleet(tmp_path: Path) -> N
     assert not (fleet / "one/.upsun").exists()
 
 
+def _linked_project(tmp_path: Path) -> tuple[Path, Path]:
+    elsewhere = write_files(tmp_path / "elsewhere/project", {
+        ".platform.app.yaml": APP, ".platform/services.yaml": "db:\n  type: 'mariadb:11.4'\n"})
+    fleet = tmp_path / "fleet"
+    write_files(fleet / "org/one", {".platform.app.yaml": APP})
+    (fleet / "org/linked").symlink_to(elsewhere)
+    return fleet, elsewhere
+
+
+@pytest.mark.parametrize("args", [(), ("--remove-legacy",)])
+def test_bulk_never_follows_a_linked_folder_out_of_the_fleet(tmp_path: Path,
+                                                             args: tuple[str, ...]) -> None:
+    """Finding 7: a link to a project elsewhere was migrated, its legacy files removed."""
+    fleet, elsewhere = _linked_project(tmp_path)
+    before = tree(elsewhere)
+    result = run("bulk", "--jobs", "1", *args, fleet)
+    assert result.exit_code == 0, result.output
+    assert tree(elsewhere) == before
+    migrated, skipped = sorted(result.stdout.splitlines())
+    assert migrated.startswith(f"migrated {fleet / 'org/one'}: 1 change(s), ")
+    assert skipped == (f"skipped  {fleet / 'org/linked'}: a symbolic link; bulk migrates only "
+                       "the folders inside its roots (give the folder it names as a ROOT to "
+                       "migrate it)")
+    assert result.stderr.endswith(": 1 migrated, 1 skipped\n")
+
+
+def test_bulk_migrates_a_link_given_as_a_root(tmp_path: Path) -> None:
+    """The user's own choice: a ROOT that is a link is followed."""
+    fleet, elsewhere = _linked_project(tmp_path)
+    result = run("bulk", "--jobs", "1", fleet / "org/linked")
+    assert result.exit_code == 0, result.output
+    assert (elsewhere / ".upsun/config.yaml").is_file()
+
+
 def _outside_platform(project: Path) -> None:
     write_files(project, {".platform.app.yaml": APP, "shared/default.vcl": "vcl 4.0;\n",
                           ".platform/services.yaml": VCL.format("../shared/default.vcl")})
