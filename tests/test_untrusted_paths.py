@@ -11,12 +11,17 @@ from outside reaches any output, and that the exit code is 0 or 1.
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import run, tree, write_files
 
@@ -301,3 +306,145 @@ def test_an_include_that_goes_up_inside_platform_is_copied_to_its_plain_path(
     assert "vcl: !include {type: string, path: 'default.vcl'}" in config
     assert not (project / ".platform/default.vcl").exists()
     assert (project / ".platform/conf/x").exists()  # not a legacy file: kept
+
+
+# -- the property: generated link layouts, every command that touches files ---------------------
+
+#: Where a generated repository may hold a link: where the migration reads, copies from, writes,
+#: copies to, removes, and where the report outputs go.
+LINK_PLACES = [".platform", ".platform/conf", ".platform/config.vcl", ".platform/conf/schema.xml",
+               ".platform/db.yaml", ".platform.app.yaml", ".upsun", ".upsun/config.yaml",
+               ".upsun/config.vcl", ".upsun/conf", ".upsun/conf/schema.xml", ".upsun/includes",
+               ".upsun/includes/db.yaml", ".upsun/a", "shared", "report.md", "out",
+               "out/report.json", "run.sh"]
+#: What a link names: outside (absolute, or relative through `..`), a chain, inside, nothing.
+LINK_TARGETS = ["outside file", "outside file, relative", "outside folder",
+                "outside folder, relative", "a link to outside", "deep inside", "inside folder",
+                "inside file", "dangling", "itself", "the repository's parent"]
+#: `.platform/a`, which includes go through: a folder, or a link to a deep folder of the
+#: repository or to one outside
+A_KINDS = ["folder", "deep inside", "outside folder", "outside folder, relative"]
+INCLUDES = ["config.vcl", "conf/../config.vcl", "a/config.vcl", "a/../config.vcl",
+            "../shared/x.vcl", "../../outside/secret.txt", "/etc/hostname", "./config.vcl"] + \
+           ["a/" + "../" * ups + "victim/x.vcl" for ups in range(1, 5)]
+ARCHIVES = ["conf", "a", "a/../conf", "../shared", "a/../../conf", "./conf"]
+
+
+class Layout(NamedTuple):
+    include: str
+    archive: str
+    service: bool
+    config: bool
+    a_kind: str
+    links: list[tuple[str, str]]
+
+
+layouts = st.builds(Layout, st.sampled_from(INCLUDES), st.sampled_from(ARCHIVES), st.booleans(),
+                    st.booleans(), st.sampled_from(A_KINDS),
+                    st.lists(st.tuples(st.sampled_from(LINK_PLACES), st.sampled_from(LINK_TARGETS)),
+                             max_size=3, unique_by=lambda link: link[0]))
+
+
+def _target(kind: str, repo: Path, place: str, away: Path) -> str:
+    folder = (repo / place).parent
+    return {
+        "outside file": str(away / "secret.txt"),
+        "outside file, relative": os.path.relpath(away / "secret.txt", folder),
+        "outside folder": str(away / "dir"),
+        "outside folder, relative": os.path.relpath(away / "dir", folder),
+        "a link to outside": os.path.relpath(repo / "chain", folder),
+        "deep inside": os.path.relpath(repo / "d/d/d", folder),
+        "inside folder": os.path.relpath(repo / "shared", folder),
+        "inside file": os.path.relpath(repo / "shared/x.vcl", folder),
+        "dangling": "nowhere",
+        "itself": Path(place).name,
+        "the repository's parent": os.path.relpath(repo.parent, folder),
+    }[kind]
+
+
+def _through_a_link(repo: Path, place: str) -> bool:
+    parts = Path(place).parts
+    return any((repo.joinpath(*parts[:depth])).is_symlink() for depth in range(1, len(parts)))
+
+
+def _build(repo: Path, away: Path, layout: Layout) -> None:
+    services = VCL.format(layout.include) + ARCHIVE.format(layout.archive) + \
+        ("db: !include db.yaml\n" if layout.service else "")
+    inner = {"config.vcl": "vcl 4.0;\n", "schema.xml": "<s/>\n"}
+    write_files(repo, {".platform.app.yaml": APP, ".platform/services.yaml": services,
+                       ".platform/config.vcl": "vcl 4.0;\n", ".platform/conf/schema.xml": "<s/>\n",
+                       ".platform/db.yaml": "type: 'mariadb:11.4'\nsize: M\n",
+                       "shared/x.vcl": "shared\n", "victim/x.vcl": "victim\n",
+                       **{f"d/d/d/{name}": text for name, text in inner.items()},
+                       **({".upsun/config.yaml": "applications: {}\n"} if layout.config else {})})
+    if layout.a_kind == "folder":
+        write_files(repo / ".platform/a", inner)
+    else:
+        (repo / ".platform/a").symlink_to(_target(layout.a_kind, repo, ".platform/a", away))
+    (repo / "chain").symlink_to(away / "secret.txt")
+    for place, kind in sorted(layout.links, key=lambda link: link[0].count("/")):
+        if _through_a_link(repo, place):
+            continue  # building it would write outside: the layout keeps the first link
+        path = repo / place
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        elif path.exists() or path.is_symlink():
+            path.unlink()
+        path.symlink_to(_target(kind, repo, place, away))
+
+
+def _regular_files(folder: Path) -> dict[str, bytes]:
+    found = {}
+    for here, _, files in os.walk(folder):
+        for name in files:
+            path = Path(here, name)
+            if not path.is_symlink() and path.is_file():
+                found[path.relative_to(folder).as_posix()] = path.read_bytes()
+    return found
+
+
+def _commands(repo: Path) -> dict[str, tuple[str | Path, ...]]:
+    outputs = ("--report", repo / "report.md", "--json", repo / "out/report.json",
+               "--resources-script", repo / "run.sh")
+    return {"migrate": ("migrate", repo), "dry run": ("migrate", "--dry-run", repo),
+            "check": ("migrate", "--check", "--diff", repo),
+            "remove legacy": ("migrate", "--force", "--remove-legacy", repo, *outputs),
+            "remove legacy, dry run": ("migrate", "--dry-run", "--force", "--remove-legacy", repo,
+                                       *outputs)}
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(layout=layouts)
+@example(Layout("a/../../../victim/x.vcl", "conf", False, False, "deep inside", []))  # finding 1
+@example(Layout("config.vcl", "conf", False, True, "folder",
+                [(".upsun/config.yaml", "outside file")]))  # finding 2
+@example(Layout("config.vcl", "conf", True, False, "folder",
+                [("run.sh", "outside file, relative")]))  # finding 3
+def test_nothing_outside_the_repository_is_ever_touched(layout: Layout) -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch) / "work"
+        away = work / "outside"
+        write_files(away, {"secret.txt": SECRET + "\n", "dir/inner.txt": SECRET + "\n",
+                           "dir/config.vcl": SECRET + "\n", "dir/schema.xml": SECRET + "\n"})
+        _build(work / "repo", away, layout)
+        codes = {}
+        for name, args in _commands(work / "repo").items():
+            repo = work / f"repo-{len(codes)}"
+            shutil.copytree(work / "repo", repo, symlinks=True)
+            rest = {rel: data for rel, data in outside(Path(scratch)).items()
+                    if not rel.startswith(f"work/{repo.name}/")}
+            before = tree(repo)
+            result = run(*(Path(str(arg).replace(str(work / "repo"), str(repo)))
+                           if isinstance(arg, Path) else arg for arg in args))
+            assert result.exit_code in (0, 1), (name, result.output)
+            assert SECRET not in result.output, name
+            assert all(SECRET.encode() not in data for data in _regular_files(repo).values())
+            assert {rel: data for rel, data in outside(Path(scratch)).items()
+                    if not rel.startswith(f"work/{repo.name}/")} == rest, name
+            if name in ("dry run", "check"):
+                assert tree(repo) == before, name
+            codes[name] = result.exit_code
+        assert codes["dry run"] == codes["migrate"]
+        assert codes["remove legacy, dry run"] == codes["remove legacy"]
