@@ -77,7 +77,8 @@ def test_an_include_that_climbs_out_of_a_link_is_refused(tmp_path: Path, ups: in
 
 def test_the_reported_attack_writes_nothing_outside(tmp_path: Path) -> None:
     """As reported: 30 levels of folders behind the link, 30 `..`, and the path of a file far
-    above the repository; `migrate` wrote it and exited 0."""
+    above the repository; `migrate` wrote it and exited 0, and with an empty `.upsun/a/` in the
+    repository the dry run printed the outside file as the diff's old side."""
     repo = tmp_path / "a/b/c/repo"
     victim = tmp_path / "victim.txt"
     victim.write_text("precious\n")
@@ -88,12 +89,14 @@ def test_the_reported_attack_writes_nothing_outside(tmp_path: Path) -> None:
     tail = victim.relative_to("/").as_posix()
     write_files(repo, {".platform.app.yaml": APP, tail: "planted\n",
                        ".platform/services.yaml": VCL.format("a/" + "../" * 30 + tail)})
+    (repo / ".upsun/a").mkdir(parents=True)
     around = outside(tmp_path)
     for args in ((), ("--dry-run",), ("--check", "--diff")):
         result = run("migrate", *args, repo)
         assert result.exit_code == 1, result.output
         assert "leads outside the repository" in result.stderr
         assert "create .upsun/a/.." not in result.output
+        assert "precious" not in result.output
     assert outside(tmp_path) == around
     assert victim.read_text() == "precious\n"
 
