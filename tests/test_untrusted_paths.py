@@ -417,7 +417,7 @@ def _commands(repo: Path) -> dict[str, tuple[str | Path, ...]]:
                                        *outputs)}
 
 
-@settings(max_examples=40, deadline=None, derandomize=True, database=None,
+@settings(max_examples=30, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(layout=layouts)
 @example(Layout("a/../../../victim/x.vcl", "conf", False, False, "deep inside", []))  # finding 1
