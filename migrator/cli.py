@@ -269,14 +269,14 @@ def _output_format_option(parser: argparse.ArgumentParser) -> None:
                              "Actions annotations (::error file=...,line=...::message lines).")
 
 
-def _write_output(target: str, text: str) -> None:
+def _write_output(target: str, text: str, trees: list[Path]) -> None:
     """A summary file `bulk` was asked for (`-` is stdout)."""
-    if target == "-":
+    from migrator import outputs
+
+    if outputs.is_stdout(target):
         echo(text, nl=False)
         return
-    from migrator.outputs import Output, stage
-
-    stage([Output(target, text)], set()).publish()  # as every report file: whole or not at all
+    outputs.write_now(target, text, trees)  # as every report file: whole or not at all
 
 
 class annotated_errors:  # lower case: used as `with annotated_errors(...)`, as it was a function
@@ -415,8 +415,8 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
         report = report._replace(code=checked.findings)
         done = done._replace(report=report)
     wanted = _outputs(report, report_file, json_file, resources_script)
-    files = [o for o in wanted if o.target != "-"]
-    staged = outputs.stage(files, _protected(result) if files else set())
+    files = [o for o in wanted if not outputs.is_stdout(o.target)]
+    staged = outputs.stage(files, _protected(result) if files else set(), (path,))
     try:  # the repository last: every output is already on disk
         with annotated_errors(path, output_format):
             done = _finish_one(path, options, done)
@@ -425,7 +425,7 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
         raise
     staged.publish()
     assert done.report is not None and done.result is not None
-    text_to_stderr = json_file == "-" or output_format != "text"
+    text_to_stderr = outputs.is_stdout(json_file) or output_format != "text"
     if dry_run:
         from migrator import diff
 
@@ -433,9 +433,10 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
     stream = sys.stderr if text_to_stderr else sys.stdout
     echo(render.terminal(done.report, color=use_color(stream)), nl=False, err=text_to_stderr)
     for output in wanted:  # on stdout; with --output-format json/github only the JSON report
-        if output.target == "-":
+        if outputs.is_stdout(output.target):
             echo(output.text, nl=False, err=output_format != "text" and not output.machine)
-    _print_machine(path, done.report, output_format, json_file == "-")
+    _print_machine(path, done.report, output_format, outputs.is_stdout(json_file))
+    staged.write_descriptors()  # `/dev/stderr`, `/dev/fd/N`: after everything printed
     if done.status is runner.Status.FAILED:
         raise done.error or MigratorError(done.message, str(path))
     if options.commit:
@@ -643,7 +644,7 @@ def bulk(roots: list[Path], from_file: Path | None, dry_run: bool, force: bool,
     import time
 
     from migrator import bulk as fleet
-    from migrator import summary
+    from migrator import runner, summary
     from migrator.runner import FAILURES
 
     if not roots and from_file is None:
@@ -652,18 +653,20 @@ def bulk(roots: list[Path], from_file: Path | None, dry_run: bool, force: bool,
         raise UsageError("--summary: use a .jsonl or .csv file")
     committing = commit_branch(commit, branch, dry_run)
     sliced = _shard(shard_spec)
+    found = fleet.survey(tuple(roots), from_file)
+    repos, links = found.repos, found.links
+    if sliced:
+        repos, links = fleet.shard(repos, *sliced), fleet.shard(links, *sliced)
+    trees = [*roots, *map(Path, repos)]  # untrusted: a summary there follows no link
     from migrator.outputs import probe
 
-    probe([str(f) for f in (summary_file, summary_md) if f is not None])  # before any repository
-    repos = fleet.find_repositories(tuple(roots), from_file)
-    if sliced:
-        repos = fleet.shard(repos, *sliced)
+    probe([str(f) for f in (summary_file, summary_md) if f is not None], trees)  # before any
     options = make_options(dry_run, force, local_mounts, remove_legacy, upgrade_retired, strict,
                            committing, rename_platform_cli, environment=environment)
     pool = fleet.Pool(jobs or fleet.default_jobs(), options,
                       load_metadata(schema_file, registry_file), timeout)
     outcomes: list[Outcome] = []
-    progress = summary.Progress(len(repos), sys.stdout,
+    progress = summary.Progress(len(repos) + len(links), sys.stdout,
                                 sys.stderr if sys.stderr.isatty() else None)
 
     def collect(item: Outcome) -> None:
@@ -671,13 +674,15 @@ def bulk(roots: list[Path], from_file: Path | None, dry_run: bool, force: bool,
         progress(item)
 
     start = time.monotonic()
+    for link in links:
+        collect(runner.Outcome(link, runner.Status.SKIPPED, message=fleet.LINKED))
     left = pool.run(repos, collect, lambda: echo(
         "\ninterrupted: finishing the repositories in progress", err=True))
     progress.finish()
     if summary_file:
-        _write_output(str(summary_file), summary.machine_summary(outcomes, summary_file))
+        _write_output(str(summary_file), summary.machine_summary(outcomes, summary_file), trees)
     if summary_md:
-        _write_output(str(summary_md), summary.markdown_summary(outcomes))
+        _write_output(str(summary_md), summary.markdown_summary(outcomes), trees)
     echo(summary.totals(outcomes, time.monotonic() - start), err=True)
     if pool.stopping:
         echo(f"not processed: {len(left)} repositories", err=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import posixpath
 import stat
 from pathlib import Path, PurePosixPath
 
@@ -126,6 +127,8 @@ class Reader:
             raise InputError(f"path {rel!r} holds a NUL character", where, line)
         path = self.root / rel
         try:
+            if ".." in posix.parts:
+                self._up(posix.parts, rel, where, line)
             if ".." in posix.parts or self._through_link(posix.parts):
                 real = path.resolve()
                 if real != self.real_root and self.real_root not in real.parents:
@@ -147,6 +150,20 @@ class Reader:
         except OSError as exc:
             raise InputError(f"{rel}: {_reason(exc)}", where, line) from None
         return True
+
+    def _up(self, parts: tuple[str, ...], rel: str, where: str | None, line: int) -> None:
+        """A path that goes up (`..`) must name one file, taken as text (as Upsun may take
+        it) or read through the file system: it never climbs above the repository, even to
+        come back, and it goes up out of a symbolic link only where both readings meet (the
+        parent of a link is the parent of the folder it names)."""
+        text = posixpath.normpath(rel)
+        if text == ".." or text.startswith("../"):
+            raise RefusedError(f"{rel} leads outside the repository", where, line)
+        if (self.root / text).resolve() != (self.root / rel).resolve():
+            raise RefusedError(f"{rel} goes up (..) from the symbolic link "
+                               f"{_link_before_up(self.root, parts)}, so it names one file read "
+                               "through the link and another read as text: write it without "
+                               "`..`", where, line)
 
     def _through_link(self, parts: tuple[str, ...]) -> bool:
         """Whether a folder or file on the way down from the root is a symbolic link. Without
@@ -194,6 +211,19 @@ class Reader:
             raise InputError(f"expected a mapping at the top level, found {_kind(node)}", rel,
                              source.line(node.start))
         return source
+
+
+def _link_before_up(root: Path, parts: tuple[str, ...]) -> str:
+    """The first symbolic link a path goes up (`..`) from."""
+    names: list[str] = []
+    for part in parts:
+        if part != "..":
+            names.append(part)
+        elif names and os.path.islink(os.path.join(root, *names)):
+            return "/".join(names)
+        elif names:
+            names.pop()
+    return "on its way"
 
 
 def _read_bytes(path: Path, size: int) -> bytes:
@@ -362,17 +392,23 @@ def _is_file(path: Path) -> bool:
         return False
 
 
+def included_service(value: Node) -> bool:
+    """Whether a value of services.yaml is a whole service included from a YAML file."""
+    kind = value.get("type") if isinstance(value, Mapping) else None
+    return value.tag == "!include" and not (isinstance(kind, Scalar) and kind.value != "yaml")
+
+
 def _service_includes(reader: Reader, services: LegacyDocument) -> dict[str, SourceFile]:
-    """The YAML files services are included from, read like the services file. A path that is
-    absolute, leaves the repository or names nothing is left to the includes rule to report."""
+    """The YAML files services are included from, read like the services file (by the path
+    taken as text: `a/../db.yaml` is `.platform/db.yaml`). A path that is absolute, leaves
+    `.platform/` or names nothing is left to the includes rule to report."""
     found: dict[str, SourceFile] = {}
     for name, value in services.node.items():
-        kind = value.get("type") if isinstance(value, Mapping) else None
-        if value.tag != "!include" or (isinstance(kind, Scalar) and kind.value != "yaml"):
+        if not included_service(value):
             continue
         path = include_path(value, services.file, services.source.line(value.start))
-        rel = f"{CONFIG_DIR}/{path}"
-        if PurePosixPath(path).is_absolute() or ".." in PurePosixPath(path).parts \
+        rel = posixpath.normpath(f"{CONFIG_DIR}/{path}")
+        if PurePosixPath(path).is_absolute() or not rel.startswith(f"{CONFIG_DIR}/") \
                 or not _is_file(reader.root / rel):
             continue
         loaded = next((s for s in found.values() if s.rel == rel), None)  # one file, one source

@@ -3,10 +3,12 @@ nothing."""
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
-from migrator import datamoves
+from migrator import datamoves, paths
 from migrator.assemble import assemble
 from migrator.codes import selected
 from migrator.context import MigrationContext, scalar_text
@@ -30,6 +32,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from migrator.discovery import Reader
     from migrator.minischema import Validator
 
 
@@ -78,10 +81,11 @@ def migrate(root: Path, settings: Settings, metadata: Metadata | None = None) ->
     def keep(code: str) -> bool:
         return selected(code, settings.select, settings.ignore)
 
+    files = tuple(_plan(project, ctx, text.encode("utf-8")))  # may add findings: first
     return MigrationResult(
         root=root,
         config_text=text,
-        files=tuple(_plan(project, ctx, text.encode("utf-8"))),
+        files=files,
         changes=tuple(c for c in ctx.changes if keep(c.code)),
         findings=tuple(f for f in ctx.findings if keep(f.code)),
         sizings=tuple(ctx.sizings),
@@ -235,7 +239,7 @@ def _include_loader(ctx: MigrationContext) -> Callable[[str], Any]:
     def read(rel: str) -> str:
         copied = sources.get(f".upsun/{rel}")
         if copied is not None:
-            return _copy(ctx, copied).decode("utf-8")
+            return _copy(ctx, reader, copied).decode("utf-8")
         return reader.read(rel)
 
     def load(path: str) -> Any:
@@ -280,24 +284,28 @@ def _source_of(ctx: MigrationContext, path: list[Any]) -> tuple[str, int]:
 
 
 def _plan(project: LegacyProject, ctx: MigrationContext, config: bytes) -> list[PlannedFile]:
-    planned = [_planned(project.root, UPSUN_CONFIG, config)]
+    """Every file to create, change or remove, with what it holds now: read by `paths.current`,
+    never through a link (`writer.check_plan` refuses those); copies read by `paths.source`."""
+    from migrator.discovery import Reader
+
+    root, reader = project.root, Reader(project.root)
+    planned = [_planned(root, UPSUN_CONFIG, config)]
     for source, target in sorted(ctx.copies.items()):
-        for rel_source, rel_target in _expand(project.root, source, target):
-            planned.append(_planned(project.root, rel_target, _copy(ctx, rel_source),
+        for rel_source, rel_target in _expand(ctx, reader, source, target):
+            planned.append(_planned(root, rel_target, _copy(ctx, reader, rel_source),
                                     rel_source))
     if ctx.settings.remove_legacy:
         removed = list(project.legacy_files) + [p.source for p in planned if p.source]
         for rel in sorted(set(removed)):
-            planned.append(PlannedFile(rel, FileAction.DELETE, (project.root / rel).read_bytes(),
-                                       None))
-    return [p for p in planned if p.old != p.new]
+            planned.append(PlannedFile(rel, FileAction.DELETE, paths.current(root, rel), None))
+    return [p for p in planned if p.action is FileAction.DELETE or p.old != p.new]
 
 
-def _copy(ctx: MigrationContext, rel: str) -> bytes:
+def _copy(ctx: MigrationContext, reader: Reader, rel: str) -> bytes:
     """What a copy holds: an included service file as the rules edited it, else the bytes."""
     included = next((s for s in ctx.project.included.values() if s.rel == rel), None)
     if included is None:
-        return (ctx.project.root / rel).read_bytes()
+        return paths.source(reader, rel)
     from migrator.assemble import edited
 
     text = edited(ctx, included)
@@ -305,19 +313,33 @@ def _copy(ctx: MigrationContext, rel: str) -> bytes:
 
 
 def _planned(root: Path, rel: str, new: bytes, source: str | None = None) -> PlannedFile:
-    path = root / rel
-    old = path.read_bytes() if path.is_file() else None
+    old = paths.current(root, rel)
     action = FileAction.CREATE if old is None else FileAction.MODIFY
     return PlannedFile(rel, action, old, new, source)
 
 
-def _expand(root: Path, source: str, target: str) -> list[tuple[str, str]]:
-    """A copied file, or every file of a copied folder (`!archive`), as (source, target) pairs."""
-    path = root / source
+def _expand(ctx: MigrationContext, reader: Reader, source: str,
+            target: str) -> list[tuple[str, str]]:
+    """A copied file, or every regular file of a copied folder (`!archive`), as (source, target)
+    pairs. The folder's links are not followed: each one (and anything not a regular file) is
+    reported, not copied."""
+    path = reader.inside(source)
     if not path.is_dir():
         return [(source, target)]
     pairs = []
-    for file in sorted(p for p in path.rglob("*") if p.is_file() and not p.is_symlink()):
-        sub = file.relative_to(path).as_posix()
-        pairs.append((f"{source}/{sub}", f"{target}/{sub}"))
+    for folder, dirs, files in os.walk(path):  # links to folders are listed, never entered
+        dirs.sort()
+        here = Path(folder).relative_to(path).as_posix()
+        for name in sorted(dirs + files):
+            sub = name if here == "." else f"{here}/{name}"
+            try:
+                mode = os.lstat(os.path.join(folder, name)).st_mode
+            except FileNotFoundError:  # gone since the folder was listed
+                continue
+            if stat.S_ISREG(mode):
+                pairs.append((f"{source}/{sub}", f"{target}/{sub}"))
+            elif not stat.S_ISDIR(mode):
+                ctx.warn("UPS008", Location(f"{source}/{sub}"), f"is not copied to {target}/{sub}"
+                         f": {'a symbolic link' if stat.S_ISLNK(mode) else 'not a regular file'}"
+                         "; a copy holds regular files only (copy what Upsun needs yourself)")
     return pairs

@@ -225,8 +225,8 @@ def test_a_change_between_planning_and_writing_is_refused(tmp_path: Path) -> Non
 
 def test_every_file_the_tool_writes_goes_through_the_writer() -> None:
     """One atomic-write helper. outputs.py publishes the temporary files `write_temp` made
-    (os.replace) and writes a target that is no regular file, a pipe or /dev/stdout, directly:
-    such a target cannot take a rename."""
+    (os.replace) and writes a target that is no regular file, a FIFO or a device, directly:
+    such a target cannot take a rename (a descriptor, `/dev/fd/N`, is written with os.write)."""
     from tests.conftest import REPO
 
     found = []

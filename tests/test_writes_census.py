@@ -22,7 +22,6 @@ ALLOWED = {
     "migrator/outputs.py": {"replace", "write_text", "unlink", "chmod"},
     "migrator/published.py": {"mkdir", "write_bytes", "replace"},  # the user's cache folder
     "migrator/codemod/__init__.py": {"write_text", "replace"},  # codemod --write
-    "migrator/cli.py": {"write_text"},  # bulk summaries, after outputs.probe()
 }
 
 
