@@ -23,6 +23,8 @@ ALLOWED = {
     "migrator/published.py": {"mkdir", "write_bytes", "replace"},  # the user's cache folder
     "migrator/codemod/__init__.py": {"write_text", "replace"},  # codemod --write
     "migrator/cli.py": {"write_text"},  # bulk summaries, after outputs.probe()
+    # --commit, after a failure: puts back what writer.py changed (the same paths)
+    "migrator/gitcommit.py": {"chmod", "mkdir", "rmdir", "unlink"},
 }
 
 
