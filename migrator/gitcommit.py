@@ -28,7 +28,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from migrator import __version__, runner
+from migrator import __version__, reading, runner
 from migrator.errors import MigratorError, RefusedError
 from migrator.escape import terminal
 from migrator.git import Git, reason
@@ -267,24 +267,47 @@ class Saved:
     link: str | None = None
 
 
+#: The largest file `save` keeps (a legacy file is at most 5 MB; `.upsun/` copies of `!archive`
+#: folders may be larger): a larger one is not put back.
+SAVE_LIMIT = 256 * 1024 * 1024
+
+
 def save(root: Path, files: tuple[PlannedFile, ...]) -> list[Saved]:
-    """Each planned file as it is now, and each folder on the way that does not exist yet."""
+    """Each planned file as it is now, and each folder on the way that does not exist yet. A
+    file the writer would not write (a link on its way, not a regular file: writer.py refuses
+    them) is left out: nothing is read through a link, nothing is put back there."""
+    real_root = root.resolve()
     saved = []
     for file in files:
+        if _through_link(real_root, root, file.path):
+            continue
         for parent in reversed(PurePosixPath(file.path).parents[:-1]):
             if not os.path.lexists(root / parent):
                 saved.append(Saved(parent.as_posix() + "/"))
-        full = root / file.path
-        try:
-            mode = os.lstat(full).st_mode
-        except FileNotFoundError:
-            saved.append(Saved(file.path))
-            continue
-        if stat.S_ISLNK(mode):
-            saved.append(Saved(file.path, b"", link=os.readlink(full)))
-        else:
-            saved.append(Saved(file.path, full.read_bytes(), stat.S_IMODE(mode)))
+        state = _state(root / file.path, file.path)
+        if state is not None:
+            saved.append(state)
     return saved
+
+
+def _through_link(real_root: Path, root: Path, rel: str) -> bool:
+    """A folder on the way from the repository to `rel` is a link (or `rel` leaves it)."""
+    parent = os.path.dirname(rel)
+    return os.path.realpath(root / parent) != os.path.normpath(os.path.join(real_root, parent))
+
+
+def _state(full: Path, rel: str) -> Saved | None:
+    """The file at `full` now; None when it is something `restore` would not put back."""
+    try:
+        mode = os.lstat(full).st_mode
+    except FileNotFoundError:
+        return Saved(rel)
+    if stat.S_ISLNK(mode):
+        return Saved(rel, b"", link=os.readlink(full))
+    try:
+        return Saved(rel, reading.read(full, SAVE_LIMIT), stat.S_IMODE(mode))
+    except reading.Unreadable:
+        return None
 
 
 def undo(git: Git, saved: list[Saved], before: str, created: str | None) -> str:
@@ -322,27 +345,25 @@ def _back(git: Git, before: str, created: str | None = None, *, changed: bool = 
 
 
 def restore(root: Path, saved: list[Saved]) -> None:
-    """The files as `save` found them; the folders it found absent, removed when empty."""
+    """Each file `save` kept, put back if it changed since; the folders it found absent,
+    removed when empty."""
     from migrator.writer import replace_file
 
     for item in saved:
-        if item.path.endswith("/"):
+        if item.path.endswith("/") or _state(root / item.path, item.path) == item:
             continue
         full = root / item.path
+        if os.path.lexists(full) and (item.data is None or item.link is not None
+                                      or os.path.islink(full)):
+            full.unlink()
         if item.data is None:
-            if os.path.lexists(full):
-                full.unlink()
             continue
         full.parent.mkdir(parents=True, exist_ok=True)
         if item.link is not None:
-            if os.path.lexists(full):
-                full.unlink()
             os.symlink(item.link, full)
-            continue
-        if full.is_symlink():
-            full.unlink()
-        replace_file(full, item.data)
-        os.chmod(full, item.mode)
+        else:
+            replace_file(full, item.data)
+            os.chmod(full, item.mode)
     for item in reversed(saved):
         folder = root / item.path
         if item.path.endswith("/") and folder.is_dir() and not any(folder.iterdir()):

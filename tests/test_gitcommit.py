@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import subprocess
 from pathlib import Path
 
@@ -360,3 +361,37 @@ def test_bulk_commit_twice_makes_no_new_commit(fleet: Path, tmp_path: Path) -> N
     assert {repo: git(repo, "rev-parse", "HEAD") for repo in heads} == heads
     assert _summary(summary)["acme/shop"] == (
         "skipped", "already migrated (.upsun/ exists and no legacy files remain)")
+
+
+def test_restore_puts_back_only_what_changed_and_never_through_a_link(tmp_path: Path) -> None:
+    """`save` reads no file through a link and `restore` writes none: a link is put back as a
+    link, a file behind a linked folder is left alone, an unchanged file is not rewritten."""
+    from migrator.gitcommit import restore, save
+    from migrator.model import FileAction, PlannedFile
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret").write_text("secret\n", encoding="utf-8")
+    repo = write_files(tmp_path / "repo", {"a/real.txt": "real\n", "a/same.txt": "same\n"})
+    (repo / "a/real.txt").chmod(0o640)
+    (repo / "link.txt").symlink_to(outside / "secret")
+    (repo / "dir").symlink_to(outside)
+    paths = ["a/real.txt", "a/same.txt", "link.txt", "dir/x.txt", "new/deep/file.txt"]
+    files = tuple(PlannedFile(p, FileAction.MODIFY, None, b"") for p in paths)
+    saved = save(repo, files)
+    assert [s.path for s in saved] == ["a/real.txt", "a/same.txt", "link.txt", "new/",
+                                       "new/deep/", "new/deep/file.txt"]
+    same = (repo / "a/same.txt").stat().st_ino
+    (repo / "a/real.txt").write_text("changed\n", encoding="utf-8")  # what a write did
+    (repo / "a/real.txt").chmod(0o644)
+    (repo / "link.txt").unlink()
+    (repo / "link.txt").write_text("replaced\n", encoding="utf-8")
+    write_files(repo, {"new/deep/file.txt": "new\n"})
+    (outside / "x.txt").write_text("through the link\n", encoding="utf-8")
+    restore(repo, saved)
+    assert (repo / "a/real.txt").read_text(encoding="utf-8") == "real\n"
+    assert (repo / "a/real.txt").stat().st_mode & 0o777 == 0o640
+    assert (repo / "a/same.txt").stat().st_ino == same
+    assert os.readlink(repo / "link.txt") == str(outside / "secret")
+    assert not (repo / "new").exists()
+    assert sorted(p.name for p in outside.iterdir()) == ["secret", "x.txt"]  # not ours

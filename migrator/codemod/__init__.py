@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path, PurePosixPath
 
-from migrator.codemod import reading
+from migrator import reading
 from migrator.codemod.findings import CodeFinding
 from migrator.codemod.isolated import MAX_NESTING, Isolated, too_deep
 from migrator.codes import selected

@@ -17,8 +17,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from migrator import codemod
-from migrator.codemod import isolated, reading
+from migrator import codemod, reading
+from migrator.codemod import isolated
 from migrator.codemod.isolated import MAX_NESTING, Isolated, too_deep
 from tests.conftest import run
 

@@ -1,9 +1,10 @@
-"""What the codemod reads of a repository: regular files inside it, each of at most MAX_BYTES.
+"""Reading a repository's files: regular files inside it, each of at most a bound.
 
 A repository is untrusted input: a committed `app.py -> /dev/zero` would have the codemod read
 forever, a link to `~/.ssh/...` would have it read outside the repository, a FIFO would block it.
 So a file is read only when it is (or links to) a regular file inside the repository, through
-a descriptor that follows no link and never waits, and never beyond MAX_BYTES.
+a descriptor that follows no link and never waits, and never beyond a bound (the codemod's
+MAX_BYTES; `--commit` saves the files a migration replaces with the same reader).
 """
 
 from __future__ import annotations
