@@ -27,12 +27,6 @@ class Unreadable(Exception):
     """Why a file is not read (one line, for a finding)."""
 
 
-def display(rel: str) -> str:
-    """A path as every output shows it: valid UTF-8, the bytes of a name that is not escaped
-    (`caf\\xe9.py`), as Python's `backslashreplace` writes them."""
-    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-
-
 def locate(real_root: Path, path: Path, root: Path | None = None) -> str:
     """The path, relative to the repository (`real_root`, resolved), of the file `path` is or
     links to; Unreadable when that is outside the repository, missing or a link loop. A path

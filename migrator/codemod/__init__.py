@@ -38,11 +38,10 @@ class CodeOptions:
 
 @dataclass(frozen=True)
 class FileChange:
-    path: str  # as outputs show it (reading.display)
+    path: str  # the file's own path in the repository (outputs escape what is not UTF-8)
     old: str
     new: str
     encoding: str = "utf-8"  # the file's own (PEP 263), to write it back in
-    target: str = ""  # the file's own path in the repository (a name that is not UTF-8 as is)
 
 
 @dataclass(frozen=True)
@@ -96,23 +95,22 @@ def _target(real_root: Path, root: Path, path: Path) -> str | CodeFinding:
     try:
         return reading.locate(real_root, path, root)
     except reading.Unreadable as exc:
-        rel = reading.display(path.relative_to(root).as_posix())
-        return CodeFinding(rel, 1, 1, "UPS199", "warning", str(exc))
+        return CodeFinding(path.relative_to(root).as_posix(), 1, 1, "UPS199", "warning",
+                           str(exc))
 
 
-def _file(real_root: Path, target: str, options: CodeOptions,
+def _file(real_root: Path, rel: str, options: CodeOptions,
           relationships: Collection[str] | None, findings: list[CodeFinding],
           isolated: Isolated) -> FileChange | None:
     """One Python file: its findings (added to `findings`), and its rewrite if any."""
-    rel = reading.display(target)
-    read = _read(real_root / target, rel)
+    read = _read(real_root / rel, rel)
     if isinstance(read, CodeFinding):
         findings.append(read)
         return None
     source, encoding = read
     if not _mentions_platform(source):
         return None  # nothing to find: skip the parse
-    untouched = next((part for part in PurePosixPath(target).parts[:-1]
+    untouched = next((part for part in PurePosixPath(rel).parts[:-1]
                       if part in UNTOUCHED_DIRS), None)
     skipped = _skipped(rel, source, untouched) or _too_deep(rel, source)
     if skipped is not None:
@@ -122,7 +120,7 @@ def _file(real_root: Path, target: str, options: CodeOptions,
     findings += found
     if new is None or new == source:
         return None
-    return FileChange(rel, source, new, encoding, target)
+    return FileChange(rel, source, new, encoding)
 
 
 def _too_deep(rel: str, source: str) -> CodeFinding | None:
@@ -247,7 +245,7 @@ def _dependency_lines(root: Path, real_root: Path) -> list[CodeFinding]:
                 text = decode_python(data)[0] if name.endswith(".py") else data.decode("utf-8")
             except (reading.Unreadable, UnicodeDecodeError, SyntaxError):
                 continue
-            rel = reading.display(path.relative_to(root).as_posix())
+            rel = path.relative_to(root).as_posix()
             lines = text.splitlines()
             for number, line in enumerate(lines, 1):
                 if "platformshconfig" in line.lower():
@@ -264,7 +262,7 @@ def write(root: Path, done: CodemodRun) -> CodemodRun:
 
     real_root = root.resolve()
     for change in done.changes:
-        target = real_root / change.target
+        target = real_root / change.path
         if os.path.realpath(target) != str(target):  # a link now, or through one
             raise MigratorError("changed into a symbolic link since it was read; not "
                                 "rewritten", change.path)
