@@ -257,10 +257,21 @@ def _migration_options(parser: argparse.ArgumentParser) -> None:
 def _commit_options(parser: argparse.ArgumentParser) -> None:
     _flag(parser, "--commit", "In a clean git work tree: commit exactly the files the "
                               "migration created, changed or removed, on --branch (created or "
-                              "checked out). Never pushes.")
+                              "checked out). Never pushes. The commit runs the hooks `git "
+                              "commit` runs (pre-commit, prepare-commit-msg, commit-msg, "
+                              "post-commit, reference-transaction, post-index-change) and signs "
+                              "if the git configuration asks; no other git command runs a hook. "
+                              "On a failure the repository is left as it was.")
     parser.add_argument("--branch", metavar="NAME",
                         help="With --commit: the branch to commit on (default: "
                              "upsun-migration).")
+    _flag(parser, "--no-verify", "With --commit: run no hook at all and do not sign (for a "
+                                 "repository you do not trust: its hooks run with your rights).",
+          dest="no_verify")
+    _flag(parser, "--git-filters", "With --commit: let git run the clean and smudge filters the "
+                                   "repository's .gitattributes name (git-lfs, git-crypt); "
+                                   "without it a file git would filter is refused before "
+                                   "anything is written.")
 
 
 def _output_format_option(parser: argparse.ArgumentParser) -> None:
@@ -307,11 +318,15 @@ class annotated_errors:  # lower case: used as `with annotated_errors(...)`, as 
             echo(dumps({"version": 1, "path": str(self.path), "error": error}, indent=2))
 
 
-def commit_branch(commit: bool, branch: str | None, dry_run: bool) -> str | None:
+def commit_branch(commit: bool, branch: str | None, dry_run: bool, no_verify: bool = False,
+                  git_filters: bool = False) -> str | None:
     """The branch `--commit` commits on, or None; usage errors for what does not fit."""
     if not commit:
-        if branch is not None:
-            raise UsageError("--branch needs --commit")
+        given = [name for name, on in (("--branch", branch is not None),
+                                       ("--no-verify", no_verify),
+                                       ("--git-filters", git_filters)) if on]
+        if given:
+            raise UsageError(f"{given[0]} needs --commit")
         return None
     from migrator.gitcommit import DEFAULT_BRANCH, valid_branch
     if dry_run:
@@ -325,7 +340,8 @@ def commit_branch(commit: bool, branch: str | None, dry_run: bool) -> str | None
 def make_options(dry_run: bool, force: bool, local_mounts: str, remove_legacy: bool,
                  upgrade_retired: bool, strict: bool, commit: str | None = None,
                  rename_platform_cli: bool = False, select: tuple[str, ...] = (),
-                 ignore: tuple[str, ...] = (), environment: str | None = None) -> Options:
+                 ignore: tuple[str, ...] = (), no_verify: bool = False,
+                 git_filters: bool = False, environment: str | None = None) -> Options:
     from migrator.model import LocalMounts, Settings
     from migrator.runner import Options
 
@@ -334,7 +350,7 @@ def make_options(dry_run: bool, force: bool, local_mounts: str, remove_legacy: b
                         rename_platform_cli=rename_platform_cli, select=select, ignore=ignore,
                         environment=environment)
     return Options(dry_run=dry_run, force=force, strict=strict, settings=settings,
-                   commit=commit)
+                   commit=commit, verify=not no_verify, git_filters=git_filters)
 
 
 def _codes(option: str, values: list[str], source: str | None = None) -> tuple[str, ...]:
@@ -386,7 +402,8 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
             strict: bool, rename_platform_cli: bool, environment: str | None, debug: bool,
             report_file: str | None, json_file: str | None, resources_script: str | None,
             with_code: bool, check: bool, show_diff: bool, commit: bool, branch: str | None,
-            output_format: str, select: list[str], ignore: list[str]) -> None:
+            no_verify: bool, git_filters: bool, output_format: str, select: list[str],
+            ignore: list[str]) -> None:
     """Write PATH/.upsun/config.yaml from the legacy Platform.sh files of PATH."""
     from migrator import outputs, render, runner
 
@@ -394,7 +411,8 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
     if commit and (check or show_diff):
         raise UsageError("--commit cannot go with --check or --diff")
     options = make_options(dry_run, force, local_mounts, remove_legacy, upgrade_retired, strict,
-                           commit_branch(commit, branch, dry_run), rename_platform_cli, *codes,
+                           commit_branch(commit, branch, dry_run, no_verify, git_filters),
+                           rename_platform_cli, *codes, no_verify, git_filters,
                            environment=environment)
     if check or show_diff:
         sys.exit(_check(path, options, load_metadata(schema_file, registry_file), show_diff,
@@ -406,17 +424,21 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
         return
     report, result = done.report, done.result
     assert report is not None and result is not None
-    if with_code:
-        from migrator import codemod
+    try:  # with --commit the branch is checked out: a failure before the write goes back
+        if with_code:
+            from migrator import codemod
 
-        checked = codemod.run(path, codemod.CodeOptions(select=options.settings.select,
-                                                        ignore=options.settings.ignore),
-                              codemod.relationship_names(path))
-        report = report._replace(code=checked.findings)
-        done = done._replace(report=report)
-    wanted = _outputs(report, report_file, json_file, resources_script)
-    files = [o for o in wanted if not outputs.is_stdout(o.target)]
-    staged = outputs.stage(files, _protected(result) if files else set(), (path,))
+            checked = codemod.run(path, codemod.CodeOptions(select=options.settings.select,
+                                                            ignore=options.settings.ignore),
+                                  codemod.relationship_names(path))
+            report = report._replace(code=checked.findings)
+            done = done._replace(report=report)
+        wanted = _outputs(report, report_file, json_file, resources_script)
+        files = [o for o in wanted if not outputs.is_stdout(o.target)]
+        staged = outputs.stage(files, _protected(result) if files else set(), (path,))
+    except BaseException as exc:
+        _abandon(path, options, done, exc)
+        raise
     try:  # the repository last: every output is already on disk
         with annotated_errors(path, output_format):
             done = _finish_one(path, options, done)
@@ -452,6 +474,14 @@ def _plan_one(path: Path, options: Options, metadata: Metadata) -> Run:
     from migrator import runner
 
     return runner.plan(path, options, metadata)
+
+
+def _abandon(path: Path, options: Options, done: Run, exc: BaseException) -> None:
+    """A failure between planning and writing: with --commit, HEAD goes back where it was."""
+    if options.commit and done.before is not None:
+        from migrator import gitcommit
+
+        gitcommit.abandon(path, options, done, exc)
 
 
 def _finish_one(path: Path, options: Options, done: Run) -> Run:
@@ -639,7 +669,8 @@ def bulk(roots: list[Path], from_file: Path | None, dry_run: bool, force: bool,
          rename_platform_cli: bool, environment: str | None, debug: bool, jobs: int | None,
          timeout: float,
          shard_spec: str | None, summary_file: Path | None,
-         summary_md: Path | None, commit: bool, branch: str | None) -> None:
+         summary_md: Path | None, commit: bool, branch: str | None, no_verify: bool,
+         git_filters: bool) -> None:
     """Migrate many repositories: each ROOT is one, or a folder of them."""
     import time
 
@@ -651,7 +682,7 @@ def bulk(roots: list[Path], from_file: Path | None, dry_run: bool, force: bool,
         raise UsageError("give at least one ROOT or --from-file")
     if summary_file is not None and summary_file.suffix not in (".jsonl", ".json", ".csv"):
         raise UsageError("--summary: use a .jsonl or .csv file")
-    committing = commit_branch(commit, branch, dry_run)
+    committing = commit_branch(commit, branch, dry_run, no_verify, git_filters)
     sliced = _shard(shard_spec)
     found = fleet.survey(tuple(roots), from_file)
     repos, links = found.repos, found.links
@@ -662,7 +693,8 @@ def bulk(roots: list[Path], from_file: Path | None, dry_run: bool, force: bool,
 
     probe([str(f) for f in (summary_file, summary_md) if f is not None], trees)  # before any
     options = make_options(dry_run, force, local_mounts, remove_legacy, upgrade_retired, strict,
-                           committing, rename_platform_cli, environment=environment)
+                           committing, rename_platform_cli, no_verify=no_verify,
+                           git_filters=git_filters, environment=environment)
     pool = fleet.Pool(jobs or fleet.default_jobs(), options,
                       load_metadata(schema_file, registry_file), timeout)
     outcomes: list[Outcome] = []

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from typing import Any
 
+    from migrator.git import Git
+
 APP_FILE = ".platform.app.yaml"
 CONFIG_DIR = ".platform"
 APPLICATIONS = f"{CONFIG_DIR}/applications.yaml"
@@ -303,26 +305,29 @@ def _utf8(rel: str) -> str:
 def _not_ignored(root: Path, paths: list[str]) -> list[str]:
     """Drop the paths git ignores, when root is inside a git work tree that manages it."""
     nested = [p for p in paths if "/" in p]
-    if not nested or not _managed_by_git(root):
+    if not nested or _outside_any_repository(root):  # what git would answer, without starting it
         return paths
-    done = _git(root, "check-ignore", "-z", "--stdin", stdin="\0".join(nested) + "\0")
+    from migrator.git import Git  # only for nested configuration files: most runs never start git
+
+    git = Git(root, timeout=20)
+    if not _managed_by_git(git):
+        return paths
+    done = _git(git, "check-ignore", "-z", "--stdin", stdin="\0".join(nested) + "\0")
     if done is None or done.returncode not in (0, 1):
         return paths
     ignored = set(done.stdout.split("\0"))
     return [p for p in paths if p not in ignored]
 
 
-def _managed_by_git(root: Path) -> bool:
+def _managed_by_git(git: Git) -> bool:
     """Inside a work tree (the repository itself or a sub-folder of a monorepo), and, for a
     sub-folder, not a folder that work tree ignores (a home folder kept in git with `*`)."""
-    if _outside_any_repository(root):
-        return False  # what git would answer, without starting it
-    inside = _git(root, "rev-parse", "--is-inside-work-tree", "--show-prefix")
+    inside = _git(git, "rev-parse", "--is-inside-work-tree", "--show-prefix")
     if inside is None or inside.returncode != 0 or not inside.stdout.startswith("true\n"):
         return False
     if inside.stdout == "true\n\n":
         return True
-    ignored = _git(root, "check-ignore", "-q", ".")
+    ignored = _git(git, "check-ignore", "-q", ".")
     return ignored is not None and ignored.returncode == 1
 
 
@@ -340,15 +345,14 @@ def _outside_any_repository(root: Path) -> bool:
     return True
 
 
-def _git(root: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str] | None:
-    """Run git in root (paths in and out are relative to it); None when git cannot run."""
-    import subprocess  # only for nested configuration files: most runs never start git
+def _git(git: Git, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str] | None:
+    """Run git in its folder (paths in and out are relative to it), with nothing the repository
+    names run (migrator/git.py); None when git cannot run, or not safely."""
+    from migrator.git import GitError
 
     try:
-        return subprocess.run(["git", "-C", str(root), *args], input=stdin, capture_output=True,
-                              text=True, encoding="utf-8", errors="surrogateescape", timeout=20,
-                              check=False)
-    except (OSError, subprocess.SubprocessError):
+        return git.run(*args, stdin=stdin)
+    except GitError:
         return None
 
 

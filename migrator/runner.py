@@ -36,6 +36,8 @@ class Options(Record):
     strict: bool = False
     settings: Settings = Settings()
     commit: str | None = None  # the branch to commit on (`--commit`), see gitcommit.py
+    verify: bool = True  # with --commit: the commit runs the hooks git commit runs (--no-verify)
+    git_filters: bool = False  # with --commit: git may run the repository's filters
 
 
 class Run(Record):
@@ -44,6 +46,7 @@ class Run(Record):
     result: MigrationResult | None = None
     report: Report | None = None
     error: MigratorError | None = None  # FAILED: what to tell the user, with its file and line
+    before: str | None = None  # with --commit: where HEAD was before the branch was checked out
 
 
 def run(path: Path, options: Options, metadata: Metadata) -> Run:

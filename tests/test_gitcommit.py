@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -117,21 +119,177 @@ def test_not_a_git_work_tree(tmp_path: Path) -> None:
     repo = write_files(tmp_path / "plain", LEGACY)
     result = run("migrate", "--commit", repo)
     assert (result.exit_code, result.stderr) == (
-        1, f"error: {repo}: not a git work tree; --commit needs one\n")
+        1, f"error: {repo}: not a git work tree (fatal: not a git repository (or any of the "
+           "parent directories): .git); --commit needs one\n")
     assert not (repo / ".upsun").exists()
 
 
-def test_a_rejected_commit_says_what_is_left(tmp_path: Path) -> None:
-    repo = init_repo(tmp_path / "shop", {".platform.app.yaml": APP})
-    hook = repo / ".git/hooks/pre-commit"
-    hook.write_text("#!/bin/sh\necho 'commits are frozen' >&2\nexit 1\n", encoding="utf-8")
+def state(repo: Path) -> tuple[dict[str, bytes], dict[str, int], str, str, str]:
+    """Everything `--commit` may touch: the work tree's files and modes, the index, HEAD and
+    the branches."""
+    files = {rel: data for rel, data in tree(repo).items() if not rel.startswith(".git/")}
+    modes = {rel: (repo / rel).stat().st_mode for rel in files if not rel.endswith("/")}
+    return (files, modes, git(repo, "ls-files", "--stage"), git(repo, "symbolic-ref", "HEAD"),
+            git(repo, "for-each-ref", "--format=%(refname) %(objectname)", "refs/heads"))
+
+
+def _hook(repo: Path, name: str, body: str) -> None:
+    hook = repo / ".git/hooks" / name
+    hook.write_text(f"#!/bin/sh\n{body}", encoding="utf-8")
     hook.chmod(0o755)
+
+
+def test_a_rejected_commit_leaves_the_repository_as_it_was(tmp_path: Path) -> None:
+    """The hook's whole message is quoted (every line, escapes shown), and the files, index,
+    branch and modes are back: the removed legacy files too."""
+    repo = init_repo(tmp_path / "shop", LEGACY)
+    (repo / ".platform/x.vcl").chmod(0o600)  # a mode git does not keep: put back all the same
+    _hook(repo, "pre-commit", "printf 'commits are frozen\\nsee \\033[31mwiki\\n' >&2\nexit 1\n")
+    before = state(repo)
+    result = run("migrate", "--commit", "--remove-legacy", repo)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (f"error: {repo}: git commit failed: commits are frozen / see "
+                             "\\x1b[31mwiki; the repository is as it was (on main)\n")
+    assert state(repo) == before
+    assert git(repo, "status", "--porcelain", "--untracked-files=all", "--ignored") == ""
+
+
+def test_a_failure_goes_back_from_an_existing_branch(tmp_path: Path) -> None:
+    repo = init_repo(tmp_path / "shop", LEGACY)
+    git(repo, "branch", "upsun-migration")
+    _hook(repo, "commit-msg", "echo 'no' >&2\nexit 1\n")
+    before = state(repo)
+    result = run("migrate", "--commit", repo)
+    assert result.stderr.endswith(": git commit failed: no; the repository is as it was (on "
+                                  "main)\n")
+    assert state(repo) == before
+
+
+def test_a_failure_before_the_write_goes_back_from_an_existing_branch(tmp_path: Path) -> None:
+    """A report file that cannot be written: refused after the branch was checked out."""
+    repo = init_repo(tmp_path / "shop", LEGACY)
+    git(repo, "branch", "upsun-migration")
+    before = state(repo)
+    result = run("migrate", "--commit", "--report", tmp_path / "missing/report.md", repo)
+    assert result.exit_code == 1
+    assert result.stderr.endswith("; the repository is as it was (on main)\n"), result.stderr
+    assert state(repo) == before
+
+
+def test_ignored_files_are_refused_before_writing(tmp_path: Path) -> None:
+    repo = init_repo(tmp_path / "shop", {**LEGACY, ".gitignore": "*.yaml\n!.platform/*\n",
+                                         ".upsun/.gitignore": "x.vcl\n"})
+    before = state(repo)
+    result = run("migrate", "--commit", repo)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"error: {repo}: git ignores .upsun/config.yaml (.gitignore:1: *.yaml), .upsun/x.vcl "
+        "(.upsun/.gitignore:1: x.vcl): --commit would not commit what it writes; "
+        "change the ignore rules first\n")
+    assert state(repo) == before
+
+
+def test_no_git_identity_is_refused_before_writing(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = init_repo(tmp_path / "shop", LEGACY)
+    git(repo, "config", "user.useConfigOnly", "true")  # no guessing from the host name
+    for name in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME",
+                 "GIT_COMMITTER_EMAIL", "EMAIL"):
+        monkeypatch.delenv(name, raising=False)
+    before = state(repo)
     result = run("migrate", "--commit", repo)
     assert result.exit_code == 1
-    assert result.stderr == (f"error: {repo}: git commit failed: commits are frozen; the "
-                             "migrated files are written and staged on upsun-migration\n")
-    assert git(repo, "status", "--porcelain") == "A  .upsun/config.yaml"
-    assert _log(repo) == ["Initial commit"]
+    assert result.stderr.startswith(f"error: {repo}: git has no identity to commit with: Author "
+                                    "identity unknown / *** Please tell me who you are. / Run / ")
+    assert "/ fatal: no email was given and auto-detection is disabled\n" in result.stderr
+    assert state(repo) == before
+    again = run("migrate", "--commit", repo)  # nothing was left staged to refuse the next run
+    assert "the work tree is not clean" not in again.stderr
+
+
+def test_bulk_failures_leave_each_repository_as_it_was(tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    shop = init_repo(work / "shop", LEGACY)
+    _hook(shop, "pre-commit", "echo 'lint failed' >&2\nexit 1\n")
+    blog = init_repo(work / "blog", {".platform.app.yaml": APP})
+    before = state(shop)
+    summary = tmp_path / "summary.csv"
+    result = run("bulk", work, "--commit", "--remove-legacy", "--summary", summary, "--jobs", "1")
+    assert result.exit_code == 1
+    assert _summary(summary)["work/shop"] == (
+        "failed", f"{shop}: git commit failed: lint failed; the repository is as it was (on "
+                  "main)")
+    assert state(shop) == before
+    assert git(blog, "branch", "--show-current") == "upsun-migration"
+
+
+def test_ctrl_c_during_the_commit_leaves_the_repository_as_it_was(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from migrator import gitcommit
+
+    repo = init_repo(tmp_path / "shop", LEGACY)
+    before = state(repo)
+
+    def interrupted(*_args: object) -> str:
+        assert (repo / ".upsun/config.yaml").exists()  # written: the commit comes next
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(gitcommit, "commit", interrupted)
+    result = run("migrate", "--commit", "--remove-legacy", repo)
+    assert (result.exit_code, result.stderr) == (130, "interrupted\n")
+    assert state(repo) == before
+
+
+def _inject(monkeypatch: pytest.MonkeyPatch, at: int) -> list[tuple[str, ...]]:
+    """Make the `at`-th git command `--commit` runs in the repository fail as git fails (exit
+    128, two lines); the commands run, in order."""
+    from migrator.git import Git
+
+    calls: list[tuple[str, ...]] = []
+    real = Git.run
+
+    def run_git(self: Git, *args: str, stdin: str | None = None, hooks: bool = False
+                ) -> subprocess.CompletedProcess[str]:
+        if self.repo is not None:
+            calls.append(args)
+        if self.repo is not None and len(calls) - 1 == at:
+            return subprocess.CompletedProcess(["git", *args], 128, "", "fatal: injected\nmore\n")
+        return real(self, *args, stdin=stdin, hooks=hooks)
+
+    monkeypatch.setattr(Git, "run", run_git)
+    return calls
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["new-branch", "existing-branch"])
+def test_whichever_git_command_fails_the_repository_is_as_it_was(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, existing: bool) -> None:
+    """Every git command of a `--commit --remove-legacy` run, made to fail in turn: the run
+    commits exactly the migration, or exits 1 quoting git's whole reason with the repository
+    as it was (files, modes, index, HEAD, branches)."""
+    def fresh(name: str) -> Path:
+        repo = init_repo(tmp_path / name, LEGACY)
+        if existing:
+            git(repo, "branch", "upsun-migration")
+        return repo
+
+    calls = _inject(monkeypatch, -1)
+    assert run("migrate", "--commit", "--remove-legacy", fresh("reference")).exit_code == 0
+    total, outcomes = len(calls), set()
+    assert total >= 12
+    for at in range(total):
+        repo = fresh(f"r{at}")
+        before = state(repo)
+        _inject(monkeypatch, at)
+        result = run("migrate", "--commit", "--remove-legacy", repo)
+        assert "internal error" not in result.stderr
+        if result.exit_code == 0:
+            assert _stat(repo) == STAT, (at, result.stderr)
+            outcomes.add("committed")
+            continue
+        assert "fatal: injected / more" in result.stderr and result.exit_code == 1, at
+        assert state(repo) == before, (at, calls[at], result.stderr)
+        outcomes.add("as it was")
+    assert outcomes == {"committed", "as it was"}
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -139,6 +297,8 @@ def test_a_rejected_commit_says_what_is_left(tmp_path: Path) -> None:
     (("--commit", "--dry-run"), "--commit writes and commits; it cannot go with --dry-run"),
     (("--commit", "--check"), "--commit cannot go with --check or --diff"),
     (("--commit", "--branch", "bad..name"), "'bad..name' is not a valid git branch name"),
+    (("--no-verify",), "--no-verify needs --commit"),
+    (("--git-filters",), "--git-filters needs --commit"),
 ])
 def test_usage_errors(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
     repo = init_repo(tmp_path / "shop", LEGACY)
@@ -227,3 +387,35 @@ def test_bulk_remove_legacy_after_a_bulk_commit_needs_no_force(fleet: Path, tmp_
     assert git(shop, "show", "--name-status", "--format=", "HEAD") == (
         "D\t.platform.app.yaml\nD\t.platform/services.yaml\nD\t.platform/x.vcl")
     assert (shop / ".upsun/config.yaml").read_bytes() == config
+def test_restore_puts_back_only_what_changed_and_never_through_a_link(tmp_path: Path) -> None:
+    """`save` reads no file through a link and `restore` writes none: a link is put back as a
+    link, a file behind a linked folder is left alone, an unchanged file is not rewritten."""
+    from migrator.gitcommit import restore, save
+    from migrator.model import FileAction, PlannedFile
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret").write_text("secret\n", encoding="utf-8")
+    repo = write_files(tmp_path / "repo", {"a/real.txt": "real\n", "a/same.txt": "same\n"})
+    (repo / "a/real.txt").chmod(0o640)
+    (repo / "link.txt").symlink_to(outside / "secret")
+    (repo / "dir").symlink_to(outside)
+    paths = ["a/real.txt", "a/same.txt", "link.txt", "dir/x.txt", "new/deep/file.txt"]
+    files = tuple(PlannedFile(p, FileAction.MODIFY, None, b"") for p in paths)
+    saved = save(repo, files)
+    assert [s.path for s in saved] == ["a/real.txt", "a/same.txt", "link.txt", "new/",
+                                       "new/deep/", "new/deep/file.txt"]
+    same = (repo / "a/same.txt").stat().st_ino
+    (repo / "a/real.txt").write_text("changed\n", encoding="utf-8")  # what a write did
+    (repo / "a/real.txt").chmod(0o644)
+    (repo / "link.txt").unlink()
+    (repo / "link.txt").write_text("replaced\n", encoding="utf-8")
+    write_files(repo, {"new/deep/file.txt": "new\n"})
+    (outside / "x.txt").write_text("through the link\n", encoding="utf-8")
+    restore(repo, saved)
+    assert (repo / "a/real.txt").read_text(encoding="utf-8") == "real\n"
+    assert (repo / "a/real.txt").stat().st_mode & 0o777 == 0o640
+    assert (repo / "a/same.txt").stat().st_ino == same
+    assert os.readlink(repo / "link.txt") == str(outside / "secret")
+    assert not (repo / "new").exists()
+    assert sorted(p.name for p in outside.iterdir()) == ["secret", "x.txt"]  # not ours
