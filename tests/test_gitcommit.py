@@ -332,7 +332,7 @@ def test_bulk_commit_over_a_fleet(fleet: Path, tmp_path: Path) -> None:
     summary = tmp_path / "summary.csv"
     result = run("bulk", fleet, "--commit", "--branch", "upsun", "--remove-legacy",
                  "--summary", summary, "--jobs", "2")
-    assert result.exit_code == 1  # broken and dirty failed
+    assert result.exit_code == 1  # broken failed, dirty refused
     shop, blog = fleet / "acme/shop", fleet / "acme/blog"
     sha = {name: git(fleet / name, "rev-parse", "--short", "HEAD") for name in
            ("acme/shop", "acme/blog")}
@@ -341,7 +341,7 @@ def test_bulk_commit_over_a_fleet(fleet: Path, tmp_path: Path) -> None:
         "acme/broken": ("failed", ".platform.app.yaml:3:1: did not find expected ',' or ']' "
                                   "(while parsing a flow sequence started at line 2)"),
         "acme/shop": ("migrated", f"committed {sha['acme/shop']} on upsun"),
-        "beta/dirty": ("failed", f"{fleet}/beta/dirty: the work tree is not clean (?? wip.txt); "
+        "beta/dirty": ("refused", f"{fleet}/beta/dirty: the work tree is not clean (?? wip.txt); "
                                  "commit or stash first"),
         "beta/done": ("skipped", "already migrated (.upsun/ exists and no legacy files remain)"),
     }

@@ -226,3 +226,4 @@ def commit_branch(commit: bool, branch: str | None, dry_run: bool, no_verify: bo
         raise click.BadParameter(f"{name!r} is not a valid git branch name",
                                  param_hint="'--branch'")
     return name
+

@@ -42,9 +42,11 @@ def plan(path: Path, options: Options, metadata: Metadata) -> Run:
 
 
 def write(path: Path, options: Options, done: Run, requested: Requested,
-          guard: Callable[[], AbstractContextManager[None]]) -> Written:
+          guard: Callable[[], AbstractContextManager[None]],
+          trees: tuple[str, ...] = ()) -> Written:
     """The planned run's outputs staged, then the repository (inside `guard`), then the
-    outputs published: every output is on disk before the repository changes."""
+    outputs published: every output is on disk before the repository changes. `trees`: more
+    folders where no link is followed (`bulk`'s roots)."""
     built, result = done.report, done.result
     assert built is not None and result is not None
     try:  # with --commit the branch is checked out: a failure before the write goes back
@@ -53,7 +55,8 @@ def write(path: Path, options: Options, done: Run, requested: Requested,
             done = done._replace(report=built)
         wanted = _outputs(built, requested)
         files = [o for o in wanted if not outputs.is_stdout(o.target)]
-        staged = outputs.stage(files, _protected(result) if files else set(), (path,))
+        staged = outputs.stage(files, _protected(result) if files else set(),
+                               (path, *map(Path, trees)))
     except BaseException as exc:
         _abandon(path, options, done, exc)
         raise
