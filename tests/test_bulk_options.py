@@ -53,6 +53,7 @@ def usage(message: str) -> str:
     (("--resources-script", "/tmp/x.sh"), "Invalid value for '--resources-script': "
                                           "'/tmp/x.sh': give a path inside each repository, "
                                           "relative to it (no `..`, not absolute)"),
+    (("--commit-message", "{file}"), "--commit-message needs --commit"),
     (("--summary", "s.txt"), "Invalid value for '--summary': use a .jsonl, .json or .csv file"),
 ])
 def test_what_has_no_meaning_for_a_fleet_is_refused_saying_why(

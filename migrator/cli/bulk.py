@@ -98,15 +98,16 @@ def command(ctx: click.Context, roots: tuple[Path, ...], from_file: Path | None,
             summary_file: Path | None, summary_md: Path | None, report_dir: Path | None,
             resources_script: str | None, with_code: bool, output_format: str,
             check_only: bool, commit: bool, branch: str | None, no_verify: bool,
-            git_filters: bool, select: tuple[str, ...],
+            git_filters: bool, message_file: Path | None, select: tuple[str, ...],
             ignore: tuple[str, ...], report_file: str | None, json_file: str | None,
             show_diff: bool, debug: bool) -> None:
     """Migrate many repositories: each ROOT is one, or a folder of them."""
     _refuse(ctx, roots, from_file, summary_file, check_only)
-    committing = opt.commit_branch(commit, branch, dry_run, no_verify, git_filters)
+    committing = opt.commit_branch(commit, branch, dry_run, no_verify, git_filters, message_file)
     options = make_options(dry_run, force, local_mounts, remove_legacy, upgrade_retired, strict,
                            committing, rename_platform_cli, select, ignore, no_verify,
-                           git_filters, environment, _script(resources_script))
+                           git_filters, environment, _script(resources_script),
+                           opt.commit_template(message_file))
     selected = run_many.select(roots, from_file, shard, exclude)
     run_many.probe([f for f in (summary_file, summary_md) if f is not None], selected)
     if report_dir is not None:

@@ -4,6 +4,7 @@ put in place. Plain runs go through `runner`, --commit runs through `gitcommit`.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -30,6 +31,17 @@ class Written(NamedTuple):
     done: Run
     wanted: list[Output]  # every report output asked for; those on stdout are the caller's
     staged: Staged  # published; its descriptor outputs are written after what the run prints
+
+
+def inside(path: Path, target: str | None) -> str | None:
+    """A file target inside the repository at `path`, as a path relative to it (with --commit,
+    the resources script is then written and committed with the migration); None for a target
+    elsewhere, or on a descriptor."""
+    if target is None or outputs.descriptor(target) is not None:
+        return None
+    rel = os.path.relpath(os.path.abspath(target), os.path.abspath(path))
+    return None if rel == os.curdir or rel.split(os.sep)[0] == os.pardir else \
+        Path(rel).as_posix()
 
 
 def plan(path: Path, options: Options, metadata: Metadata) -> Run:
