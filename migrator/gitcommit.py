@@ -1,11 +1,12 @@
 """`--commit`: one git commit per migrated repository, on a branch, holding exactly its files.
 
 Before anything is written the repository must be a git work tree of its own (git's work tree
-is the folder holding `.git`) with nothing uncommitted (untracked files included), so the commit
-can hold the migration and nothing else. The branch is checked out when it exists, created (from
-the current commit) when there is something to commit. Only the files the migration created,
-changed or removed are staged, new `.upsun/` files included. Nothing is ever pushed. A second run
-finds nothing to do and commits nothing.
+is the folder holding `.git`) with nothing staged, and nothing uncommitted in what the
+migration reads or writes (`refuse_dirty`), so the commit holds the migration and nothing else;
+other uncommitted changes, untracked files included, stay as they are. The branch is checked
+out when it exists, created (from the current commit) when there is something to commit. Only
+the files the migration created, changed or removed are staged, new `.upsun/` files included.
+Nothing is ever pushed. A second run finds nothing to do and commits nothing.
 
 What runs: every git command goes through migrator/git.py, which turns off what lets a
 repository's configuration run commands. The one exception is `git commit` itself: it runs the
@@ -75,8 +76,8 @@ def head(git: Git) -> str:
 
 
 def prepare(git: Git, branch: str) -> str:
-    """Refuse what is not a clean git work tree of its own; check out `branch` when it already
-    exists. Where HEAD was, to go back to."""
+    """Refuse what is not a git work tree of its own, or has staged changes; check out `branch`
+    when it already exists. Where HEAD was, to go back to."""
     repo = str(git.repo)
     top = git.run("rev-parse", "--show-toplevel")
     if top.returncode == 0:

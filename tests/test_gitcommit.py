@@ -121,6 +121,21 @@ def test_changes_the_migration_does_not_touch_stay_uncommitted(tmp_path: Path) -
     assert (repo / "index.php").read_text() == "<?php echo 1;\n"
 
 
+def test_a_failure_keeps_the_changes_the_migration_does_not_touch(tmp_path: Path) -> None:
+    """The user's own uncommitted work survives a rejected commit exactly as it was: its
+    bytes, its mode, its place in the index (none: untracked, or modified and unstaged)."""
+    repo = init_repo(tmp_path / "shop", LEGACY)
+    write_files(repo, {"index.php": "<?php echo 'wip';\n", "notes/todo.txt": "later\n"})
+    (repo / "notes/todo.txt").chmod(0o600)
+    _hook(repo, "pre-commit", "echo 'lint failed' >&2\nexit 1\n")
+    before = state(repo)
+    result = run("migrate", "--commit", "--remove-legacy", repo)
+    assert result.exit_code == 1
+    assert state(repo) == before
+    assert git(repo, "status", "--porcelain", "--untracked-files=all") == (
+        " M index.php\n?? notes/todo.txt")
+
+
 @pytest.mark.parametrize(("change", "listed"), [
     ({".platform.app.yaml": APP + "# edited\n"}, "M .platform.app.yaml"),
     ({".upsun/local.yaml": "routes: {}\n"}, "?? .upsun/local.yaml"),
