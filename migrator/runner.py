@@ -1,7 +1,7 @@
 """One repository, start to end: the core `migrate` and each `bulk` job share.
 
-`run()` raises MigratorError for the input's faults; `kept()`, `failed()` and `crashed()` turn
-a run, a known failure or a bug into the small value a `bulk` worker sends back (`Outcome`).
+`run()` raises MigratorError for the input's faults; `migrator.outcome` turns a run, a known
+failure or a bug into the small value a `bulk` worker sends back.
 """
 
 from __future__ import annotations
