@@ -3,6 +3,7 @@ refused saying why; `--exclude`, `--report-dir`, `--check`, `--output-format`, `
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from pathlib import Path
@@ -11,7 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from migrator import bulk
+from migrator import bulk, summary
+from migrator.outcome import Outcome
+from migrator.runner import Status
 from tests.conftest import run, tree, write_files
 
 APP = "name: app\ntype: 'php:8.4'\ndisk: 512\n"
@@ -277,3 +280,20 @@ def test_code_checks_each_repository_s_python(work: Path, tmp_path: Path) -> Non
     report = json.loads((reports / "shop.json").read_text())  # named under the ROOT acme
     assert {f["file"] for f in report["code"]} == {"app.py"}
     assert not (work / "acme/shop/app.py").read_text().startswith("import os")  # check mode
+
+
+@pytest.mark.parametrize(("done_as", "shown"), [
+    (Status.MIGRATED, "migrated 1"), (Status.PLANNED, "would migrate 1"),
+    (Status.PENDING, "pending 1")])
+def test_the_bar_says_what_the_run_does(done_as: Status, shown: str) -> None:
+    """Issue 25 item 1: a dry run's bar counts what would be migrated, --check's what is
+    pending."""
+    bar = io.StringIO()
+    progress = summary.Progress(3, done_as, bar, None)
+    progress(Outcome("a", done_as))
+    progress(Outcome("b", Status.REFUSED, message="no"))
+    progress(Outcome("c", Status.CRASHED, message="bug"))
+    progress.finish()
+    assert bar.getvalue().rsplit("\r", 1)[1] == (
+        f"[##############################] 3/3 {shown} skipped 0 refused 1 failed 1 ETA 0s"
+        "\033[K\n")

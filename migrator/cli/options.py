@@ -172,10 +172,10 @@ def commit_options() -> Callable[[F], F]:
     return compose(
         flag("--commit", section=GIT,
              help="In a git work tree: commit exactly the files the migration created, "
-                  "changed or removed, on --branch (created or checked out); other uncommitted "
-                  "changes stay uncommitted, changes to what it reads or writes refuse it. "
-                  "Never pushes. The "
-                  "commit runs the hooks `git commit` runs (pre-commit, prepare-commit-msg, "
+                  "changed or removed, on --branch (created or checked out); changes to what "
+                  "it reads or writes refuse it, other uncommitted changes stay as they are. "
+                  "Never pushes. The commit runs the hooks `git commit` runs (pre-commit, "
+                  "prepare-commit-msg, "
                   "commit-msg, post-commit, reference-transaction, post-index-change) and signs "
                   "if the git configuration asks; no other git command runs a hook. On a "
                   "failure the repository is left as it was."),
