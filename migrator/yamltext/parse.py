@@ -12,38 +12,56 @@ import _thread
 import os
 import re
 import sys
+from bisect import bisect_right
 from itertools import accumulate
 
 from migrator.errors import InputError
-from migrator.yamltext.nodes import Alias, Mapping, Node, Scalar, Sequence, is_merge_key, resolve
+from migrator.yamltext.compose import MAX_DEPTH, Composer
+from migrator.yamltext.nodes import PLATFORM_TAGS, Alias, Node
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-PLATFORM_TAGS = frozenset({"!include", "!archive"})
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "PLATFORM_TAGS", "Document", "parse"]
+
 MAX_BYTES = 5 * 1024 * 1024
-MAX_DEPTH = 200
 _UNICODE_LINE_BREAK = "[\x85\u2028\u2029]"
 
 
 class Document:
     """One parsed file: its text, its root node and where its lines start; whether it holds an
     alias (`*name`) and a Platform.sh tag (`!include`, `!archive`), so that the walks looking
-    for them can be skipped when there is none."""
+    for them can be skipped when there is none; its anchors and aliases; the spans of its
+    explicit markers (directives and `---`, and `...`), its `%YAML` version and `%TAG`
+    handles. What the editor derives from the tree is kept here once computed: the spans of
+    the scalars (`edits.scalar_spans`) and each node's parent (`edits.parent_of`)."""
 
-    __slots__ = ("file", "text", "root", "line_starts", "explicit_start", "aliased", "tagged")
+    __slots__ = ("file", "text", "root", "line_starts", "aliased", "tagged", "start_marker",
+                 "end_marker", "version", "handles", "merge_tags", "anchors", "aliases", "nodes",
+                 "spans", "parents")
 
-    def __init__(self, file: str, text: str, root: Node | None, line_starts: list[int],
-                 explicit_start: bool = False) -> None:
+    def __init__(self, file: str, text: str, root: Node | None, line_starts: list[int]) -> None:
         self.file, self.text, self.root = file, text, root
-        self.line_starts, self.explicit_start = line_starts, explicit_start
+        self.line_starts = line_starts
         self.aliased = self.tagged = False
+        self.start_marker: tuple[int, int] | None = None  # directives through `---`
+        self.end_marker: tuple[int, int] | None = None  # `...`
+        self.version: tuple[int, ...] | None = None
+        self.handles: dict[str, str] = {}  # `%TAG` handle -> prefix
+        self.merge_tags = False  # a `!!merge <<` key
+        self.anchors: dict[str, Node] = {}
+        self.aliases: list[Alias] = []  # in document order
+        self.nodes = 0  # written in the text, keys included
+        self.spans: tuple[list[int], list[tuple[int, int]]] | None = None
+        self.parents: dict[Node, Node] | None = None
+
+    @property
+    def explicit_start(self) -> bool:
+        return self.start_marker is not None
 
     def line(self, offset: int) -> int:
         """1-based line of an offset."""
-        from bisect import bisect_right
-
         return bisect_right(self.line_starts, offset)
 
     def column(self, offset: int) -> int:
@@ -182,8 +200,9 @@ def decode(data: bytes, file: str) -> str:
     return text.removeprefix("\ufeff")
 
 
-def parse(text: str, file: str) -> Document:
-    """Parse one YAML document; every problem becomes an InputError with file:line:column."""
+def parse(text: str, file: str, bounded: bool = True, max_depth: int = MAX_DEPTH) -> Document:
+    """Parse one YAML document; every problem becomes an InputError with file:line:column.
+    `bounded`: aliases may add at most MAX_VALUES values (compose.Composer)."""
     refuse_unicode_line_breaks(text, file)
     _refuse_lone_carriage_returns(text, file)
     line_starts = [0, *accumulate(len(line) + 1 for line in text.split("\n")[:-1])]
@@ -191,138 +210,110 @@ def parse(text: str, file: str) -> Document:
     kind = parser_name()  # before `yaml.error`: libyaml's binding is imported on its own
     from yaml.error import MarkedYAMLError, YAMLError
 
-    source = None
-    try:
-        source = _event_source(text, kind)
-        _Composer(source, document).compose()
-    except MarkedYAMLError as exc:
-        raise _marked_error(exc, file, text) from None
-    except YAMLError as exc:
-        raise _reader_error(exc, file, text) from None
-    finally:
-        if source is not None:
-            source.dispose()
+    read, tabs = text, list[int]()  # tabs read as spaces (the pure-Python parser, below)
+    while True:
+        source = None
+        try:
+            source = _event_source(read, kind)
+            Composer(source, document, bounded, max_depth).compose()
+            break
+        except MarkedYAMLError as exc:
+            tab = _separating_tab(source, exc, read) if kind == "pure" else None
+            if tab is None or len(tabs) >= MAX_TABS:
+                raise _marked_error(exc, file, text, len(tabs) >= MAX_TABS) from None
+            tabs.append(tab)
+            read = read[:tab] + " " + read[tab + 1:]
+            document = Document(file, text, None, line_starts)
+        except YAMLError as exc:
+            raise _reader_error(exc, file, text) from None
+        finally:
+            if source is not None:
+                source.dispose()
+    if tabs:
+        _restore_tabs(document, tabs)
     return document
 
 
-class _Composer:
-    def __init__(self, source: Any, document: Document) -> None:
-        self.source = source
-        self.document = document
-        self.anchors: dict[str, Node | None] = {}  # None: anchored node still being composed
+#: Tabs the pure-Python parser may stop at, each costing one more parse of the file.
+MAX_TABS = 200
 
-    def compose(self) -> None:
-        self.source.get_event()  # StreamStart
-        event = self.source.get_event()
-        if type(event).__name__ == "StreamEndEvent":
-            return
-        self.document.explicit_start = bool(event.explicit)
-        self.document.root = self.node(self.source.get_event(), 0)
-        self.source.get_event()  # DocumentEnd
-        event = self.source.get_event()
-        if type(event).__name__ != "StreamEndEvent":
-            self.fail("a second YAML document in one file is not supported", event.start_mark)
 
-    def fail(self, message: str, mark: Any) -> None:
-        raise InputError(message, self.document.file, mark.line + 1, mark.column + 1)
+def _separating_tab(source: Any, exc: Any, text: str) -> int | None:
+    """The offset of the tab a pure-Python parser stopped at where libyaml reads it as a
+    space. libyaml's rule (`yaml_parser_scan_to_next_token`): a tab separates in a flow
+    collection, and where no simple key may start (after a value on its line); PyYAML's
+    port, whose scanner keeps the same state, skips only spaces there. Trailing tabs (before
+    the end of the line or a comment) separate too, after a block scalar's indicator as well.
+    A tab opening a line that continues a plain scalar is left to fail, as libyaml does in a
+    flow collection."""
+    mark = exc.problem_mark
+    if source is None or mark is None or not 0 <= mark.index < len(text) \
+            or text[mark.index] != "\t":
+        return None
+    tab: int = mark.index
+    line = text.rfind("\n", 0, tab) + 1
+    leading = text[line:tab].strip(" \t") == ""
+    rest = text[tab:text.find("\n", tab) if "\n" in text[tab:] else len(text)].lstrip(" \t")
+    if not leading and (rest == "" or rest.startswith("#")):
+        return tab
+    if getattr(source, "flow_level", 0):
+        return tab if not leading or not _continues_scalar(text, line) else None
+    return tab if not leading and not getattr(source, "allow_simple_key", True) else None
 
-    def node(self, event: Any, depth: int) -> Node:
-        if depth > MAX_DEPTH:
-            self.fail("YAML nested too deeply", event.start_mark)
-        kind = type(event).__name__  # names, not classes: PyYAML's modules may be imported anew
-        if kind == "ScalarEvent" and event.tag is None and event.anchor is None \
-                and not event.style:  # most nodes: a plain scalar, no tag, no anchor
-            return Scalar(event.start_mark.index, event.end_mark.index, None, None, event.value,
-                          "")
-        if kind == "AliasEvent":
-            return self.alias(event)
-        tag = event.tag if event.tag not in ("!", None) else None
-        if tag in PLATFORM_TAGS:
-            self.document.tagged = True
-        elif tag is not None and not tag.startswith("tag:yaml.org,2002:"):
-            self.fail(f"unknown tag {tag} (only !include and !archive are supported)",
-                      event.start_mark)
-        if event.anchor is not None:
-            if event.anchor in self.anchors:
-                self.fail(f"anchor &{event.anchor} is defined twice", event.start_mark)
-            self.anchors[event.anchor] = None
-        start = event.start_mark.index
-        if kind == "ScalarEvent":
-            built: Node = Scalar(start, self.scalar_end(event), tag, event.anchor, event.value,
-                                 event.style or "")
-        elif kind == "SequenceStartEvent":
-            built = self.sequence(event, tag, depth)
-        else:
-            built = self.mapping(event, tag, depth)
-        if event.anchor is not None:
-            self.anchors[event.anchor] = built
-        return built
 
-    def scalar_end(self, event: Any) -> int:
-        end: int = event.end_mark.index
-        if event.style in ("|", ">"):  # trailing blank lines belong to the scalar, not its text
-            text = self.document.text
-            while end > event.start_mark.index and text[end - 1] in " \r\n":
-                end -= 1
-        return end
+def _continues_scalar(text: str, line: int) -> bool:
+    """Whether the line starting at `line` may continue a plain scalar of a flow collection:
+    the last line of code before it ends with a value (no indicator, no comment after it)."""
+    for previous in reversed(text[:line].split("\n")):
+        code, _, comment = previous.partition(" #")
+        if not code.strip(" \t") or code.lstrip(" \t").startswith("#"):
+            continue
+        return not comment and not code.rstrip(" \t").endswith((",", "[", "{", ":"))
+    return False
 
-    def alias(self, event: Any) -> Node:
-        if event.anchor not in self.anchors:
-            self.fail(f"alias *{event.anchor} names no anchor", event.start_mark)
-        target = self.anchors[event.anchor]
-        if target is None:
-            self.fail(f"alias *{event.anchor} stands inside the collection it names (a "
-                      "recursive structure)", event.start_mark)
-        assert target is not None
-        self.document.aliased = True
-        return Alias(event.start_mark.index, event.end_mark.index, None, None, target)
 
-    def sequence(self, event: Any, tag: str | None, depth: int) -> Sequence:
-        node = Sequence(event.start_mark.index, 0, tag, event.anchor, bool(event.flow_style))
-        items, get_event = node.items, self.source.get_event
-        while True:
-            item = get_event()
-            if type(item).__name__ == "SequenceEndEvent":
-                break
-            items.append(self.node(item, depth + 1))
-        node.end = item.end_mark.index if node.flow else \
-            (items[-1].end if items else event.end_mark.index)
-        return node
+def _restore_tabs(document: Document, tabs: list[int]) -> None:
+    """A plain scalar that holds a tab read as a space gets libyaml's value: its text folded
+    (lines stripped of spaces and tabs, joined by a space, an empty line a line break)."""
+    from migrator.yamltext.nodes import Mapping, Scalar, Sequence
 
-    def mapping(self, event: Any, tag: str | None, depth: int) -> Mapping:
-        node = Mapping(event.start_mark.index, 0, tag, event.anchor, bool(event.flow_style))
-        pairs, get_event = node.pairs, self.source.get_event
-        seen: set[str] = set()
-        while True:
-            key_event = get_event()
-            if type(key_event).__name__ == "MappingEndEvent":
-                break
-            key = self.node(key_event, depth + 1)
-            if type(key) is not Scalar:
-                self.fail("a key that is a mapping, a list or an alias is not supported (keys "
-                          "of a configuration are names)", key_event.start_mark)
-            assert isinstance(key, Scalar)
-            merge = is_merge_key(key)
-            if key.value in seen and not merge:
-                self.fail(f"duplicate key {key.value!r}", key_event.start_mark)
-            seen.add(key.value)
-            value = self.node(get_event(), depth + 1)
-            pairs.append((key, value))
-            if merge:
-                self.merge(node, value, key_event)
-        node.end = key_event.end_mark.index if node.flow else \
-            (pairs[-1][1].end if pairs else event.end_mark.index)
-        return node
+    positions = sorted(tabs)
+    stack = [document.root] if document.root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Mapping):
+            for key, value in node.pairs:
+                stack += [key, value]
+        elif isinstance(node, Sequence):
+            stack += node.items
+        elif isinstance(node, Scalar) and node.style == "" and any(
+                node.start <= tab < node.end for tab in positions):
+            node.value = _folded(document.text[_content(document.text, node):node.end])
 
-    def merge(self, node: Mapping, value: Node, event: Any) -> None:
-        sources = resolve(value)
-        items = sources.items if isinstance(sources, Sequence) else [sources]
-        for item in items:
-            target = resolve(item)
-            if not isinstance(target, Mapping):
-                self.fail("`<<` must merge a mapping or a list of mappings", event.start_mark)
-            assert isinstance(target, Mapping)
-            node.merges.append(target)
+
+def _content(text: str, node: Node) -> int:
+    """Where a scalar's text starts, after its anchor and tag."""
+    offset = node.start
+    while offset < node.end and text[offset] in "&!":
+        while offset < node.end and text[offset] not in " \t\n":
+            offset += 1
+        while offset < node.end and text[offset] in " \t\n":
+            offset += 1
+    return offset
+
+
+def _folded(text: str) -> str:
+    """A plain scalar's value from its text: each line stripped, lines joined by a space, or
+    by line breaks where empty lines stood between them."""
+    lines = [line.strip(" \t") for line in text.split("\n")]
+    value, breaks = lines[0], 0
+    for line in lines[1:]:
+        if not line:
+            breaks += 1
+            continue
+        value += ("\n" * breaks if breaks else " ") + line
+        breaks = 0
+    return value
 
 
 def refuse_unicode_line_breaks(text: str, file: str) -> None:
@@ -365,10 +356,13 @@ def marked_problem(exc: Any) -> tuple[str, int | None, int | None]:
     return problem, mark.line + 1 if mark else None, mark.column + 1 if mark else None
 
 
-def _marked_error(exc: Any, file: str, text: str) -> InputError:
+def _marked_error(exc: Any, file: str, text: str, many_tabs: bool = False) -> InputError:
     mark = exc.problem_mark or exc.context_mark
     if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
-        return InputError(TAB, file, mark.line + 1, mark.column + 1)
+        more = f" (after {MAX_TABS} others: the pure-Python parser, used where libyaml is " \
+            "missing, reads each one in a parse of its own; replace them with spaces)" \
+            if many_tabs else ""
+        return InputError(TAB + more, file, mark.line + 1, mark.column + 1)
     problem, line, column = marked_problem(exc)
     if "tab" in problem:
         problem = TAB
