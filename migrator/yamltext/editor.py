@@ -2,7 +2,8 @@
 remove an entry leaving comment lines in its place, rename a key, insert lines).
 
 What cannot be expressed safely raises RefusedError with file:line; overlapping edits are a
-bug (EditConflict).
+bug (EditConflict). When the edits are applied, an anchor whose definition a removal takes
+away while aliases to it remain moves to the first of them (`anchors.relocations`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from migrator.errors import RefusedError
 from migrator.record import Record
 from migrator.yamltext.edits import (
+    Copy,
     Edit,
     apply,
     comments,
@@ -17,9 +19,11 @@ from migrator.yamltext.edits import (
     first_on_line,
     line_end,
     line_start,
+    parent_of,
 )
-from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence, resolve
+from migrator.yamltext.nodes import PLATFORM_TAGS, Mapping, Node, Scalar, Sequence, resolve
 from migrator.yamltext.parse import Document
+from migrator.yamltext.properties import properties, properties_end
 
 
 class Removed(Record):
@@ -35,6 +39,8 @@ class Editor:
         self.edits: list[Edit] = []
         self.before_lines: dict[int, list[str]] = {}  # line start -> lines inserted there
         self.removed: set[Node] = set()
+        text = doc.text
+        self._first_content = len(text) - len(text.lstrip())  # where the first non-blank is
 
     # --- reading ------------------------------------------------------------------
     def text(self, node: Node) -> str:
@@ -54,13 +60,35 @@ class Editor:
 
     # --- editing ------------------------------------------------------------------
     def replace(self, node: Node, text: str) -> None:
-        """Replace a value's text; comments inside it (a block scalar's header) follow it."""
-        start = content_start(self.doc, node)
-        found = comments(self.doc, start, node.end) if "\n" in self.doc.text[start:node.end] \
-            else []
+        """Replace a value's text; comments inside it (a block scalar's header) follow it. Its
+        anchor and Platform.sh tag stay; a core tag goes (`!!null` on a value given one); a
+        value written as nothing (`key:`) gets the separator it needs."""
+        doc = self.doc
+        start = content_start(doc, node)
+        found = comments(doc, start, node.end) if "\n" in doc.text[start:node.end] else []
         if found and "\n" not in text:
             text += "  " + "  ".join(c.text for c in found)
+        kept = _kept_properties(doc, node, start)
+        if kept is not None:
+            self.edits.append(Edit(node.start, node.end, kept + text))
+            return
+        if start == node.end:
+            text = self._separated(node, start, text)
         self.edits.append(Edit(start, node.end, text))
+
+    def _separated(self, node: Node, start: int, text: str) -> str:
+        """The text of an empty value with what must stand before it: a space after `key:`
+        or a property, `: ` after a key written alone (`{key}`, `? key`)."""
+        before = self.doc.text[start - 1:start] if start else ""
+        if before.isspace():
+            return text
+        if before == ":" or start > node.start:  # `key:` or `key: &anchor`
+            return " " + text
+        parent = parent_of(self.doc, node)
+        if isinstance(parent, Mapping) and parent.flow:
+            return ": " + text
+        raise self.refuse("cannot give a value to a key written `? key` without one; write "
+                          "`key:` instead", node)
 
     def replace_span(self, start: int, end: int, text: str) -> None:
         """Replace exact characters inside a value (a word of a command)."""
@@ -113,8 +141,7 @@ class Editor:
         return Removed(own, tuple(c.text for c in found))
 
     def _blank_before(self, start: int) -> bool:
-        return start == 0 or self.doc.text[max(0, start - 2):start] in ("\n\n",) or \
-            self.doc.text[:start].strip() == ""
+        return start <= self._first_content or self.doc.text[max(0, start - 2):start] == "\n\n"
 
     def _remove_flow(self, mapping: Mapping, entry: tuple[Scalar, Node],
                      lines: list[str]) -> Removed:
@@ -135,17 +162,29 @@ class Editor:
         return Removed(None, tuple(c.text for c in found))
 
     def emptied(self, node: Mapping) -> None:
-        """Every entry of a block mapping is removed: it is written `{}` (not a null)."""
-        parent = _entry_holding(self.doc, node)
-        if parent is None:
+        """Every entry of a block mapping is removed: it is written `{}` (not a null), after
+        its anchor or tag when it has one."""
+        parent = parent_of(self.doc, node)
+        if not isinstance(parent, Mapping):
             raise self.refuse("every entry of this mapping would be removed", node)
-        colon = self.doc.text.index(":", parent.end)
+        if node.start < node.pairs[0][0].start:  # `key: &anchor` with the entries below
+            self.insert(properties_end(self.doc, node), " {}")
+            return
+        key = next(k for k, v in parent.pairs if v is node)
+        colon = self.doc.text.index(":", key.end)
         self.insert(colon + 1, " {}")
 
     def result(self) -> str:
+        from migrator.yamltext.anchors import relocations
+
+        edits = self.merged_edits()
+        return apply(self.doc.text, edits + relocations(self.doc, edits))
+
+    def merged_edits(self) -> list[Edit]:
+        """Every edit, the lines inserted before a line joined into one insertion."""
         edits = self.edits + [Edit(offset, offset, "".join(lines))
                               for offset, lines in self.before_lines.items()]
-        return apply(self.doc.text, _merge_inserts(edits))
+        return _merge_inserts(edits)
 
     def edited_lines(self) -> set[int]:
         """1-based lines of the original text that an edit touches."""
@@ -156,53 +195,41 @@ class Editor:
         return touched
 
 
+def _kept_properties(doc: Document, node: Node, start: int) -> str | None:
+    """The properties of a node without its core tag, followed by a space ("" when none is
+    left), or None when it has no core tag (its properties stay as they are)."""
+    if node.tag is None or node.tag in PLATFORM_TAGS:
+        return None
+    kept = [doc.text[s:e] for kind, s, e in properties(doc, node) if kind == "&"]
+    return " ".join(kept) + " " if kept else ""
+
+
 def _merge_inserts(edits: list[Edit]) -> list[Edit]:
     """Several insertions at one offset become one, in the order they were made."""
-    merged: dict[int, Edit] = {}
+    merged: dict[int, list[Edit]] = {}
     rest = []
     for edit in edits:
         if edit.start == edit.end:
-            known = merged.get(edit.start)
-            merged[edit.start] = Edit(edit.start, edit.end,
-                                      (known.text if known else "") + edit.text)
+            merged.setdefault(edit.start, []).append(edit)
         else:
             rest.append(edit)
-    return rest + list(merged.values())
-
-
-def _entry_holding(doc: Document, node: Node) -> Scalar | None:
-    """The key whose value is `node`, None for the root or a list item."""
-    stack = [doc.root] if doc.root is not None else []
-    while stack:
-        current = stack.pop()
-        if isinstance(current, Mapping):
-            for key, value in current.pairs:
-                if value is node:
-                    return key
-                stack.append(value)
-        elif isinstance(current, Sequence):
-            stack += current.items
-    return None
+    for offset, group in merged.items():
+        if len(group) == 1:
+            rest.append(group[0])
+        else:
+            pieces: list[str | Copy] = []
+            for edit in group:
+                pieces += [edit.text] if isinstance(edit.text, str) else list(edit.text)
+            rest.append(Edit(offset, offset, tuple(pieces)))
+    return rest
 
 
 def outermost_flow(doc: Document, node: Node) -> Node:
     """The outermost flow collection that contains `node` (itself when none does)."""
-    stack: list[tuple[Node, Node | None]] = [(doc.root, None)] if doc.root is not None else []
-    while stack:
-        current, outer = stack.pop()
-        flow = isinstance(current, (Mapping, Sequence)) and current.flow
-        outer = outer if outer is not None else (current if flow else None)
-        if current is node:
-            return outer if outer is not None else node
-        if isinstance(current, Mapping):
-            stack += [(value, outer) for _, value in current.pairs]
-        elif isinstance(current, Sequence):
-            stack += [(item, outer) for item in current.items]
-    return resolve(node)
-
-
-def reindent(text: str, shift: int) -> str:
-    """Every line after the first moved right by `shift` columns (empty lines stay empty)."""
-    lines = text.split("\n")
-    return "\n".join([lines[0]] + [(" " * shift + line) if line else line
-                                   for line in lines[1:]])
+    outer: Node | None = None
+    current: Node | None = node
+    while current is not None:
+        if isinstance(current, (Mapping, Sequence)) and current.flow:
+            outer = current
+        current = parent_of(doc, current)
+    return outer if outer is not None else resolve(node)
