@@ -115,8 +115,9 @@ def _check_endpoints(ctx: MigrationContext, registry: Registry) -> None:
             continue
         seen.add(relationships)
         for name, value in relationships.items():
-            if isinstance(value, Scalar) and value.tag is None and ":" in value.value:
-                target, _, endpoint = value.value.partition(":")
+            text = scalar_text(value)
+            if text is not None and ":" in text:
+                target, _, endpoint = text.partition(":")
             elif isinstance(value, Mapping):
                 target = scalar_text(value.get("service")) or ""
                 endpoint = scalar_text(value.get("endpoint")) or ""

@@ -14,7 +14,7 @@ from collections import defaultdict
 from migrator.context import Container, MigrationContext
 from migrator.errors import InputError
 from migrator.model import ContainerKind, Location
-from migrator.yamltext.nodes import Mapping, Node, Scalar
+from migrator.yamltext.nodes import Mapping, Node, Scalar, text_value
 
 CODE = "UPS003"
 TITLE = "mounts"
@@ -65,7 +65,7 @@ def _convert(ctx: MigrationContext, container: Container, mounts: Mapping, mount
     editor = ctx.editor(container.source)
     location = ctx.key_location(container.source, mounts, mount)
     if isinstance(value, Scalar):
-        match = re.match(_STRING_MOUNT, value.value) if value.tag is None else None
+        match = re.match(_STRING_MOUNT, value.value) if text_value(value) is not None else None
         if match is None:
             raise InputError(f"mount {mount!r}: cannot read legacy mount {value.value!r} "
                              "(expected 'shared:files/<path>')", location.file, location.line)
@@ -78,7 +78,7 @@ def _convert(ctx: MigrationContext, container: Container, mounts: Mapping, mount
         return sub
     if isinstance(value, Mapping):
         source = value.get("source")
-        if isinstance(source, Scalar) and source.tag is None and source.value == "local":
+        if isinstance(source, Scalar) and text_value(source) == "local":
             quote = source.style if source.style in ("'", '"') else ""
             editor.replace(source, f"{quote}{target}{quote}")
             ctx.change(CODE, ctx.key_location(container.source, value, "source"),

@@ -12,8 +12,17 @@ from __future__ import annotations
 from migrator.context import MISSING, MigrationContext, yaml_path
 from migrator.discovery import SourceFile
 from migrator.yamltext.editor import Editor
-from migrator.yamltext.edits import Edit, first_on_line, line_end, line_start
+from migrator.yamltext.edits import (
+    Copy,
+    Edit,
+    content_start,
+    first_on_line,
+    line_end,
+    line_start,
+)
+from migrator.yamltext.flowtext import flow_text
 from migrator.yamltext.nodes import Mapping, Node, Scalar, is_merge_key, to_data
+from migrator.yamltext.parse import Document
 from migrator.yamltext.render import flow
 
 CODE = "UPS011"
@@ -108,54 +117,91 @@ def _drop(editor: Editor, node: Mapping, keys: list[str], done: set[Node], hint:
         editor.emptied(node)
 
 
-def _merged_texts(editor: Editor, node: Mapping, dropped: set[str]) -> list[str]:
-    """`key: value` for every merged key this mapping does not override, nor drops."""
+def _merged(editor: Editor, node: Mapping,
+            dropped: set[str]) -> list[tuple[Scalar, Node, Mapping]]:
+    """The merged entries (and the mappings holding them) this mapping does not override,
+    nor drops, nor has a rule removed from the mapping they come from."""
     own = set(node.own_keys())
-    texts = []
+    entries = []
     for name in node:
-        entry = node.entry(name)
-        if name not in own and name not in dropped and entry is not None:
-            key_text = editor.doc.text[entry[0].start:entry[0].end]
-            texts.append(f"{key_text}: {_one_line(editor, entry[1])}")
-    return texts
+        entry, holder = node.entry(name), node.holder(name)
+        if name not in own and name not in dropped and entry is not None \
+                and holder is not None and entry[0] not in editor.removed:
+            entries.append((*entry, holder))
+    return entries
 
 
 def _rewrite_flow(editor: Editor, node: Mapping, dropped: set[str], hints: list[str]) -> None:
     """A flow mapping with `<<` is written again: merged entries in place of `<<`, own
-    entries as they were, dropped ones left out; the hints go on a line before it."""
+    entries as they were, dropped ones left out (each with the edits made inside it); the
+    hints go on a line before it."""
     from migrator.yamltext.editor import outermost_flow
 
     doc = editor.doc
-    parts: list[str] = []
+    parts: list[str | Copy] = ["{"]
     for key, value in node.pairs:
         if is_merge_key(key):
-            parts += _merged_texts(editor, node, dropped)
+            entries = [_flow_entry(editor, key, value)
+                       for key, value, _ in _merged(editor, node, dropped)]
         elif key.value not in dropped:
-            parts.append(doc.text[key.start:max(key.end, value.end)])
-    editor.replace(node, "{" + ", ".join(parts) + "}")
+            entries = [(Copy(key.start, max(key.end, value.end)),)]
+        else:
+            continue
+        for entry in entries:
+            parts += ([", "] if len(parts) > 1 else []) + list(entry)
+    parts.append("}")
+    editor.edits.append(Edit(content_start(doc, node), node.end, tuple(parts)))
     editor.lines_before(outermost_flow(doc, node).start, [f"# {hint}" for hint in hints])
 
 
+def _flow_entry(editor: Editor, key: Scalar, value: Node) -> tuple[str | Copy, ...]:
+    """A merged entry written inside a flow mapping: its text when it is one line, else its
+    value in flow style (refused when the migration edits inside it)."""
+    doc = editor.doc
+    if "\n" not in doc.text[key.start:value.end]:
+        return (Copy(key.start, max(key.end, value.end)),)
+    text = flow_text(doc, value)
+    edited = any(value.start <= edit.start and edit.end <= value.end
+                 for edit in editor.merged_edits())
+    if text is None or edited:
+        raise editor.refuse(f"cannot write the merged `{key.value}` (line "
+                            f"{doc.line(key.start)}) into this flow mapping; write the "
+                            "mapping in block style", value)
+    return (Copy(key.start, key.end), ": ", text)
+
+
 def _write_out_merges(editor: Editor, node: Mapping, dropped: set[str]) -> None:
-    """Replace the `<<` entry of a block mapping by the merged entries, one line each."""
+    """Replace the `<<` entry of a block mapping by the merged entries, each with its own
+    lines (and the edits made in them), moved to this mapping's column."""
     doc = editor.doc
     merges = [pair for pair in node.pairs if is_merge_key(pair[0])]
     if len(merges) != 1:
         raise editor.refuse("a mapping with more than one `<<` entry", node)
     key, value = merges[0]
-    texts = _merged_texts(editor, node, dropped)
-    if not texts:
+    entries = _merged(editor, node, dropped)
+    if not entries:
         editor.remove_entry(node, merges[0])
         return
     if not first_on_line(doc, key.start):
         raise editor.refuse("cannot write out the merged keys of a `<<` written on the same "
                             "line as a list dash; put it on a line of its own", key)
     end = line_end(doc, max(key.end, value.end) - 1)
-    pad = " " * doc.column(key.start)
-    editor.edits.append(Edit(line_start(doc, key.start), end,
-                             "".join(pad + text + "\n" for text in texts)))
+    column = doc.column(key.start)
+    parts: list[str | Copy] = []
+    for entry in entries:
+        parts += _block_entry(doc, *entry, column)
+    editor.edits.append(Edit(line_start(doc, key.start), end, tuple(parts)))
 
 
-def _one_line(editor: Editor, value: Node) -> str:
-    text = editor.text(value)
-    return text if "\n" not in text else flow(to_data(value))
+def _block_entry(doc: Document, key: Scalar, value: Node, holder: Mapping,
+                 column: int) -> list[str | Copy]:
+    """The lines of an entry (with the comments among them), moved to `column`, ending with
+    a line break; an entry of a flow mapping is its own text."""
+    shift = column - doc.column(key.start)
+    if holder.flow:
+        return [" " * column, Copy(key.start, max(key.end, value.end), shift), "\n"]
+    end = line_end(doc, max(key.end, value.end) - 1)
+    tail = [] if doc.text[end - 1:end] == "\n" else ["\n"]
+    if first_on_line(doc, key.start):
+        return [Copy(line_start(doc, key.start), end, shift, whole_lines=True), *tail]
+    return [" " * column, Copy(key.start, end, shift), *tail]
