@@ -11,18 +11,8 @@ from __future__ import annotations
 
 from migrator.context import MISSING, MigrationContext, yaml_path
 from migrator.discovery import SourceFile
-from migrator.yamltext.editor import Editor
-from migrator.yamltext.edits import (
-    Copy,
-    Edit,
-    content_start,
-    first_on_line,
-    line_end,
-    line_start,
-)
-from migrator.yamltext.flowtext import flow_text
-from migrator.yamltext.nodes import Mapping, Node, Scalar, is_merge_key, to_data
-from migrator.yamltext.parse import Document
+from migrator.yamltext.editor import Editor, outermost_flow
+from migrator.yamltext.nodes import Mapping, Node, Scalar, to_data
 from migrator.yamltext.render import flow
 
 CODE = "UPS011"
@@ -100,108 +90,18 @@ def _drop(editor: Editor, node: Mapping, keys: list[str], done: set[Node], hint:
     unmerge = bool(node.merges) and any(
         node.holder(key) is not node or any(key in source for source in node.merges)
         for key in keys)
-    if unmerge and node.flow:
-        if node not in done:
-            done.add(node)
-            _rewrite_flow(editor, node, set(keys), [hint.format(key) for key in keys])
-        return
+    if unmerge:
+        if node.flow and node not in done:
+            editor.lines_before(outermost_flow(editor.doc, node).start,
+                                [f"# {hint.format(key)}" for key in keys])
+        done.add(node)
+        editor.unmerge(node, set(keys))
+        if node.flow:
+            return
     for key in keys:
         entry = node.own(key)
         if entry is not None and entry[0] not in done and entry[0] not in editor.removed:
             done.add(entry[0])
             editor.remove(node, key, [hint.format(key)])
-    if unmerge and node not in done:
-        done.add(node)
-        _write_out_merges(editor, node, set(keys))
-    elif not node.flow and not node.merges and set(node.own_keys()) <= set(keys):
+    if not unmerge and not node.flow and not node.merges and set(node.own_keys()) <= set(keys):
         editor.emptied(node)
-
-
-def _merged(editor: Editor, node: Mapping,
-            dropped: set[str]) -> list[tuple[Scalar, Node, Mapping]]:
-    """The merged entries (and the mappings holding them) this mapping does not override,
-    nor drops, nor has a rule removed from the mapping they come from."""
-    own = set(node.own_keys())
-    entries = []
-    for name in node:
-        entry, holder = node.entry(name), node.holder(name)
-        if name not in own and name not in dropped and entry is not None \
-                and holder is not None and entry[0] not in editor.removed:
-            entries.append((*entry, holder))
-    return entries
-
-
-def _rewrite_flow(editor: Editor, node: Mapping, dropped: set[str], hints: list[str]) -> None:
-    """A flow mapping with `<<` is written again: merged entries in place of `<<`, own
-    entries as they were, dropped ones left out (each with the edits made inside it); the
-    hints go on a line before it."""
-    from migrator.yamltext.editor import outermost_flow
-
-    doc = editor.doc
-    parts: list[str | Copy] = ["{"]
-    for key, value in node.pairs:
-        if is_merge_key(key):
-            entries = [_flow_entry(editor, key, value)
-                       for key, value, _ in _merged(editor, node, dropped)]
-        elif key.value not in dropped:
-            entries = [(Copy(key.start, max(key.end, value.end)),)]
-        else:
-            continue
-        for entry in entries:
-            parts += ([", "] if len(parts) > 1 else []) + list(entry)
-    parts.append("}")
-    editor.edits.append(Edit(content_start(doc, node), node.end, tuple(parts)))
-    editor.lines_before(outermost_flow(doc, node).start, [f"# {hint}" for hint in hints])
-
-
-def _flow_entry(editor: Editor, key: Scalar, value: Node) -> tuple[str | Copy, ...]:
-    """A merged entry written inside a flow mapping: its text when it is one line, else its
-    value in flow style (refused when the migration edits inside it)."""
-    doc = editor.doc
-    if "\n" not in doc.text[key.start:value.end]:
-        return (Copy(key.start, max(key.end, value.end)),)
-    text = flow_text(doc, value)
-    edited = any(value.start <= edit.start and edit.end <= value.end
-                 for edit in editor.merged_edits())
-    if text is None or edited:
-        raise editor.refuse(f"cannot write the merged `{key.value}` (line "
-                            f"{doc.line(key.start)}) into this flow mapping; write the "
-                            "mapping in block style", value)
-    return (Copy(key.start, key.end), ": ", text)
-
-
-def _write_out_merges(editor: Editor, node: Mapping, dropped: set[str]) -> None:
-    """Replace the `<<` entry of a block mapping by the merged entries, each with its own
-    lines (and the edits made in them), moved to this mapping's column."""
-    doc = editor.doc
-    merges = [pair for pair in node.pairs if is_merge_key(pair[0])]
-    if len(merges) != 1:
-        raise editor.refuse("a mapping with more than one `<<` entry", node)
-    key, value = merges[0]
-    entries = _merged(editor, node, dropped)
-    if not entries:
-        editor.remove_entry(node, merges[0])
-        return
-    if not first_on_line(doc, key.start):
-        raise editor.refuse("cannot write out the merged keys of a `<<` written on the same "
-                            "line as a list dash; put it on a line of its own", key)
-    end = line_end(doc, max(key.end, value.end) - 1)
-    column = doc.column(key.start)
-    parts: list[str | Copy] = []
-    for entry in entries:
-        parts += _block_entry(doc, *entry, column)
-    editor.edits.append(Edit(line_start(doc, key.start), end, tuple(parts)))
-
-
-def _block_entry(doc: Document, key: Scalar, value: Node, holder: Mapping,
-                 column: int) -> list[str | Copy]:
-    """The lines of an entry (with the comments among them), moved to `column`, ending with
-    a line break; an entry of a flow mapping is its own text."""
-    shift = column - doc.column(key.start)
-    if holder.flow:
-        return [" " * column, Copy(key.start, max(key.end, value.end), shift), "\n"]
-    end = line_end(doc, max(key.end, value.end) - 1)
-    tail = [] if doc.text[end - 1:end] == "\n" else ["\n"]
-    if first_on_line(doc, key.start):
-        return [Copy(line_start(doc, key.start), end, shift, whole_lines=True), *tail]
-    return [" " * column, Copy(key.start, end, shift), *tail]

@@ -14,7 +14,7 @@ from migrator.context import MISSING, MigrationContext
 from migrator.discovery import LegacyApp
 from migrator.yamltext.editor import Editor
 from migrator.yamltext.edits import content_start, line_start
-from migrator.yamltext.flowtext import SIMPLE_KEY_LIMIT, flow_text
+from migrator.yamltext.flowtext import SIMPLE_KEY_LIMIT, edited_flow
 from migrator.yamltext.nest import unit
 from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence, to_data
 from migrator.yamltext.properties import properties
@@ -171,8 +171,8 @@ def _moved(app: LegacyApp, editor: Editor, key: str, value: Node, step: int) -> 
         return [f"{key}: {tags}{text}"]
     if isinstance(value, Scalar):
         return [f"{key}: {tags}{json.dumps(value.value, ensure_ascii=False)}"]
-    written = flow_text(doc, value)
+    written = edited_flow(doc, value, editor.merged_edits())
     if written is None:
-        raise editor.refuse(f"cannot move `{key}` (written on several lines, with comments) "
-                            "into `locations`; write it on one line", value)
-    return [f"{key}: {tags}{written}"]
+        raise editor.refuse(f"cannot move `{key}` (written on several lines) into "
+                            "`locations`; write it on one line", value)
+    return written[1] + [f"{key}: {tags}{written[0]}"]

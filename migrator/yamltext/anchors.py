@@ -24,7 +24,7 @@ from migrator.yamltext.edits import (
     outermost_edits,
     parent_of,
 )
-from migrator.yamltext.flowtext import flow_text
+from migrator.yamltext.flowtext import edited_flow
 from migrator.yamltext.nest import unit
 from migrator.yamltext.nodes import MERGE_TAG, Alias, Mapping, Node, Scalar, Sequence
 from migrator.yamltext.parse import Document
@@ -32,7 +32,8 @@ from migrator.yamltext.properties import properties, properties_end, tag_text
 
 
 def relocations(doc: Document, edits: list[Edit]) -> list[Edit]:
-    """Edits that define each anchor a removal takes away at its first remaining alias."""
+    """Edits that define each anchor a removal takes away at its first remaining alias (in
+    place of any edit of that alias, its renaming)."""
     if not doc.aliases:
         return []
     removed = [edit for edit in outermost_edits(doc.text, edits) if edit.end > edit.start]
@@ -51,7 +52,7 @@ def relocations(doc: Document, edits: list[Edit]) -> list[Edit]:
                            "another place")
         if not kept:
             continue
-        moved.append(_define_at(doc, anchored, kept[0], name))
+        moved += _define_at(doc, anchored, kept[0], name, edits)
         placed.append((anchored.start, anchored.end))
     return moved
 
@@ -61,9 +62,10 @@ def _inside(node: Node, spans: list[tuple[int, int]]) -> bool:
 
 
 def _holder(node: Node, removed: list[Edit]) -> Edit | None:
-    """The edit whose span holds the node, if any."""
-    return next((edit for edit in removed
-                 if edit.start <= node.start and node.end <= edit.end), None)
+    """The edit whose span holds the node, if any (one of the node's own span, the renaming
+    of an alias, does not: the alias stays)."""
+    return next((edit for edit in removed if edit.start <= node.start and node.end <= edit.end
+                 and (edit.start, edit.end) != (node.start, node.end)), None)
 
 
 def _copies(edit: Edit) -> Iterator[Copy]:
@@ -89,24 +91,41 @@ def _refusal(doc: Document, alias: Node, anchored: Node, name: str, why: str) ->
                         doc.line(alias.start), doc.column(alias.start) + 1)
 
 
-def _define_at(doc: Document, anchored: Node, alias: Alias, name: str) -> Edit:
+def _define_at(doc: Document, anchored: Node, alias: Alias, name: str,
+               edits: list[Edit]) -> list[Edit]:
     """The anchored node (with its edits) written in place of the alias."""
     parent = parent_of(doc, alias)
-    single = "\n" not in doc.text[anchored.start:anchored.end]
-    if single:
-        return Edit(alias.start, alias.end, (Copy(anchored.start, anchored.end),))
+    if "\n" not in doc.text[anchored.start:anchored.end]:
+        return [Edit(alias.start, alias.end, (Copy(anchored.start, anchored.end),))]
     if isinstance(parent, (Mapping, Sequence)) and parent.flow:
-        text = flow_text(doc, anchored)
-        if text is None:
-            raise _refusal(doc, alias, anchored, name, "the alias stands inside a flow "
-                           "collection, where the anchored block cannot be written (it holds "
-                           "comments, or keys too long for flow style)")
-        return Edit(alias.start, alias.end, text)
+        return _flow_at(doc, anchored, alias, name, edits)
     owner = _owner_column(doc, alias)
     if isinstance(anchored, (Mapping, Sequence)) and not anchored.flow:
-        return _block_at(doc, anchored, alias, owner)
+        return [_block_at(doc, anchored, alias, owner)]
     shift = owner - _owner_column(doc, anchored)
-    return Edit(alias.start, alias.end, (Copy(anchored.start, anchored.end, shift),))
+    return [Edit(alias.start, alias.end, (Copy(anchored.start, anchored.end, shift),))]
+
+
+def _flow_at(doc: Document, anchored: Node, alias: Alias, name: str,
+             edits: list[Edit]) -> list[Edit]:
+    """Inside a flow collection: the anchored node as edited, written in flow style, its
+    comments on lines before the alias's line."""
+    flow = edited_flow(doc, anchored, edits)
+    if flow is None:
+        raise _refusal(doc, alias, anchored, name, "the alias stands inside a flow "
+                       "collection, where the anchored value cannot be written")
+    props = Copy(anchored.start, properties_end(doc, anchored))
+    moved = [Edit(alias.start, alias.end, (props, " ", flow[0]))]
+    if flow[1]:
+        here = line_start(doc, alias.start)
+        pad = " " * _indent(doc, here)
+        moved.append(Edit(here, here, "".join(f"{pad}{comment}\n" for comment in flow[1])))
+    return moved
+
+
+def _indent(doc: Document, start: int) -> int:
+    line = doc.text[start:line_end(doc, start)]
+    return len(line) - len(line.lstrip(" "))
 
 
 def _block_at(doc: Document, anchored: Node, alias: Alias, owner: int) -> Edit:

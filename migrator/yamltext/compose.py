@@ -23,6 +23,7 @@ from migrator.yamltext.nodes import (
     core_tag_problem,
     is_merge_key,
     resolve,
+    yaml11_difference,
 )
 
 TYPE_CHECKING = False
@@ -93,6 +94,8 @@ class Composer:
         self.written += 1
         if kind == "ScalarEvent" and event.tag is None and event.anchor is None \
                 and not event.style:  # most nodes: a plain scalar, no tag, no anchor
+            if self.document.version == (1, 1):
+                self.check_yaml11(event)
             return Scalar(event.start_mark.index, event.end_mark.index, None, None, event.value,
                           ""), 1
         if kind == "AliasEvent":
@@ -128,7 +131,18 @@ class Composer:
                       f"{'mapping' if kind == 'MappingStartEvent' else 'list'}", event.start_mark)
         return tag
 
+    def check_yaml11(self, event: Any) -> None:
+        """Under `%YAML 1.1`, a plain scalar that YAML 1.1 and 1.2 read apart is refused:
+        the directive does not reach the nested output."""
+        reading = yaml11_difference(event.value)
+        if reading is not None:
+            self.fail(f"`{event.value}` is {reading} in YAML 1.1 (this file's %YAML "
+                      "directive) and not in YAML 1.2: quote it, or write it so that both "
+                      "read the same", event.start_mark)
+
     def scalar(self, event: Any, tag: str | None) -> Scalar:
+        if tag is None and not event.style and self.document.version == (1, 1):
+            self.check_yaml11(event)
         node = Scalar(event.start_mark.index, self.scalar_end(event), tag, event.anchor,
                       event.value, event.style or "")
         problem = core_tag_problem(node) if tag is not None and tag != MERGE_TAG else None

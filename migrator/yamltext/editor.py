@@ -24,6 +24,7 @@ from migrator.yamltext.edits import (
 from migrator.yamltext.nodes import PLATFORM_TAGS, Mapping, Node, Scalar, Sequence, resolve
 from migrator.yamltext.parse import Document
 from migrator.yamltext.properties import properties, properties_end
+from migrator.yamltext.unmerge import written_out
 
 
 class Removed(Record):
@@ -39,6 +40,9 @@ class Editor:
         self.edits: list[Edit] = []
         self.before_lines: dict[int, list[str]] = {}  # line start -> lines inserted there
         self.removed: set[Node] = set()
+        self.flow_removed: dict[Mapping, set[Node]] = {}  # flow mapping -> keys removed
+        self.unmerged: dict[Mapping, set[str]] = {}  # mapping -> keys it drops (`unmerge`)
+        self.shadowing: dict[Mapping, set[str]] = {}  # removed keys a merge also has
         text = doc.text
         self._first_content = len(text) - len(text.lstrip())  # where the first non-blank is
 
@@ -115,7 +119,11 @@ class Editor:
 
     def remove_entry(self, mapping: Mapping, entry: tuple[Scalar, Node],
                      lines: list[str] | None = None) -> Removed:
+        """Remove an entry; when a mapping the mapping merges has the same key, whose value
+        would then show through, the merged entries are written out without it."""
         self.removed.add(entry[0])
+        if any(entry[0].value in source for source in mapping.merges):
+            self.shadowing.setdefault(mapping, set()).add(entry[0].value)
         if mapping.flow:
             return self._remove_flow(mapping, entry, lines or [])
         return self._remove_block(entry, lines or [])
@@ -145,21 +153,57 @@ class Editor:
 
     def _remove_flow(self, mapping: Mapping, entry: tuple[Scalar, Node],
                      lines: list[str]) -> Removed:
-        pairs = mapping.pairs
-        index = next(i for i, pair in enumerate(pairs) if pair[0] is entry[0])
+        """The entry goes with a separator next to it; which one is decided once every
+        removal from the mapping is known (`_flow_removals`)."""
         value_end = max(entry[0].end, entry[1].end)
-        if len(pairs) == 1:
-            start, end = entry[0].start, value_end
-        elif index < len(pairs) - 1:
-            start, end = entry[0].start, pairs[index + 1][0].start
-        else:
-            previous = pairs[index - 1]
-            start, end = max(previous[0].end, previous[1].end), value_end
-        found = comments(self.doc, start, end)
-        self.edits.append(Edit(start, end, ""))
+        index = next(i for i, pair in enumerate(mapping.pairs) if pair[0] is entry[0])
+        following = mapping.pairs[index + 1][0].start if index + 1 < len(mapping.pairs) \
+            else value_end
+        found = comments(self.doc, entry[0].start, following)
+        self.flow_removed.setdefault(mapping, set()).add(entry[0])
         outer = outermost_flow(self.doc, mapping)
         self.lines_before(outer.start, [f"# {line}" for line in lines] + [c.text for c in found])
         return Removed(None, tuple(c.text for c in found))
+
+    def _flow_removals(self) -> list[Edit]:
+        """Each entry removed from a flow mapping goes with the separator after it, or, after
+        the last entry kept, the one before it: `{a: 1, b: 2, c: 3}` without b and c is
+        `{a: 1}`, whichever rule removed which first."""
+        edits = []
+        for mapping, removed in self.flow_removed.items():
+            pairs = mapping.pairs
+            kept = [i for i, (key, _) in enumerate(pairs) if key not in removed]
+            last_kept = kept[-1] if kept else -1
+            for index, (key, value) in enumerate(pairs):
+                if key not in removed:
+                    continue
+                end = max(key.end, value.end)
+                if index < last_kept:
+                    edits.append(Edit(key.start, pairs[index + 1][0].start, ""))
+                elif last_kept >= 0:
+                    before = pairs[last_kept]
+                    edits.append(Edit(max(before[0].end, before[1].end), end, ""))
+                else:
+                    edits.append(Edit(key.start, end if index == len(pairs) - 1
+                                      else pairs[index + 1][0].start, ""))
+        return edits
+
+    def unmerge(self, node: Mapping, dropped: set[str]) -> None:
+        """The mapping's merged entries are written out in place of its `<<` entry, leaving
+        out `dropped` (and keys a rule removed); several rules may ask (`unmerge.py`)."""
+        self.unmerged.setdefault(node, set()).update(dropped)
+
+    def _unmerges(self) -> dict[Mapping, set[str]]:
+        """The mappings to write out: those a rule asked for, and those where a removed key
+        would let a merged value show through (a value no rule removed as well)."""
+        unmerged = {node: set(dropped) for node, dropped in self.unmerged.items()}
+        for node, keys in self.shadowing.items():
+            for key in keys:
+                merged = next((source.entry(key) for source in node.merges if key in source),
+                              None)
+                if merged is not None and merged[0] not in self.removed:
+                    unmerged.setdefault(node, set()).add(key)
+        return unmerged
 
     def emptied(self, node: Mapping) -> None:
         """Every entry of a block mapping is removed: it is written `{}` (not a null), after
@@ -178,12 +222,24 @@ class Editor:
         from migrator.yamltext.anchors import relocations
 
         edits = self.merged_edits()
-        return apply(self.doc.text, edits + relocations(self.doc, edits))
+        moved = relocations(self.doc, edits)
+        replaced = {(edit.start, edit.end) for edit in moved}
+        kept = [edit for edit in edits if (edit.start, edit.end) not in replaced]
+        return apply(self.doc.text, _merge_inserts(kept + moved))
 
     def merged_edits(self) -> list[Edit]:
         """Every edit, the lines inserted before a line joined into one insertion."""
-        edits = self.edits + [Edit(offset, offset, "".join(lines))
-                              for offset, lines in self.before_lines.items()]
+        edits = self.edits + self._flow_removals()
+        before = {offset: list(lines) for offset, lines in self.before_lines.items()}
+        for node, dropped in self._unmerges().items():
+            edit, hoisted = written_out(self, node, dropped, edits)
+            edits.append(edit)
+            if hoisted:
+                outer = outermost_flow(self.doc, node)
+                pad = " " * self.indent_of_line(outer.start)
+                before.setdefault(line_start(self.doc, outer.start), []).extend(
+                    pad + comment + "\n" for comment in hoisted)
+        edits += [Edit(offset, offset, "".join(lines)) for offset, lines in before.items()]
         return _merge_inserts(edits)
 
     def edited_lines(self) -> set[int]:

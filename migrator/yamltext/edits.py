@@ -51,6 +51,11 @@ def apply(text: str, edits: Iterable[Edit]) -> str:
     return _Renderer(text, ordered).render(0, len(text), 0)
 
 
+def rendered(text: str, edits: Iterable[Edit], start: int, end: int) -> str:
+    """Text [start, end) with the edits inside it applied."""
+    return _Renderer(text, sorted(set(edits), key=_order)).render(start, end, 0)
+
+
 def outermost_edits(text: str, edits: Iterable[Edit]) -> list[Edit]:
     """The edits no other edit contains: those that are applied where they were made."""
     ordered = sorted(set(edits), key=_order)
@@ -66,19 +71,21 @@ class _Renderer:
         self.text, self.edits = text, ordered
         self.starts = [edit.start for edit in ordered]
 
-    def render(self, start: int, end: int, depth: int) -> str:
+    def render(self, start: int, end: int, depth: int, copier: Edit | None = None) -> str:
+        """[start, end) with the edits inside applied (`copier`, the edit whose text copies
+        this span, left out)."""
         if depth > _MAX_COPY_DEPTH:
             raise EditConflict(f"a copy of offsets {start}-{end} contains itself")
         pieces: list[str] = []
         position = start
-        for edit in self.outermost(start, end):
+        for edit in self.outermost(start, end, copier):
             pieces.append(self.text[position:edit.start])
             pieces.append(self.piece(edit, depth))
             position = max(position, edit.end)
         pieces.append(self.text[position:end])
         return "".join(pieces)
 
-    def outermost(self, start: int, end: int) -> list[Edit]:
+    def outermost(self, start: int, end: int, copier: Edit | None = None) -> list[Edit]:
         """The edits inside [start, end) that no other edit there contains, in text order
         (an insertion at an edit's start goes before it, at its end after it). A copy leaves
         out insertions at its own bounds: they stay where they were made."""
@@ -91,9 +98,9 @@ class _Renderer:
                     raise EditConflict(f"an edit of offsets {edit.start}-{edit.end} crosses "
                                        f"the end of a copy of {start}-{end}")
                 continue  # it contains the copied span, or starts where the span ends
-            if not whole and (edit.start == edit.end and edit.start in (start, end)
-                              or (edit.start, edit.end) == (start, end)):
-                continue  # an insertion at its bounds, or the edit that copies it
+            if edit is copier or (not whole and edit.start == edit.end
+                                  and edit.start in (start, end)):
+                continue  # the edit that copies the span, or an insertion at its bounds
             if outer is not None and edit.start < outer.end:
                 if edit.end > outer.end:
                     raise EditConflict(f"overlapping edits at offsets {outer.start}-"
@@ -117,7 +124,7 @@ class _Renderer:
             if isinstance(part, str):
                 out.append(part)
             else:
-                text = self.render(part.start, part.end, depth + 1)
+                text = self.render(part.start, part.end, depth + 1, edit)
                 out.append(shifted(text, part.shift, part.whole_lines))
         return "".join(out)
 

@@ -1,9 +1,9 @@
 """A node written again in flow style (`{a: 1, b: [x, y]}`), for text that must move into a
 flow collection: its scalars keep their text where it reads the same there (quotes, tags,
-anchors and aliases included), and become JSON-quoted strings where it would not.
+anchors and aliases included), and become JSON-quoted strings where it would not; the comments
+it holds are returned apart, to stand on lines before it.
 
-None when the node cannot move without losing something: a comment inside it, a key too long
-for a simple key, a value with a core tag that JSON quoting would change.
+None when the node cannot be written so: a key too long for a simple key in flow style.
 """
 
 from __future__ import annotations
@@ -11,7 +11,16 @@ from __future__ import annotations
 import json
 import re
 
-from migrator.yamltext.edits import comments, content_start
+from migrator.errors import MigratorError
+from migrator.yamltext.edits import (
+    Edit,
+    comments,
+    content_start,
+    line_end,
+    line_start,
+    rendered,
+    shifted,
+)
 from migrator.yamltext.nodes import (
     Alias,
     Mapping,
@@ -21,7 +30,7 @@ from migrator.yamltext.nodes import (
     is_merge_key,
     scalar_value,
 )
-from migrator.yamltext.parse import Document
+from migrator.yamltext.parse import Document, parse
 from migrator.yamltext.properties import properties
 
 #: libyaml's limit on an implicit ("simple") key: 1024 characters up to its `:`.
@@ -31,11 +40,31 @@ SIMPLE_KEY_LIMIT = 1024
 _FLOW_SAFE = re.compile(r"^(?![-?:,\[\]{}#&*!|>'\"%@`\s])[^,\[\]{}\n]*$")
 
 
-def flow_text(doc: Document, node: Node) -> str | None:
-    """The node as one line of flow text, or None (see the module's docstring)."""
-    if comments(doc, node.start, node.end):
+def flow_text(doc: Document, node: Node) -> tuple[str, list[str]] | None:
+    """The node as one line of flow text and the comments it held, or None (see the
+    module's docstring)."""
+    text = _flow(doc, node)
+    if text is None:
         return None
-    return _flow(doc, node)
+    return text, [comment.text for comment in comments(doc, node.start, node.end)]
+
+
+def edited_flow(doc: Document, node: Node, edits: list[Edit]) -> tuple[str, list[str]] | None:
+    """A node as the edits made inside it left it, in flow style (and the comments it then
+    holds); None when that text does not read as YAML on its own (an alias to an anchor
+    outside it) or cannot be written in flow style."""
+    content = content_start(doc, node)
+    block = isinstance(node, (Mapping, Sequence)) and not node.flow
+    start, end = (line_start(doc, content), line_end(doc, node.end - 1)) if block \
+        else (content, node.end)  # whole lines: a removal takes its line break along
+    text = rendered(doc.text, edits, start, end)
+    if block:
+        text = shifted(text, -doc.column(content), whole_lines=True)
+    try:
+        written = parse(text, doc.file)
+    except MigratorError:
+        return None
+    return flow_text(written, written.root) if written.root is not None else ("~", [])
 
 
 def _flow(doc: Document, node: Node) -> str | None:

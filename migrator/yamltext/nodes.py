@@ -246,6 +246,33 @@ def _implicit(text: str) -> Any:
     return text
 
 
+_YAML11_BOOLS = frozenset(["y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on",
+                           "On", "ON", "off", "Off", "OFF"])
+_YAML11_BASES = r"[-+]?(0b[01_]+|[1-9][0-9_]*(:[0-5]?[0-9])+)"  # binary, base 60
+
+
+def yaml11_difference(text: str) -> str | None:
+    """How YAML 1.1 reads a plain scalar when YAML 1.2's core schema (what the engine reads)
+    reads it otherwise: `yes` a boolean, `0755` an octal number, `08` a string, `0b1` and
+    `1:30` numbers, `0o17` and `1e3` strings; else None. Sources: the YAML 1.1 types
+    (yaml.org/type/bool.html, int.html, float.html) and the 1.2.2 core schema (10.3.2)."""
+    if text in _YAML11_BOOLS:
+        return "a boolean"
+    if not text or text[0] not in _NUMBER_START:
+        return None
+    digits = text.lstrip("+-")
+    if re.fullmatch(_YAML11_BASES, text):
+        return "a number"
+    if digits.isdigit() and len(digits) > 1 and digits[0] == "0":
+        return "a number in base 8" if set(digits) <= set("01234567_") else "a string"
+    value = _implicit(text)
+    if isinstance(value, int) and not isinstance(value, bool) and digits.startswith("0o"):
+        return "a string"
+    if isinstance(value, float) and "." not in text:
+        return "a string"
+    return None
+
+
 def text_value(node: Node | None) -> str | None:
     """The text of a scalar that is neither null nor a Platform.sh value (`!include`), core
     tags allowed (`!!str app`); None for anything else."""

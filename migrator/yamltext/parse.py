@@ -231,6 +231,8 @@ def parse(text: str, file: str, bounded: bool = True, max_depth: int = MAX_DEPTH
                 source.dispose()
     if tabs:
         _restore_tabs(document, tabs)
+    if kind == "pure" and "\t" in text:
+        _refuse_tabs_in_block_indentation(document)
     return document
 
 
@@ -270,6 +272,50 @@ def _continues_scalar(text: str, line: int) -> bool:
             continue
         return not comment and not code.rstrip(" \t").endswith((",", "[", "{", ":"))
     return False
+
+
+def _refuse_tabs_in_block_indentation(document: Document) -> None:
+    """A tab among the spaces that indent a block scalar's lines: libyaml refuses it (`found
+    a tab character where an indentation space is expected`), the pure-Python parser read it
+    as text; refused with both."""
+    from migrator.yamltext.nodes import Mapping, Scalar, Sequence
+
+    text = document.text
+    stack = [document.root] if document.root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Mapping):
+            for key, value in node.pairs:
+                stack += [key, value]
+        elif isinstance(node, Sequence):
+            stack += node.items
+        elif isinstance(node, Scalar) and node.style in ("|", ">") \
+                and "\t" in text[node.start:node.end]:
+            offset = _tab_in_indentation(text, node)
+            if offset is not None:
+                line = text.count("\n", 0, offset) + 1
+                raise InputError(TAB, document.file, line,
+                                 offset - text.rfind("\n", 0, offset))
+
+
+def _tab_in_indentation(text: str, node: Node) -> int | None:
+    """The offset of a tab within the indentation of a block scalar's lines (the first
+    line's spaces set it, unless the header gives it), or None."""
+    lines = text[node.start:node.end].split("\n")
+    offset = node.start + len(lines[0]) + 1
+    header = lines[0].split("#")[0]
+    indent = None if not any(c.isdigit() for c in header) else -1
+    for line in lines[1:]:
+        spaces = len(line) - len(line.lstrip(" "))
+        if indent is None and line.strip(" "):
+            if line[spaces:spaces + 1] == "\t":
+                return offset + spaces
+            indent = spaces
+        elif indent is not None and indent >= 0 and line[spaces:spaces + 1] == "\t" \
+                and spaces < indent:
+            return offset + spaces
+        offset += len(line) + 1
+    return None
 
 
 def _restore_tabs(document: Document, tabs: list[int]) -> None:
