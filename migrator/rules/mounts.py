@@ -26,9 +26,13 @@ def apply(ctx: MigrationContext) -> None:
     target = ctx.settings.local_mounts.value
     converted: dict[str, list[tuple[str, Location]]] = defaultdict(list)
     done: dict[Node, str | None] = {}  # mount values reached twice (merges, aliases): edited once
+    by_app: dict[str, list[Container]] = defaultdict(list)
+    for container in ctx.containers():
+        if container.app is not None:
+            by_app[container.app.name].append(container)
     for app in ctx.apps:
         declared: dict[str, list[tuple[str, Location]]] = defaultdict(list)
-        for container in (c for c in ctx.containers() if c.app is app):
+        for container in by_app[app.name]:
             for mounts, path in _mount_maps(container):
                 for mount, value in mounts.items():
                     if value not in done:

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 MAX_DEPTH = 200
 VERSIONS = ((1, 1), (1, 2))
+UNSUPPORTED_VERSION = "a YAML version other than 1.1 and 1.2 (the %YAML directive)"
 _COLLECTION_TAGS = {"MappingStartEvent": CORE + "map", "SequenceStartEvent": CORE + "seq"}
 
 
@@ -74,14 +75,28 @@ class Composer:
 
     def start_document(self, event: Any) -> None:
         version = getattr(event, "version", None)
-        if version is not None and tuple(version) not in VERSIONS:
-            self.fail(f"YAML version {'.'.join(map(str, version))} is not supported (1.1 and "
-                      "1.2 are)", event.start_mark)
+        if version is not None and tuple(version) not in VERSIONS:  # libyaml refuses them
+            self.fail(UNSUPPORTED_VERSION, event.start_mark)
+        if event.explicit:
+            self.unknown_directives(event.start_mark.index, event.end_mark.index)
         document = self.document
         document.version = tuple(version) if version is not None else None
         document.handles = dict(getattr(event, "tags", None) or {})
         if event.explicit:
             document.start_marker = (event.start_mark.index, event.end_mark.index)
+
+    def unknown_directives(self, start: int, end: int) -> None:
+        """A directive other than %YAML and %TAG: libyaml refuses it, the pure-Python parser
+        passed over it; refused with both."""
+        text, offset = self.document.text, start
+        for line in text[start:end].split("\n"):
+            name = line[1:].split(maxsplit=1)[0] if line.startswith("%") and line[1:].strip() \
+                else None
+            if name is not None and name not in ("YAML", "TAG"):
+                number = text.count("\n", 0, offset) + 1
+                raise InputError("found unknown directive name", self.document.file, number,
+                                 len(name) + 2)
+            offset += len(line) + 1
 
     def fail(self, message: str, mark: Any) -> None:
         raise InputError(message, self.document.file, mark.line + 1, mark.column + 1)

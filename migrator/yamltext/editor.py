@@ -43,6 +43,7 @@ class Editor:
         self.flow_removed: dict[Mapping, set[Node]] = {}  # flow mapping -> keys removed
         self.unmerged: dict[Mapping, set[str]] = {}  # mapping -> keys it drops (`unmerge`)
         self.shadowing: dict[Mapping, set[str]] = {}  # removed keys a merge also has
+        self.emptied_nodes: set[Mapping] = set()
         text = doc.text
         self._first_content = len(text) - len(text.lstrip())  # where the first non-blank is
 
@@ -208,6 +209,9 @@ class Editor:
     def emptied(self, node: Mapping) -> None:
         """Every entry of a block mapping is removed: it is written `{}` (not a null), after
         its anchor or tag when it has one."""
+        if node in self.emptied_nodes:
+            return  # reached again, through an alias
+        self.emptied_nodes.add(node)
         parent = parent_of(self.doc, node)
         if not isinstance(parent, Mapping):
             raise self.refuse("every entry of this mapping would be removed", node)
@@ -223,7 +227,7 @@ class Editor:
 
         edits = self.merged_edits()
         moved = relocations(self.doc, edits)
-        replaced = {(edit.start, edit.end) for edit in moved}
+        replaced = {(edit.start, edit.end) for edit in moved if edit.end > edit.start}
         kept = [edit for edit in edits if (edit.start, edit.end) not in replaced]
         return apply(self.doc.text, _merge_inserts(kept + moved))
 

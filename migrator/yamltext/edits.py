@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from itertools import accumulate
 
 from migrator.record import Record
 from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence
@@ -70,6 +71,7 @@ class _Renderer:
     def __init__(self, text: str, ordered: list[Edit]) -> None:
         self.text, self.edits = text, ordered
         self.starts = [edit.start for edit in ordered]
+        self.reach = list(accumulate((edit.end for edit in ordered), max))  # max end so far
 
     def render(self, start: int, end: int, depth: int, copier: Edit | None = None) -> str:
         """[start, end) with the edits inside applied (`copier`, the edit whose text copies
@@ -90,9 +92,12 @@ class _Renderer:
         (an insertion at an edit's start goes before it, at its end after it). A copy leaves
         out insertions at its own bounds: they stay where they were made."""
         whole = (start, end) == (0, len(self.text))
+        first = bisect_left(self.starts, start)
+        if not whole:
+            self._entering(first, start, end)
         found: list[Edit] = []
         outer: Edit | None = None
-        for edit in self.edits[bisect_left(self.starts, start):bisect_right(self.starts, end)]:
+        for edit in self.edits[first:bisect_right(self.starts, end)]:
             if edit.end > end:
                 if start < edit.start < end:
                     raise EditConflict(f"an edit of offsets {edit.start}-{edit.end} crosses "
@@ -115,6 +120,17 @@ class _Renderer:
             if edit.end > edit.start:
                 outer = edit
         return sorted(found, key=lambda edit: (edit.start, edit.end))
+
+    def _entering(self, first: int, start: int, end: int) -> None:
+        """An edit that starts before a copied span and ends inside it is a conflict (one that
+        holds the whole span is not: the span is copied from a removed part)."""
+        index = first - 1
+        while index >= 0 and self.reach[index] > start:
+            edit = self.edits[index]
+            if edit.start < start < edit.end < end:
+                raise EditConflict(f"an edit of offsets {edit.start}-{edit.end} crosses the "
+                                   f"start of a copy of {start}-{end}")
+            index -= 1
 
     def piece(self, edit: Edit, depth: int) -> str:
         if isinstance(edit.text, str):
@@ -221,11 +237,11 @@ def comments(doc: Document, start: int = 0, end: int | None = None) -> list[Comm
     found: list[Comment] = []
     text = doc.text
     end = len(text) if end is None else end
-    position = text.find("#", start)
-    if not 0 <= position < end:
+    position = text.find("#", start, end)
+    if position < 0:
         return found  # no `#` at all: no need to know where the scalars are
     starts, spans = scalar_spans(doc)
-    while 0 <= position < end:
+    while position >= 0:
         index = bisect_right(starts, position) - 1
         inside = index >= 0 and spans[index][0] <= position < spans[index][1]
         if not inside and (position == 0 or text[position - 1] in " \t\n"):
@@ -234,7 +250,7 @@ def comments(doc: Document, start: int = 0, end: int | None = None) -> list[Comm
             body = text[position:stop].rstrip("\r")
             found.append(Comment(position, position + len(body), body,
                                  first_on_line(doc, position)))
-            position = text.find("#", stop)
+            position = text.find("#", stop, end)
             continue
-        position = text.find("#", position + 1)
+        position = text.find("#", position + 1, end)
     return found

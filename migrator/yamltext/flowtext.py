@@ -64,7 +64,11 @@ def edited_flow(doc: Document, node: Node, edits: list[Edit]) -> tuple[str, list
         written = parse(text, doc.file)
     except MigratorError:
         return None
-    return flow_text(written, written.root) if written.root is not None else ("~", [])
+    before = [c.text for c in comments(doc, node.start, start)]  # after the node's properties
+    if written.root is None:
+        return "~", before
+    flow = _flow(written, written.root)
+    return None if flow is None else (flow, before + [c.text for c in comments(written)])
 
 
 def _flow(doc: Document, node: Node) -> str | None:

@@ -9,6 +9,7 @@ has no business holding is refused here with `file:line:column`.
 from __future__ import annotations
 
 import _thread
+import gc
 import os
 import re
 import sys
@@ -16,7 +17,7 @@ from bisect import bisect_right
 from itertools import accumulate
 
 from migrator.errors import InputError
-from migrator.yamltext.compose import MAX_DEPTH, Composer
+from migrator.yamltext.compose import MAX_DEPTH, UNSUPPORTED_VERSION, Composer
 from migrator.yamltext.nodes import PLATFORM_TAGS, Alias, Node
 
 TYPE_CHECKING = False
@@ -206,11 +207,26 @@ def parse(text: str, file: str, bounded: bool = True, max_depth: int = MAX_DEPTH
     refuse_unicode_line_breaks(text, file)
     _refuse_lone_carriage_returns(text, file)
     line_starts = [0, *accumulate(len(line) + 1 for line in text.split("\n")[:-1])]
-    document = Document(file, text, None, line_starts)
     kind = parser_name()  # before `yaml.error`: libyaml's binding is imported on its own
+    collecting = gc.isenabled()
+    gc.disable()  # the tree holds no cycles: the collector would walk it again and again as
+    try:  # it grows (a third of the time of a 2.5 MB file)
+        document = _composed(Document(file, text, None, line_starts), kind, bounded, max_depth)
+    finally:
+        if collecting:
+            gc.enable()
+    if kind == "pure" and "\t" in text:
+        _refuse_tabs_in_block_indentation(document)
+    return document
+
+
+def _composed(document: Document, kind: str, bounded: bool, max_depth: int) -> Document:
+    """The document composed from the parser's events; with the pure-Python parser, a tab
+    it stops at where libyaml reads a space is read as one, and the parse starts again."""
     from yaml.error import MarkedYAMLError, YAMLError
 
-    read, tabs = text, list[int]()  # tabs read as spaces (the pure-Python parser, below)
+    text, file = document.text, document.file
+    read, tabs = text, list[int]()
     while True:
         source = None
         try:
@@ -223,7 +239,7 @@ def parse(text: str, file: str, bounded: bool = True, max_depth: int = MAX_DEPTH
                 raise _marked_error(exc, file, text, len(tabs) >= MAX_TABS) from None
             tabs.append(tab)
             read = read[:tab] + " " + read[tab + 1:]
-            document = Document(file, text, None, line_starts)
+            document = Document(file, text, None, document.line_starts)
         except YAMLError as exc:
             raise _reader_error(exc, file, text) from None
         finally:
@@ -231,8 +247,6 @@ def parse(text: str, file: str, bounded: bool = True, max_depth: int = MAX_DEPTH
                 source.dispose()
     if tabs:
         _restore_tabs(document, tabs)
-    if kind == "pure" and "\t" in text:
-        _refuse_tabs_in_block_indentation(document)
     return document
 
 
@@ -434,5 +448,11 @@ def _libyaml_wording(problem: str) -> str:
     found = re.match(r"expected (.*?), but (?:got|found) .*?(?= \(while|$)", problem)
     if found is not None:
         problem = f"did not find expected {found.group(1)}" + problem[found.end():]
+    if problem.startswith("found incompatible YAML document"):
+        return UNSUPPORTED_VERSION
+    if re.fullmatch(r"duplicate tag handle .*", problem):
+        return "found duplicate %TAG directive"
     return problem.replace("mapping values are not allowed here",
-                           "mapping values are not allowed in this context")
+                           "mapping values are not allowed in this context") \
+        .replace("found duplicate YAML directive", "found duplicate %YAML directive")
+

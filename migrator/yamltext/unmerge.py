@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from migrator.yamltext.edits import (
     Copy,
     Edit,
+    comments,
     content_start,
     first_on_line,
     line_end,
@@ -84,7 +85,7 @@ def _flow_entry(editor: Editor, key: Scalar, value: Node, edits: list[Edit],
         raise editor.refuse(f"cannot write the merged `{key.value}` (line "
                             f"{doc.line(key.start)}) into this flow mapping; write the "
                             "mapping in block style", value)
-    hoisted += written[1]
+    hoisted += [c.text for c in comments(doc, key.end, value.start)] + written[1]
     props: tuple[str | Copy, ...] = (Copy(value.start, properties_end(doc, value)), " ") \
         if content_start(doc, value) > value.start else ()
     return (Copy(key.start, key.end), ": ", *props, written[0])
