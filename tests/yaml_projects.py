@@ -95,6 +95,8 @@ class Writer:
         return base.anchor
 
     def entry(self, pad: str, key: str, value: Node, indent: int) -> list[str]:
+        if len(key) > 1000:  # longer than a simple key may be: an explicit one
+            return [f"{pad}? {key}", *self.entry(pad, "", value, indent)]
         head = f"{pad}{key}:"
         comment = f"  # {value.comment}" if value.comment else ""
         if value.anchor is not None and value.anchor in self.defined:
@@ -323,6 +325,28 @@ def application(draw: st.DrawFn, name: str, services: list[str], nested: bool,
 
 
 @st.composite
+def applications_file(draw: st.DrawFn, names: list[str], services: list[str],
+                      refusable: list[str], tabs: bool) -> str:
+    """`.platform/applications.yaml`: a map of apps by name, or a list of apps with a `name`,
+    the second built on the first (`<<: *first`), in block or flow style."""
+    first = draw(application(names[0], services, False, refusable))
+    first.anchor = "first"
+    second = mapping([("type", scalar("python:3.13"))], merges=[first],
+                     merge_style=draw(st.sampled_from(["<<", "!!merge <<"])))
+    if draw(st.booleans()):  # a map keyed by name: `name` entries are not needed
+        first.items = [(k, v) for k, v in (first.items or []) if k != "name"]
+        writer = Writer(draw, tabs)
+        return writer.document(mapping([(names[0], first), (names[1], second)]))
+    assert second.items is not None
+    second.items.insert(0, ("name", scalar(names[1])))
+    writer = Writer(draw, tabs)
+    lines = ["- " + writer.define(first).strip(), *writer.block_mapping(first, 2)]
+    body = writer.block_mapping(second, 2)
+    lines += ["-" + body[0][1:], *body[1:]]
+    return "".join(line + "\n" for line in lines)
+
+
+@st.composite
 def services_file(draw: st.DrawFn, names: list[str], files: dict[str, str],
                   refusable: list[str]) -> Node:
     items: list[tuple[str, Node]] = []
@@ -370,6 +394,13 @@ def routes_file(draw: st.DrawFn, app: str, files: dict[str, str]) -> Node:
             flow=draw(st.booleans()))))
     if draw(st.booleans()):
         items.append(("http://{default}/", main))  # an alias of the whole route
+    if draw(st.booleans()):  # TLS settings that are all nulls, shared by two routes
+        tls = mapping([("min_version", draw(a_null())),
+                       ("client_authentication", draw(a_null()))], anchor="tls",
+                      flow=draw(st.booleans()))
+        for url in ("https://a.{default}/", "https://b.{default}/"):
+            items.append((url, mapping([("type", scalar("upstream")),
+                                        ("upstream", scalar(f"{app}:http")), ("tls", tls)])))
     if draw(st.integers(0, 3)) == 0:  # a route in a file of its own, repeated by an alias
         files[".platform/redirect.yaml"] = "type: redirect\nto: https://{default}/\n"
         redirect = scalar("redirect.yaml", include=True, anchor="redirect")
@@ -403,11 +434,15 @@ def projects(draw: st.DrawFn) -> Project:
                               max_size=2, unique=True))
     if draw(st.integers(0, 7)) == 0:  # longer than a simple key may be: `? name`
         app_names[0] = "app-" + "x" * 1100
-    for index, name in enumerate(app_names):
-        nested = index > 0
-        root = draw(application(name, services, nested, refusable))
-        files[f"{name}/.platform.app.yaml" if nested else ".platform.app.yaml"] = \
-            _framed(draw, Writer(draw, tabs).document(root))
+    if len(app_names) > 1 and draw(st.booleans()):
+        files[".platform/applications.yaml"] = _framed(draw, draw(applications_file(
+            app_names, services, refusable, tabs)))
+    else:
+        for index, name in enumerate(app_names):
+            nested = index > 0
+            root = draw(application(name, services, nested, refusable))
+            files[f"{name}/.platform.app.yaml" if nested else ".platform.app.yaml"] = \
+                _framed(draw, Writer(draw, tabs).document(root))
     if services:
         files[".platform/services.yaml"] = _framed(
             draw, Writer(draw, tabs).document(draw(services_file(services, files, refusable))))
@@ -420,6 +455,8 @@ def projects(draw: st.DrawFn) -> Project:
 
 def _framed(draw: st.DrawFn, text: str) -> str:
     before, after, tagged = draw(framing())
+    if text.startswith("- "):  # a list: a tag of mappings does not fit it
+        before = before.replace(" !!map", "")
     if tagged:
         text = text.replace("!!str ", "!e!str ").replace("!!int ", "!e!int ") \
             .replace("!include ", "!pl!include ")

@@ -31,6 +31,7 @@ _MOVED = (("passthru", "passthru"), ("index_files", "index"), ("expires", "expir
 
 
 def apply(ctx: MigrationContext) -> None:
+    done: set[Node] = set()  # a `web` another app merges or aliases is rewritten once
     for app in ctx.apps:
         web = app.mapping.get("web")
         if not isinstance(web, Mapping):
@@ -53,7 +54,9 @@ def apply(ctx: MigrationContext) -> None:
         data = _location_data(web)
         path = ("applications", app.name, "web")
         before = ", ".join(f"{key}: {flow(_data(web, key))}" for key in present)
-        _write(app, editor, web, present, locations)
+        if web not in done:
+            done.add(web)
+            _write(app, editor, web, present, locations)
         ctx.expect((*path, "locations", "/"), data)
         for key in present:
             ctx.expect((*path, key), MISSING)

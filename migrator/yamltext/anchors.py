@@ -33,7 +33,8 @@ from migrator.yamltext.properties import properties, properties_end, tag_text
 
 def relocations(doc: Document, edits: list[Edit]) -> list[Edit]:
     """Edits that define each anchor a removal takes away at its first remaining alias (in
-    place of any edit of that alias, its renaming)."""
+    place of any edit of that alias, its renaming). They apply where the alias stands, not
+    in copies of the text around it, which keep the alias."""
     if not doc.aliases:
         return []
     removed = [edit for edit in outermost_edits(doc.text, edits) if edit.end > edit.start]
@@ -45,14 +46,16 @@ def relocations(doc: Document, edits: list[Edit]) -> list[Edit]:
         if _inside(anchored, placed) or not _lost(anchored, removed):
             continue
         aliases = [a for a in doc.aliases if a.target is anchored]
-        copied = [a for a in aliases if _copied(a, removed)]
         kept = [a for a in aliases if _holder(a, removed) is None]
-        if copied:
-            raise _refusal(doc, copied[0], anchored, name, "it is also written out in "
-                           "another place")
+        copies = [_copied_at(a, removed, edits) for a in aliases]
+        first_copy = min((at for at in copies if at is not None), default=None)
+        if first_copy is not None and (not kept or kept[0].start > first_copy):
+            raise _refusal(doc, aliases[0], anchored, name, "the first place it is used is "
+                           "a value written out again elsewhere")
         if not kept:
             continue
-        moved += _define_at(doc, anchored, kept[0], name, edits)
+        moved += [edit._replace(in_place=True)
+                  for edit in _define_at(doc, anchored, kept[0], name, edits)]
         placed.append((anchored.start, anchored.end))
     return moved
 
@@ -79,9 +82,17 @@ def _lost(node: Node, removed: list[Edit]) -> bool:
                                         for c in _copies(edit))
 
 
-def _copied(alias: Alias, removed: list[Edit]) -> bool:
-    return any(c.start <= alias.start and alias.end <= c.end
-               for edit in removed for c in _copies(edit))
+def _copied_at(alias: Alias, removed: list[Edit], edits: list[Edit]) -> int | None:
+    """Where the first copy of text holding the alias is written, if any (copies write the
+    alias again: the anchor must be defined before); a copy in which another edit replaced
+    the alias does not count."""
+    found = [(edit, c) for edit in removed for c in _copies(edit)
+             if c.start <= alias.start and alias.end <= c.end]
+    return min((edit.start for edit, c in found if not any(
+        other is not edit and other.end > other.start and c.start <= other.start
+        and other.end <= c.end and other.start <= alias.start and alias.end <= other.end
+        and (other.start, other.end) != (alias.start, alias.end) for other in edits)),
+        default=None)
 
 
 def _refusal(doc: Document, alias: Node, anchored: Node, name: str, why: str) -> RefusedError:

@@ -38,11 +38,13 @@ class Copy(Record):
 
 
 class Edit(Record):
-    """Replace [start, end) by `text`: a string, or pieces of strings and copies."""
+    """Replace [start, end) by `text`: a string, or pieces of strings and copies.
+    `in_place`: applied where it was made only, not in copies of the text around it."""
 
     start: int
     end: int
     text: str | tuple[str | Copy, ...]
+    in_place: bool = False
 
 
 def apply(text: str, edits: Iterable[Edit]) -> str:
@@ -103,9 +105,9 @@ class _Renderer:
                     raise EditConflict(f"an edit of offsets {edit.start}-{edit.end} crosses "
                                        f"the end of a copy of {start}-{end}")
                 continue  # it contains the copied span, or starts where the span ends
-            if edit is copier or (not whole and edit.start == edit.end
-                                  and edit.start in (start, end)):
-                continue  # the edit that copies the span, or an insertion at its bounds
+            if edit is copier or (not whole and (edit.in_place or edit.start == edit.end
+                                                 and edit.start in (start, end))):
+                continue  # the edit that copies the span, or one not for copies
             if outer is not None and edit.start < outer.end:
                 if edit.end > outer.end:
                     raise EditConflict(f"overlapping edits at offsets {outer.start}-"

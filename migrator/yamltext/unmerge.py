@@ -93,32 +93,35 @@ def _flow_entry(editor: Editor, key: Scalar, value: Node, edits: list[Edit],
 
 def _write_out_block(editor: Editor, node: Mapping, dropped: set[str]) -> Edit:
     """The `<<` entry of a block mapping replaced by the merged entries, each with its own
-    lines (and the edits made in them), moved to this mapping's column."""
+    lines (and the edits made in them), moved to this mapping's column; after a list dash
+    (`- <<: *a`) the first one takes the `<<`'s place on the dash's line."""
     doc = editor.doc
     merges = [pair for pair in node.pairs if is_merge_key(pair[0])]
     if len(merges) != 1:
         raise editor.refuse("a mapping with more than one `<<` entry", node)
     key, value = merges[0]
-    if not first_on_line(doc, key.start):
-        raise editor.refuse("cannot write out the merged keys of a `<<` written on the same "
-                            "line as a list dash; put it on a line of its own", key)
+    dash = not first_on_line(doc, key.start)
     end = line_end(doc, max(key.end, value.end) - 1)
     column = doc.column(key.start)
     parts: list[str | Copy] = []
-    for entry in _merged(editor, node, dropped):
-        parts += _block_entry(doc, *entry, column)
-    return Edit(line_start(doc, key.start), end, tuple(parts))
+    for index, entry in enumerate(_merged(editor, node, dropped)):
+        parts += _block_entry(doc, *entry, column, bare=dash and index == 0)
+    if dash and not parts:
+        parts = ["\n"]  # `-` alone on its line: the item's entries follow on the next lines
+    return Edit(key.start if dash else line_start(doc, key.start), end, tuple(parts))
 
 
-def _block_entry(doc: Document, key: Scalar, value: Node, holder: Mapping,
-                 column: int) -> list[str | Copy]:
+def _block_entry(doc: Document, key: Scalar, value: Node, holder: Mapping, column: int,
+                 bare: bool = False) -> list[str | Copy]:
     """The lines of an entry (with the comments among them), moved to `column`, ending with
-    a line break; an entry of a flow mapping is its own text."""
+    a line break; an entry of a flow mapping is its own text; `bare`: without the spaces
+    before its first line."""
     shift = column - doc.column(key.start)
+    pad = "" if bare else " " * column
     if holder.flow:
-        return [" " * column, Copy(key.start, max(key.end, value.end), shift), "\n"]
+        return [pad, Copy(key.start, max(key.end, value.end), shift), "\n"]
     end = line_end(doc, max(key.end, value.end) - 1)
     tail = [] if doc.text[end - 1:end] == "\n" else ["\n"]
-    if first_on_line(doc, key.start):
+    if first_on_line(doc, key.start) and not bare:
         return [Copy(line_start(doc, key.start), end, shift, whole_lines=True), *tail]
-    return [" " * column, Copy(key.start, end, shift), *tail]
+    return [pad, Copy(key.start, end, shift), *tail]
