@@ -26,9 +26,10 @@ from migrator.yamltext.edits import (
 )
 from migrator.yamltext.flowtext import edited_flow
 from migrator.yamltext.nest import unit
-from migrator.yamltext.nodes import MERGE_TAG, Alias, Mapping, Node, Scalar, Sequence
+from migrator.yamltext.nodes import Alias, Mapping, Node, Scalar, Sequence
 from migrator.yamltext.parse import Document
 from migrator.yamltext.properties import properties, properties_end, tag_text
+from migrator.yamltext.scalars import MERGE_TAG
 
 
 def relocations(doc: Document, edits: list[Edit]) -> list[Edit]:

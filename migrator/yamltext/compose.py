@@ -11,18 +11,12 @@ the document's own (an alias bomb: counted while composing, before anything walk
 from __future__ import annotations
 
 from migrator.errors import MAX_VALUES, ExpansionError, InputError
-from migrator.yamltext.nodes import (
+from migrator.yamltext.nodes import Alias, Mapping, Node, Scalar, Sequence, is_merge_key, resolve
+from migrator.yamltext.scalars import (
     CORE,
     MERGE_TAG,
     PLATFORM_TAGS,
-    Alias,
-    Mapping,
-    Node,
-    Scalar,
-    Sequence,
     core_tag_problem,
-    is_merge_key,
-    resolve,
     yaml11_difference,
 )
 
@@ -160,7 +154,7 @@ class Composer:
             self.check_yaml11(event)
         node = Scalar(event.start_mark.index, self.scalar_end(event), tag, event.anchor,
                       event.value, event.style or "")
-        problem = core_tag_problem(node) if tag is not None and tag != MERGE_TAG else None
+        problem = core_tag_problem(node.value, tag) if tag not in (None, MERGE_TAG) else None
         if problem is not None:
             self.fail(problem, event.start_mark)
         return node

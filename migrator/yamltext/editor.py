@@ -21,9 +21,10 @@ from migrator.yamltext.edits import (
     line_start,
     parent_of,
 )
-from migrator.yamltext.nodes import PLATFORM_TAGS, Mapping, Node, Scalar, Sequence, resolve
+from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence, resolve
 from migrator.yamltext.parse import Document
 from migrator.yamltext.properties import properties, properties_end
+from migrator.yamltext.scalars import PLATFORM_TAGS
 from migrator.yamltext.unmerge import written_out
 
 

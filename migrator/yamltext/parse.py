@@ -18,7 +18,15 @@ from itertools import accumulate
 
 from migrator.errors import InputError
 from migrator.yamltext.compose import MAX_DEPTH, UNSUPPORTED_VERSION, Composer
-from migrator.yamltext.nodes import PLATFORM_TAGS, Alias, Node
+from migrator.yamltext.nodes import Alias, Node
+from migrator.yamltext.scalars import PLATFORM_TAGS
+from migrator.yamltext.tabs import (
+    MAX_TABS,
+    TAB,
+    refuse_tabs_in_block_indentation,
+    restore_tabs,
+    separating_tab,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -56,10 +64,6 @@ class Document:
         self.nodes = 0  # written in the text, keys included
         self.spans: tuple[list[int], list[tuple[int, int]]] | None = None
         self.parents: dict[Node, Node] | None = None
-
-    @property
-    def explicit_start(self) -> bool:
-        return self.start_marker is not None
 
     def line(self, offset: int) -> int:
         """1-based line of an offset."""
@@ -216,7 +220,7 @@ def parse(text: str, file: str, bounded: bool = True, max_depth: int = MAX_DEPTH
         if collecting:
             gc.enable()
     if kind == "pure" and "\t" in text:
-        _refuse_tabs_in_block_indentation(document)
+        refuse_tabs_in_block_indentation(document)
     return document
 
 
@@ -234,7 +238,7 @@ def _composed(document: Document, kind: str, bounded: bool, max_depth: int) -> D
             Composer(source, document, bounded, max_depth).compose()
             break
         except MarkedYAMLError as exc:
-            tab = _separating_tab(source, exc, read) if kind == "pure" else None
+            tab = separating_tab(source, exc, read) if kind == "pure" else None
             if tab is None or len(tabs) >= MAX_TABS:
                 raise _marked_error(exc, file, text, len(tabs) >= MAX_TABS) from None
             tabs.append(tab)
@@ -246,134 +250,8 @@ def _composed(document: Document, kind: str, bounded: bool, max_depth: int) -> D
             if source is not None:
                 source.dispose()
     if tabs:
-        _restore_tabs(document, tabs)
+        restore_tabs(document, tabs)
     return document
-
-
-#: Tabs the pure-Python parser may stop at, each costing one more parse of the file.
-MAX_TABS = 200
-
-
-def _separating_tab(source: Any, exc: Any, text: str) -> int | None:
-    """The offset of the tab a pure-Python parser stopped at where libyaml reads it as a
-    space. libyaml's rule (`yaml_parser_scan_to_next_token`): a tab separates in a flow
-    collection, and where no simple key may start (after a value on its line); PyYAML's
-    port, whose scanner keeps the same state, skips only spaces there. Trailing tabs (before
-    the end of the line or a comment) separate too, after a block scalar's indicator as well.
-    A tab opening a line that continues a plain scalar is left to fail, as libyaml does in a
-    flow collection."""
-    mark = exc.problem_mark
-    if source is None or mark is None or not 0 <= mark.index < len(text) \
-            or text[mark.index] != "\t":
-        return None
-    tab: int = mark.index
-    line = text.rfind("\n", 0, tab) + 1
-    leading = text[line:tab].strip(" \t") == ""
-    rest = text[tab:text.find("\n", tab) if "\n" in text[tab:] else len(text)].lstrip(" \t")
-    if not leading and (rest == "" or rest.startswith("#")):
-        return tab
-    if getattr(source, "flow_level", 0):
-        return tab if not leading or not _continues_scalar(text, line) else None
-    return tab if not leading and not getattr(source, "allow_simple_key", True) else None
-
-
-def _continues_scalar(text: str, line: int) -> bool:
-    """Whether the line starting at `line` may continue a plain scalar of a flow collection:
-    the last line of code before it ends with a value (no indicator, no comment after it)."""
-    for previous in reversed(text[:line].split("\n")):
-        code, _, comment = previous.partition(" #")
-        if not code.strip(" \t") or code.lstrip(" \t").startswith("#"):
-            continue
-        return not comment and not code.rstrip(" \t").endswith((",", "[", "{", ":"))
-    return False
-
-
-def _refuse_tabs_in_block_indentation(document: Document) -> None:
-    """A tab among the spaces that indent a block scalar's lines: libyaml refuses it (`found
-    a tab character where an indentation space is expected`), the pure-Python parser read it
-    as text; refused with both."""
-    from migrator.yamltext.nodes import Mapping, Scalar, Sequence
-
-    text = document.text
-    stack = [document.root] if document.root is not None else []
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Mapping):
-            for key, value in node.pairs:
-                stack += [key, value]
-        elif isinstance(node, Sequence):
-            stack += node.items
-        elif isinstance(node, Scalar) and node.style in ("|", ">") \
-                and "\t" in text[node.start:node.end]:
-            offset = _tab_in_indentation(text, node)
-            if offset is not None:
-                line = text.count("\n", 0, offset) + 1
-                raise InputError(TAB, document.file, line,
-                                 offset - text.rfind("\n", 0, offset))
-
-
-def _tab_in_indentation(text: str, node: Node) -> int | None:
-    """The offset of a tab within the indentation of a block scalar's lines (the first
-    line's spaces set it, unless the header gives it), or None."""
-    lines = text[node.start:node.end].split("\n")
-    offset = node.start + len(lines[0]) + 1
-    header = lines[0].split("#")[0]
-    indent = None if not any(c.isdigit() for c in header) else -1
-    for line in lines[1:]:
-        spaces = len(line) - len(line.lstrip(" "))
-        if indent is None and line.strip(" "):
-            if line[spaces:spaces + 1] == "\t":
-                return offset + spaces
-            indent = spaces
-        elif indent is not None and indent >= 0 and line[spaces:spaces + 1] == "\t" \
-                and spaces < indent:
-            return offset + spaces
-        offset += len(line) + 1
-    return None
-
-
-def _restore_tabs(document: Document, tabs: list[int]) -> None:
-    """A plain scalar that holds a tab read as a space gets libyaml's value: its text folded
-    (lines stripped of spaces and tabs, joined by a space, an empty line a line break)."""
-    from migrator.yamltext.nodes import Mapping, Scalar, Sequence
-
-    positions = sorted(tabs)
-    stack = [document.root] if document.root is not None else []
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Mapping):
-            for key, value in node.pairs:
-                stack += [key, value]
-        elif isinstance(node, Sequence):
-            stack += node.items
-        elif isinstance(node, Scalar) and node.style == "" and any(
-                node.start <= tab < node.end for tab in positions):
-            node.value = _folded(document.text[_content(document.text, node):node.end])
-
-
-def _content(text: str, node: Node) -> int:
-    """Where a scalar's text starts, after its anchor and tag."""
-    offset = node.start
-    while offset < node.end and text[offset] in "&!":
-        while offset < node.end and text[offset] not in " \t\n":
-            offset += 1
-        while offset < node.end and text[offset] in " \t\n":
-            offset += 1
-    return offset
-
-
-def _folded(text: str) -> str:
-    """A plain scalar's value from its text: each line stripped, lines joined by a space, or
-    by line breaks where empty lines stood between them."""
-    lines = [line.strip(" \t") for line in text.split("\n")]
-    value, breaks = lines[0], 0
-    for line in lines[1:]:
-        if not line:
-            breaks += 1
-            continue
-        value += ("\n" * breaks if breaks else " ") + line
-        breaks = 0
-    return value
 
 
 def refuse_unicode_line_breaks(text: str, file: str) -> None:
@@ -397,9 +275,6 @@ def _refuse_lone_carriage_returns(text: str, file: str) -> None:
     if found is not None:
         raise InputError("carriage return that does not end a line (use \\n or \\r\\n line "
                          "ends)", file, text.count("\n", 0, found.start()) + 1)
-
-
-TAB = "tab character where YAML expects spaces"
 
 
 def marked_problem(exc: Any) -> tuple[str, int | None, int | None]:
