@@ -174,7 +174,7 @@ def _moved(app: LegacyApp, editor: Editor, key: str, value: Node, step: int) -> 
         return [f"{key}: {tags}{text}"]
     if isinstance(value, Scalar):
         return [f"{key}: {tags}{json.dumps(value.value, ensure_ascii=False)}"]
-    written = edited_flow(doc, value, editor.merged_edits())
+    written = edited_flow(doc, value, editor.edits)  # the edits rules made so far
     if written is None:
         raise editor.refuse(f"cannot move `{key}` (written on several lines) into "
                             "`locations`; write it on one line", value)

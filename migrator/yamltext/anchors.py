@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 
 from migrator.errors import RefusedError
@@ -38,17 +39,21 @@ def relocations(doc: Document, edits: list[Edit]) -> list[Edit]:
     in copies of the text around it, which keep the alias."""
     if not doc.aliases:
         return []
-    removed = [edit for edit in outermost_edits(doc.text, edits) if edit.end > edit.start]
-    if not removed:
+    removed = _Removed([edit for edit in outermost_edits(doc.text, edits)
+                        if edit.end > edit.start])
+    if not removed.edits:
         return []
+    by_target: dict[Node, list[Alias]] = {}
+    for alias in doc.aliases:
+        by_target.setdefault(alias.target, []).append(alias)
     moved: list[Edit] = []
     placed: list[tuple[int, int]] = []  # spans already defined again at an alias
     for name, anchored in doc.anchors.items():
-        if _inside(anchored, placed) or not _lost(anchored, removed):
+        aliases = by_target.get(anchored, [])
+        if not aliases or _inside(anchored, placed) or not removed.loses(anchored):
             continue
-        aliases = [a for a in doc.aliases if a.target is anchored]
-        kept = [a for a in aliases if _holder(a, removed) is None]
-        copies = [_copied_at(a, removed, edits) for a in aliases]
+        kept = [a for a in aliases if removed.holder(a) is None]
+        copies = [_copied_at(a, removed.edits, edits) for a in aliases]
         first_copy = min((at for at in copies if at is not None), default=None)
         if first_copy is not None and (not kept or kept[0].start > first_copy):
             raise _refusal(doc, aliases[0], anchored, name, "the first place it is used is "
@@ -65,22 +70,33 @@ def _inside(node: Node, spans: list[tuple[int, int]]) -> bool:
     return any(start <= node.start and node.end <= end for start, end in spans)
 
 
-def _holder(node: Node, removed: list[Edit]) -> Edit | None:
-    """The edit whose span holds the node, if any (one of the node's own span, the renaming
-    of an alias, does not: the alias stays)."""
-    return next((edit for edit in removed if edit.start <= node.start and node.end <= edit.end
-                 and (edit.start, edit.end) != (node.start, node.end)), None)
+class _Removed:
+    """The outermost edits that replace text (they do not overlap), looked up by offset."""
+
+    def __init__(self, edits: list[Edit]) -> None:
+        self.edits = edits
+        self.starts = [edit.start for edit in edits]
+
+    def holder(self, node: Node) -> Edit | None:
+        """The edit whose span holds the node, if any (one of the node's own span, the
+        renaming of an alias, does not: the alias stays)."""
+        index = bisect_right(self.starts, node.start) - 1
+        if index < 0:
+            return None
+        edit = self.edits[index]
+        inside = edit.start <= node.start and node.end <= edit.end
+        return edit if inside and (edit.start, edit.end) != (node.start, node.end) else None
+
+    def loses(self, node: Node) -> bool:
+        """Whether an edit takes the node away (it does not copy it elsewhere)."""
+        edit = self.holder(node)
+        return edit is not None and not any(c.start <= node.start and node.end <= c.end
+                                            for c in _copies(edit))
 
 
 def _copies(edit: Edit) -> Iterator[Copy]:
     if not isinstance(edit.text, str):
         yield from (part for part in edit.text if isinstance(part, Copy))
-
-
-def _lost(node: Node, removed: list[Edit]) -> bool:
-    edit = _holder(node, removed)
-    return edit is not None and not any(c.start <= node.start and node.end <= c.end
-                                        for c in _copies(edit))
 
 
 def _copied_at(alias: Alias, removed: list[Edit], edits: list[Edit]) -> int | None:
