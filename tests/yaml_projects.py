@@ -348,7 +348,7 @@ def applications_file(draw: st.DrawFn, names: list[str], services: list[str],
 
 @st.composite
 def services_file(draw: st.DrawFn, names: list[str], files: dict[str, str],
-                  refusable: list[str]) -> Node:
+                  refusable: list[str], includes: bool = True) -> Node:
     items: list[tuple[str, Node]] = []
     shared: Node | None = None
     template: Node | None = None
@@ -370,14 +370,15 @@ def services_file(draw: st.DrawFn, names: list[str], files: dict[str, str],
         elif draw(st.booleans()):
             body.append(("configuration", shared))
         items.append((name, mapping(body, flow=draw(st.integers(0, 3)) == 0)))
-    if draw(st.integers(0, 3)) == 0:  # a service in a file of its own
+    if includes and draw(st.integers(0, 3)) == 0:  # a service in a file of its own
         files[".platform/cache.yaml"] = "type: redis:8.0\n"
         items.append(("kv", scalar("cache.yaml", include=True)))
     return mapping(items)
 
 
 @st.composite
-def routes_file(draw: st.DrawFn, app: str, files: dict[str, str]) -> Node:
+def routes_file(draw: st.DrawFn, app: str, files: dict[str, str],
+                includes: bool = True) -> Node:
     main = mapping([("type", scalar("upstream")), ("upstream", scalar(f"{app}:http"))],
                    anchor="route", flow=draw(st.booleans()))
     items = [("https://{default}/", main)]
@@ -401,7 +402,7 @@ def routes_file(draw: st.DrawFn, app: str, files: dict[str, str]) -> Node:
         for url in ("https://a.{default}/", "https://b.{default}/"):
             items.append((url, mapping([("type", scalar("upstream")),
                                         ("upstream", scalar(f"{app}:http")), ("tls", tls)])))
-    if draw(st.integers(0, 3)) == 0:  # a route in a file of its own, repeated by an alias
+    if includes and draw(st.integers(0, 3)) == 0:  # a route in a file of its own, aliased
         files[".platform/redirect.yaml"] = "type: redirect\nto: https://{default}/\n"
         redirect = scalar("redirect.yaml", include=True, anchor="redirect")
         items += [("http://www.{default}/", redirect), ("http://old.{default}/", redirect)]
@@ -424,7 +425,9 @@ def framing(draw: st.DrawFn) -> tuple[str, str, bool]:
 
 
 @st.composite
-def projects(draw: st.DrawFn) -> Project:
+def projects(draw: st.DrawFn, includes: bool = True) -> Project:
+    """`includes`: services and routes written `!include file.yaml` too (the official CLI's
+    validation reads such a value as the string it is written as)."""
     services = draw(st.lists(st.sampled_from(["db", "search", "cache"]), unique=True,
                              max_size=2))
     refusable: list[str] = []
@@ -445,9 +448,10 @@ def projects(draw: st.DrawFn) -> Project:
                 _framed(draw, Writer(draw, tabs).document(root))
     if services:
         files[".platform/services.yaml"] = _framed(
-            draw, Writer(draw, tabs).document(draw(services_file(services, files, refusable))))
+            draw, Writer(draw, tabs).document(draw(services_file(services, files, refusable,
+                                                                  includes))))
     files[".platform/routes.yaml"] = _framed(
-        draw, Writer(draw, tabs).document(draw(routes_file(app_names[0], files))))
+        draw, Writer(draw, tabs).document(draw(routes_file(app_names[0], files, includes))))
     if draw(st.integers(0, 3)) == 0:
         files = {rel: text.replace("\n", "\r\n") for rel, text in files.items()}
     return Project(files, refusable)
