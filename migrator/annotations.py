@@ -1,9 +1,13 @@
 """GitHub Actions workflow commands (`::error file=...,line=...::message`) for CI annotations.
 
 GitHub shows these lines inline on a pull request. Escaping follows the rules of GitHub's own
-toolkit: in the message `%`, CR and LF become `%25`, `%0D`, `%0A`; in a property value `:` and
-`,` (which delimit the command) also become `%3A` and `%2C`. File paths are made relative to
-where the command ran by joining them to the PATH the user gave (`.` adds nothing).
+toolkit (actions/toolkit packages/core/src/command.ts, and the runner's unescaping in
+actions/runner src/Runner.Common/ActionCommand.cs): in the message `%`, CR and LF become `%25`,
+`%0D`, `%0A`; in a property value `:` and `,` (which delimit the command) also become `%3A`
+and `%2C`. Then both go through `escape.terminal`: no other control character reaches the
+log, and no `##[` (the runner's legacy command syntax, read anywhere in a line). File paths
+are made relative to where the command ran by joining them to the PATH the user gave (`.`
+adds nothing).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 
 from migrator.errors import MigratorError
+from migrator.escape import terminal
 from migrator.model import Finding
 
 TYPE_CHECKING = False
@@ -22,11 +27,14 @@ LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The toolkit's escapes (a line break stays one, as the annotation shows it), then
+    `escape.terminal` for every other control character and `##[`."""
+    return terminal(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+    return terminal(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+                    .replace(":", "%3A").replace(",", "%2C"))
 
 
 def command(level: str, message: str, *, file: str | None = None, line: int = 0,

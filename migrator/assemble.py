@@ -7,11 +7,11 @@ with its own indentation unit. The `applications` level is indented like applica
 
 from __future__ import annotations
 
-import json
 import re
 
 from migrator.context import MigrationContext
 from migrator.discovery import LegacyApp, LegacyDocument, SourceFile
+from migrator.escape import dumps
 from migrator.yamltext.anchors import canonical_tags, renames
 from migrator.yamltext.edits import Edit, comments, content_start, line_end, line_start
 from migrator.yamltext.flowtext import SIMPLE_KEY_LIMIT
@@ -165,7 +165,7 @@ def _key_text(app: LegacyApp) -> str:
         text = app.source.text[entry[1].start:entry[1].end]
         if "\n" not in text:
             return text
-    return app.name if _SAFE_KEY.match(app.name) else json.dumps(app.name, ensure_ascii=False)
+    return app.name if _SAFE_KEY.match(app.name) else dumps(app.name)
 
 
 def key_lines(app: LegacyApp, after: str = "") -> list[str]:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
+from typing import NamedTuple
 
 from migrator.errors import MigratorError
 from migrator.pipeline import Metadata
@@ -46,46 +48,85 @@ def is_repository(path: Path) -> bool:
         return False
 
 
-def repositories_under(root: Path) -> list[Path]:
-    """The repositories in root, as fleet tools lay them out (`work/<org>/<repo>`, any depth).
+#: Why a linked folder under a root is not migrated (the per-repository line says it)
+LINKED = "a symbolic link; bulk migrates only the folders inside its roots (give the folder it " \
+         "names as a ROOT to migrate it)"
+
+
+class Survey(NamedTuple):
+    repos: list[str]
+    links: list[str]  # folders under a root that are symbolic links: never followed
+
+
+def repositories_under(root: Path) -> tuple[list[Path], list[Path]]:
+    """The repositories in root, as fleet tools lay them out (`work/<org>/<repo>`, any depth),
+    and the links to folders found on the way.
 
     A folder is taken when it is a repository, and then not descended into, so a folder with
     configuration at its top counts only when no parent was taken. `.git`, `node_modules`,
-    `vendor` and hidden folders are never entered.
+    `vendor` and hidden folders are never entered, nor is a link: what it names is outside the
+    fleet, or found in its own place.
     """
     if is_repository(root):
-        return [root]
+        return [root], []
     found: list[Path] = []
+    links: list[Path] = []
     for folder, dirs, _ in os.walk(root):
         here = Path(folder)
         visible = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith("."))
-        taken = [d for d in visible if is_repository(here / d)]
+        linked = {d for d in visible if os.path.islink(os.path.join(folder, d))}
+        links += [here / d for d in visible if d in linked]
+        taken = [d for d in visible if d not in linked and is_repository(here / d)]
         found += [here / d for d in taken]
-        dirs[:] = [d for d in visible if d not in taken]
-    return found
+        dirs[:] = [d for d in visible if d not in taken and d not in linked]
+    return found, links
 
 
 def find_repositories(roots: Iterable[Path], from_file: Path | None = None) -> list[str]:
-    """Every repository under each root (and each `--from-file` line); sorted, no duplicates.
+    """Every repository under each root (and each `--from-file` line); sorted, no duplicates."""
+    return survey(roots, from_file).repos
 
-    A root that is not a folder is kept as given, so its job reports why it cannot run.
+
+def survey(roots: Iterable[Path], from_file: Path | None = None) -> Survey:
+    """Every repository under each root (and each `--from-file` line), and every link to a
+    folder found under a root; each sorted, no duplicates.
+
+    A root that is not a folder is kept as given, so its job reports why it cannot run. A root
+    that is a link is the user's choice, and followed.
     """
     roots = list(roots)
     if from_file is not None:
-        lines = from_file.read_text(encoding="utf-8").splitlines()
-        roots += [Path(line.strip()) for line in lines if line.strip() and
-                  not line.lstrip().startswith("#")]
+        roots += [Path(entry) for entry in listed(from_file)]
     found: set[str] = set()
+    links: set[str] = set()
     for root in roots:
         if not root.is_dir():
             found.add(str(root))
             continue
-        under = repositories_under(root)
-        if not under:
+        under, linked = repositories_under(root)
+        if not under and not linked:
             raise MigratorError("no repository found: no git work tree and no Platform.sh or "
                                 "Upsun configuration at any depth", str(root))
         found.update(str(repo) for repo in under)
-    return sorted(found)
+        links.update(str(link) for link in linked)
+    return Survey(sorted(found), sorted(links - found))
+
+
+_COMMENT = re.compile(r"(?:^|\s)#.*")
+
+
+def listed(from_file: Path) -> list[str]:
+    """The repositories a `--from-file` list names: one per line, a `#` at the start of a line or
+    after a space starts a comment, blank lines and a UTF-8 byte order mark are ignored."""
+    try:
+        text = from_file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise MigratorError(f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                            str(from_file)) from None
+    except OSError as exc:
+        raise MigratorError(f"cannot read: {exc.strerror or exc}", str(from_file)) from None
+    entries = (_COMMENT.sub("", line).strip() for line in text.splitlines())
+    return [entry for entry in entries if entry]
 
 
 def shard(repos: list[str], index: int, count: int) -> list[str]:

@@ -3,7 +3,9 @@
 Pending means: `migrate` with the same options (and `--force`) would create, change or remove
 at least one file, that is, legacy configuration has not been migrated yet, or the existing
 `.upsun/` differs from what migrating writes. A repository already migrated (`.upsun/` and no
-legacy files) or holding no configuration at all has nothing to do.
+legacy files) or holding no configuration at all has nothing to do; an already migrated one is
+still checked against the image registry, as `validate` checks it (UPS201-UPS203), so that a
+version decommissioned after the migration fails `--strict`.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from pathlib import Path
 from migrator import runner
 from migrator.discovery import UPSUN_CONFIG
 from migrator.errors import NothingToMigrate
-from migrator.model import FileAction, PlannedFile
+from migrator.escape import dumps, terminal
+from migrator.model import FileAction, Finding, PlannedFile, Severity
 from migrator.pipeline import Metadata
 from migrator.record import Record
 
@@ -25,6 +28,7 @@ class Check(Record):
     message: str  # why nothing is pending, or why the check failed
     failed: bool = False  # --strict and error-level findings
     run: runner.Run | None = None
+    findings: tuple[Finding, ...] = ()  # what to show beside the pending files
 
     @property
     def exit_code(self) -> int:
@@ -38,33 +42,51 @@ def check(path: Path, options: runner.Options, metadata: Metadata) -> Check:
     except NothingToMigrate:
         return Check((), "nothing to migrate (no legacy Platform.sh configuration)")
     if done.result is None:
+        return _migrated(path, options, metadata, done)
+    if done.status is runner.Status.SKIPPED:  # up to date: .upsun/ is what migrating writes
         return Check((), done.message, run=done)
     if done.status is runner.Status.FAILED:
-        return Check(done.result.files, done.message, failed=True, run=done)
-    pending = done.result.files
-    return Check(pending, "" if pending else "up to date (.upsun/ is what migrating writes)",
-                 run=done)
+        errors = tuple(f for f in done.result.findings if f.severity is Severity.ERROR)
+        return Check(done.result.files, done.message, failed=True, run=done, findings=errors)
+    return Check(done.result.files, "", run=done)
+
+
+def _migrated(path: Path, options: runner.Options, metadata: Metadata,
+              done: runner.Run) -> Check:
+    """An already migrated repository: nothing pending; its `.upsun/` against the registry."""
+    if metadata.registry is None or done.status is not runner.Status.SKIPPED:
+        return Check((), done.message, run=done)
+    from migrator.upsuntree import registry_findings
+
+    findings = tuple(registry_findings(path, metadata.registry))
+    errors = sum(f.severity is Severity.ERROR for f in findings)
+    if options.strict and errors:
+        return Check((), f"{done.message}; {errors} error-level finding(s) in .upsun/ and "
+                         "--strict", failed=True, run=done, findings=findings)
+    return Check((), done.message, run=done, findings=findings)
 
 
 def lines(path: Path, checked: Check) -> list[str]:
     """`would create PATH/.upsun/config.yaml`: one line per file, paths as the user gave PATH."""
-    return [f"would {VERBS[p.action]} {(path / p.path).as_posix()}" for p in checked.pending]
+    return [f"would {VERBS[p.action]} {terminal((path / p.path).as_posix())}"
+            for p in checked.pending]
 
 
 def summary(path: Path, checked: Check) -> str:
     if not checked.pending or checked.failed:
-        return f"{path}: {checked.message}"
+        return terminal(f"{path}: {checked.message}")
     force = " --force" if (path / UPSUN_CONFIG).exists() else ""
     remove = " --remove-legacy" if any(p.action is FileAction.DELETE
                                        for p in checked.pending) else ""
-    return (f"{path}: {len(checked.pending)} file(s) would change; run `upsun-migrator migrate"
-            f"{force}{remove}` to migrate")
+    return (f"{terminal(str(path))}: {len(checked.pending)} file(s) would change; run "
+            f"`upsun-migrator migrate{force}{remove}` to migrate")
 
 
 def to_json(path: Path, checked: Check) -> str:
-    import json
-
     document = {"version": 1, "path": str(path), "pending": [
         {"path": p.path, "action": p.action.value} for p in checked.pending],
-        "failed": checked.failed, "message": summary(path, checked)}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        "failed": checked.failed, "message": summary(path, checked),
+        "findings": [{"code": f.code, "severity": f.severity.value, "file": f.location.file,
+                      "line": f.location.line, "message": f.message}
+                     for f in checked.findings]}
+    return dumps(document, indent=2) + "\n"

@@ -16,13 +16,14 @@ from pathlib import Path
 
 from migrator import __version__
 from migrator.errors import MigratorError
+from migrator.escape import terminal
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # the heavy modules are imported by the commands that use them
     from typing import Any, NoReturn
 
     from migrator.codemod.findings import CodeFinding
-    from migrator.model import MigrationResult
+    from migrator.model import Finding, MigrationResult
     from migrator.outputs import Output
     from migrator.pipeline import Metadata
     from migrator.report import Report
@@ -101,7 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             import traceback
 
             traceback.print_exc()
-        echo(f"internal error: {type(exc).__name__}: {exc}. This is a bug in upsun-migrator: "
+        echo(f"internal error: {type(exc).__name__}: {terminal(str(exc))}. This is a bug in "
+             "upsun-migrator: "
              "please report it with the output of the same command run again with --debug",
              err=True)
         return 3
@@ -160,7 +162,9 @@ def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
 
 
 def use_color(stream: Any) -> bool:
-    return stream.isatty() and "NO_COLOR" not in os.environ
+    """On a terminal, unless NO_COLOR is set to a non-empty value (no-color.org: "when present
+    and not an empty string")."""
+    return stream.isatty() and not os.environ.get("NO_COLOR")
 
 
 # -- option types: a wrong value is a usage error naming the option -------------------------
@@ -192,6 +196,13 @@ def _at_least(kind: type[int] | type[float], minimum: float) -> Callable[[str], 
         return parsed
 
     return number
+
+
+def _environment(value: str) -> str:
+    """An environment name: printable, without spaces (it is quoted in the command anyway)."""
+    if not value or not value.isprintable() or any(c.isspace() for c in value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not an environment name")
+    return value
 
 
 def _flag(parser: argparse.ArgumentParser, name: str, help: str, dest: str | None = None
@@ -229,22 +240,38 @@ def _migration_options(parser: argparse.ArgumentParser) -> None:
           "After a successful write, delete the legacy files that were migrated.")
     _metadata_options(parser, verb="validate")
     _flag(parser, "--upgrade-retired",
-          "Rewrite versions Upsun no longer runs to the nearest supported one above.")
-    _flag(parser, "--strict", "Exit 1, writing nothing, on error-level findings.")
+          "Rewrite retired, decommissioned and unlisted versions to the nearest supported one "
+          "above (retired ones still deploy, without security updates).")
+    _flag(parser, "--strict", "Exit 1, writing nothing, on error-level findings (such as a "
+                               "decommissioned version); warnings do not fail.")
     _flag(parser, "--rename-platform-cli",
           "In hooks, commands and source operations, rename the command word `platform` to "
           "`upsun` and PLATFORMSH_CLI_TOKEN to UPSUN_CLI_TOKEN (UPS012 reports them either "
           "way).")
+    parser.add_argument("--environment", type=_environment, metavar="NAME",
+                        help="The production environment the `upsun resources:set` command is "
+                             "for (`-e NAME`; default: a placeholder to fill in).")
     _debug_option(parser)
 
 
 def _commit_options(parser: argparse.ArgumentParser) -> None:
     _flag(parser, "--commit", "In a clean git work tree: commit exactly the files the "
                               "migration created, changed or removed, on --branch (created or "
-                              "checked out). Never pushes.")
+                              "checked out). Never pushes. The commit runs the hooks `git "
+                              "commit` runs (pre-commit, prepare-commit-msg, commit-msg, "
+                              "post-commit, reference-transaction, post-index-change) and signs "
+                              "if the git configuration asks; no other git command runs a hook. "
+                              "On a failure the repository is left as it was.")
     parser.add_argument("--branch", metavar="NAME",
                         help="With --commit: the branch to commit on (default: "
                              "upsun-migration).")
+    _flag(parser, "--no-verify", "With --commit: run no hook at all and do not sign (for a "
+                                 "repository you do not trust: its hooks run with your rights).",
+          dest="no_verify")
+    _flag(parser, "--git-filters", "With --commit: let git run the clean and smudge filters the "
+                                   "repository's .gitattributes name (git-lfs, git-crypt); "
+                                   "without it a file git would filter is refused before "
+                                   "anything is written.")
 
 
 def _output_format_option(parser: argparse.ArgumentParser) -> None:
@@ -253,14 +280,14 @@ def _output_format_option(parser: argparse.ArgumentParser) -> None:
                              "Actions annotations (::error file=...,line=...::message lines).")
 
 
-def _write_output(target: str, text: str) -> None:
+def _write_output(target: str, text: str, trees: list[Path]) -> None:
     """A summary file `bulk` was asked for (`-` is stdout)."""
-    if target == "-":
+    from migrator import outputs
+
+    if outputs.is_stdout(target):
         echo(text, nl=False)
         return
-    from migrator.outputs import Output, stage
-
-    stage([Output(target, text)], set()).publish()  # as every report file: whole or not at all
+    outputs.write_now(target, text, trees)  # as every report file: whole or not at all
 
 
 class annotated_errors:  # lower case: used as `with annotated_errors(...)`, as it was a function
@@ -284,19 +311,22 @@ class annotated_errors:  # lower case: used as `with annotated_errors(...)`, as 
 
             echo(annotations.error(self.path, exc))
         elif self.output_format == "json":
-            import json
+            from migrator.escape import dumps
 
             error = {"file": exc.file, "line": exc.line, "column": exc.column,
                      "message": exc.message}
-            echo(json.dumps({"version": 1, "path": str(self.path), "error": error}, indent=2,
-                            ensure_ascii=False))
+            echo(dumps({"version": 1, "path": str(self.path), "error": error}, indent=2))
 
 
-def commit_branch(commit: bool, branch: str | None, dry_run: bool) -> str | None:
+def commit_branch(commit: bool, branch: str | None, dry_run: bool, no_verify: bool = False,
+                  git_filters: bool = False) -> str | None:
     """The branch `--commit` commits on, or None; usage errors for what does not fit."""
     if not commit:
-        if branch is not None:
-            raise UsageError("--branch needs --commit")
+        given = [name for name, on in (("--branch", branch is not None),
+                                       ("--no-verify", no_verify),
+                                       ("--git-filters", git_filters)) if on]
+        if given:
+            raise UsageError(f"{given[0]} needs --commit")
         return None
     from migrator.gitcommit import DEFAULT_BRANCH, valid_branch
     if dry_run:
@@ -310,15 +340,17 @@ def commit_branch(commit: bool, branch: str | None, dry_run: bool) -> str | None
 def make_options(dry_run: bool, force: bool, local_mounts: str, remove_legacy: bool,
                  upgrade_retired: bool, strict: bool, commit: str | None = None,
                  rename_platform_cli: bool = False, select: tuple[str, ...] = (),
-                 ignore: tuple[str, ...] = ()) -> Options:
+                 ignore: tuple[str, ...] = (), no_verify: bool = False,
+                 git_filters: bool = False, environment: str | None = None) -> Options:
     from migrator.model import LocalMounts, Settings
     from migrator.runner import Options
 
     settings = Settings(local_mounts=LocalMounts(local_mounts), remove_legacy=remove_legacy,
                         upgrade_retired=upgrade_retired,
-                        rename_platform_cli=rename_platform_cli, select=select, ignore=ignore)
+                        rename_platform_cli=rename_platform_cli, select=select, ignore=ignore,
+                        environment=environment)
     return Options(dry_run=dry_run, force=force, strict=strict, settings=settings,
-                   commit=commit)
+                   commit=commit, verify=not no_verify, git_filters=git_filters)
 
 
 def _codes(option: str, values: list[str], source: str | None = None) -> tuple[str, ...]:
@@ -367,10 +399,11 @@ def _migrate_options(parser: argparse.ArgumentParser) -> None:
 
 def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_legacy: bool,
             schema_file: Path | None, registry_file: Path | None, upgrade_retired: bool,
-            strict: bool, rename_platform_cli: bool, debug: bool, report_file: str | None,
-            json_file: str | None, resources_script: str | None, with_code: bool, check: bool,
-            show_diff: bool, commit: bool, branch: str | None, output_format: str,
-            select: list[str], ignore: list[str]) -> None:
+            strict: bool, rename_platform_cli: bool, environment: str | None, debug: bool,
+            report_file: str | None, json_file: str | None, resources_script: str | None,
+            with_code: bool, check: bool, show_diff: bool, commit: bool, branch: str | None,
+            no_verify: bool, git_filters: bool, output_format: str, select: list[str],
+            ignore: list[str]) -> None:
     """Write PATH/.upsun/config.yaml from the legacy Platform.sh files of PATH."""
     from migrator import outputs, render, runner
 
@@ -378,26 +411,34 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
     if commit and (check or show_diff):
         raise UsageError("--commit cannot go with --check or --diff")
     options = make_options(dry_run, force, local_mounts, remove_legacy, upgrade_retired, strict,
-                           commit_branch(commit, branch, dry_run), rename_platform_cli, *codes)
+                           commit_branch(commit, branch, dry_run, no_verify, git_filters),
+                           rename_platform_cli, *codes, no_verify, git_filters,
+                           environment=environment)
     if check or show_diff:
         sys.exit(_check(path, options, load_metadata(schema_file, registry_file), show_diff,
                         output_format))
     with annotated_errors(path, output_format):
         done = _plan_one(path, options, load_metadata(schema_file, registry_file))
-    if done.report is None:
-        echo(f"{path}: {done.message}", err=True)
+    if done.status is runner.Status.SKIPPED:
+        echo(f"{path}: {terminal(done.message)}", err=True)
         return
-    if with_code:
-        from migrator import codemod
+    report, result = done.report, done.result
+    assert report is not None and result is not None
+    try:  # with --commit the branch is checked out: a failure before the write goes back
+        if with_code:
+            from migrator import codemod
 
-        checked = codemod.run(path, codemod.CodeOptions(select=options.settings.select,
-                                                        ignore=options.settings.ignore),
-                              codemod.relationship_names(path))
-        done = done._replace(report=done.report._replace(code=checked.findings))
-    assert done.report is not None and done.result is not None
-    wanted = _outputs(done.report, report_file, json_file, resources_script)
-    files = [o for o in wanted if o.target != "-"]
-    staged = outputs.stage(files, _protected(done.result) if files else set())
+            checked = codemod.run(path, codemod.CodeOptions(select=options.settings.select,
+                                                            ignore=options.settings.ignore),
+                                  codemod.relationship_names(path))
+            report = report._replace(code=checked.findings)
+            done = done._replace(report=report)
+        wanted = _outputs(report, report_file, json_file, resources_script)
+        files = [o for o in wanted if not outputs.is_stdout(o.target)]
+        staged = outputs.stage(files, _protected(result) if files else set(), (path,))
+    except BaseException as exc:
+        _abandon(path, options, done, exc)
+        raise
     try:  # the repository last: every output is already on disk
         with annotated_errors(path, output_format):
             done = _finish_one(path, options, done)
@@ -406,7 +447,7 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
         raise
     staged.publish()
     assert done.report is not None and done.result is not None
-    text_to_stderr = json_file == "-" or output_format != "text"
+    text_to_stderr = outputs.is_stdout(json_file) or output_format != "text"
     if dry_run:
         from migrator import diff
 
@@ -414,13 +455,14 @@ def migrate(path: Path, dry_run: bool, force: bool, local_mounts: str, remove_le
     stream = sys.stderr if text_to_stderr else sys.stdout
     echo(render.terminal(done.report, color=use_color(stream)), nl=False, err=text_to_stderr)
     for output in wanted:  # on stdout; with --output-format json/github only the JSON report
-        if output.target == "-":
+        if outputs.is_stdout(output.target):
             echo(output.text, nl=False, err=output_format != "text" and not output.machine)
-    _print_machine(path, done.report, output_format, json_file == "-")
+    _print_machine(path, done.report, output_format, outputs.is_stdout(json_file))
+    staged.write_descriptors()  # `/dev/stderr`, `/dev/fd/N`: after everything printed
     if done.status is runner.Status.FAILED:
         raise done.error or MigratorError(done.message, str(path))
     if options.commit:
-        echo(f"{path}: {done.message}", err=True)
+        echo(f"{path}: {terminal(done.message)}", err=True)
 
 
 def _plan_one(path: Path, options: Options, metadata: Metadata) -> Run:
@@ -432,6 +474,14 @@ def _plan_one(path: Path, options: Options, metadata: Metadata) -> Run:
     from migrator import runner
 
     return runner.plan(path, options, metadata)
+
+
+def _abandon(path: Path, options: Options, done: Run, exc: BaseException) -> None:
+    """A failure between planning and writing: with --commit, HEAD goes back where it was."""
+    if options.commit and done.before is not None:
+        from migrator import gitcommit
+
+        gitcommit.abandon(path, options, done, exc)
 
 
 def _finish_one(path: Path, options: Options, done: Run) -> Run:
@@ -459,6 +509,12 @@ def _check(path: Path, options: Options, metadata: Metadata, show_diff: bool,
         if output_format == "github":
             line = annotations.command("error", line, title="upsun-migrator --check")
         echo(line, err=output_format == "json")
+    if output_format != "github":
+        for finding in checked.findings:
+            echo(str(finding), err=output_format == "json")
+    elif checked.run is not None and checked.run.report is None:
+        for finding in checked.findings:  # a migrated repository: no report to annotate
+            echo(annotations.finding(path, finding))
     if show_diff:
         from migrator.diff import unified
 
@@ -561,21 +617,19 @@ def codemod(path: Path, mode: str, service_env_vars: bool, fix_production_check:
 def _print_code_findings(path: Path, findings: tuple[CodeFinding, ...], files: list[str],
                          mode: str, output_format: str) -> None:
     """The codemod's findings as text lines, one JSON document, or GitHub annotations."""
-    if output_format == "json":
-        import json
+    from migrator import annotations, escape
 
+    if output_format == "json":
         document = {"version": 1, "path": str(path), "mode": mode,
                     "files": files, "findings": [
                         {"code": f.code, "severity": f.severity, "file": f.file, "line": f.line,
                          "column": f.column, "message": f.message, "rewritten": f.rewritten}
                         for f in findings]}
-        echo(json.dumps(document, indent=2, ensure_ascii=False))
+        echo(escape.dumps(document, indent=2))
         return
-    from migrator import annotations
-
     for finding in findings:
         echo(annotations.code_finding(path, finding) if output_format == "github"
-             else str(finding))
+             else escape.terminal(str(finding)))
 
 
 def _shard(value: str | None) -> tuple[int, int] | None:
@@ -612,34 +666,39 @@ def _bulk_options(parser: argparse.ArgumentParser) -> None:
 def bulk(roots: list[Path], from_file: Path | None, dry_run: bool, force: bool,
          local_mounts: str, remove_legacy: bool, schema_file: Path | None,
          registry_file: Path | None, upgrade_retired: bool, strict: bool,
-         rename_platform_cli: bool, debug: bool, jobs: int | None, timeout: float,
+         rename_platform_cli: bool, environment: str | None, debug: bool, jobs: int | None,
+         timeout: float,
          shard_spec: str | None, summary_file: Path | None,
-         summary_md: Path | None, commit: bool, branch: str | None) -> None:
+         summary_md: Path | None, commit: bool, branch: str | None, no_verify: bool,
+         git_filters: bool) -> None:
     """Migrate many repositories: each ROOT is one, or a folder of them."""
     import time
 
     from migrator import bulk as fleet
-    from migrator import summary
+    from migrator import runner, summary
     from migrator.runner import FAILURES
 
     if not roots and from_file is None:
         raise UsageError("give at least one ROOT or --from-file")
     if summary_file is not None and summary_file.suffix not in (".jsonl", ".json", ".csv"):
         raise UsageError("--summary: use a .jsonl or .csv file")
-    committing = commit_branch(commit, branch, dry_run)
+    committing = commit_branch(commit, branch, dry_run, no_verify, git_filters)
     sliced = _shard(shard_spec)
+    found = fleet.survey(tuple(roots), from_file)
+    repos, links = found.repos, found.links
+    if sliced:
+        repos, links = fleet.shard(repos, *sliced), fleet.shard(links, *sliced)
+    trees = [*roots, *map(Path, repos)]  # untrusted: a summary there follows no link
     from migrator.outputs import probe
 
-    probe([str(f) for f in (summary_file, summary_md) if f is not None])  # before any repository
-    repos = fleet.find_repositories(tuple(roots), from_file)
-    if sliced:
-        repos = fleet.shard(repos, *sliced)
+    probe([str(f) for f in (summary_file, summary_md) if f is not None], trees)  # before any
     options = make_options(dry_run, force, local_mounts, remove_legacy, upgrade_retired, strict,
-                           committing, rename_platform_cli)
+                           committing, rename_platform_cli, no_verify=no_verify,
+                           git_filters=git_filters, environment=environment)
     pool = fleet.Pool(jobs or fleet.default_jobs(), options,
                       load_metadata(schema_file, registry_file), timeout)
     outcomes: list[Outcome] = []
-    progress = summary.Progress(len(repos), sys.stdout,
+    progress = summary.Progress(len(repos) + len(links), sys.stdout,
                                 sys.stderr if sys.stderr.isatty() else None)
 
     def collect(item: Outcome) -> None:
@@ -647,13 +706,15 @@ def bulk(roots: list[Path], from_file: Path | None, dry_run: bool, force: bool,
         progress(item)
 
     start = time.monotonic()
+    for link in links:
+        collect(runner.Outcome(link, runner.Status.SKIPPED, message=fleet.LINKED))
     left = pool.run(repos, collect, lambda: echo(
         "\ninterrupted: finishing the repositories in progress", err=True))
     progress.finish()
     if summary_file:
-        _write_output(str(summary_file), summary.machine_summary(outcomes, summary_file))
+        _write_output(str(summary_file), summary.machine_summary(outcomes, summary_file), trees)
     if summary_md:
-        _write_output(str(summary_md), summary.markdown_summary(outcomes))
+        _write_output(str(summary_md), summary.markdown_summary(outcomes), trees)
     echo(summary.totals(outcomes, time.monotonic() - start), err=True)
     if pool.stopping:
         echo(f"not processed: {len(left)} repositories", err=True)
@@ -671,37 +732,51 @@ def _validate_options(parser: argparse.ArgumentParser) -> None:
 
 def validate(path: Path, schema_file: Path | None, registry_file: Path | None,
              output_format: str, debug: bool) -> None:
-    """Check PATH/.upsun/*.yaml against the Upsun configuration schema."""
+    """Check PATH/.upsun/*.yaml against the Upsun configuration schema and image registry."""
+    from migrator.model import Severity
+    from migrator.upsunfiles import ANY_STRING
+    from migrator.upsuntree import registry_findings
     from migrator.validate import Schema, validate_folder
 
     metadata = load_metadata(schema_file, registry_file)
     assert metadata.schema is not None and metadata.registry is not None
-    runtimes, services = metadata.registry.version_schemas()
-    with annotated_errors(path, output_format):
-        errors = validate_folder(path, Schema(metadata.schema, runtimes, services))
+    with annotated_errors(path, output_format):  # versions: the registry checks, not the enum
+        errors = validate_folder(path, Schema(metadata.schema, ANY_STRING, ANY_STRING))
+        findings = registry_findings(path, metadata.registry)
     checked = f"{metadata.schema_origin}; versions from the {metadata.registry_origin}"
-    _print_schema_errors(path, errors, checked, output_format)
-    if errors:
-        echo(f"{path}/.upsun: {len(errors)} error(s) ({checked})", err=True)
+    _print_schema_errors(path, errors, findings, checked, output_format)
+    failures = len(errors) + sum(f.severity is Severity.ERROR for f in findings)
+    if failures:
+        echo(f"{path}/.upsun: {failures} error(s) ({checked})", err=True)
         sys.exit(1)
-    echo(f"{path}/.upsun: valid ({checked})", err=True)
+    warnings = sum(f.severity is Severity.WARNING for f in findings)
+    echo(f"{path}/.upsun: valid{f' with {warnings} warning(s)' if warnings else ''} "
+         f"({checked})", err=True)
 
 
-def _print_schema_errors(path: Path, errors: list[SchemaError], checked: str,
-                         output_format: str) -> None:
+def _print_schema_errors(path: Path, errors: list[SchemaError], findings: list[Finding],
+                         checked: str, output_format: str) -> None:
+    """Schema errors (`file:line: path: message`), then the registry findings as `migrate`'s
+    report prints them; or one JSON document; or GitHub annotations."""
+    from migrator import annotations, escape
+    from migrator.model import Severity
+
     if output_format == "json":
-        import json
-
-        document = {"version": 1, "path": str(path), "valid": not errors, "checked": checked,
+        valid = not errors and not any(f.severity is Severity.ERROR for f in findings)
+        document = {"version": 1, "path": str(path), "valid": valid, "checked": checked,
                     "errors": [{"file": e.file, "line": e.line, "path": e.path,
-                                "message": e.message} for e in errors]}
-        echo(json.dumps(document, indent=2, ensure_ascii=False))
+                                "message": e.message} for e in errors],
+                    "findings": [{"code": f.code, "severity": f.severity.value,
+                                  "file": f.location.file, "line": f.location.line,
+                                  "message": f.message} for f in findings]}
+        echo(escape.dumps(document, indent=2))
         return
-    from migrator import annotations
-
     for error in errors:
         echo(annotations.schema_error(path, error) if output_format == "github"
-             else str(error))
+             else escape.terminal(str(error)))
+    for finding in findings:
+        echo(annotations.finding(path, finding) if output_format == "github"
+             else escape.terminal(str(finding)))
 
 
 def _metadata_command_options(parser: argparse.ArgumentParser) -> None:

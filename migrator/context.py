@@ -16,12 +16,15 @@ from migrator.model import (
     Severity,
 )
 from migrator.record import Record
+from migrator.registry import Registry
 from migrator.yamltext import editor
 from migrator.yamltext.nodes import Mapping, Node, resolve, text_value
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
+
+    from migrator.resources import ResourceHint
 
 _PLAIN = re.compile(r"^[A-Za-z0-9_\-]+$")
 #: The value an expectation gives a key that must be gone from the output.
@@ -115,9 +118,11 @@ class Required(Record):
 
 
 class MigrationContext:
-    def __init__(self, project: LegacyProject, settings: Settings) -> None:
+    def __init__(self, project: LegacyProject, settings: Settings,
+                 registry: Registry | None = None) -> None:
         self.project = project
         self.settings = settings
+        self.registry = registry  # Upsun's image registry, when it could be had
         self.places = walk(project)
         self.editors: dict[str, editor.Editor] = {
             rel: editor.Editor(source.doc) for rel, source in project.sources.items()}
@@ -125,6 +130,7 @@ class MigrationContext:
         self.changes: list[Change] = []
         self.findings: list[Finding] = []
         self.sizings: list[LegacySizing] = []
+        self.hints: list[ResourceHint] = []
         self.copies: dict[str, str] = {}
         self.required: list[Required] = []
         self.profiles: dict[str, str] = {}

@@ -1,17 +1,38 @@
-"""Unified diff of the files a migration would create, change or remove."""
+"""Unified diff of the files a migration would create, change or remove.
+
+The diff shows text from the repository (file contents and paths) in a terminal or a CI log:
+each line goes through `escape.terminal` (its tabs and its `\\n` or `\\r\\n` ending kept), so
+a control character shows as an escape and no line is a GitHub workflow command. Lines are
+split at `\\n` only, as git splits them.
+"""
 
 from __future__ import annotations
 
+from migrator.escape import terminal
 from migrator.model import FileAction, PlannedFile
 
 
 def _lines(data: bytes | None) -> list[str] | None:
+    """The text's lines, or None for a file shown as binary (not UTF-8, or holding NUL bytes,
+    as git decides)."""
     if data is None:
         return []
+    if b"\0" in data:
+        return None
     try:
-        return data.decode("utf-8").splitlines(keepends=True)
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         return None
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]
+
+
+def _shown(line: str) -> str:
+    """A line of the diff for a terminal: its text escaped, its tabs (indentation in shell
+    hooks, harmless on a terminal) and line ending kept."""
+    ending = "\r\n" if line.endswith("\r\n") else "\n" if line.endswith("\n") else ""
+    return "\t".join(map(terminal, line[:len(line) - len(ending)].split("\t"))) + ending
 
 
 def unified(files: tuple[PlannedFile, ...] | list[PlannedFile]) -> str:
@@ -22,12 +43,13 @@ def unified(files: tuple[PlannedFile, ...] | list[PlannedFile]) -> str:
         after = "/dev/null" if planned.action is FileAction.DELETE else f"b/{planned.path}"
         old, new = _lines(planned.old), _lines(planned.new)
         if old is None or new is None:
-            out.append(f"Binary files {before} and {after} differ\n")
+            out.append(_shown(f"Binary files {before} and {after} differ\n"))
             continue
         lines = _whole(old, new, before, after) if not old or not new else _changed(old, new,
                                                                                    before, after)
         for line in lines:
-            out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+            out.append(_shown(line) if line.endswith("\n")
+                       else _shown(line) + "\n\\ No newline at end of file\n")
     return "".join(out)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import posixpath
 import stat
 from pathlib import Path, PurePosixPath
 
@@ -16,6 +17,8 @@ if TYPE_CHECKING:
     import subprocess
     from collections.abc import Iterator
     from typing import Any
+
+    from migrator.git import Git
 
 APP_FILE = ".platform.app.yaml"
 CONFIG_DIR = ".platform"
@@ -126,6 +129,8 @@ class Reader:
             raise InputError(f"path {rel!r} holds a NUL character", where, line)
         path = self.root / rel
         try:
+            if ".." in posix.parts:
+                self._up(posix.parts, rel, where, line)
             if ".." in posix.parts or self._through_link(posix.parts):
                 real = path.resolve()
                 if real != self.real_root and self.real_root not in real.parents:
@@ -147,6 +152,20 @@ class Reader:
         except OSError as exc:
             raise InputError(f"{rel}: {_reason(exc)}", where, line) from None
         return True
+
+    def _up(self, parts: tuple[str, ...], rel: str, where: str | None, line: int) -> None:
+        """A path that goes up (`..`) must name one file, taken as text (as Upsun may take
+        it) or read through the file system: it never climbs above the repository, even to
+        come back, and it goes up out of a symbolic link only where both readings meet (the
+        parent of a link is the parent of the folder it names)."""
+        text = posixpath.normpath(rel)
+        if text == ".." or text.startswith("../"):
+            raise RefusedError(f"{rel} leads outside the repository", where, line)
+        if (self.root / text).resolve() != (self.root / rel).resolve():
+            raise RefusedError(f"{rel} goes up (..) from the symbolic link "
+                               f"{_link_before_up(self.root, parts)}, so it names one file read "
+                               "through the link and another read as text: write it without "
+                               "`..`", where, line)
 
     def _through_link(self, parts: tuple[str, ...]) -> bool:
         """Whether a folder or file on the way down from the root is a symbolic link. Without
@@ -194,6 +213,19 @@ class Reader:
             raise InputError(f"expected a mapping at the top level, found {_kind(node)}", rel,
                              source.line(node.start))
         return source
+
+
+def _link_before_up(root: Path, parts: tuple[str, ...]) -> str:
+    """The first symbolic link a path goes up (`..`) from."""
+    names: list[str] = []
+    for part in parts:
+        if part != "..":
+            names.append(part)
+        elif names and os.path.islink(os.path.join(root, *names)):
+            return "/".join(names)
+        elif names:
+            names.pop()
+    return "on its way"
 
 
 def _read_bytes(path: Path, size: int) -> bytes:
@@ -273,26 +305,29 @@ def _utf8(rel: str) -> str:
 def _not_ignored(root: Path, paths: list[str]) -> list[str]:
     """Drop the paths git ignores, when root is inside a git work tree that manages it."""
     nested = [p for p in paths if "/" in p]
-    if not nested or not _managed_by_git(root):
+    if not nested or _outside_any_repository(root):  # what git would answer, without starting it
         return paths
-    done = _git(root, "check-ignore", "-z", "--stdin", stdin="\0".join(nested) + "\0")
+    from migrator.git import Git  # only for nested configuration files: most runs never start git
+
+    git = Git(root, timeout=20)
+    if not _managed_by_git(git):
+        return paths
+    done = _git(git, "check-ignore", "-z", "--stdin", stdin="\0".join(nested) + "\0")
     if done is None or done.returncode not in (0, 1):
         return paths
     ignored = set(done.stdout.split("\0"))
     return [p for p in paths if p not in ignored]
 
 
-def _managed_by_git(root: Path) -> bool:
+def _managed_by_git(git: Git) -> bool:
     """Inside a work tree (the repository itself or a sub-folder of a monorepo), and, for a
     sub-folder, not a folder that work tree ignores (a home folder kept in git with `*`)."""
-    if _outside_any_repository(root):
-        return False  # what git would answer, without starting it
-    inside = _git(root, "rev-parse", "--is-inside-work-tree", "--show-prefix")
+    inside = _git(git, "rev-parse", "--is-inside-work-tree", "--show-prefix")
     if inside is None or inside.returncode != 0 or not inside.stdout.startswith("true\n"):
         return False
     if inside.stdout == "true\n\n":
         return True
-    ignored = _git(root, "check-ignore", "-q", ".")
+    ignored = _git(git, "check-ignore", "-q", ".")
     return ignored is not None and ignored.returncode == 1
 
 
@@ -310,15 +345,14 @@ def _outside_any_repository(root: Path) -> bool:
     return True
 
 
-def _git(root: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str] | None:
-    """Run git in root (paths in and out are relative to it); None when git cannot run."""
-    import subprocess  # only for nested configuration files: most runs never start git
+def _git(git: Git, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str] | None:
+    """Run git in its folder (paths in and out are relative to it), with nothing the repository
+    names run (migrator/git.py); None when git cannot run, or not safely."""
+    from migrator.git import GitError
 
     try:
-        return subprocess.run(["git", "-C", str(root), *args], input=stdin, capture_output=True,
-                              text=True, encoding="utf-8", errors="surrogateescape", timeout=20,
-                              check=False)
-    except (OSError, subprocess.SubprocessError):
+        return git.run(*args, stdin=stdin)
+    except GitError:
         return None
 
 
@@ -362,17 +396,23 @@ def _is_file(path: Path) -> bool:
         return False
 
 
+def included_service(value: Node) -> bool:
+    """Whether a value of services.yaml is a whole service included from a YAML file."""
+    kind = value.get("type") if isinstance(value, Mapping) else None
+    return value.tag == "!include" and not (isinstance(kind, Scalar) and kind.value != "yaml")
+
+
 def _service_includes(reader: Reader, services: LegacyDocument) -> dict[str, SourceFile]:
-    """The YAML files services are included from, read like the services file. A path that is
-    absolute, leaves the repository or names nothing is left to the includes rule to report."""
+    """The YAML files services are included from, read like the services file (by the path
+    taken as text: `a/../db.yaml` is `.platform/db.yaml`). A path that is absolute, leaves
+    `.platform/` or names nothing is left to the includes rule to report."""
     found: dict[str, SourceFile] = {}
     for name, value in services.node.items():
-        kind = value.get("type") if isinstance(value, Mapping) else None
-        if value.tag != "!include" or (isinstance(kind, Scalar) and kind.value != "yaml"):
+        if not included_service(value):
             continue
         path = include_path(value, services.file, services.source.line(value.start))
-        rel = f"{CONFIG_DIR}/{path}"
-        if PurePosixPath(path).is_absolute() or ".." in PurePosixPath(path).parts \
+        rel = posixpath.normpath(f"{CONFIG_DIR}/{path}")
+        if PurePosixPath(path).is_absolute() or not rel.startswith(f"{CONFIG_DIR}/") \
                 or not _is_file(reader.root / rel):
             continue
         loaded = next((s for s in found.values() if s.rel == rel), None)  # one file, one source

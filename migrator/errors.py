@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from migrator.escape import terminal
+
 
 class MigratorError(Exception):
     """A known failure caused by the input or the environment, never by a bug."""
@@ -23,8 +25,9 @@ class MigratorError(Exception):
                 if self.column:
                     where += f":{self.column}"
             where += ": "
-        # one line, always: a value quoted in a message may hold line breaks
-        return (where + self.message).replace("\r", "\\r").replace("\n", "\\n")
+        # one line of printable text, always: a name or value quoted in a message may hold
+        # line breaks, escape sequences or a workflow command (escape.terminal)
+        return terminal(where + self.message)
 
 
 class InputError(MigratorError):

@@ -67,6 +67,7 @@ class Validator:
         """`audited`: this schema document was refused or accepted by the audit already."""
         self.schema = schema
         self.remote = remote
+        self.steps = 0  # of the validation under way (`errors`)
         if audited:
             return
         if schema.get("$schema", DRAFT_07[0]) not in DRAFT_07:
@@ -75,17 +76,32 @@ class Validator:
         _Audit(self).check(schema, "#")
 
     def errors(self, instance: Any) -> Iterator[Error]:
-        yield from self._check(instance, self.schema, ())
+        """Every error of `instance`. A schema that makes validation run away (a chain of
+        oneOf through $ref, walked for each value; a pattern that backtracks) is refused here
+        (UnsupportedSchema) once it has taken MAX_STEPS steps or a pattern PATTERN_SECONDS."""
+        self.steps = 0
+        try:
+            yield from self._check(instance, self.schema, ())
+        except RecursionError:
+            raise UnsupportedSchema("the value is nested too deeply for the schema's checks "
+                                    "(Python's recursion limit)") from None
 
     def _resolve(self, ref: str) -> dict[str, Any]:
         if ref in self.remote:
             return self.remote[ref]
+        if ref == "#":  # the whole schema (a recursive one refers to it)
+            return self.schema
         node: Any = self.schema
         for part in ref.removeprefix("#/").split("/"):
             node = node[part.replace("~1", "/").replace("~0", "~")]
         return node  # type: ignore[no-any-return]
 
     def _check(self, value: Any, schema: Any, path: tuple[str | int, ...]) -> Iterator[Error]:
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            raise UnsupportedSchema(f"validating took more than {MAX_STEPS:,} steps (at "
+                                    f"{_where(path)}): the schema makes validation run away; "
+                                    "refused")
         if schema is False:
             yield Error(path, f"{value!r} is not allowed (the schema is false)")
             return
@@ -117,7 +133,7 @@ class Validator:
             if "maximum" in schema and value > schema["maximum"]:
                 yield Error(path, f"{value!r} is greater than the maximum of {schema['maximum']}")
         elif isinstance(value, str) and "pattern" in schema \
-                and not re.search(schema["pattern"], value):
+                and not _search(schema["pattern"], value, path):
             yield Error(path, f"{value!r} does not match {schema['pattern']!r}")
 
     def _combined(self, value: Any, schema: dict[str, Any],
@@ -156,6 +172,50 @@ class Validator:
                 yield from self._check(item, extra, (*path, key))
 
 
+#: Steps (`_check` calls) one validation may take, about 15 s: against Upsun's schema, a
+#: configuration of 800 applications, 14,000 services and 2,000 routes (2.6 MB as JSON) takes
+#: 112,804 steps (0.34 s).
+MAX_STEPS = 5_000_000
+#: Seconds one `pattern` may take on one value. Python's regular expressions backtrack, and a
+#: pattern such as `^(a+)+$` takes exponential time; the engine checks for signals every 4096
+#: steps (CPython `Modules/_sre/sre_lib.h`), so an interval timer stops it (where there is one:
+#: the main thread of a POSIX system; elsewhere the search is not bounded).
+PATTERN_SECONDS = 1.0
+
+
+class _TooLong(Exception):
+    """The interval timer went off during a pattern search."""
+
+
+def _too_long(_signal: int, _frame: object) -> None:
+    raise _TooLong
+
+
+def _search(pattern: str, value: str, path: tuple[str | int, ...]) -> bool:
+    """re.search(pattern, value), refused (UnsupportedSchema) after PATTERN_SECONDS."""
+    import signal
+
+    try:
+        previous = signal.signal(signal.SIGALRM, _too_long)
+    except (ValueError, AttributeError):  # not the main thread, or no SIGALRM (Windows)
+        return re.search(pattern, value) is not None
+    running = signal.setitimer(signal.ITIMER_REAL, PATTERN_SECONDS)
+    try:
+        return re.search(pattern, value) is not None
+    except _TooLong:
+        raise UnsupportedSchema(f"the schema's pattern {pattern!r} took more than "
+                                f"{PATTERN_SECONDS:g} s on a value of {len(value):,} characters "
+                                f"(at {_where(path)}): a pattern that backtracks without end; "
+                                "refused") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, *running)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _where(path: tuple[str | int, ...]) -> str:
+    return ".".join(map(str, path)) or "the top"
+
+
 def _best(failures: list[list[Error]], fallback: str) -> Error:
     """The most telling error of a failed oneOf/anyOf: the deepest one of the closest branch."""
     closest = min(failures, key=len)
@@ -178,54 +238,111 @@ def _equal(left: Any, right: Any) -> bool:
 
 class _Audit:
     """Walks every sub-schema reachable from the root (through `$ref` too) once, refusing what
-    the validator would ignore or mis-read."""
+    the validator would ignore, mis-read or never finish: a keyword it does not implement, a
+    keyword's value of the wrong kind, a `$ref` it cannot resolve, a loop of `$ref`, `allOf`,
+    `anyOf` and `oneOf` that comes back to a schema without descending into the value. The walk
+    keeps its own stack: a schema nested thousands deep is walked, not a RecursionError."""
 
     def __init__(self, validator: Validator) -> None:
         self.validator = validator
         self.seen: set[str] = set()
+        self.same: dict[str, list[str]] = {}  # schema -> the schemas applied to the same value
 
     def check(self, schema: Any, where: str) -> None:
-        if where in self.seen or isinstance(schema, bool):
-            return
-        self.seen.add(where)
-        if not isinstance(schema, dict):
-            raise UnsupportedSchema(f"{where}: a schema must be an object or a boolean")
-        for keyword in sorted(UNIMPLEMENTED & schema.keys()):
-            raise UnsupportedSchema(f"the schema uses the JSON-Schema keyword {keyword!r} at "
-                                    f"{where}, which the built-in validator does not implement "
-                                    "(validation would ignore it)")
-        self._values(schema, where)
-        for key, sub in self._children(schema, where):
-            self.check(sub, key)
+        stack = [(where, schema)]
+        while stack:
+            where, schema = stack.pop()
+            if where in self.seen or isinstance(schema, bool):
+                continue
+            self.seen.add(where)
+            if not isinstance(schema, dict):
+                raise UnsupportedSchema(f"{where}: a schema must be an object or a boolean")
+            for keyword in sorted(UNIMPLEMENTED & schema.keys()):
+                raise UnsupportedSchema(f"the schema uses the JSON-Schema keyword {keyword!r} "
+                                        f"at {where}, which the built-in validator does not "
+                                        "implement (validation would ignore it)")
+            self._values(schema, where)
+            children = list(self._children(schema, where))
+            self.same[where] = [key for key, _, same in children if same]
+            stack += [(key, sub) for key, sub, _ in reversed(children)]
+        self._refuse_loops()
 
     def _values(self, schema: dict[str, Any], where: str) -> None:
+        for keyword, kinds, what in KINDS:
+            if keyword in schema and (not isinstance(schema[keyword], kinds)
+                                      or isinstance(schema[keyword], bool) and bool not in kinds):
+                raise UnsupportedSchema(f"{where}: {keyword!r} must be {what}")
         kinds = schema.get("type", [])
         for kind in [kinds] if isinstance(kinds, str) else kinds:
-            if kind not in _TYPES:
+            if not isinstance(kind, str) or kind not in _TYPES:
                 raise UnsupportedSchema(f"{where}: unknown type {kind!r}")
         if "items" in schema and not isinstance(schema["items"], (dict, bool)):
             raise UnsupportedSchema(f"{where}: 'items' as a list (tuple validation) is not "
                                     "implemented")
+        for keyword in ("required", "allOf", "anyOf", "oneOf"):
+            value = schema.get(keyword)
+            if keyword != "required" and value == []:
+                raise UnsupportedSchema(f"{where}: {keyword!r} must not be empty")
+            if keyword == "required" and not all(isinstance(key, str) for key in value or []):
+                raise UnsupportedSchema(f"{where}: 'required' must list names")
         if "pattern" in schema:
             try:
                 re.compile(schema["pattern"])
-            except (re.error, TypeError):
+            except (re.error, TypeError, RecursionError, OverflowError):
                 raise UnsupportedSchema(f"{where}: pattern {schema['pattern']!r} is not a "
                                         "regular expression Python reads") from None
 
-    def _children(self, schema: dict[str, Any], where: str) -> Iterator[tuple[str, Any]]:
+    def _children(self, schema: dict[str, Any], where: str) -> Iterator[tuple[str, Any, bool]]:
+        """Each sub-schema: its key, itself, and whether it applies to the same value."""
         for key, sub in (schema.get("properties") or {}).items():
-            yield f"{where}/properties/{key}", sub
+            yield f"{where}/properties/{key}", sub, False
         for keyword in ("additionalProperties", "items"):
             if isinstance(schema.get(keyword), dict):
-                yield f"{where}/{keyword}", schema[keyword]
+                yield f"{where}/{keyword}", schema[keyword], False
         for keyword in ("allOf", "anyOf", "oneOf"):
             for index, sub in enumerate(schema.get(keyword) or []):
-                yield f"{where}/{keyword}/{index}", sub
+                yield f"{where}/{keyword}/{index}", sub, "$ref" not in schema
         if "$ref" in schema:
             try:
                 target = self.validator._resolve(schema["$ref"])
             except (KeyError, IndexError, TypeError):
                 raise UnsupportedSchema(f"{where}: cannot resolve $ref {schema['$ref']!r}") \
                     from None
-            yield schema["$ref"], target
+            yield schema["$ref"], target, True
+
+    def _refuse_loops(self) -> None:
+        """A loop in `same` (depth-first, with its own stack) would apply a schema to a value
+        for ever: refused, naming where it closes."""
+        done: set[str] = set()
+        for start in sorted(self.same):
+            if start in done:
+                continue
+            path, on_path = [(start, iter(self.same[start]))], {start}
+            while path:
+                node, following = path[-1]
+                step = next(following, None)
+                if step is None:
+                    path.pop()
+                    on_path.discard(node)
+                    done.add(node)
+                elif step in on_path:
+                    raise UnsupportedSchema(f"{node}: {step!r} comes back to itself through "
+                                            "$ref, allOf, anyOf or oneOf without descending "
+                                            "into the value: validating would never end")
+                elif step not in done and step in self.same:
+                    path.append((step, iter(self.same[step])))
+                    on_path.add(step)
+
+
+#: The kind each implemented keyword's value must be: (keyword, Python types, in words).
+KINDS: tuple[tuple[str, tuple[type, ...], str], ...] = (
+    ("type", (str, list), "a type name or a list of them"),
+    ("properties", (dict,), "an object"),
+    ("additionalProperties", (dict, bool), "a schema"),
+    ("required", (list,), "a list"),
+    ("enum", (list,), "a list"),
+    ("allOf", (list,), "a list"), ("anyOf", (list,), "a list"), ("oneOf", (list,), "a list"),
+    ("$ref", (str,), "a string"),
+    ("minimum", (int, float), "a number"), ("maximum", (int, float), "a number"),
+    ("pattern", (str,), "a string"),
+)

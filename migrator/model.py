@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from migrator.record import Record
+
+if TYPE_CHECKING:
+    from migrator.resources import ResourceHint
 
 
 class Severity(enum.Enum):
@@ -55,9 +59,15 @@ class Finding(Record):
     location: Location
     message: str
 
+    def __str__(self) -> str:
+        """As the report's terminal form prints it: severity, code, file:line, message."""
+        return f"{self.severity.value}  {self.code}  {self.location}  {self.message}"
+
 
 class LegacySizing(Record):
-    """The legacy `size`/`disk`/`resources` of one container, read from the effective mapping."""
+    """The legacy `size`/`disk`/`resources` of one container, read from the effective mapping:
+    an app's `web` values win over its top-level ones (they sized the web instance); a worker
+    without its own `size` or `resources` has the app's top-level ones."""
 
     container: str
     kind: ContainerKind
@@ -70,6 +80,25 @@ class LegacySizing(Record):
     service_type: str | None = None
     app_type: str | None = None
     comments: tuple[str, ...] = ()  # comments written on the removed lines
+    names: tuple[str, ...] = ()  # what `container` joins: the app's name (and the worker's)
+    resources_inherited: bool = False
+    from_web: tuple[str, ...] = ()  # the keys read from the app's `web`
+    container_profile: str | None = None  # the container's own `container_profile`, if any
+
+
+class DataMove(NamedTuple):
+    """Data of the legacy project to move into the new one: what it is, the documented
+    commands that move it (none when the docs publish none), and a note."""
+
+    subject: str
+    commands: tuple[str, ...] = ()
+    note: str = ""
+
+    def step(self) -> str:
+        if not self.commands:
+            return f"{self.subject}: {self.note}."
+        shown = ", then ".join(f"`{command}`" for command in self.commands)
+        return f"{self.subject}: {shown}" + (f" ({self.note})." if self.note else ".")
 
 
 class Settings(Record):
@@ -81,6 +110,7 @@ class Settings(Record):
     select: tuple[str, ...] = ()  # codes (or prefixes) to run and report; empty: all
     ignore: tuple[str, ...] = ()  # codes (or prefixes) not to run nor report
     rename_platform_cli: bool = False  # UPS012 renames `platform` and its token in commands
+    environment: str | None = None  # the environment `upsun resources:set` is for (`-e`)
 
 
 class FileAction(enum.Enum):
@@ -115,3 +145,5 @@ class MigrationResult(Record):
     routes: int
     profiles: tuple[tuple[str, str], ...] = ()
     validation: tuple[str, ...] = ()
+    data: tuple[DataMove, ...] = ()  # the databases and mounts to move, and how
+    hints: tuple[ResourceHint, ...] = ()  # one per sizing, in the same order

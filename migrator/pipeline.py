@@ -4,9 +4,12 @@ nothing."""
 from __future__ import annotations
 
 import gc
+import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
+from migrator import datamoves, paths
 from migrator.assemble import assemble
 from migrator.codes import selected
 from migrator.context import MigrationContext, scalar_text
@@ -22,17 +25,15 @@ from migrator.model import (
 )
 from migrator.record import Record
 from migrator.registry import Registry
-from migrator.rules import BOTH_FORMATS, RULES
+from migrator.rules import BOTH_FORMATS, OPTIONAL, RULES
 from migrator.verify import prove
 from migrator.yamltext.nodes import Mapping, Node, Sequence, Tagged, resolve, to_data
-
-#: Rules that make the nesting itself: they always run (`--ignore` hides their report lines).
-STRUCTURAL = frozenset({"UPS001", "UPS006", "UPS007"})
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from migrator.discovery import Reader
     from migrator.minischema import Validator
 
 
@@ -63,21 +64,25 @@ def migrate(root: Path, settings: Settings, metadata: Metadata | None = None) ->
 
 def _migrate(root: Path, settings: Settings, metadata: Metadata) -> MigrationResult:
     project = load_project(root)
-    ctx = MigrationContext(project, settings)
+    ctx = MigrationContext(project, settings, metadata.registry)
     for rule in RULES:
-        if rule.CODE in STRUCTURAL or selected(rule.CODE, settings.select, settings.ignore):
+        if rule.CODE not in OPTIONAL or selected(rule.CODE, settings.select, settings.ignore):
             rule.apply(ctx)
             if ctx.required:
                 _look_for_required(ctx)
     if metadata.registry is not None:
         from migrator import checks
 
-        checks.apply(ctx, metadata.registry, settings.upgrade_retired)
+        upgrade = settings.upgrade_retired and selected(checks.UPGRADE, settings.select,
+                                                        settings.ignore)
+        checks.apply(ctx, metadata.registry, upgrade)
+    data = datamoves.plan(ctx)
     if not settings.remove_legacy:
+        from migrator.facts import ONE_FORMAT
+
         ctx.warn(BOTH_FORMATS, Location(project.legacy_files[0], 0),
-                 "the legacy files stay in place: Upsun refuses to deploy a repository that holds "
-                 "both .platform and .upsun configuration; remove them (or use --remove-legacy) "
-                 "before pushing")
+                 f"the legacy files stay in place: {ONE_FORMAT.value}; remove them (or use "
+                 "--remove-legacy) before pushing")
     text = assemble(ctx)
     document, output = prove(ctx, text)
     if metadata.schema is not None:
@@ -88,13 +93,15 @@ def _migrate(root: Path, settings: Settings, metadata: Metadata) -> MigrationRes
     def keep(code: str) -> bool:
         return selected(code, settings.select, settings.ignore)
 
+    files = tuple(_plan(project, ctx, text.encode("utf-8")))  # may add findings: first
     return MigrationResult(
         root=root,
         config_text=text,
-        files=tuple(_plan(project, ctx, text.encode("utf-8"))),
+        files=files,
         changes=tuple(c for c in ctx.changes if keep(c.code)),
         findings=tuple(f for f in ctx.findings if keep(f.code)),
         sizings=tuple(ctx.sizings),
+        hints=tuple(ctx.hints),
         legacy_files=tuple(project.legacy_files),
         apps=tuple(app.name for app in project.apps),
         workers=tuple(c.name for c in ctx.containers() if c.worker is not None),
@@ -102,6 +109,7 @@ def _migrate(root: Path, settings: Settings, metadata: Metadata) -> MigrationRes
         routes=len(ctx.places.routes),
         profiles=tuple(sorted(ctx.profiles.items())),
         validation=_checked(metadata, ctx),
+        data=data,
     )
 
 
@@ -161,11 +169,12 @@ def _validator(document: dict[str, Any], audited: bool) -> Validator:
     ms): a file or a download when it is read, a cached copy when it was stored, the embedded
     copy by the tests; any other is audited here."""
     if not _VALIDATOR or _VALIDATOR[0][0] is not document:
+        from migrator import deviations
         from migrator.minischema import Validator
         from migrator.upsunfiles import ANY_STRING, RUNTIME_URL, SERVICE_URL
 
-        _VALIDATOR[:] = [(document, Validator(document, {RUNTIME_URL: ANY_STRING,
-                                                         SERVICE_URL: ANY_STRING}, audited))]
+        _VALIDATOR[:] = [(document, Validator(deviations.apply(document), {
+            RUNTIME_URL: ANY_STRING, SERVICE_URL: ANY_STRING}, audited))]
     return _VALIDATOR[0][1]
 
 
@@ -223,7 +232,7 @@ def _include_loader(ctx: MigrationContext) -> Callable[[str], tuple[Any, str] | 
     def read(rel: str) -> tuple[str, str]:
         copied = sources.get(f".upsun/{rel}")
         if copied is not None:
-            return _copy(ctx, copied).decode("utf-8"), copied
+            return _copy(ctx, reader, copied).decode("utf-8"), copied
         return reader.read(rel), rel
 
     def load(path: str) -> tuple[Any, str] | None:
@@ -271,24 +280,28 @@ def _source_of(ctx: MigrationContext, path: list[Any]) -> tuple[str, int]:
 
 
 def _plan(project: LegacyProject, ctx: MigrationContext, config: bytes) -> list[PlannedFile]:
-    planned = [_planned(project.root, UPSUN_CONFIG, config)]
+    """Every file to create, change or remove, with what it holds now: read by `paths.current`,
+    never through a link (`writer.check_plan` refuses those); copies read by `paths.source`."""
+    from migrator.discovery import Reader
+
+    root, reader = project.root, Reader(project.root)
+    planned = [_planned(root, UPSUN_CONFIG, config)]
     for source, target in sorted(ctx.copies.items()):
-        for rel_source, rel_target in _expand(project.root, source, target):
-            planned.append(_planned(project.root, rel_target, _copy(ctx, rel_source),
+        for rel_source, rel_target in _expand(ctx, reader, source, target):
+            planned.append(_planned(root, rel_target, _copy(ctx, reader, rel_source),
                                     rel_source))
     if ctx.settings.remove_legacy:
         removed = list(project.legacy_files) + [p.source for p in planned if p.source]
         for rel in sorted(set(removed)):
-            planned.append(PlannedFile(rel, FileAction.DELETE, (project.root / rel).read_bytes(),
-                                       None))
-    return [p for p in planned if p.old != p.new]
+            planned.append(PlannedFile(rel, FileAction.DELETE, paths.current(root, rel), None))
+    return [p for p in planned if p.action is FileAction.DELETE or p.old != p.new]
 
 
-def _copy(ctx: MigrationContext, rel: str) -> bytes:
+def _copy(ctx: MigrationContext, reader: Reader, rel: str) -> bytes:
     """What a copy holds: an included service file as the rules edited it, else the bytes."""
     included = next((s for s in ctx.project.included.values() if s.rel == rel), None)
     if included is None:
-        return (ctx.project.root / rel).read_bytes()
+        return paths.source(reader, rel)
     from migrator.assemble import edited
 
     text = edited(ctx, included)
@@ -296,19 +309,33 @@ def _copy(ctx: MigrationContext, rel: str) -> bytes:
 
 
 def _planned(root: Path, rel: str, new: bytes, source: str | None = None) -> PlannedFile:
-    path = root / rel
-    old = path.read_bytes() if path.is_file() else None
+    old = paths.current(root, rel)
     action = FileAction.CREATE if old is None else FileAction.MODIFY
     return PlannedFile(rel, action, old, new, source)
 
 
-def _expand(root: Path, source: str, target: str) -> list[tuple[str, str]]:
-    """A copied file, or every file of a copied folder (`!archive`), as (source, target) pairs."""
-    path = root / source
+def _expand(ctx: MigrationContext, reader: Reader, source: str,
+            target: str) -> list[tuple[str, str]]:
+    """A copied file, or every regular file of a copied folder (`!archive`), as (source, target)
+    pairs. The folder's links are not followed: each one (and anything not a regular file) is
+    reported, not copied."""
+    path = reader.inside(source)
     if not path.is_dir():
         return [(source, target)]
     pairs = []
-    for file in sorted(p for p in path.rglob("*") if p.is_file() and not p.is_symlink()):
-        sub = file.relative_to(path).as_posix()
-        pairs.append((f"{source}/{sub}", f"{target}/{sub}"))
+    for folder, dirs, files in os.walk(path):  # links to folders are listed, never entered
+        dirs.sort()
+        here = Path(folder).relative_to(path).as_posix()
+        for name in sorted(dirs + files):
+            sub = name if here == "." else f"{here}/{name}"
+            try:
+                mode = os.lstat(os.path.join(folder, name)).st_mode
+            except FileNotFoundError:  # gone since the folder was listed
+                continue
+            if stat.S_ISREG(mode):
+                pairs.append((f"{source}/{sub}", f"{target}/{sub}"))
+            elif not stat.S_ISDIR(mode):
+                ctx.warn("UPS008", Location(f"{source}/{sub}"), f"is not copied to {target}/{sub}"
+                         f": {'a symbolic link' if stat.S_ISLNK(mode) else 'not a regular file'}"
+                         "; a copy holds regular files only (copy what Upsun needs yourself)")
     return pairs

@@ -1,9 +1,10 @@
 """Where shell commands in the configuration use the Platform.sh CLI (UPS012).
 
 On Upsun the CLI is `upsun` and its token variable `UPSUN_CLI_TOKEN`; the Platform.sh CLI's
-installer installs `platform`. This module only finds the places in a command's text: the
+installers install `platform`. This module only finds the places in a command's text: the
 command word `platform` where a command starts (not the word in an `echo`ed sentence), the
-`PLATFORMSH_CLI_TOKEN` variable, and the download of the Platform.sh installer. Shell comment
+`PLATFORMSH_CLI_TOKEN` variable, and the download of a Platform.sh installer (the whole line it
+was published with, which has an exact Upsun counterpart, or else the URL alone). Shell comment
 lines are passed over. Pure functions over text; the rule reports and, on request, renames.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import enum
 import re
 
+from migrator import facts
 from migrator.record import Record
 
 DOCS = "https://docs.upsun.com/administration/cli.html"
@@ -38,8 +40,8 @@ class Use(Record):
                     f"`upsun`, installed as {DOCS} says")
         if self.kind is Kind.TOKEN:
             return f"{context} uses PLATFORMSH_CLI_TOKEN: the Upsun CLI reads UPSUN_CLI_TOKEN"
-        return (f"{context} downloads the Platform.sh CLI installer ({self.text}): install the "
-                f"Upsun CLI instead, as {DOCS} says")
+        return (f"{context} installs the Platform.sh CLI ({self.text}): install the Upsun CLI "
+                f"instead, as {DOCS} says")
 
 
 #: `platform` as the command word: at a line's start or after a shell operator or keyword,
@@ -49,7 +51,16 @@ _COMMAND = (
     r"(?:^|(?<=[;&|(`])|(?<=\$\()|(?<=\bthen)|(?<=\bdo)|(?<=\belse)|(?<=\bexec)|(?<=\bsudo))"
     r"(?P<space>\s*)(?P<word>(?:[\w$.~{}/-]*/)?platform)(?=[\s;|&)`]|$)")
 _TOKEN = r"\bPLATFORMSH_CLI_TOKEN\b"
-_INSTALLER = r"https?://platform\.sh/cli/installer\b\S*"
+#: A download of one of the Platform.sh CLI's installers (`facts.PLATFORMSH_CLI_INSTALLERS`);
+#: the second one installs `upsun` when it runs with VENDOR=upsun, so that form is not a use.
+_INSTALLER = (r"https?://platform\.sh/cli/installer\b\S*"
+              r"|https://raw\.githubusercontent\.com/platformsh/cli/main/installer\.sh"
+              r"(?![^;&|]*\|\s*VENDOR=upsun\b)\S*")
+#: The whole line each installer was published with (curl's short options may vary): a use of
+#: this form has an exact replacement, the line Upsun's docs install the Upsun CLI with.
+_INSTALL_LINE = (r"curl(?:\s+-[A-Za-z]+)*\s+(?:https?://platform\.sh/cli/installer\s*\|\s*php"
+                 r"|https://raw\.githubusercontent\.com/platformsh/cli/main/installer\.sh"
+                 r"\s*\|\s*bash)(?=\s*(?:$|[;&|#]))")
 
 
 def uses(command: str) -> list[Use]:
@@ -66,6 +77,15 @@ def uses(command: str) -> list[Use]:
                              "upsun" if word == "platform" else None))
         found += [Use(Kind.TOKEN, number, m.start(), m.group(), "UPSUN_CLI_TOKEN")
                   for m in re.finditer(_TOKEN, line)]
-        found += [Use(Kind.INSTALLER, number, m.start(), m.group(), None)
-                  for m in re.finditer(_INSTALLER, line)]
+        found += [_installer(line, number, m) for m in re.finditer(_INSTALLER, line)]
     return sorted(found, key=lambda use: (use.line, use.column))
+
+
+def _installer(line: str, number: int, url: re.Match[str]) -> Use:
+    """The download of an installer: the whole published install line, replaceable by Upsun's,
+    when the URL stands in one; else the URL alone, with no replacement."""
+    for whole in re.finditer(_INSTALL_LINE, line):
+        if whole.start() <= url.start() < whole.end():
+            return Use(Kind.INSTALLER, number, whole.start(), whole.group(),
+                       facts.UPSUN_CLI_INSTALL.value)
+    return Use(Kind.INSTALLER, number, url.start(), url.group(), None)

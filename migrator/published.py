@@ -4,6 +4,12 @@ Order: a file the user names; a cached download younger than a day; a new downlo
 with `If-None-Match`), checked before it is cached; otherwise the newer of a stale cached copy and
 the snapshot embedded in the package. There is always an answer, and it always says its source
 and age, so no check is ever skipped. urllib is imported only when a request is really made.
+
+Every copy is checked each time it is read (a cached one too: the cache is a file anyone with
+the user's rights may have written), and what is refused is named in the answer's origin: a
+copy that is not JSON, nested too deeply or of the wrong shape never ends a run. Downloads come
+only from https:// (UPSUN_MIGRATOR_META_URL may name http:// on this machine, for tests and
+local mirrors), follow redirects only to the same host (download.py), and stop at MAX_BYTES.
 """
 
 from __future__ import annotations
@@ -59,6 +65,8 @@ def _check_images(data: object) -> str | None:
             return f"image {name!r} has no `versions` object"
         if not all(isinstance(image.get(flag, False), bool) for flag in ("runtime", "service")):
             return f"image {name!r}: `runtime` and `service` must be true or false"
+        if image.get("need_disk") is not None and not isinstance(image["need_disk"], bool):
+            return f"image {name!r}: `need_disk` must be true, false or null"
         for version, entry in image["versions"].items():
             problem = _check_version(entry)
             if problem:
@@ -75,12 +83,26 @@ def _check_version(entry: object) -> str | None:
     if manifest is None or _field(manifest, "endpoints", dict) is None \
             or _field(manifest, "default_container_profile", str) is None:
         return "`manifest` is not an object with `endpoints` and a profile name"
+    if not all(_is_number(manifest.get(key)) for key in MINIMUMS):
+        return f"`manifest` minimums ({', '.join(MINIMUMS)}) must be null or numbers from 0"
     packages = _field(entry, "packages_versions", dict)
     if packages is None or not all(isinstance(package, dict)
                                    and _field(package, "versions", list) is not None
                                    for package in packages.values()):
         return "`packages_versions` is not an object of runtimes with `versions` lists"
     return None
+
+
+#: The minimum resources of a version, in its `manifest` (the resource hints read them).
+MINIMUMS = ("min_cpu_size", "min_mem_size", "min_disk_size")
+
+
+def _is_number(value: object) -> bool:
+    """Null, or a finite number that is not negative."""
+    if value is None:
+        return True
+    return isinstance(value, (int, float)) and not isinstance(value, bool) \
+        and 0 <= value < float("inf")
 
 
 def _field(holder: dict[str, Any], key: str, kind: type) -> Any:
@@ -136,6 +158,27 @@ def meta_url() -> str:
     return os.environ.get("UPSUN_MIGRATOR_META_URL", META_URL).rstrip("/")
 
 
+#: Hosts an http:// UPSUN_MIGRATOR_META_URL may name: this machine (a test server, a local
+#: mirror); anything else is https:// only.
+LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+def _why_not_url(url: str) -> str | None:
+    """Why `url` is not a source to download from: only https://, and http:// on this machine
+    (the tests' server); never file://, ftp:// or plain http:// over the network."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        host = None
+    if host and (parts.scheme == "https" or parts.scheme == "http" and host in LOOPBACK):
+        return None
+    return (f"UPSUN_MIGRATOR_META_URL={url!r} is not an https:// URL (http:// only on this "
+            "machine): not used")
+
+
 def offline() -> bool:
     """UPSUN_MIGRATOR_OFFLINE set to anything but nothing, 0, false or no."""
     value = os.environ.get("UPSUN_MIGRATOR_OFFLINE", "").strip().lower()
@@ -153,8 +196,8 @@ def get(resource: Resource, file: Path | None = None, refresh: bool = False) -> 
     folder = cache_dir()
     data_file, meta_file = folder / f"{resource.name}.json", folder / f"{resource.name}.meta.json"
     meta = _read_meta(meta_file)
-    cached = _cached(resource, data_file, meta)
-    fetched = _number(meta.get("fetched"))
+    cached, refused = _cached(resource, data_file)
+    fetched = _timestamp(meta.get("fetched"))
     if cached is not None and time.time() - fetched < MAX_AGE and not refresh:
         return Published(cached, f"the cache (downloaded {day(fetched)})")
     why = _why_not_download(meta, refresh)
@@ -173,15 +216,17 @@ def get(resource: Resource, file: Path | None = None, refresh: bool = False) -> 
             return Published(cached, f"the cache (revalidated {day(now)})", True)
         _write(meta_file, json.dumps(dict(meta, failed=time.time())).encode())
         why = fresh if isinstance(fresh, str) else "the server answered 304 for no cached copy"
+    if refused is not None:
+        why = f"the cached copy was refused ({refused}); {why}"
     return _fallback(resource, cached, fetched, why)
 
 
 def _why_not_download(meta: dict[str, object], refresh: bool) -> str | None:
     if offline():
         return "offline"
-    if not refresh and time.time() - _number(meta.get("failed")) < RETRY_AFTER:
+    if not refresh and time.time() - _timestamp(meta.get("failed")) < RETRY_AFTER:
         return "the last download failed less than an hour ago"
-    return None
+    return _why_not_url(meta_url())
 
 
 def _store(resource: Resource, body: bytes, data: dict[str, Any], etag: str | None,
@@ -192,28 +237,21 @@ def _store(resource: Resource, body: bytes, data: dict[str, Any], etag: str | No
         data = resource.keep(data)
         body = json.dumps(data).encode()  # escaped: JSON may hold a lone surrogate (\ud800)
     _write(data_file, body)
-    _write(meta_file, json.dumps({"etag": etag, "fetched": now, "sha256": _digest(body)}).encode())
+    _write(meta_file, json.dumps({"etag": etag, "fetched": now}).encode())
     return Published(data, f"a download of {day(now)}", True)
 
 
-def _cached(resource: Resource, data_file: Path, meta: dict[str, object]) -> dict[str, Any] | None:
-    """The cached copy when it is good: the one stored after its checks (same digest) is read
-    without checking again; anything else is checked as a download is."""
-    raw = _read(data_file)
-    if raw is None:
-        return None
-    if meta.get("sha256") == _digest(raw):
-        try:
-            return json.loads(raw)  # type: ignore[no-any-return]
-        except ValueError:
-            return None
-    return _checked(resource, raw)[0]
-
-
-def _digest(raw: bytes) -> str:
-    import hashlib
-
-    return hashlib.sha256(raw).hexdigest()
+def _cached(resource: Resource, data_file: Path) -> tuple[dict[str, Any] | None, str | None]:
+    """(the cached copy, None) when there is one and it passes the checks a download passes
+    (whatever its meta file says: the digest there tells a truncated write, and a copy and its
+    digest can be written together), else (None, why it was refused, or None if absent)."""
+    try:
+        raw = _read_bounded(data_file)
+    except FileNotFoundError:
+        return None, None
+    except OSError as exc:
+        return None, f"cannot read {data_file}: {exc.strerror or exc}"
+    return _checked(resource, raw)
 
 
 def _fallback(resource: Resource, cached: dict[str, Any] | None, fetched: float,
@@ -259,7 +297,7 @@ def embedded(resource: Resource) -> dict[str, Any]:
 
 def _from_file(resource: Resource, file: Path) -> dict[str, Any]:
     try:
-        raw = file.read_bytes()
+        raw = _read_bounded(file)
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", str(file)) from None
     data, problem = _checked(resource, raw)
@@ -270,72 +308,49 @@ def _from_file(resource: Resource, file: Path) -> dict[str, Any]:
 
 def _checked(resource: Resource, raw: bytes) -> tuple[dict[str, Any] | None, str | None]:
     """(the document, None) when these bytes are a good copy of the resource, else (None, why)."""
+    if len(raw) > MAX_BYTES:
+        return None, f"more than {MAX_BYTES // (1024 * 1024)} MB"
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         return None, "not JSON"
-    problem = resource.check(data)
+    except RecursionError:  # json's decoder stops at Python's recursion limit
+        return None, "JSON nested too deeply"
+    try:
+        problem = resource.check(data)
+    except RecursionError:
+        problem = "nested too deeply"
     return (None, problem) if problem else (data, None)
 
 
-def _read(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return None
+def _read_bounded(path: Path) -> bytes:
+    """At most MAX_BYTES + 1 bytes of `path` (more is refused by `_checked`)."""
+    with open(path, "rb") as stream:
+        return stream.read(MAX_BYTES + 1)
 
 
-def _number(value: object) -> float:
-    return float(value) if isinstance(value, (int, float)) else 0.0
+def _timestamp(value: object) -> float:
+    """A time the meta file gives: a number between 0 and now (a clock a little ahead is
+    forgiven), else 0, which is as old as it gets."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return 0.0
+    return float(value) if 0 <= value <= time.time() + 60 else 0.0
 
 
 def _read_meta(path: Path) -> dict[str, object]:
     try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
+        meta = json.loads(_read_bounded(path).decode("utf-8"))
         return meta if isinstance(meta, dict) else {}
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return {}
 
 
 def _download(url: str, etag: object) -> tuple[bytes | None, str | None] | str:
-    """(body, etag), (None, etag) for 304 Not Modified, or why the download failed."""
-    import urllib.error
-    import urllib.request
+    """(body, etag), (None, etag) for 304 Not Modified, or why the download failed
+    (download.py: bounded, and redirects followed only to the same host)."""
+    from migrator import download
 
-    request = urllib.request.Request(url, headers={"User-Agent": "upsun-migrator"})
-    if isinstance(etag, str):
-        request.add_header("If-None-Match", etag)
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
-            return _read_body(response), response.headers.get("ETag")
-    except _Stalled as exc:
-        return f"the download from {url} failed: {exc}"
-    except urllib.error.HTTPError as exc:
-        if exc.code == 304 and isinstance(etag, str):
-            return None, exc.headers.get("ETag") or etag
-        return f"the download from {url} failed: HTTP {exc.code}"
-    except (urllib.error.URLError, OSError, TimeoutError, ValueError) as exc:
-        reason = getattr(exc, "reason", None) or exc
-        return f"the download from {url} failed: {reason}"
-
-
-class _Stalled(Exception):
-    """The body took too long or is too large."""
-
-
-def _read_body(response: Any) -> bytes:
-    """The whole body within DEADLINE seconds and MAX_BYTES (a trickling server stops here)."""
-    deadline = time.monotonic() + DEADLINE
-    chunks: list[bytes] = []
-    size = 0
-    while chunk := response.read1(65536):
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > MAX_BYTES:
-            raise _Stalled(f"more than {MAX_BYTES // (1024 * 1024)} MB")
-        if time.monotonic() > deadline:
-            raise _Stalled(f"no complete answer within {DEADLINE:g} s")
-    return b"".join(chunks)
+    return download.fetch(url, etag, TIMEOUT, DEADLINE, MAX_BYTES)
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from migrator.record import Record
 
 TYPE_CHECKING = False
@@ -17,17 +19,22 @@ class ImageVersion(Record):
     image: str
     version: str
     status: str
-    endpoints: tuple[str, ...]
+    endpoints: tuple[str, ...] | None  # None: the registry has no endpoint data (null)
     profile: str | None
+    min_cpu: float | None = None  # the version's minimum CPU, RAM (MB) and disk (MB), if given
+    min_ram: int | None = None
+    min_disk: int | None = None
+    need_disk: bool | None = None  # the image's: whether its containers have a disk
 
 
 #: What this module reads of the registry (`*`: any key; None: the value as it is). The package
-#: embeds, and the cache keeps, the registry trimmed to it: a seventh of the size, parsed in a
-#: fifth of the time. A field read here must be added here (tests/test_published.py compares
+#: embeds, and the cache keeps, the registry trimmed to it: under a third of the size, parsed
+#: in half the time. A field read here must be added here (tests/test_published.py compares
 #: every answer on the trimmed and the whole registry).
-READ = {"*": {"runtime": None, "service": None, "versions": {"*": {
+READ = {"*": {"runtime": None, "service": None, "need_disk": None, "versions": {"*": {
     "upsun": {"status": None},
-    "manifest": {"endpoints": None, "default_container_profile": None},
+    "manifest": {"endpoints": None, "default_container_profile": None, "min_cpu_size": None,
+                 "min_mem_size": None, "min_disk_size": None},
     "packages_versions": None}}}}
 
 
@@ -37,6 +44,20 @@ def trim(value: Any, read: Any = READ) -> Any:
         return value
     return {key: trim(item, read.get(key, read.get("*"))) for key, item in value.items()
             if key in read or "*" in read}
+
+
+def _cpu(value: Any) -> float | None:
+    """A figure of the registry; None when it is absent or not a finite number."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) \
+            or not math.isfinite(value):
+        return None
+    return float(value)
+
+
+def _megabytes(value: Any) -> int | None:
+    """A RAM or disk minimum of the registry in whole MB (rounded up); None when absent."""
+    figure = _cpu(value)
+    return math.ceil(figure) if figure is not None else None
 
 
 def _version_key(version: str) -> tuple[int, ...]:
@@ -68,9 +89,15 @@ class Registry:
         if entry is None:
             return None
         manifest = entry.get("manifest") or {}
-        endpoints = tuple((manifest.get("endpoints") or {}).keys())
+        listed = manifest.get("endpoints")
+        endpoints = tuple(listed.keys()) if isinstance(listed, dict) else None
+        need_disk = self.data.get(image, {}).get("need_disk")
         return ImageVersion(image, version, (entry.get("upsun") or {}).get("status", "unknown"),
-                            endpoints, manifest.get("default_container_profile"))
+                            endpoints, manifest.get("default_container_profile"),
+                            _cpu(manifest.get("min_cpu_size")),
+                            _megabytes(manifest.get("min_mem_size")),
+                            _megabytes(manifest.get("min_disk_size")),
+                            need_disk if isinstance(need_disk, bool) else None)
 
     def packages(self, type_: str) -> dict[str, Any]:
         """The runtimes (and their versions) a composable channel offers; {} for other images."""
@@ -80,6 +107,17 @@ class Registry:
 
     def known_image(self, type_: str) -> bool:
         return self.image(type_)[0] in self.data
+
+    def is_runtime(self, type_: str) -> bool:
+        """Whether the image is an application runtime (the composable image is one), as
+        Upsun's runtime version list counts it; False for a service image."""
+        entry = self.data.get(self.image(type_)[0], {})
+        return bool(entry.get("runtime") or entry.get("service") is False)
+
+    def versions(self, type_: str) -> list[str]:
+        """Every version the registry lists for the image, oldest first."""
+        return sorted(self.data.get(self.image(type_)[0], {}).get("versions", {}),
+                      key=_version_key)
 
     def supported(self, type_: str) -> list[str]:
         """Supported versions of the image, nearest first: upward ones, then downward ones."""
@@ -98,17 +136,3 @@ class Registry:
         name = type_.partition(":")[0]
         upward = [v for v in self.supported(type_) if _version_key(v) >= _version_key(version)]
         return f"{name}:{upward[0]}" if upward else None
-
-    def version_schemas(self) -> tuple[dict[str, Any], dict[str, Any]]:
-        """The runtime and service version enums, built as Upsun builds its schema from this."""
-        runtimes: list[str] = []
-        services: list[str] = []
-        for image, entry in self.data.items():
-            types = [f"{image}:{v}" for v in entry.get("versions", {})]
-            is_runtime = entry.get("runtime") or entry.get("service") is False  # composable too
-            (runtimes if is_runtime else services).extend(types)
-            if image in ALIASES.values():
-                alias = next(a for a, i in ALIASES.items() if i == image)
-                services.extend(f"{alias}:{v}" for v in entry.get("versions", {}))
-        return ({"type": "string", "enum": sorted(runtimes)},
-                {"type": "string", "enum": sorted(services)})

@@ -6,7 +6,7 @@ to the repository.
 
 from __future__ import annotations
 
-from migrator import __version__, resources
+from migrator import __version__, facts, resources
 from migrator.model import (
     Change,
     FileAction,
@@ -32,6 +32,7 @@ class Report(Record):
     command: str | None
     steps: tuple[str, ...]
     code: tuple[Any, ...] = ()  # CodeFinding, when `migrate --code` ran the codemod
+    environment: str | None = None  # the `-e` of the command (None: a placeholder to fill in)
 
     def count(self, severity: Severity) -> int:
         return sum(f.severity is severity for f in self.findings)
@@ -51,44 +52,74 @@ class Report(Record):
         }
 
 
-def build(result: MigrationResult, *, written: bool, removed_legacy: bool) -> Report:
+def build(result: MigrationResult, *, written: bool, removed_legacy: bool,
+          environment: str | None = None) -> Report:
     changes = tuple(sorted(result.changes, key=lambda c: (c.location, c.code, c.path)))
     findings = tuple(sorted(result.findings, key=lambda f: (_rank(f.severity), f.location,
                                                             f.code, f.message)))
-    profiles = dict(result.profiles)  # registry default profiles, when the registry is known
-    hints = tuple(resources.hint_for(s, profiles.get(s.container)) for s in result.sizings)
-    command = resources.command(list(hints))
-    return Report(result, written, changes, findings, hints, command,
-                  _steps(result, command, removed_legacy, findings))
+    command = resources.command(list(result.hints), environment)
+    return Report(result, written, changes, findings, result.hints, command,
+                  _steps(result, command, environment, removed_legacy, findings),
+                  environment=environment)
 
 
 def _rank(severity: Severity) -> int:
     return {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}[severity]
 
 
-def _steps(result: MigrationResult, command: str | None, removed_legacy: bool,
-           findings: tuple[Finding, ...]) -> tuple[str, ...]:
+#: What to know before running the command (Upsun docs manage-resources/resource-init.md; the
+#: Upsun CLI's resources:set, see migrator.facts).
+RESOURCE_INIT = (
+    f"Until then Upsun gives every container its default resources ({facts.DEFAULT_CPU:g} CPU; "
+    f"a {facts.DEFAULT_DISK} MB disk where one is needed); resources cannot be set before the "
+    "first push. With `upsun push --resources-init=manual` the first deployment fails until "
+    "resources are set; the command sets only the containers it names, and `upsun "
+    "resources:set` asks for the others (without a terminal, it refuses).")
+
+
+def _steps(result: MigrationResult, command: str | None, environment: str | None,
+           removed_legacy: bool, findings: tuple[Finding, ...]) -> tuple[str, ...]:
     steps = []
     if not removed_legacy:
         steps.append(f"Remove the legacy files before deploying ({', '.join(result.legacy_files)}"
                      "): Upsun refuses a repository that holds both formats.")
     if command:
-        steps.append(f"After the first push, run `{command}` (or push with "
-                     "`--resources-init=manual` and set resources first).")
+        fill = "" if environment else (f" (replace `{resources.PLACEHOLDER}` with its name, or "
+                                       "migrate with `--environment NAME`)")
+        steps.append("Platform.sh applied the legacy sizes to production only: after the first "
+                     f"push, set them on your production environment{fill}: `{command}`. "
+                     + RESOURCE_INIT)
     else:
         steps.append("After the first push, check the resources Upsun gave each container "
                      "(`upsun resources`).")
+    steps += _data_steps(result, environment)
     attention = sum(f.severity is not Severity.INFO for f in findings)
     if attention:
         steps.append(f"Review the {attention} warning(s) and error(s) above.")
     return tuple(steps)
 
 
+def _data_steps(result: MigrationResult, environment: str | None) -> list[str]:
+    """What the guide says of the data, then one step per database, service and mount."""
+    from migrator import facts
+
+    if not result.data:
+        return []
+    intro = ("Move the data: Upsun Flex is a new project, and Upsun's migration guide exports "
+             "the databases and files from the Platform.sh project first, then imports them "
+             "into the new project once it has an environment (after the first push). Replace "
+             f"`{facts.PLATFORMSH_PROJECT}`"
+             + (f" and `{facts.UPSUN_PROJECT}`" if environment else
+                f", `{facts.UPSUN_PROJECT}` and `{facts.ENVIRONMENT}`")
+             + " in the commands below.")
+    return [intro] + [move.step() for move in result.data]
+
+
 def to_json(report: Report) -> str:
     """The machine-readable report; its shape is documented in docs/report.schema.json."""
-    import json
+    from migrator.escape import dumps
 
-    return json.dumps(as_dict(report), indent=2, ensure_ascii=False) + "\n"
+    return dumps(as_dict(report), indent=2) + "\n"
 
 
 def as_dict(report: Report) -> dict[str, Any]:
@@ -107,6 +138,7 @@ def as_dict(report: Report) -> dict[str, Any]:
         "findings": [{"code": f.code, "severity": f.severity.value, "file": f.location.file,
                       "line": f.location.line, "message": f.message} for f in report.findings],
         "resources": {
+            "environment": report.environment,
             "containers": [_hint_dict(h) for h in report.hints],
             "command": report.command,
         },
@@ -126,15 +158,23 @@ def _hint_dict(hint: resources.ResourceHint) -> dict[str, Any]:
         "line": legacy.location.line,
         "legacy": {"size": legacy.size, "size_inherited": legacy.size_inherited,
                    "disk": legacy.disk, "base_memory": legacy.base_memory,
-                   "memory_ratio": legacy.memory_ratio},
+                   "memory_ratio": legacy.memory_ratio,
+                   "resources_inherited": legacy.resources_inherited,
+                   "from_web": list(legacy.from_web),
+                   "cpu": hint.had.cpu if hint.had else None,
+                   "ram_mb": hint.had.ram if hint.had else None},
         "profile": hint.profile,
+        "default_profile": hint.default_profile,
+        "container_profile": hint.new_profile,
         "cpu": hint.cpu,
         "ram_mb": hint.ram,
         "disk_mb": hint.disk,
         "notes": list(hint.notes),
+        "warnings": list(hint.warnings),
     }
 
 
-def planned_summary(report: Report) -> list[str]:
+def planned(report: Report) -> list[tuple[str, str]]:
+    """What happens to each file, as (verb, path relative to the repository)."""
     verbs = {FileAction.CREATE: "create", FileAction.MODIFY: "update", FileAction.DELETE: "remove"}
-    return [f"{verbs[p.action]} {p.path}" for p in report.result.files]
+    return [(verbs[p.action], p.path) for p in report.result.files]

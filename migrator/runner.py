@@ -27,6 +27,7 @@ class Status(enum.Enum):
 
 
 FAILURES = frozenset({Status.FAILED, Status.TIMEOUT, Status.CRASHED})
+UP_TO_DATE = "up to date (.upsun/ is what migrating writes)"
 
 
 class Options(Record):
@@ -35,6 +36,8 @@ class Options(Record):
     strict: bool = False
     settings: Settings = Settings()
     commit: str | None = None  # the branch to commit on (`--commit`), see gitcommit.py
+    verify: bool = True  # with --commit: the commit runs the hooks git commit runs (--no-verify)
+    git_filters: bool = False  # with --commit: git may run the repository's filters
 
 
 class Run(Record):
@@ -43,6 +46,7 @@ class Run(Record):
     result: MigrationResult | None = None
     report: Report | None = None
     error: MigratorError | None = None  # FAILED: what to tell the user, with its file and line
+    before: str | None = None  # with --commit: where HEAD was before the branch was checked out
 
 
 def run(path: Path, options: Options, metadata: Metadata) -> Run:
@@ -64,11 +68,12 @@ def plan(path: Path, options: Options, metadata: Metadata) -> Run:
     if (path / ".upsun").is_dir() and not has_legacy_files(path):  # the cheap test first
         return Run(Status.SKIPPED, "already migrated (.upsun/ exists and no legacy files remain)")
     if not options.dry_run:
-        check_writable(path, options.force)
+        check_writable(path)
     result = migrate(path, options.settings, metadata)
     refused = options.strict and any(f.severity is Severity.ERROR for f in result.findings)
     built = report.build(result, written=not options.dry_run and not refused,
-                         removed_legacy=options.settings.remove_legacy)
+                         removed_legacy=options.settings.remove_legacy,
+                         environment=options.settings.environment)
     try:
         _check(result, options, metadata)  # the same checks, in the same order, dry or not
     except MigratorError as exc:
@@ -80,6 +85,8 @@ def plan(path: Path, options: Options, metadata: Metadata) -> Run:
     if refused:
         return Run(Status.FAILED, "error-level findings and --strict: nothing written", result,
                    built)
+    if not result.files:
+        return Run(Status.SKIPPED, UP_TO_DATE, result, built)
     return Run(Status.PLANNED if options.dry_run else Status.MIGRATED, "", result, built)
 
 

@@ -1,15 +1,16 @@
 """bulk's outputs: the live progress (bar or lines) and the summary files (JSON lines, CSV,
-Markdown)."""
+Markdown). A repository's folder name and its message are text from the repository: each goes
+through the `escape` function of the place it is shown."""
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 import time
 from collections import Counter
 from pathlib import Path
 
+from migrator import escape
 from migrator.runner import FAILURES, Outcome, Status
 
 TYPE_CHECKING = False
@@ -36,7 +37,8 @@ class Progress:
         if self.bar is None:
             detail = item.message or f"{item.changes} change(s), {item.warnings} warning(s), " \
                                      f"{item.errors} error(s)"
-            self.lines.write(f"{item.status.value:<8} {item.repo}: {detail}\n")
+            self.lines.write(f"{item.status.value:<8} {escape.terminal(item.repo)}: "
+                             f"{escape.terminal(detail)}\n")
             self.lines.flush()
             return
         self.bar.write("\r" + self.line() + "\033[K")
@@ -71,15 +73,17 @@ def _row(item: Outcome) -> dict[str, object]:
 
 
 def machine_summary(outcomes: list[Outcome], path: Path) -> str:
-    """JSON lines for `.jsonl`/`.json`, CSV for `.csv`."""
+    """JSON lines for `.jsonl`/`.json` (`escape.dumps`), CSV for `.csv` (each text cell an
+    `escape.csv_cell`: one line, never a spreadsheet formula)."""
     rows = [_row(o) for o in sorted(outcomes, key=lambda o: o.repo)]
     if path.suffix == ".csv":
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({key: escape.csv_cell(value) if isinstance(value, str) else value
+                          for key, value in row.items()} for row in rows)
         return out.getvalue()
-    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    return "".join(escape.dumps(row) + "\n" for row in rows)
 
 
 def markdown_summary(outcomes: list[Outcome]) -> str:
@@ -87,9 +91,8 @@ def markdown_summary(outcomes: list[Outcome]) -> str:
              "| repository | status | changes | warnings | errors | message |",
              "|---|---|---|---|---|---|"]
     for o in sorted(outcomes, key=lambda o: o.repo):
-        message = o.message.replace("|", "\\|").replace("\n", " ")
-        lines.append(f"| `{o.repo}` | {o.status.value} | {o.changes} | {o.warnings} | "
-                     f"{o.errors} | {message} |")
+        lines.append(f"| {escape.md_code(o.repo, table=True)} | {o.status.value} | {o.changes} | "
+                     f"{o.warnings} | {o.errors} | {escape.md_message(o.message, table=True)} |")
     counts = Counter(o.status.value for o in outcomes)
     lines += ["", ", ".join(f"{counts[s.value]} {s.value}" for s in Status if counts[s.value])
               or "no repositories"]

@@ -118,10 +118,11 @@ def include_resolver(root: Path, config_dir: str) -> Resolver:
 def validate(tree: Node, schema: Schema, file: str,
              resolve: Resolver | None = None) -> list[SchemaError]:
     """Every schema error of `tree`, each with the line of the offending node in `file`."""
+    from migrator import deviations
     from migrator.minischema import Validator
 
-    validator = Validator(schema.document, {RUNTIME_URL: schema.runtime_versions,
-                                            SERVICE_URL: schema.service_versions})
+    validator = Validator(deviations.apply(schema.document), {
+        RUNTIME_URL: schema.runtime_versions, SERVICE_URL: schema.service_versions})
     try:
         document = instance(tree, resolve)
     except ExpansionError as exc:

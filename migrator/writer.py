@@ -1,54 +1,53 @@
-"""Putting a MigrationResult on disk: all files or none, each replaced atomically. Also the
-one way the tool writes any file (`write_temp`, `replace_file`): through a temporary file
-beside it, renamed into place."""
+"""Putting a MigrationResult on disk: all files or none, each replaced atomically, each path
+checked by `paths.check` first (inside the repository, no link on its way). Also the one way
+the tool writes any file (`write_temp`, `replace_file`): through a temporary file beside it,
+created new, renamed into place."""
 
 from __future__ import annotations
 
 import errno
 import os
 import stat
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
+from migrator import paths
 from migrator.discovery import UPSUN_CONFIG, refuse_existing
 from migrator.errors import MigratorError, RefusedError
 from migrator.model import FileAction, MigrationResult, PlannedFile
 
 TEMP_SUFFIX = ".upsun-migrator.tmp"
 NO_HARD_LINKS = frozenset({errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS})
+#: How a temporary file is opened: created new, never through a link
+CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
 
 
-def check_writable(root: Path, force: bool) -> None:
-    """Refuse before any work: `.upsun` is no folder, or a config --force may not replace."""
+def check_writable(root: Path) -> None:
+    """Refuse before any work: `.upsun` is not a folder, or a link; config.yaml is a link."""
     refuse_existing(root)
-    config = root / UPSUN_CONFIG
-    if config.exists() and not force:
-        empty = " and is empty" if config.is_file() and config.stat().st_size == 0 else ""
-        raise RefusedError(f"already exists{empty}; pass --force to replace it", UPSUN_CONFIG)
+    paths.check(root, UPSUN_CONFIG)
 
 
 def check_plan(result: MigrationResult, force: bool) -> None:
-    """Every refusal `write` could meet, raised before anything is touched (a dry run shows it)."""
-    check_writable(result.root, force)
+    """Every refusal `write` could meet, raised before anything is touched (a dry run shows it):
+    a config --force may not replace, and each file written or removed passes `paths.check` (no
+    link on its way, no `..`)."""
+    check_writable(result.root)
+    _refuse_replacing(result, force)
     for planned in result.files:
-        _refuse_links(result.root, planned)
+        paths.check(result.root, planned.path, remove=planned.action is FileAction.DELETE)
     from migrator import folder
 
     folder.check_beside(result)
 
 
-def _refuse_links(root: Path, planned: PlannedFile) -> None:
-    """A folder on the way to a file we write or delete must not be a link: through it we would
-    change files somewhere else (`.platform` linked to a folder other projects share)."""
-    parts = PurePosixPath(planned.path).parts
-    for depth in range(1, len(parts)):
-        rel = "/".join(parts[:depth])
-        if (root / rel).is_symlink():
-            if planned.action is FileAction.DELETE:
-                raise RefusedError(f"is a symbolic link; --remove-legacy would delete "
-                                   f"{planned.path} through it: remove the link and the legacy "
-                                   "files yourself, or run without --remove-legacy", rel)
-            raise RefusedError(f"is a symbolic link; refusing to write {planned.path} through it",
-                               rel)
+def _refuse_replacing(result: MigrationResult, force: bool) -> None:
+    """Without --force an existing config.yaml is never replaced; one that already holds exactly
+    what migrating writes is not in the plan at all (running twice is a no-op)."""
+    planned = next((p for p in result.files if p.path == UPSUN_CONFIG), None)
+    if force or planned is None or not os.path.lexists(result.root / UPSUN_CONFIG):
+        return
+    empty = " and is empty" if planned.old == b"" else ""
+    raise RefusedError(f"already exists{empty}; pass --force to replace it", UPSUN_CONFIG)
 
 
 def write(result: MigrationResult, force: bool) -> None:
@@ -133,11 +132,17 @@ def _write_temp(root: Path, planned: PlannedFile, durable: bool) -> tuple[Path, 
 
 def write_temp(final: Path, data: bytes, durable: bool = False, mode: int | None = None) -> Path:
     """`data` in a new temporary file beside `final` (one file system: the rename into place is
-    atomic), forced to disk when `durable`, with `mode` when one is given. When writing fails,
-    nothing is left behind."""
+    atomic), forced to disk when `durable`, with `mode` when one is given. The temporary file
+    is created, never opened where something already is (a link planted at its name would
+    lead the write elsewhere). When writing fails, nothing is left behind."""
     temp = final.with_name(f".{final.name}.{os.getpid()}{TEMP_SUFFIX}")
     try:
-        with open(temp, "wb") as stream:
+        fd = os.open(temp, CREATE, 0o666)
+    except FileExistsError:  # left by a killed run that had this process id, or planted
+        os.unlink(temp)  # the name, never what a link there names
+        fd = os.open(temp, CREATE, 0o666)
+    try:
+        with open(fd, "wb") as stream:
             stream.write(data)
             if mode is not None:
                 os.fchmod(stream.fileno(), mode)
@@ -166,12 +171,13 @@ def replace_file(final: Path, data: bytes) -> None:
 
 
 def _clean_stale_temps(root: Path) -> None:
-    """Temporary files left by a killed run; those of a run still going on are not stale."""
-    upsun = root / ".upsun"
-    if upsun.is_dir():
-        for stale in upsun.rglob(f"*{TEMP_SUFFIX}"):
-            if not _running(stale.name.removesuffix(TEMP_SUFFIX).rsplit(".", 1)[-1]):
-                stale.unlink(missing_ok=True)
+    """Temporary files left by a killed run; those of a run still going on are not stale. The
+    walk enters no link (a planted one would lead it elsewhere)."""
+    for folder, _, files in os.walk(root / ".upsun"):
+        for name in files:
+            if name.endswith(TEMP_SUFFIX) and \
+                    not _running(name.removesuffix(TEMP_SUFFIX).rsplit(".", 1)[-1]):
+                Path(folder, name).unlink(missing_ok=True)  # a link: the link itself
 
 
 def _running(pid: str) -> bool:
@@ -185,13 +191,13 @@ def _running(pid: str) -> bool:
 
 
 def _remove_empty_dirs(folder: Path) -> None:
-    if not folder.is_dir() or folder.is_symlink():
+    """Remove the empty folders under folder, and folder itself when it ends up empty; no link
+    is entered or removed."""
+    if folder.is_symlink() or not folder.is_dir():
         return
-    for sub in sorted(folder.rglob("*"), key=lambda p: -len(p.parts)):
-        if sub.is_dir() and not sub.is_symlink() and not any(sub.iterdir()):
-            sub.rmdir()
-    if not any(folder.iterdir()):
-        folder.rmdir()
+    for here, dirs, files in os.walk(folder, topdown=False):
+        if not files and not any(os.path.lexists(os.path.join(here, d)) for d in dirs):
+            os.rmdir(here)
 
 
 def _rel(root: Path, exc: OSError) -> str | None:

@@ -41,13 +41,15 @@ def test_migrate_annotates_retired_versions(workdir: Path) -> None:
     result = run("migrate", "--dry-run", "--output-format", "github", "shop", *METADATA_ARGS)
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
-        "::error file=shop/.platform.app.yaml,line=2,title=UPS201::php:7.4 is retired on Upsun "
-        "and will not deploy; supported versions, nearest first: 8.4, 8.5",
-        "::error file=shop/.platform/services.yaml,line=2,title=UPS201::mariadb:10.4 is retired "
-        "on Upsun and will not deploy; supported versions, nearest first: 11.4, 11.8, 12.3",
         "::warning file=shop/.platform.app.yaml,title=UPS090::the legacy files stay in place: "
         "Upsun refuses to deploy a repository that holds both .platform and .upsun "
         "configuration; remove them (or use --remove-legacy) before pushing",
+        "::warning file=shop/.platform.app.yaml,line=2,title=UPS201::php:7.4 is retired on Upsun: "
+        "available but no longer maintained: no security updates, and it may be decommissioned; "
+        "supported versions, nearest first: 8.4, 8.5",
+        "::warning file=shop/.platform/services.yaml,line=2,title=UPS201::mariadb:10.4 is retired "
+        "on Upsun: available but no longer maintained: no security updates, and it may be "
+        "decommissioned; supported versions, nearest first: 11.4, 11.8, 12.3",
     ]
     assert result.stderr.startswith("--- /dev/null\n+++ b/.upsun/config.yaml\n")
     assert "Would migrate: 1 application(s)" in result.stderr
@@ -59,7 +61,7 @@ def test_migrate_annotations_at_the_repository_root(workdir: Path) -> None:
     result = run("migrate", "--dry-run", "--remove-legacy", "--output-format", "github", ".",
                  *METADATA_ARGS)
     assert result.stdout.splitlines()[0].startswith(
-        "::error file=.platform.app.yaml,line=2,title=UPS201::php:7.4 is retired")
+        "::warning file=.platform.app.yaml,line=2,title=UPS201::php:7.4 is retired")
     assert len(result.stdout.splitlines()) == 2  # no UPS090: the legacy files go
 
 
@@ -92,9 +94,9 @@ def test_migrate_json_output_is_the_report(workdir: Path) -> None:
     document = json.loads(result.stdout)
     assert document["version"] == 1 and document["written"] is False
     assert [(f["code"], f["severity"], f["file"], f["line"]) for f in document["findings"]] == [
-        ("UPS201", "error", ".platform.app.yaml", 2),
-        ("UPS201", "error", ".platform/services.yaml", 2), ("UPS090", "warning",
-                                                            ".platform.app.yaml", 0)]
+        ("UPS090", "warning", ".platform.app.yaml", 0),
+        ("UPS201", "warning", ".platform.app.yaml", 2),
+        ("UPS201", "warning", ".platform/services.yaml", 2)]
     assert "Would migrate: 1 application(s)" in result.stderr
 
 
@@ -187,5 +189,5 @@ def test_with_json_output_other_reports_asked_on_stdout_go_to_stderr(workdir: Pa
     result = run("migrate", "--dry-run", "--report", "-", "--output-format", "json", "shop",
                  *METADATA_ARGS)
     assert result.exit_code == 0
-    assert json.loads(result.stdout)["summary"]["errors"] == 2
+    assert json.loads(result.stdout)["summary"]["warnings"] == 3
     assert "# Upsun migration report" in result.stderr

@@ -89,7 +89,7 @@ def test_bad_input_is_one_line_and_exit_1(repo: Path) -> None:
 
 
 def test_strict_fails_on_error_findings(repo: Path) -> None:
-    write_files(repo, {".platform.app.yaml": APP.replace("8.4", "7.4")})
+    write_files(repo, {".platform.app.yaml": APP.replace("8.4", "8.0.1")})
     assert run("migrate", "--check", "r", *METADATA_ARGS).exit_code == 1
     assert run("migrate", "r", "--force", *METADATA_ARGS).exit_code == 0
     relaxed = run("migrate", "--check", "r", *METADATA_ARGS)
@@ -97,6 +97,56 @@ def test_strict_fails_on_error_findings(repo: Path) -> None:
     strict = run("migrate", "--check", "--strict", "r", *METADATA_ARGS)
     assert (strict.exit_code, strict.stderr) == (
         1, "r: error-level findings and --strict: nothing written\n")
+    assert strict.stdout == (
+        "error  UPS201  .platform.app.yaml:2  php:8.0.1: Upsun's image registry lists no version "
+        "'8.0.1' of php (it lists 5.4, 5.5, 5.6, 7.0, 7.1, 7.2, 7.3, 7.4, 8.0, 8.1, 8.2, 8.3, "
+        "8.4, 8.5): will not deploy; supported versions, nearest first: 8.4, 8.5\n")
+    write_files(repo, {".platform.app.yaml": APP.replace("8.4", "7.4")})  # retired: a warning
+    assert run("migrate", "r", "--force", *METADATA_ARGS).exit_code == 0
+    assert run("migrate", "--check", "--strict", "r", *METADATA_ARGS).exit_code == 0
+
+
+MIGRATED = {".upsun/config.yaml": "applications:\n  app:\n    type: 'php:8.4'\n"
+                                  "    relationships:\n      cache: 'cache:redis'\n"
+                                  "services:\n  cache:\n    type: 'redis:{}'\n"}
+
+
+def test_an_already_migrated_repository_is_checked_against_the_registry(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CI gate after the migration commit: `--strict` fails on a decommissioned version,
+    with UPS201 on its `type:` line in `.upsun/`; a retired one is a warning."""
+    monkeypatch.chdir(tmp_path)
+    write_files(tmp_path / "done", {rel: text.format("2.8") for rel, text in MIGRATED.items()})
+    strict = run("migrate", "--check", "--strict", "done", *METADATA_ARGS)
+    decommissioned = ("error  UPS201  .upsun/config.yaml:8  redis:2.8 is decommissioned on "
+                      "Upsun: no longer available: will not deploy; supported versions, nearest "
+                      "first: 8.0, 8.8")
+    not_checked = ("info  UPS202  .upsun/config.yaml:5  relationship 'cache': endpoint 'redis' "
+                   "not checked: Upsun's image registry has no endpoint data for redis:2.8 (its "
+                   "`manifest.endpoints` is null)")
+    assert (strict.exit_code, strict.stdout, strict.stderr) == (
+        1, f"{not_checked}\n{decommissioned}\n",
+        "done: already migrated (.upsun/ exists and no legacy files remain); 1 error-level "
+        "finding(s) in .upsun/ and --strict\n")
+    relaxed = run("migrate", "--check", "done", *METADATA_ARGS)
+    assert (relaxed.exit_code, relaxed.stdout) == (0, strict.stdout)
+    github = run("migrate", "--check", "--strict", "--output-format", "github", "done",
+                 *METADATA_ARGS)
+    assert (github.exit_code, github.stdout.splitlines()[1]) == (
+        1, "::error file=done/.upsun/config.yaml,line=8,title=UPS201::redis:2.8 is "
+           "decommissioned on Upsun: no longer available: will not deploy; supported versions, "
+           "nearest first: 8.0, 8.8")
+    document = json.loads(run("migrate", "--check", "--strict", "--output-format", "json", "done",
+                              *METADATA_ARGS).stdout)
+    assert (document["failed"], [(f["code"], f["severity"], f["line"])
+                                 for f in document["findings"]]) == (
+        True, [("UPS202", "info", 5), ("UPS201", "error", 8)])
+    write_files(tmp_path / "done", {rel: text.format("6.0") for rel, text in MIGRATED.items()})
+    retired = run("migrate", "--check", "--strict", "done", *METADATA_ARGS)
+    assert (retired.exit_code, retired.stdout) == (0, (
+        "warning  UPS201  .upsun/config.yaml:8  redis:6.0 is retired on Upsun: available but no "
+        "longer maintained: no security updates, and it may be decommissioned; supported "
+        "versions, nearest first: 8.0, 8.8\n"))
 
 
 def test_check_as_github_annotations_and_json(repo: Path) -> None:
@@ -107,12 +157,14 @@ def test_check_as_github_annotations_and_json(repo: Path) -> None:
     assert result.stdout.splitlines() == [
         "::error title=upsun-migrator --check::would create r/.upsun/config.yaml",
         "::error title=upsun-migrator --check::would remove r/.platform.app.yaml",
-        "::error file=r/.platform.app.yaml,line=2,title=UPS201::php:7.4 is retired on Upsun and "
-        "will not deploy; supported versions, nearest first: 8.4, 8.5",
+        "::warning file=r/.platform.app.yaml,line=2,title=UPS201::php:7.4 is retired on Upsun: "
+        "available but no longer maintained: no security updates, and it may be decommissioned; "
+        "supported versions, nearest first: 8.4, 8.5",
     ]
     result = run("migrate", "--check", "--output-format", "json", "r", *METADATA_ARGS)
     assert json.loads(result.stdout) == {
         "version": 1, "path": "r", "failed": False,
         "pending": [{"path": ".upsun/config.yaml", "action": "create"}],
-        "message": "r: 1 file(s) would change; run `upsun-migrator migrate` to migrate"}
+        "message": "r: 1 file(s) would change; run `upsun-migrator migrate` to migrate",
+        "findings": []}
     assert result.stderr.startswith("would create r/.upsun/config.yaml\n")

@@ -65,7 +65,36 @@ def test_force_replaces_and_second_run_changes_nothing(project: Path) -> None:
     assert (project / ".upsun/config.yaml").read_text() == EXPECTED
     assert run("migrate", "--force", project).exit_code == 0
     assert tree(project) == first
-    assert run("migrate", "--dry-run", project).stdout.startswith("Would migrate: ")
+    up_to_date = f"{project}: up to date (.upsun/ is what migrating writes)\n"
+    for args in ((), ("--dry-run",), ("--force",)):
+        again = run("migrate", *args, project)
+        assert (again.exit_code, again.stdout, again.stderr) == (0, "", up_to_date), args
+    assert tree(project) == first
+
+
+def test_running_twice_is_a_no_op_and_remove_legacy_needs_no_force(project: Path) -> None:
+    """Issue 23 item 11: the second run is not "already exists; pass --force"; removing the
+    legacy files afterwards does not replace the config, so it does not need --force either."""
+    write_files(project, {".platform.app.yaml": APP})
+    assert run("migrate", project).exit_code == 0
+    first = tree(project)
+    again = run("migrate", project)
+    assert (again.exit_code, again.stderr) == (0, f"{project}: up to date (.upsun/ is what "
+                                                  "migrating writes)\n")
+    assert tree(project) == first
+    removed = run("migrate", "--remove-legacy", project)
+    assert removed.exit_code == 0, removed.stderr
+    assert sorted(tree(project)) == [".upsun/", ".upsun/config.yaml"]
+    assert tree(project)[".upsun/config.yaml"] == first[".upsun/config.yaml"]
+
+
+def test_a_changed_config_still_needs_force(project: Path) -> None:
+    write_files(project, {".platform.app.yaml": APP})
+    assert run("migrate", project).exit_code == 0
+    (project / ".platform.app.yaml").write_text(APP.replace("php:8.3", "php:8.4"))
+    refused = run("migrate", project)
+    assert (refused.exit_code, refused.stderr) == (
+        1, "error: .upsun/config.yaml: already exists; pass --force to replace it\n")
 
 
 def test_local_mounts_instance(project: Path) -> None:
@@ -122,6 +151,8 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch) -> None:
     assert use_color(Terminal()) is True
     monkeypatch.setenv("NO_COLOR", "1")
     assert use_color(Terminal()) is False
+    monkeypatch.setenv("NO_COLOR", "")  # no-color.org: only a non-empty value turns colour off
+    assert use_color(Terminal()) is True
 
 
 def test_terminal_report_in_colour(project: Path) -> None:
@@ -164,15 +195,68 @@ def test_workers_example_resources_command(tmp_path: Path) -> None:
     shutil.copytree(REPO / "examples" / "workers", root)
     script = tmp_path / "resources.sh"
     result = run("migrate", "--dry-run", root, "--resources-script", script)
-    command = ("upsun resources:set --size app--queue:1,app--mail:0.5 "
-               "--disk app:2048,mysqldb:2048,rabbitqueue:512")
-    assert f"\n  {command}\n" in result.stdout
-    assert "app--queue (.platform.app.yaml:42): legacy size M, disk 512 -> 1 CPU, 384 MB RAM " \
-           "(HIGH_CPU)\n    legacy disk 512 MB not carried, workers use the app's disk\n" \
-           in result.stdout
+    sizes = "--size app--queue:0.5,app--mail:0.5 --disk app:2048,mysqldb:2048,rabbitqueue:512"
+    assert f"\n  upsun resources:set -e <production environment> {sizes}\n" in result.stdout
+    assert "app--queue (.platform.app.yaml:42): legacy size M = 0.40 CPU, 128 MB, disk 512 -> " \
+           "0.5 CPU, 224 MB RAM (HIGH_CPU)\n    legacy disk 512 MB not carried, workers use the " \
+           "app's disk\n" in result.stdout
     assert "    legacy disk 256 MB not carried, workers use the app's disk\n" in result.stdout
-    assert script.read_text().endswith(f"\n{command}\n")
+    text = script.read_text()
+    assert text.endswith(f'\nupsun resources:set -e "$environment" {sizes}\n')
+    assert 'if [ "$#" -ne 1 ]; then echo "usage: $0 PRODUCTION_ENVIRONMENT" >&2; exit 2; fi\n' \
+        'environment=$1\n' in text
     assert script.stat().st_mode & 0o111
+
+
+def test_the_resources_script_runs_the_command_on_the_environment_it_is_given(
+        tmp_path: Path) -> None:
+    """Run by sh with a stand-in `upsun` that records its arguments: without an environment it
+    stops with its usage (exit 2) and calls nothing; with one, it names it (`-e`) and says which
+    containers it leaves alone."""
+    import shutil
+    import subprocess
+
+    from tests.conftest import REPO
+
+    root = tmp_path / "workers"
+    shutil.copytree(REPO / "examples" / "workers", root)
+    script = tmp_path / "resources.sh"
+    assert run("migrate", "--dry-run", root, "--resources-script", script).exit_code == 0
+    bin_dir, calls = tmp_path / "bin", tmp_path / "calls"
+    bin_dir.mkdir()
+    (bin_dir / "upsun").write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" >> {calls}\n')
+    (bin_dir / "upsun").chmod(0o755)
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin"}
+    alone = subprocess.run(["sh", str(script)], env=env, capture_output=True, text=True,
+                           check=False)
+    assert (alone.returncode, alone.stderr) == (2, f"usage: {script} PRODUCTION_ENVIRONMENT\n")
+    assert not calls.exists()
+    done = subprocess.run(["sh", str(script), "prod env"], env=env, capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert calls.read_text().splitlines() == [
+        "resources:set", "-e", "prod env", "--size", "app--queue:0.5,app--mail:0.5", "--disk",
+        "app:2048,mysqldb:2048,rabbitqueue:512"]
+    assert done.stderr == ("Not sized here (no legacy size): app, mysqldb, rabbitqueue; disks "
+                           "set only for: app, mysqldb, rabbitqueue. The others keep what Upsun "
+                           "gave them; with --resources-init=manual, resources:set asks for "
+                           "them.\n")
+
+
+def test_environment_names_the_command_and_bad_names_are_usage_errors(
+        project: Path, tmp_path: Path) -> None:
+    write_files(project, {".platform.app.yaml": APP + "disk: 512\n"})
+    script = tmp_path / "r.sh"
+    result = run("migrate", "--dry-run", "--environment", "main", project,
+                 "--resources-script", script)
+    assert "\n  upsun resources:set -e main --disk app:512\n" in result.stdout
+    assert "<production environment>" not in result.stdout
+    assert script.read_text().endswith("\nupsun resources:set -e main --disk app:512\n")
+    assert "PRODUCTION_ENVIRONMENT" not in script.read_text()
+    for bad in ("", "a b", "a\nb"):
+        refused = run("migrate", "--dry-run", "--environment", bad, project)
+        assert refused.exit_code == 2
+        assert f"argument --environment: {bad!r} is not an environment name" in refused.stderr
 
 
 def test_select_and_ignore_run_and_report_only_those_codes(project: Path, tmp_path: Path) -> None:
@@ -184,9 +268,13 @@ def test_select_and_ignore_run_and_report_only_those_codes(project: Path, tmp_pa
     assert sorted({c["code"] for c in data["changes"]} | {f["code"] for f in data["findings"]}) \
         == ["UPS001", "UPS003", "UPS005"]
     selected = run("migrate", "--dry-run", "--select", "UPS003", "--json", report, project)
-    assert selected.exit_code == 1  # UPS005 did not run: `disk` stays, which Upsun refuses
-    assert "applications.app: Additional properties are not allowed ('disk' was unexpected)" \
-        in selected.stderr
+    assert selected.exit_code == 0, selected.stderr  # UPS005 still removes `disk`, unreported
+    data = json.loads(report.read_text())
+    assert sorted({c["code"] for c in data["changes"]} | {f["code"] for f in data["findings"]}) \
+        == ["UPS003"]
+    assert "\n+        disk: 512\n" not in selected.stdout
+    assert "\n+        # resources: upsun resources:set --disk app:512 (legacy disk: 512 MB)\n" \
+        in selected.stdout
 
 
 def test_select_refuses_a_code_that_does_not_exist(project: Path) -> None:

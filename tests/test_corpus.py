@@ -18,6 +18,7 @@ from migrator.errors import MigratorError
 from migrator.model import Settings
 from migrator.pipeline import Metadata, migrate
 from migrator.registry import Registry
+from migrator.yamltext.nodes import Mapping, Scalar
 from tests.conftest import CORPUS, REGISTRY, legacy_data
 from tests.upsun_schema import load_config, schema_errors
 
@@ -174,5 +175,43 @@ def test_corpus_project_upgraded_passes_the_full_schema(project_id: str, registr
 #: Projects whose runtime Upsun does not run in any version: reported, not upgraded.
 NO_UPGRADE_PATH = {
     "platformsh-templates__lisp":
-        "lisp:2.1 is unknown on Upsun and will not deploy (Upsun has no image 'lisp')",
+        "lisp:2.1: Upsun's image registry has no image 'lisp': will not deploy",
 }
+
+
+#: What UPS201 says of a version, by its status on Upsun (issue 22): retired versions still
+#: deploy; decommissioned and unlisted versions, and unknown images, do not.
+SEVERITY = {"supported": None, "deprecated": "warning", "retired": "warning",
+            "decommissioned": "error", "unlisted": "error", "unknown image": "error"}
+
+
+def _status(registry: Registry, type_: str) -> str:
+    image, version = registry.image(type_)
+    if image not in registry.data:
+        return "unknown image"
+    entry = registry.data[image]["versions"].get(version)
+    return entry["upsun"]["status"] if entry else "unlisted"
+
+
+@pytest.mark.parametrize("project_id", [i for i in IDS if i not in INTENDED_FAILURES])
+def test_corpus_versions_get_the_severity_of_their_status(project_id: str,
+                                                          registry: Registry) -> None:
+    """Each app's and service's `type:` line carries the UPS201 finding its status calls for
+    (the statuses read from the registry here, not through the checks)."""
+    root = CORPUS / project_id
+    result = migrate(root, Settings(), Metadata(registry=registry))
+    legacy = load_project(root)
+    typed = [(app.source, app.mapping) for app in legacy.apps]
+    if legacy.services is not None:
+        typed += [(legacy.included.get(name, legacy.services.source),
+                   legacy.included[name].doc.root if name in legacy.included else node)
+                  for name, node in legacy.services.node.items()]
+    expected = {}
+    for source, node in typed:
+        entry = node.entry("type") if isinstance(node, Mapping) else None
+        if entry is not None and isinstance(entry[1], Scalar) and entry[1].tag is None:
+            where = (source.rel, source.line(entry[0].start))
+            expected[where] = SEVERITY[_status(registry, entry[1].value)]
+    found = {(f.location.file, f.location.line): f.severity.value for f in result.findings
+             if f.code == "UPS201" and not f.message.startswith("stack:")}
+    assert found == {where: severity for where, severity in expected.items() if severity}

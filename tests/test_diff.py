@@ -38,3 +38,11 @@ def test_a_created_config_without_difflib() -> None:
     assert unified([PlannedFile(".upsun/config.yaml", FileAction.CREATE, None, b"a: 1\nb: 2")]) == (
         "--- /dev/null\n+++ b/.upsun/config.yaml\n@@ -0,0 +1,2 @@\n+a: 1\n+b: 2\n"
         "\\ No newline at end of file\n")
+
+
+def test_a_file_with_nul_bytes_is_binary_as_git_shows_it() -> None:
+    """Issue 23 item 15: NUL bytes are valid UTF-8, but the file is not text."""
+    assert unified([PlannedFile(".upsun/cert.der", FileAction.CREATE, None, b"a\x00b\n"),
+                    PlannedFile(".platform/x.bin", FileAction.DELETE, b"\x00", None)]) == (
+        "Binary files /dev/null and b/.upsun/cert.der differ\n"
+        "Binary files a/.platform/x.bin and /dev/null differ\n")

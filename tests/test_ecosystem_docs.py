@@ -67,7 +67,7 @@ def test_the_matrix_covers_every_shard() -> None:
 def test_every_command_parses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     commands = _commands()
-    assert len(commands) == 6, commands
+    assert len(commands) == 7, commands
     for line in commands:
         words = shlex.split(line)[1:]
         try:

@@ -70,7 +70,7 @@ def test_12_5_a_removed_keys_comment_reaches_the_report(project: Path,
     hint = json.loads(report.read_text())["resources"]["containers"][0]
     assert hint["notes"] == ["comment on the removed line: # needs more memory"]
     assert (project / ".upsun/config.yaml").read_text().endswith(
-        "    # resources: upsun resources:set --size app:1 (legacy size: M)\n"
+        "    # resources: upsun resources:set --size app:0.5 (legacy size: M, 0.40 CPU / 128 MB)\n"
         "    # needs more memory\n")
 
 
@@ -80,7 +80,8 @@ def test_12_19_crlf_with_a_comment_before_a_removed_key(project: Path) -> None:
         b"    make\r\n")
     assert migrate(project, Settings()).config_text.encode() == (
         b"applications:\r\n  app:\r\n    type: 'php:8.4'\r\n    # sizing\r\n"
-        b"    # resources: upsun resources:set --size app:0.5 (legacy size: S)\r\n"
+        b"    # resources: upsun resources:set --size app:0.5 (legacy size: S, 0.40 CPU / 128 MB)"
+        b"\r\n"
         b"    hooks:\r\n      build: |\r\n        make\r\n")
 
 

@@ -84,3 +84,23 @@ def test_a_root_without_any_repository_is_an_error(tmp_path: Path) -> None:
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == (f"error: {tmp_path}/empty: no repository found: no git work tree "
                              "and no Platform.sh or Upsun configuration at any depth\n")
+
+
+def test_from_file_with_a_byte_order_mark_and_trailing_comments(work: Path, tmp_path: Path) -> None:
+    """Issue 23 item 15: a list saved by an editor that writes a BOM, with notes after paths."""
+    listing = tmp_path / "repos.txt"
+    listing.write_text(f"\ufeff{work / 'acme/shop'}  # the shop\n\t{work / 'beta/loose'}\t# loose\n"
+                       f"   # indented comment\n{work / 'acme/blog'}#not-a-comment\n",
+                       encoding="utf-8")
+    assert bulk.listed(listing) == [str(work / "acme/shop"), str(work / "beta/loose"),
+                                    f"{work / 'acme/blog'}#not-a-comment"]
+    assert bulk.find_repositories([], listing)[:2] == [str(work / "acme/blog#not-a-comment"),
+                                                       str(work / "acme/shop")]
+
+
+def test_from_file_that_is_not_text_is_one_line(tmp_path: Path) -> None:
+    listing = tmp_path / "repos.txt"
+    listing.write_bytes(b"\xff\xfe r\x00e\x00p\x00o\x00\n")
+    result = run("bulk", "--from-file", listing)
+    assert (result.exit_code, result.stderr) == (
+        1, f"error: {listing}: not UTF-8 text (invalid start byte at byte 0)\n")

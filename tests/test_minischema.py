@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,7 @@ from hypothesis import strategies as st
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
+from migrator import minischema
 from migrator.errors import MigratorError
 from migrator.minischema import UNIMPLEMENTED, UnsupportedSchema, Validator
 from migrator.model import Settings
@@ -260,3 +263,140 @@ def test_agrees_with_jsonschema_on_mutated_corpus_outputs(
     mutated = data.draw(_mutations(output))
     ours = not list(schemas[0].errors(mutated))
     assert ours == schemas[1].is_valid(mutated)
+
+
+# --- a hostile schema is refused or bounded, never a crash or a hang (issue 26, item 10) ---
+
+def _applications(definitions: dict[str, Any]) -> dict[str, Any]:
+    return {"definitions": definitions,
+            "properties": {"applications": {"$ref": "#/definitions/a"}}}
+
+
+@pytest.mark.parametrize(("schema", "message"), [
+    (_applications({"a": {"$ref": "#/definitions/a"}}),
+     "#/definitions/a: '#/definitions/a' comes back to itself"),
+    (_applications({"a": {"anyOf": [{"type": "null"}, {"$ref": "#/definitions/b"}]},
+                    "b": {"allOf": [{"$ref": "#/definitions/a"}]}}),
+     "#/definitions/b/allOf/0: '#/definitions/a' comes back to itself"),
+    ({"oneOf": [{"$ref": "#"}]}, "#/oneOf/0: '#' comes back to itself"),
+])
+def test_a_loop_of_refs_is_refused(schema: dict[str, Any], message: str) -> None:
+    """Each used to be a RecursionError (exit 3) at the first value validated."""
+    with pytest.raises(UnsupportedSchema, match=re.escape(message) + " through \\$ref, allOf, "
+                       "anyOf or oneOf without descending into the value: validating would "
+                       "never end"):
+        Validator(schema, {})
+
+
+def test_a_schema_that_refers_to_itself_through_a_value_is_recursive_not_a_loop() -> None:
+    schema = {"type": "object", "properties": {"child": {"$ref": "#"}, "n": {"type": "integer"}}}
+    nested: dict[str, Any] = {"n": 1}
+    for _ in range(50):
+        nested = {"child": nested}
+    bad = json.loads(json.dumps(nested).replace('"n": 1', '"n": "x"'))
+    assert list(Validator(schema, {}).errors(nested)) == []
+    assert [e.path for e in Validator(schema, {}).errors(bad)] == [("child",) * 50 + ("n",)]
+    assert jsonschema.Draft7Validator(schema).is_valid(nested)
+
+
+@pytest.mark.parametrize(("schema", "message"), [
+    ({"enum": 5}, "#: 'enum' must be a list"),
+    ({"properties": {"a": {"minimum": "1"}}}, "#/properties/a: 'minimum' must be a number"),
+    ({"maximum": True}, "#: 'maximum' must be a number"),
+    ({"type": 5}, "#: 'type' must be a type name or a list of them"),
+    ({"type": [{"x": 1}]}, "#: unknown type {'x': 1}"),
+    ({"anyOf": []}, "#: 'anyOf' must not be empty"),
+    ({"required": "name"}, "#: 'required' must be a list"),
+    ({"required": [1]}, "#: 'required' must list names"),
+    ({"properties": ["a"]}, "#: 'properties' must be an object"),
+    ({"additionalProperties": 1}, "#: 'additionalProperties' must be a schema"),
+    ({"$ref": 1}, "#: '$ref' must be a string"),
+    ({"pattern": "(" * 2000}, "#: pattern '" + "(" * 2000 + "' is not a regular expression "
+                                "Python reads"),
+])
+def test_a_keyword_with_a_value_of_the_wrong_kind_is_refused(schema: dict[str, Any],
+                                                            message: str) -> None:
+    """Each used to fail at validation time (TypeError, ValueError: exit 3)."""
+    with pytest.raises(UnsupportedSchema) as refused:
+        Validator(schema, {})
+    assert str(refused.value) == message
+
+
+def test_a_schema_nested_thousands_deep_is_walked() -> None:
+    schema: dict[str, Any] = {"type": "integer"}
+    for _ in range(3000):
+        schema = {"anyOf": [schema]}
+    Validator(schema, {})  # audited with its own stack
+    with pytest.raises(UnsupportedSchema, match="nested too deeply for the schema's checks"):
+        list(Validator(schema, {}, audited=True).errors(1))
+
+
+def test_a_pattern_that_backtracks_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(minischema, "PATTERN_SECONDS", 0.2)
+    schema = {"properties": {"name": {"type": "string", "pattern": "^(a+)+$"}}}
+    validator = Validator(schema, {})
+    assert list(validator.errors({"name": "aaaa"})) == []
+    start = time.monotonic()
+    with pytest.raises(UnsupportedSchema) as refused:
+        list(validator.errors({"name": "a" * 40 + "!"}))
+    assert time.monotonic() - start < 2
+    assert str(refused.value) == (
+        "the schema's pattern '^(a+)+$' took more than 0.2 s on a value of 41 characters (at "
+        "name): a pattern that backtracks without end; refused")
+
+
+def test_a_validation_that_runs_away_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two ways down at each level: 2**40 paths for 40 levels."""
+    monkeypatch.setattr(minischema, "MAX_STEPS", 100_000)
+    node = {"properties": {"a": {"$ref": "#/definitions/n"}}}
+    schema = {"definitions": {"n": {"anyOf": [{**node, "required": ["b"]}, node]}},
+              "$ref": "#/definitions/n"}
+    value: dict[str, Any] = {}
+    for _ in range(40):
+        value = {"a": value}
+    with pytest.raises(UnsupportedSchema, match="validating took more than 100,000 steps"):
+        list(Validator(schema, {}).errors(value))
+
+
+@pytest.mark.parametrize("command", ["migrate", "validate"])
+def test_a_hostile_schema_is_one_line_and_exit_1(command: str, project: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(minischema, "PATTERN_SECONDS", 0.2)
+    schema = json.loads((SCHEMAS / "upsun.json").read_text(encoding="utf-8"))
+    schema["properties"]["applications"]["additionalProperties"]["properties"]["type"] = {
+        "type": "string", "pattern": "^([a-z]+:?)+$"}
+    hostile = project.parent / "schema.json"
+    hostile.write_text(json.dumps(schema), encoding="utf-8")
+    kind = "aaaaaaaaaaaaaaaaaaaaaaaaaaaa:8.4"
+    write_files(project, {".platform.app.yaml": f"name: app\ntype: '{kind}'\n"} if
+                command == "migrate" else {".upsun/config.yaml": "applications:\n  app:\n"
+                                                                 f"    type: '{kind}'\n"})
+    result = run(command, project, "--schema", hostile)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.endswith("took more than 0.2 s on a value of 32 characters (at "
+                                  "applications.app.type): a pattern that backtracks without "
+                                  "end; refused\n")
+
+
+REF_TARGETS = st.sampled_from(["#/definitions/a", "#/definitions/b", "#"])
+LOOPY = st.recursive(
+    st.one_of(LEAVES, st.builds(lambda ref: {"$ref": ref}, REF_TARGETS)),
+    _compound, max_leaves=5)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(a=LOOPY, b=LOOPY, root=LOOPY, data=JSON)
+def test_a_schema_with_refs_anywhere_is_refused_or_agrees_with_jsonschema(
+        a: Any, b: Any, root: Any, data: Any) -> None:
+    """Oracle: jsonschema. When it never ends (RecursionError), we refused the schema; when we
+    accept it, both give the same verdict."""
+    schema = {"definitions": {"a": a, "b": b}, "allOf": [root]}
+    try:
+        reference: bool | None = jsonschema.Draft7Validator(schema).is_valid(data)
+    except RecursionError:
+        reference = None
+    try:
+        ours = not list(Validator(schema, {}).errors(data))
+    except UnsupportedSchema:
+        return  # refused: a loop (conservative: jsonschema may not have walked it here)
+    assert ours == reference, (schema, data)

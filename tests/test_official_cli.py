@@ -55,6 +55,8 @@ def test_official_cli_rejects_what_we_never_write(cli: Path, tmp_path: Path) -> 
 
 APP_CONFIG = "applications:\n  app:\n    type: 'php:8.4'\n"
 DB = "services:\n  db:\n    type: 'mariadb:11.4'\n"
+WORKER = ("    workers:\n      queue:\n        commands:\n          start: ./queue\n"
+          "        container_profile: {}\n")
 FOLDERS: dict[str, dict[str, str]] = {
     "one file": {"config.yaml": APP_CONFIG},
     "services in their own file": {"config.yaml": APP_CONFIG, "services.yaml": DB},
@@ -67,6 +69,12 @@ FOLDERS: dict[str, dict[str, str]] = {
     "unknown key in a sub-folder (not read)": {"config.yaml": APP_CONFIG,
                                                "sub/x.yaml": "foo: {}\n"},
     "a legacy key left in an app": {"config.yaml": APP_CONFIG + "    disk: 512\n"},
+    # upsun/meta's schema lists no container_profile on workers; the docs and the CLI accept it
+    # (docs/validation.md, "Where the schema check deliberately differs")
+    "a worker's own container_profile": {"config.yaml": APP_CONFIG + WORKER.format(
+        "HIGH_MEMORY")},
+    "a worker's container_profile of no profile": {"config.yaml": APP_CONFIG + WORKER.format(
+        "BOGUS")},
 }
 
 

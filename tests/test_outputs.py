@@ -9,7 +9,11 @@ write fails, no report claiming success appears.
 
 from __future__ import annotations
 
+import json
 import os
+import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -148,3 +152,115 @@ def test_a_replaced_bulk_summary_keeps_its_permissions(tmp_path: Path, option: s
     assert run("bulk", "--dry-run", "--jobs", "1", fleet, option, target).exit_code == 0
     assert target.read_text() != "old\n"
     assert target.stat().st_mode & 0o777 == 0o600
+
+
+# Issue 23 item 9: a target that is not a regular file is written in place, once, at the end,
+# and never probed by opening it; the run's own descriptors are written to, never opened.
+
+def _migrator(*args: str | Path, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, UPSUN_MIGRATOR_OFFLINE="1")
+    return subprocess.run([sys.executable, "-m", "migrator", *map(str, args)], text=True,
+                          env=env, check=False, timeout=120, **kwargs)  # type: ignore[call-overload]
+
+
+@pytest.mark.parametrize("target", ["/dev/stdout", "/dev/fd/1", "-"])
+def test_json_to_stdout_into_a_pipe(project: Path, target: str) -> None:
+    """`/dev/stdout` was resolved to `/proc/self/fd/1`, then to `pipe:[…]`: "No such file"."""
+    _repo(project)
+    done = _migrator("migrate", "--dry-run", "--json", target, project, capture_output=True)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["written"] is False
+    assert done.stderr.startswith("--- /dev/null\n+++ b/.upsun/config.yaml\n")
+
+
+@pytest.mark.parametrize("option", ["--json", "--report"])
+def test_output_to_stdout_redirected_to_a_file_keeps_what_was_printed(
+        project: Path, tmp_path: Path, option: str) -> None:
+    """The rename replaced the file stdout was redirected to: what the shell and the run had
+    printed there before was lost."""
+    _repo(project)
+    out = tmp_path / "out.txt"
+    with out.open("w") as stream:
+        stream.write("printed before\n")
+        stream.flush()
+        inode = os.fstat(stream.fileno()).st_ino
+        done = _migrator("migrate", option, "/dev/stdout", project, stdout=stream,
+                         stderr=subprocess.PIPE)
+    assert done.returncode == 0, done.stderr
+    assert out.stat().st_ino == inode
+    text = out.read_text()
+    if option == "--json":  # as with `-`: stdout holds the JSON, the text report goes to stderr
+        assert text.startswith("printed before\n{\n")
+        assert json.loads(text.removeprefix("printed before\n"))["written"] is True
+        assert "Migrated: 1 application(s)" in done.stderr
+    else:  # the text report, then the Markdown one
+        assert text.startswith("printed before\nMigrated: 1 application(s)")
+        assert text.index("Migrated: 1 application(s)") < text.index("# Upsun migration report\n")
+
+
+def test_output_to_another_descriptor(project: Path) -> None:
+    """`/dev/fd/N`: the descriptor N the run was given, as a shell redirection reads it."""
+    _repo(project)
+    read, write = os.pipe()
+    try:
+        done = _migrator("migrate", "--json", f"/dev/fd/{write}", project, pass_fds=(write,),
+                         capture_output=True)
+    finally:
+        os.close(write)
+    with os.fdopen(read) as stream:
+        received = stream.read()
+    assert done.returncode == 0, done.stderr
+    assert json.loads(received)["written"] is True
+    assert done.stdout.startswith("Migrated: 1 application(s)")
+
+
+def test_output_to_stderr_comes_after_the_text_on_it(project: Path) -> None:
+    _repo(project)
+    result = run("migrate", "--output-format", "json", "--report", "/dev/stderr", project)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.startswith("Migrated: 1 application(s)")
+    assert result.stderr.index("Migrated:") < result.stderr.index("# Upsun migration report\n")
+    assert json.loads(result.stdout)["written"] is True
+
+
+def test_output_to_a_descriptor_that_is_not_open_changes_nothing(project: Path) -> None:
+    before = tree(_repo(project))
+    result = run("migrate", "--remove-legacy", "--json", "/dev/fd/97", project)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        1, "", "error: /dev/fd/97: cannot write: Bad file descriptor\n")
+    assert tree(project) == before
+
+
+def test_bulk_summary_to_a_fifo_is_written_once_at_the_end(tmp_path: Path) -> None:
+    """The up-front probe opened and closed the FIFO: its reader took that for the end of its
+    input and left, and the summary's write then waited for ever for another one."""
+    fleet = tmp_path / "fleet"
+    _repo(fleet / "one")
+    fifo = tmp_path / "summary.fifo"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE, text=True)
+    try:
+        done = _migrator("bulk", "--dry-run", "--jobs", "1", fleet, "--summary-md", fifo,
+                         capture_output=True)
+        received, _ = reader.communicate(timeout=60)
+    finally:
+        reader.kill()
+    assert done.returncode == 0, done.stderr
+    assert received.startswith("# Upsun migration: fleet summary\n\n| repository | status |")
+    assert f"| `{fleet / 'one'}` | dry-run |" in received
+    assert received.count("# Upsun migration: fleet summary") == 1
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+
+
+def test_migrate_report_to_a_fifo(project: Path, tmp_path: Path) -> None:
+    _repo(project)
+    fifo = tmp_path / "report.fifo"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE, text=True)
+    try:
+        done = _migrator("migrate", "--report", fifo, project, capture_output=True)
+        received, _ = reader.communicate(timeout=60)
+    finally:
+        reader.kill()
+    assert done.returncode == 0, done.stderr
+    assert received.startswith("# Upsun migration report\n")

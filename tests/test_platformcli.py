@@ -7,6 +7,8 @@ import pytest
 from migrator.platformcli import Kind, Use, uses
 
 C, T, INST = Kind.COMMAND, Kind.TOKEN, Kind.INSTALLER
+UPSUN_INSTALL = ("curl -fsSL https://raw.githubusercontent.com/platformsh/cli/main/installer.sh "
+                 "| VENDOR=upsun bash")
 
 
 @pytest.mark.parametrize("command", [
@@ -19,6 +21,7 @@ C, T, INST = Kind.COMMAND, Kind.TOKEN, Kind.INSTALLER
     "my-platform deploy",
     "export PLATFORMSH_CLI_TOKEN_FILE=x",
     "curl https://example.com/platform.sh/cli/installer-docs",
+    "curl -fsSL https://raw.githubusercontent.com/platformsh/cli/main/installer.sh | VENDOR=upsun bash",
 ])
 def test_no_use(command: str) -> None:
     assert uses(command) == []
@@ -35,7 +38,14 @@ def test_no_use(command: str) -> None:
     ("true && platform backup:create || echo failed | platform sql",
      [Use(C, 0, 8, "platform", "upsun"), Use(C, 0, 48, "platform", "upsun")]),
     ("curl -sS https://platform.sh/cli/installer | php",
-     [Use(INST, 0, 9, "https://platform.sh/cli/installer", None)]),
+     [Use(INST, 0, 0, "curl -sS https://platform.sh/cli/installer | php", UPSUN_INSTALL)]),
+    ("curl -fsSL https://raw.githubusercontent.com/platformsh/cli/main/installer.sh | bash",
+     [Use(INST, 0, 0, "curl -fsSL https://raw.githubusercontent.com/platformsh/cli/main/"
+                      "installer.sh | bash", UPSUN_INSTALL)]),
+    ("wget -qO- https://platform.sh/cli/installer | php",
+     [Use(INST, 0, 10, "https://platform.sh/cli/installer", None)]),
+    ("set -e; curl -sS https://platform.sh/cli/installer | php -- --dev # dev build",
+     [Use(INST, 0, 17, "https://platform.sh/cli/installer", None)]),
     ('export PLATFORMSH_CLI_TOKEN="$TOKEN"; platform env:info',
      [Use(T, 0, 7, "PLATFORMSH_CLI_TOKEN", "UPSUN_CLI_TOKEN"),
       Use(C, 0, 38, "platform", "upsun")]),
@@ -54,8 +64,9 @@ def test_messages() -> None:
         "curl -sS https://platform.sh/cli/installer | php; platform sql; echo $PLATFORMSH_CLI_TOKEN")
     assert command.kind is INST and token.kind is C and installer.kind is T
     assert command.message("hooks.build") == (
-        "hooks.build downloads the Platform.sh CLI installer (https://platform.sh/cli/installer): "
-        "install the Upsun CLI instead, as https://docs.upsun.com/administration/cli.html says")
+        "hooks.build installs the Platform.sh CLI (curl -sS https://platform.sh/cli/installer | "
+        "php): install the Upsun CLI instead, as https://docs.upsun.com/administration/cli.html "
+        "says")
     assert token.message("crons.snap") == (
         "crons.snap calls the Platform.sh CLI (`platform`): on Upsun the CLI is `upsun`, installed "
         "as https://docs.upsun.com/administration/cli.html says")

@@ -3,7 +3,7 @@
 The hook repository is a committed copy of this working tree (so uncommitted work is what is
 tested). pre-commit installs it into a fresh virtualenv with pip; build isolation is turned off
 (`PIP_NO_BUILD_ISOLATION=0`), so the setuptools seeded into that virtualenv builds the package
-and only the dependencies come from the package index. The four runs go in parallel: each
+and only the dependencies come from the package index. The five runs go in parallel: each
 `try-repo` builds its own environment (about 20 s).
 """
 
@@ -25,9 +25,12 @@ PRE_COMMIT = Path(sys.executable).with_name("pre-commit")
 APP = "name: app\ntype: 'php:8.4'\n"
 VALID = "applications:\n  app:\n    type: 'php:8.4'\n"
 INVALID = "applications:\n  app:\n    type: 'php:8.4'\n    disk: 2048\n"
+DECOMMISSIONED = VALID + "services:\n  cache:\n    type: 'redis:2.8'\n"
 CASES = {  # name: (hook, files of the throwaway repository)
     "validate-good": ("upsun-migrator-validate", {".upsun/config.yaml": VALID}),
     "validate-bad": ("upsun-migrator-validate", {".upsun/config.yaml": INVALID}),
+    "validate-decommissioned": ("upsun-migrator-validate",
+                                {".upsun/config.yaml": DECOMMISSIONED}),
     "check-good": ("upsun-migrator-check", {".platform.app.yaml": APP, ".upsun/config.yaml":
                                             VALID}),
     "check-bad": ("upsun-migrator-check", {".platform.app.yaml": APP, "web/index.php": "<?php\n"}),
@@ -96,6 +99,20 @@ def test_validate_fails_with_file_and_line(runs: dict[str, tuple[int, str]]) -> 
         "not allowed ('disk' was unexpected)\n./.upsun: 1 error(s) (Upsun schema from the "
         "embedded snapshot of 2026-07-21 (upsun/meta 9dd622d; offline); versions from the image "
         "registry from the embedded snapshot of 2026-07-21 (upsun/meta 9dd622d; offline))\n")
+
+
+def test_validate_fails_on_a_decommissioned_version(runs: dict[str, tuple[int, str]]) -> None:
+    """After the migration commit, a version Upsun decommissioned fails the hook, with UPS201
+    on its `type:` line, as `migrate` reports it."""
+    code, output = runs["validate-decommissioned"]
+    assert code == 1, output
+    assert _hook_output(output).startswith(
+        _status("upsun-migrator validate", "Failed") + "- hook id: upsun-migrator-validate\n"
+        "- exit code: 1\n\nerror  UPS201  .upsun/config.yaml:6  redis:2.8 is decommissioned on "
+        "Upsun: no longer available: will not deploy; supported versions, nearest first: 8.0, "
+        "8.8\n./.upsun: 1 error(s) (Upsun schema from the embedded snapshot of 2026-07-21 "
+        "(upsun/meta 9dd622d; offline); versions from the image registry from the embedded "
+        "snapshot of 2026-07-21 (upsun/meta 9dd622d; offline))\n")
 
 
 def test_check_passes_when_the_upsun_counterpart_is_committed(

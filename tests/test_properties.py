@@ -19,7 +19,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from migrator import yamlio
-from migrator.resources import CPU_BY_SIZE
 from tests.conftest import legacy_data, run, tree
 from tests.upsun_schema import load_config, schema_errors
 
@@ -86,6 +85,13 @@ def relationships(draw: st.DrawFn, targets: list[str]) -> dict[str, Any]:
 
 
 @st.composite
+def flexible(draw: st.DrawFn) -> dict[str, int]:
+    """Platform.sh's `resources` (flexible-resources.md: 64 to 1024, 128 to 1024)."""
+    return {"base_memory": draw(st.integers(64, 1024)),
+            "memory_ratio": draw(st.integers(128, 1024))}
+
+
+@st.composite
 def app(draw: st.DrawFn, name: str, targets: list[str]) -> dict[str, Any]:
     data: dict[str, Any] = {"name": name,
                             "type": draw(st.sampled_from(["php:8.4", "python:3.13", "nodejs:24"]))}
@@ -93,6 +99,8 @@ def app(draw: st.DrawFn, name: str, targets: list[str]) -> dict[str, Any]:
         data["size"] = draw(sizes)
     if draw(st.booleans()):
         data["disk"] = draw(st.integers(256, 8192))
+    if draw(st.integers(0, 3)) == 0:
+        data["resources"] = draw(flexible())
     data["variables"] = {"env": draw(st.dictionaries(st.sampled_from(TRICKY[:5]) | names, values,
                                                      max_size=4))}
     data["mounts"] = draw(mounts())
@@ -111,6 +119,8 @@ def app(draw: st.DrawFn, name: str, targets: list[str]) -> dict[str, Any]:
             body["size"] = draw(sizes)
         if draw(st.booleans()):
             body["disk"] = draw(st.integers(128, 1024))
+        if draw(st.integers(0, 4)) == 0:
+            body["resources"] = draw(flexible())
         if draw(st.booleans()):
             body["mounts"] = draw(mounts())
         workers[worker] = body
@@ -219,19 +229,55 @@ def _hints_agree(root: Path, report: dict[str, Any]) -> None:
     from migrator.discovery import load_project
 
     hints = {h["container"]: h for h in report["resources"]["containers"]}
+    config = yamlio.plain(yamlio.load((root / ".upsun/config.yaml").read_text("utf-8"), "c"))
     for legacy in load_project(root).apps:
         node = legacy.node
-        for container, mapping, is_worker in [(legacy.name, node, False)] + [
-                (f"{legacy.name}--{w}", node["workers"][w], True)
+        output = config["applications"][legacy.name]
+        for container, mapping, is_worker, written in [
+                (legacy.name, node, False, output)] + [
+                (f"{legacy.name}--{w}", node["workers"][w], True, output["workers"][w])
                 for w in (node.get("workers") or {})]:
             size = mapping.get("size", node.get("size") if is_worker else None)
             disk = mapping.get("disk")
-            if size is None and disk is None:
+            flexible = mapping.get("resources", node.get("resources") if is_worker else None)
+            if size is None and disk is None and flexible is None:
                 assert container not in hints
                 continue
             hint = hints[container]
-            assert hint["cpu"] == CPU_BY_SIZE.get(str(size).upper())
             assert hint["disk_mb"] == (None if is_worker else disk)
+            by_hand = any("set it by hand" in warning for warning in hint["warnings"])
+            assert written.get("container_profile") == (None if by_hand
+                                                        else hint["container_profile"])
+            if flexible is None:
+                assert hint["cpu"] == _upsun_cpu(str(size).upper())
+                continue
+            cpu = FLEXIBLE_CPU.get(str(size).upper())
+            if cpu is None:  # AUTO, no size, 4XL: the memory it had is not known
+                assert hint["cpu"] is None and hint["warnings"]
+                continue
+            had = flexible["base_memory"] + flexible["memory_ratio"] * cpu
+            assert hint["legacy"]["ram_mb"] == int(had)
+            assert hint["cpu"] >= cpu and (hint["ram_mb"] >= had or hint["warnings"])
+
+
+#: The test's own copies of the published tables for the generated apps (PHP, Python, Node.js:
+#: HIGH_CPU on Platform.sh and on Upsun): what each legacy size gave (CPU, MB), and Upsun's sizes.
+LEGACY_HIGH_CPU = {"S": (0.4, 128), "M": (0.4, 128), "L": (1.2, 256), "XL": (2.5, 384),
+                   "2XL": (5, 768), "4XL": (10, 1536)}
+UPSUN_HIGH_CPU = [(0.1, 64), (0.25, 128), (0.5, 224), (1, 384), (2, 704), (4, 1216), (6, 1728),
+                  (8, 2240)]
+
+
+FLEXIBLE_CPU = {"XS": 0.25, "S": 0.5, "M": 1, "L": 2, "XL": 4, "2XL": 8}
+
+
+def _upsun_cpu(size: str) -> float | None:
+    """The smallest Upsun size with the CPU and RAM the legacy size gave (the largest if none
+    has); None for AUTO."""
+    if size not in LEGACY_HIGH_CPU:
+        return None
+    cpu, ram = LEGACY_HIGH_CPU[size]
+    return next((c for c, r in UPSUN_HIGH_CPU if c >= cpu and r >= ram), UPSUN_HIGH_CPU[-1][0])
 
 
 @st.composite

@@ -27,12 +27,19 @@ class Server:
         self.etag = '"one"'
         self.requests: list[tuple[str, str | None]] = []
         self.trickle = 0.0  # seconds between the body's bytes
+        self.redirect: str | None = None  # answer 302 to this Location, once
         self.stopped = threading.Event()
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 - http.server's naming
                 owner.requests.append((self.path, self.headers.get("If-None-Match")))
+                if owner.redirect is not None:
+                    self.send_response(302)
+                    self.send_header("Location", owner.redirect)
+                    self.end_headers()
+                    owner.redirect = None
+                    return
                 if owner.status == 200 and self.headers.get("If-None-Match") == owner.etag:
                     self.send_response(304)
                     self.send_header("ETag", owner.etag)
@@ -263,7 +270,7 @@ def test_the_embedded_snapshot_is_what_the_tests_use() -> None:
         assert published.embedded(resource) == kept, resource.name
     assert published.IMAGES.keep is not None
     assert len(published._package_file("registry.json")) < (DATA / "registry" / "registry.json"
-                                                            ).stat().st_size / 4
+                                                            ).stat().st_size / 3
 
 
 def test_a_downloaded_registry_is_cached_trimmed(server: Server) -> None:
@@ -301,13 +308,12 @@ def test_the_trimmed_registry_answers_as_the_whole_one() -> None:
     composable = json.loads((DATA / "registry" / "composable.json").read_text(encoding="utf-8"))
     whole, trimmed = Registry(data, composable), Registry(trim(data), composable)
     assert trim(data) != data
-    assert whole.version_schemas() == trimmed.version_schemas()
     types = [f"{image}:{version}" for image, entry in {**data, **composable}.items()
              for version in [*entry["versions"], "0.1", "999"]]
     assert len(types) > 300
     for type_ in [*types, "redis-persistent:7.2", "nope:1"]:
         for question in (whole.lookup, whole.packages, whole.known_image, whole.supported,
-                         whole.upgrade):
+                         whole.upgrade, whole.is_runtime, whole.versions):
             assert question(type_) == getattr(trimmed, question.__name__)(type_), type_
     assert published.embedded_snapshot() == published.Snapshot(
         "2026-07-21", "upsun/meta", "9dd622d2a0aafeed3c7bad1b95aad8ec508f64f3")
@@ -354,6 +360,14 @@ DEEP_BAD_REGISTRY = b'{"composable": {"versions": {"26.05": "x"}}, "php": {"vers
      "image 'php' version '8.4': `upsun.status` is not a string"),
     (published.IMAGES, b'{"php": {"versions": {"8.4": {"manifest": {"endpoints": []}}}}}',
      "image 'php' version '8.4': `manifest` is not an object with `endpoints` and a profile name"),
+    (published.IMAGES, b'{"php": {"versions": {"8.4": {"manifest": {"min_disk_size": "256"}}}}}',
+     "image 'php' version '8.4': `manifest` minimums (min_cpu_size, min_mem_size, "
+     "min_disk_size) must be null or numbers from 0"),
+    (published.IMAGES, b'{"php": {"versions": {"8.4": {"manifest": {"min_mem_size": -1}}}}}',
+     "image 'php' version '8.4': `manifest` minimums (min_cpu_size, min_mem_size, "
+     "min_disk_size) must be null or numbers from 0"),
+    (published.IMAGES, b'{"php": {"need_disk": "yes", "versions": {}}}',
+     "image 'php': `need_disk` must be true, false or null"),
     (published.COMPOSABLE, b'{"composable": {"versions": {"26.05": {"packages_versions": '
                            b'{"php": {"versions": "8.4"}}}}}}',
      "image 'composable' version '26.05': `packages_versions` is not an object of runtimes with "
@@ -420,3 +434,106 @@ def test_a_trickling_server_is_given_up_on_after_the_deadline(
 def test_the_offline_variable(monkeypatch: pytest.MonkeyPatch, value: str, offline: bool) -> None:
     monkeypatch.setenv("UPSUN_MIGRATOR_OFFLINE", value)
     assert published.offline() is offline
+
+
+# -- corrupted caches, hostile sources (issue 26, item 10) ---------------------------------
+
+def _cache(name: str, data: bytes, meta: dict[str, object]) -> None:
+    folder = published.cache_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.json").write_bytes(data)
+    (folder / f"{name}.meta.json").write_text(json.dumps(meta))
+
+
+def _digest(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+@pytest.mark.parametrize(("data", "why"), [
+    (b"[" * 200_000 + b"]" * 200_000, "JSON nested too deeply"),
+    (b"[1]", "not a JSON object of images"),
+    (b'{"php": 1}', "image 'php' has no `versions` object"),
+    (b"{" + b" " * published.MAX_BYTES + b"}", "more than 16 MB"),
+])
+def test_a_corrupted_cache_falls_back_to_the_snapshot_and_says_why(data: bytes, why: str) -> None:
+    """Even when its meta file holds its digest (a copy and its digest can be written
+    together): every run used to end with exit 3 (RecursionError, TypeError) until deleted."""
+    _cache("registry", data, {"fetched": time.time(), "sha256": _digest(data)})
+    found = published.get(REGISTRY)
+    assert found == published.Published(published.embedded(REGISTRY), (
+        f"{EMBEDDED}; the cached copy was refused ({why}); offline)"))
+
+
+@pytest.mark.parametrize("meta", [
+    b'{"fetched": 1e300}', b'{"fetched": Infinity}', b'{"fetched": -5, "failed": NaN}',
+    b'{"fetched": true}', b"[" * 100_000, b'{"etag": "x\\ny", "fetched": 1}'])
+def test_a_corrupted_meta_file_is_as_old_as_it_gets(meta: bytes) -> None:
+    """A time out of range (`day(1e300)` was an OverflowError) is no time: the copy is stale."""
+    folder = published.cache_dir()
+    folder.mkdir(parents=True)
+    (folder / "registry.json").write_bytes(GOOD_BYTES)
+    (folder / "registry.meta.json").write_bytes(meta)
+    found = published.get(REGISTRY)
+    assert found.data == published.embedded(REGISTRY)  # the snapshot is newer than 1970
+    assert found.origin == f"{EMBEDDED}; offline)"
+
+
+def test_migrate_survives_a_corrupted_cache(project: Path) -> None:
+    deep = b"[" * 200_000 + b"]" * 200_000
+    for name in ("schema", "registry", "composable"):
+        _cache(name, deep, {"fetched": time.time(), "sha256": _digest(deep)})
+    (project / ".platform.app.yaml").write_text("name: app\ntype: 'php:8.4'\n")
+    result = run("migrate", "--dry-run", project)
+    assert result.exit_code == 0, result.stderr
+    assert "the cached copy was refused (JSON nested too deeply); offline" in result.stdout
+
+
+@pytest.mark.parametrize(("url", "used"), [
+    ("https://meta.upsun.com", True), ("https://mirror.example.com:8443/meta", True),
+    ("http://127.0.0.1:8080", True), ("http://localhost", True), ("http://[::1]:9", True),
+    ("http://meta.upsun.com", False), ("file:///etc/passwd", False), ("ftp://meta.upsun.com", False),
+    ("https://", False), ("meta.upsun.com", False), ("http://127.0.0.1.example.com", False),
+    ("http://[::1", False)])
+def test_only_https_sources_and_http_on_this_machine(url: str, used: bool) -> None:
+    why = published._why_not_url(url)
+    assert (why is None) == used
+    if not used:
+        assert why == (f"UPSUN_MIGRATOR_META_URL={url!r} is not an https:// URL (http:// only "
+                       "on this machine): not used")
+
+
+def test_a_source_that_is_not_https_is_never_asked(server: Server,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("UPSUN_MIGRATOR_META_URL", "file:///etc")
+    found = published.get(REGISTRY)
+    assert found.origin == (f"{EMBEDDED}; UPSUN_MIGRATOR_META_URL='file:///etc' is not an "
+                            "https:// URL (http:// only on this machine): not used)")
+    assert server.requests == []
+
+
+def test_a_redirect_to_another_host_is_not_followed(server: Server) -> None:
+    elsewhere = server.url.replace("127.0.0.1", "localhost") + "/elsewhere"
+    server.redirect = elsewhere
+    found = published.get(REGISTRY)
+    assert found.origin == (f"{EMBEDDED}; the download from {server.url}/images failed: it "
+                            f"redirects to {elsewhere!r}, another host: not followed)")
+    assert server.requests == [("/images", None)]  # never asked at the other host
+    assert not (published.cache_dir() / "registry.json").exists()
+
+
+def test_a_redirect_on_the_same_host_is_followed(server: Server) -> None:
+    server.redirect = server.url + "/moved"
+    assert published.get(REGISTRY) == published.Published(GOOD, f"a download of {TODAY}", True)
+    assert [path for path, _ in server.requests] == ["/images", "/moved"]
+
+
+def test_a_deeply_nested_schema_file_is_a_one_line_error(project: Path) -> None:
+    schema = project.parent / "schema.json"
+    schema.write_bytes(b"[" * 200_000 + b"]" * 200_000)
+    (project / ".platform.app.yaml").write_text("name: app\ntype: 'php:8.4'\n")
+    for command in ("migrate", "validate"):
+        result = run(command, "--schema", schema, project)
+        assert (result.exit_code, result.stderr) == (
+            1, f"error: {schema}: not an Upsun schema (JSON nested too deeply)\n")

@@ -37,18 +37,71 @@ def test_errors_name_file_and_line(project: Path) -> None:
         "was unexpected)\n"
         ".upsun/config.yaml:10: applications.app.mounts.web: 'shared:files/web' is not of type "
         "'object'\n"
-        ".upsun/services.yaml:3: services.db.type: 'mariadb:10.0.1' is not one of "
-    ) + result.stdout.split("is not one of ", 1)[1]
-    assert result.stdout.count("\n") == 3
+        "error  UPS201  .upsun/services.yaml:3  mariadb:10.0.1: Upsun's image registry lists no "
+        "version '10.0.1' of mariadb (it lists 5.5, 10.0, 10.1, 10.2, 10.3, 10.4, 10.5, 10.6, "
+        "10.11, 11.0, 11.2, 11.4, 11.8, 12.3): will not deploy; supported versions, nearest "
+        "first: 11.4, 11.8, 12.3\n")
     assert result.stderr.startswith(f"{project}/.upsun: 3 error(s) (")
+
+
+def test_versions_are_checked_as_migrate_checks_them(project: Path) -> None:
+    """The registry checks of `migrate` (UPS201-UPS203), on the `.upsun/` lines: a retired
+    version is a warning, a decommissioned one an error, an endpoint the image lacks a
+    warning; a worker's own container_profile is accepted."""
+    write_files(project, {".upsun/config.yaml": VALID.replace("php:8.4", "php:7.4") + (
+        "      cache:\n        service: cache\n        endpoint: memcached\n"
+        "    workers:\n      queue:\n        commands:\n          start: ./queue\n"
+        "        container_profile: HIGH_MEMORY\n"),
+        ".upsun/services.yaml": SERVICES + "  cache:\n    type: 'redis:8.0'\n"})
+    result = run("validate", project, *METADATA_ARGS)
+    assert (result.exit_code, result.stdout) == (0, (
+        "warning  UPS201  .upsun/config.yaml:3  php:7.4 is retired on Upsun: available but no "
+        "longer maintained: no security updates, and it may be decommissioned; supported "
+        "versions, nearest first: 8.4, 8.5\n"
+        "warning  UPS202  .upsun/config.yaml:8  relationship 'cache': cache offers no endpoint "
+        "'memcached' (it offers: redis)\n"))
+    assert result.stderr.startswith(f"{project}/.upsun: valid with 2 warning(s) (Upsun schema ")
+    write_files(project, {".upsun/services.yaml": SERVICES + "  cache:\n    type: redis:2.8\n"})
+    result = run("validate", project, *METADATA_ARGS, "--output-format", "github")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[1:] == [
+        f"::notice file={project}/.upsun/config.yaml,line=8,title=UPS202::relationship 'cache': "
+        "endpoint 'memcached' not checked: Upsun's image registry has no endpoint data for "
+        "redis:2.8 (its `manifest.endpoints` is null)",
+        f"::error file={project}/.upsun/services.yaml,line=5,title=UPS201::redis:2.8 is "
+        "decommissioned on Upsun: no longer available: will not deploy; supported versions, "
+        "nearest first: 8.0, 8.8"]
+
+
+def test_validate_gives_the_findings_migrate_gives(tmp_path: Path) -> None:
+    """The same codes, severities and messages after the migration as before it; the lines
+    are those of the files each run reads."""
+    legacy = write_files(tmp_path / "legacy", {
+        ".platform.app.yaml": "name: app\ntype: 'php:7.4'\nrelationships:\n  db: 'db:mysql'\n"
+                              "  k: 'kafka:kafka'\n",
+        ".platform/services.yaml": "db:\n  type: 'mariadb:10.6'\nkafka:\n  type: 'kafka:2.7'\n"
+                                   "gone:\n  type: 'redis:2.8'\nnew:\n  type: 'php:8.4'\n"})
+    before = run("migrate", legacy, "--remove-legacy", "--json", "-", *METADATA_ARGS)
+    assert before.exit_code == 0, before.stderr
+    after = run("validate", legacy, *METADATA_ARGS, "--output-format", "json")
+    assert after.exit_code == 1
+
+    def found(document: str) -> list[tuple[str, str, str]]:
+        import json
+
+        return sorted((f["code"], f["severity"], f["message"])
+                      for f in json.loads(document)["findings"] if f["code"] >= "UPS2")
+
+    assert found(after.stdout) == found(before.stdout)
+    assert len(found(after.stdout)) == 6
 
 
 def test_versions_checked_with_the_embedded_registry_when_none_is_given(project: Path) -> None:
     write_files(project, {".upsun/config.yaml": VALID.replace("php:8.4", "php:1.0")})
     result = run("validate", project, "--schema", METADATA_ARGS[1])
     assert result.exit_code == 1
-    assert result.stdout.startswith(".upsun/config.yaml:3: applications.app.type: 'php:1.0' is "
-                                    "not one of ")
+    assert result.stdout.startswith("error  UPS201  .upsun/config.yaml:3  php:1.0: Upsun's image "
+                                    "registry lists no version '1.0' of php (it lists ")
     assert result.stderr.endswith("; versions from the image registry from the embedded "
                                   "snapshot of 2026-07-21 (upsun/meta 9dd622d; offline))\n")
 
@@ -83,8 +136,11 @@ def test_offline_with_no_cache_still_checks_versions(project: Path) -> None:
                           ".upsun/services.yaml": "services:\n  db:\n    type: 'mariadb:9.9'\n"})
     result = run("validate", project)
     assert result.exit_code == 1
-    assert result.stdout.startswith(".upsun/services.yaml:3: services.db.type: 'mariadb:9.9' is "
-                                    "not one of ")
+    assert result.stdout == (
+        "error  UPS201  .upsun/services.yaml:3  mariadb:9.9: Upsun's image registry lists no "
+        "version '9.9' of mariadb (it lists 5.5, 10.0, 10.1, 10.2, 10.3, 10.4, 10.5, 10.6, 10.11, "
+        "11.0, 11.2, 11.4, 11.8, 12.3): will not deploy; supported versions, nearest first: "
+        "11.4, 11.8, 12.3\n")  # the nearest versions, never the schema's list of every version
 
 
 def test_unknown_top_level_key_in_any_file(project: Path) -> None:
@@ -116,3 +172,34 @@ def test_top_level_keys_are_the_schemas_properties() -> None:
         schema = json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
         assert sorted(schema["properties"]) == list(TOP_LEVEL_KEYS)
         assert schema["additionalProperties"] is True  # why the schema alone lets `foo` pass
+
+
+def test_container_profile_on_a_worker_is_accepted_and_checked(project: Path) -> None:
+    """The documented deviation from upsun/meta's schema (which lists `container_profile` on
+    applications and services only): the Upsun CLI's schema lists it on workers, the migrator
+    writes it there. Its value is checked as the app's is."""
+    worker = VALID + "    workers:\n      queue:\n        container_profile: {}\n" \
+        "        commands:\n          start: ./queue\n"
+    write_files(project, {".upsun/config.yaml": worker.format("HIGH_MEMORY")})
+    assert run("validate", project, *METADATA_ARGS).exit_code == 0
+    write_files(project, {".upsun/config.yaml": worker.format("HUGE")})
+    result = run("validate", project, *METADATA_ARGS)
+    assert result.exit_code == 1
+    assert result.stdout.startswith(
+        ".upsun/config.yaml:10: applications.app.workers.queue.container_profile: ")
+
+
+def test_the_worker_allowance_leaves_the_schema_as_it_is() -> None:
+    import json
+
+    from migrator.deviations import apply
+    from tests.conftest import SCHEMAS
+
+    schema = json.loads((SCHEMAS / "upsun.json").read_text(encoding="utf-8"))
+    before = json.dumps(schema, sort_keys=True)
+    allowed = apply(schema)
+    assert json.dumps(schema, sort_keys=True) == before
+    app = allowed["properties"]["applications"]["additionalProperties"]["properties"]
+    worker = app["workers"]["additionalProperties"]["properties"]
+    assert worker["container_profile"] == app["container_profile"]
+    assert apply({"properties": {}}) == {"properties": {}}

@@ -34,7 +34,19 @@ def upsun_validator(versions: bool = True, name: str = "upsun.json") -> jsonsche
         (RUNTIME_URL, Resource.from_contents(remote("runtime-versions.json"), DRAFT7)),
         (SERVICE_URL, Resource.from_contents(remote("service-versions.json"), DRAFT7))])
     schema = json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
+    _worker_container_profile(schema)
     return jsonschema.Draft7Validator(schema, registry=registry)
+
+
+def _worker_container_profile(schema: dict[str, Any]) -> None:
+    """The one documented deviation: `container_profile` on a worker. upsun/meta's schema lists
+    it on applications and services only; the schema of the Upsun CLI (`upsun
+    app:config-validate`, platformsh/platformify validator/schema/upsun.json, the copy
+    `upsun-cli.json` here) lists it on workers too, and the migrator writes it there when a
+    worker's legacy memory needs another profile."""
+    app = schema["properties"]["applications"]["additionalProperties"]["properties"]
+    worker = app["workers"]["additionalProperties"]["properties"]
+    worker.setdefault("container_profile", app["container_profile"])
 
 
 def schema_errors(data: Any, versions: bool = True) -> list[str]:

@@ -6,14 +6,18 @@ and only here, so `migrate` never pays for it unless `--code` is given.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, replace
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
+from migrator import reading
 from migrator.codemod.findings import CodeFinding
+from migrator.codemod.isolated import MAX_NESTING, Isolated, too_deep
 from migrator.codes import selected
+from migrator.errors import MigratorError
 
 #: the application's, but not to rewrite (history, build output): walked, files reported
 UNTOUCHED_DIRS = frozenset({"migrations", "build", "dist"})
@@ -34,7 +38,7 @@ class CodeOptions:
 
 @dataclass(frozen=True)
 class FileChange:
-    path: str
+    path: str  # the file's own path in the repository (outputs escape what is not UTF-8)
     old: str
     new: str
     encoding: str = "utf-8"  # the file's own (PEP 263), to write it back in
@@ -65,43 +69,85 @@ def python_files(root: Path) -> Iterator[tuple[Path, str | None]]:
 
 def run(root: Path, options: CodeOptions, relationships: Collection[str] | None = None
         ) -> CodemodRun:
-    """Analyse (and compute the rewrite of) every Python file; nothing is written here."""
+    """Analyse (and compute the rewrite of) every Python file; nothing is written here. A file
+    and the links to it inside the repository are one file, analysed once under its own path;
+    libcst runs in a child process (isolated.py), so no file can end the run."""
     findings: list[CodeFinding] = []
     changes: list[FileChange] = []
-    for path, untouched in python_files(root):
-        rel = path.relative_to(root).as_posix()
-        read = _read(path, rel)
-        if isinstance(read, CodeFinding):
-            findings.append(read)
-            continue
-        source, encoding = read
-        if not _mentions_platform(source):
-            continue  # nothing to find: skip the parse
-        skipped = _skipped(rel, source, untouched)
-        if skipped is not None:
-            findings.append(skipped)
-            continue
-        new = _transform(rel, source, options, relationships, findings)
-        if new is not None and new != source:
-            changes.append(FileChange(rel, source, new, encoding))
-    findings += _dependency_lines(root)
+    real_root = root.resolve()
+    seen: set[str] = set()
+    with Isolated(_analyse) as isolated:
+        for path, _ in python_files(root):
+            target = _target(real_root, root, path)
+            if isinstance(target, CodeFinding):
+                findings.append(target)
+            elif target not in seen:
+                seen.add(target)
+                change = _file(real_root, target, options, relationships, findings, isolated)
+                changes += [change] if change is not None else []
+    findings += _dependency_lines(root, real_root)
     kept = (f for f in findings if selected(f.code, options.select, options.ignore))
     return CodemodRun(tuple(sorted(kept)), tuple(changes))
 
 
+def _target(real_root: Path, root: Path, path: Path) -> str | CodeFinding:
+    """The repository path of the file `path` is or links to; else why it is not read."""
+    try:
+        return reading.locate(real_root, path, root)
+    except reading.Unreadable as exc:
+        return CodeFinding(path.relative_to(root).as_posix(), 1, 1, "UPS199", "warning",
+                           str(exc))
+
+
+def _file(real_root: Path, rel: str, options: CodeOptions,
+          relationships: Collection[str] | None, findings: list[CodeFinding],
+          isolated: Isolated) -> FileChange | None:
+    """One Python file: its findings (added to `findings`), and its rewrite if any."""
+    read = _read(real_root / rel, rel)
+    if isinstance(read, CodeFinding):
+        findings.append(read)
+        return None
+    source, encoding = read
+    if not _mentions_platform(source):
+        return None  # nothing to find: skip the parse
+    untouched = next((part for part in PurePosixPath(rel).parts[:-1]
+                      if part in UNTOUCHED_DIRS), None)
+    skipped = _skipped(rel, source, untouched) or _too_deep(rel, source)
+    if skipped is not None:
+        findings.append(skipped)
+        return None
+    found, new = isolated.run(rel, source, options, relationships)
+    findings += found
+    if new is None or new == source:
+        return None
+    return FileChange(rel, source, new, encoding)
+
+
+def _too_deep(rel: str, source: str) -> CodeFinding | None:
+    where = too_deep(source)
+    if where is None:
+        return None
+    return CodeFinding(rel, where[0], where[1], "UPS199", "warning", f"cannot parse: brackets "
+                       f"nested more than {MAX_NESTING} deep, which Python refuses (\"too many "
+                       "nested parentheses\")")
+
+
 def _read(path: Path, rel: str) -> tuple[str, str] | CodeFinding:
     """The text of a Python file as Python reads it (PEP 263 coding header, UTF-8 byte order
-    mark), line endings kept, and its encoding; else the UPS199 finding, where it went wrong."""
+    mark), line endings kept, and its encoding; else the UPS199 finding, where it went wrong.
+    Only a regular file, of at most reading.MAX_BYTES (reading.py)."""
     try:
-        data = path.read_bytes()
+        data = reading.read(path)
+    except reading.Unreadable as exc:
+        return CodeFinding(rel, 1, 1, "UPS199", "warning", str(exc))
+    try:
         return decode_python(data)
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - data.rfind(b"\n", 0, exc.start)
         return CodeFinding(rel, line, column, "UPS199", "warning", f"unreadable: {exc}")
-    except (OSError, SyntaxError) as exc:  # SyntaxError: an unknown or clashing coding
-        message = exc.msg if isinstance(exc, SyntaxError) else str(exc)
-        return CodeFinding(rel, 1, 1, "UPS199", "warning", f"unreadable: {message}")
+    except SyntaxError as exc:  # an unknown or clashing coding
+        return CodeFinding(rel, 1, 1, "UPS199", "warning", f"unreadable: {exc.msg}")
 
 
 def decode_python(data: bytes) -> tuple[str, str]:
@@ -141,6 +187,14 @@ def generated_marker(source: str) -> tuple[int, str] | None:
     return None
 
 
+def _analyse(rel: str, source: str, options: CodeOptions,
+             relationships: Collection[str] | None) -> tuple[list[CodeFinding], str | None]:
+    """The findings of one file and its rewritten text (None: none); run in the child process
+    (isolated.py)."""
+    findings: list[CodeFinding] = []
+    return findings, _transform(rel, source, options, relationships, findings)
+
+
 def _transform(rel: str, source: str, options: CodeOptions,
                relationships: Collection[str] | None, findings: list[CodeFinding]) -> str | None:
     import libcst as cst
@@ -175,7 +229,9 @@ def _transform(rel: str, source: str, options: CodeOptions,
     return result.code
 
 
-def _dependency_lines(root: Path) -> list[CodeFinding]:
+def _dependency_lines(root: Path, real_root: Path) -> list[CodeFinding]:
+    """UPS141 for each line of a dependency file naming platformshconfig (files read as the
+    Python files are: regular files inside the repository, bounded)."""
     found = []
     from migrator.discovery import walk
 
@@ -185,25 +241,32 @@ def _dependency_lines(root: Path) -> list[CodeFinding]:
                 continue
             path = folder / name
             try:
-                data = path.read_bytes()
+                data = reading.read(real_root / reading.locate(real_root, path))
                 text = decode_python(data)[0] if name.endswith(".py") else data.decode("utf-8")
-            except (OSError, UnicodeDecodeError, SyntaxError):
+            except (reading.Unreadable, UnicodeDecodeError, SyntaxError):
                 continue
+            rel = path.relative_to(root).as_posix()
             lines = text.splitlines()
             for number, line in enumerate(lines, 1):
                 if "platformshconfig" in line.lower():
-                    found.append(CodeFinding(path.relative_to(root).as_posix(), number, 1,
-                                             "UPS141", "info", "platformshconfig dependency: "
-                                             "remove it once no code imports the library"))
+                    found.append(CodeFinding(rel, number, 1, "UPS141", "info",
+                                             "platformshconfig dependency: remove it once no "
+                                             "code imports the library"))
     return found
 
 
 def write(root: Path, done: CodemodRun) -> CodemodRun:
-    """Put the computed rewrites on disk; the findings they carry now say `rewritten`."""
+    """Put the computed rewrites on disk, each into the file itself (a link to it stays a
+    link); the findings they carry now say `rewritten`."""
     from migrator.writer import replace_file
 
+    real_root = root.resolve()
     for change in done.changes:
-        replace_file(root / change.path, change.new.encode(change.encoding))  # as it was read
+        target = real_root / change.path
+        if os.path.realpath(target) != str(target):  # a link now, or through one
+            raise MigratorError("changed into a symbolic link since it was read; not "
+                                "rewritten", change.path)
+        replace_file(target, change.new.encode(change.encoding))  # as it was read
     changed = {c.path for c in done.changes}
     findings = tuple(replace(f, written=True) if f.fix and f.file in changed else f
                      for f in done.findings)
@@ -218,7 +281,9 @@ def summary(done: CodemodRun) -> str:
 
 def listing(done: CodemodRun) -> str:
     """The findings, one a line, then the summary on a line of its own: one stream, in order."""
-    return "".join(f"{finding}\n" for finding in done.findings) + summary(done)
+    from migrator.escape import terminal
+
+    return "".join(f"{terminal(str(finding))}\n" for finding in done.findings) + summary(done)
 
 
 def relationship_names(root: Path) -> set[str] | None:
@@ -226,19 +291,21 @@ def relationship_names(root: Path) -> set[str] | None:
     from ruamel.yaml.comments import CommentedMap
 
     from migrator import yamlio
-    from migrator.errors import MigratorError
 
     names: set[str] = set()
+    real_root = root.resolve()
     try:
         config = root / ".upsun" / "config.yaml"
         if config.is_file():
-            tree = yamlio.load(config.read_text(encoding="utf-8"), ".upsun/config.yaml")
+            text = reading.read(real_root / reading.locate(real_root, config)).decode("utf-8")
+            tree = yamlio.load(text, ".upsun/config.yaml")
             apps = [tree.get("applications")[n] for n in tree.get("applications") or {}]
         else:
             from migrator.discovery import load_project
 
             apps = [app.node for app in load_project(root).apps]
-    except (MigratorError, OSError, AttributeError, TypeError):
+    except (MigratorError, reading.Unreadable, UnicodeDecodeError, OSError, AttributeError,
+            TypeError):
         return None
     for app in apps:
         if not isinstance(app, CommentedMap):

@@ -1,13 +1,18 @@
-"""UPS009: cron `cmd: X` and `commands: "X"` become `commands: {start: X}`.
+"""UPS009: cron `cmd: X` and `commands: "X"` become `commands: {start: X}`; a spec that fires
+more often than Upsun triggers crons is a warning on its line.
 
 The command's own text is kept, with its anchor and tag: in block style it moves one level
 down under `start:` (every line of it shifted by the file's indentation unit, so block scalars
-keep their value); in flow style it is wrapped in `{start: ...}`.
+keep their value); in flow style it is wrapped in `{start: ...}`. Upsun triggers crons at most
+every 5 minutes (`facts.CRON_MINIMUM_MINUTES`); a spec whose minute field fires twice within
+less than that in an hour (`* * * * *`, `*/2`, `0-4`, `0,3`) runs less often than it says.
 """
 
 from __future__ import annotations
 
-from migrator.context import MISSING, MigrationContext
+from migrator import facts
+from migrator.context import MISSING, MigrationContext, scalar_text
+from migrator.cronspec import minute_gap
 from migrator.discovery import LegacyApp
 from migrator.yamltext.edits import Copy, Edit, comments
 from migrator.yamltext.nest import unit
@@ -27,6 +32,7 @@ def apply(ctx: MigrationContext) -> None:
             if not isinstance(cron, Mapping):
                 continue
             path = ("applications", app.name, "crons", name)
+            _check_frequency(ctx, app, name, cron)
             commands, cmd = cron.entry("commands"), cron.entry("cmd")
             if commands is not None and isinstance(commands[1], Scalar) \
                     and text_value(commands[1]) is not None:
@@ -68,3 +74,16 @@ def _wrap(ctx: MigrationContext, app: LegacyApp, cron: Mapping, entry: tuple[Sca
     shown = text if "\n" not in text else text.split("\n")[0] + " ..."
     ctx.change(CODE, ctx.location(app.source, key), (*path, "commands"),
                f"{key.value}: {shown}", f"commands: {{start: {shown}}}")
+
+
+def _check_frequency(ctx: MigrationContext, app: LegacyApp, name: str, cron: Mapping) -> None:
+    spec = scalar_text(cron.get("spec"))
+    gap = minute_gap(spec) if spec is not None else None
+    minimum = facts.CRON_MINIMUM_MINUTES.value
+    if gap is None or gap >= minimum:
+        return
+    ctx.warn(CODE, ctx.key_location(app.source, cron, "spec"),
+             f"{app.name}: cron {name!r} (spec {spec!r}) asks for runs {gap} minute(s) apart; "
+             f"Upsun triggers crons at most every {minimum} minutes, so it will run less often "
+             f"than its spec says (on Platform.sh the minimum was "
+             f"{facts.PLATFORMSH_CRON_MINIMUM})")

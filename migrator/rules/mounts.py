@@ -1,9 +1,12 @@
 """UPS003: `local` mounts become `storage` (or `instance`); legacy string mounts become objects.
 
-Only what is certain is reported: a `local` mount was each instance's own disk; a `storage`
-mount is one volume for all instances of that container when it scales. Where an app and its
-workers declared the same `source_path`, Upsun's documentation is not consistent on whether
-they share a `storage` mount; a network-storage service is the documented way to share files.
+Only what Upsun's sources support is reported (`migrator.facts`, section mounts): a `local`
+mount was each instance's own disk; a `storage` mount is one volume for all instances of that
+container when it scales (a warning per container). Once per project, an info finding says
+that Upsun's converter and migration guide take `instance` for `local`, and that
+`--local-mounts instance` writes that. Where an app and its workers declared the same
+`source_path`, Upsun's documentation is not consistent on whether they share a `storage` mount;
+a network-storage service is the documented way to share files.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from migrator import facts
 from migrator.context import Container, MigrationContext
 from migrator.errors import InputError
 from migrator.model import ContainerKind, Location
@@ -19,7 +23,6 @@ from migrator.yamltext.nodes import Mapping, Node, Scalar, text_value
 CODE = "UPS003"
 TITLE = "mounts"
 _STRING_MOUNT = r"^shared:files(?:/(?P<sub>.*))?$"  # compiled on first use
-_NETWORK_STORAGE = "https://docs.upsun.com/add-services/network-storage.md"
 
 
 def apply(ctx: MigrationContext) -> None:
@@ -44,12 +47,22 @@ def apply(ctx: MigrationContext) -> None:
                         converted[container.name].append((mount, location))
                         declared[source_path].append((container.name, location))
         _warn_shared(ctx, declared, target)
+    if converted:
+        _note_instance(ctx, min(places[0][1] for places in converted.values()), target)
     if target == "storage":
         for name, places in converted.items():
             ctx.warn(CODE, places[0][1], f"{name}: local mount(s) {', '.join(m for m, _ in places)}"
                      " became storage: on Platform.sh a local mount was each instance's own "
-                     "disk; a storage mount is one volume for all instances of this container "
-                     "when it scales (use --local-mounts instance to keep per-instance disks)")
+                     f"disk; {facts.STORAGE_MOUNT.value}")
+
+
+def _note_instance(ctx: MigrationContext, first: Location, target: str) -> None:
+    """Once per project: what Upsun itself turns a `local` mount into, and the option that
+    does the same."""
+    chosen = ("this migration wrote `instance`, as --local-mounts instance asks" if
+              target == "instance" else "this migration wrote `storage`, its default; "
+              "--local-mounts instance writes `instance` instead")
+    ctx.info(CODE, first, f"{facts.INSTANCE_EQUIVALENT.value}: {chosen}")
 
 
 def _mount_maps(container: Container) -> list[tuple[Mapping, tuple[str, ...]]]:
@@ -117,7 +130,5 @@ def _warn_shared(ctx: MigrationContext, declared: dict[str, list[tuple[str, Loca
         first = min(location for _, location in uses)
         ctx.warn(CODE, first,
                  f"{', '.join(containers)} each declared a local mount with source_path "
-                 f"{source_path!r}: on Platform.sh each container had its own copy. Upsun's "
-                 "documentation is not consistent on whether an app and its workers share a "
-                 "storage mount; to share files between them, use a network-storage service "
-                 f"(`source: service`, see {_NETWORK_STORAGE})")
+                 f"{source_path!r}: on Platform.sh each container had its own copy. "
+                 + facts.APP_WORKER_SHARING.value.format(url=facts.DOCS_NETWORK_STORAGE.url))

@@ -3,15 +3,19 @@
 Hooks, crons, worker and web commands and source operations often call `platform`, download its
 installer, or read `PLATFORMSH_CLI_TOKEN`. On Upsun the CLI is `upsun` and its token
 `UPSUN_CLI_TOKEN`. Each use is reported with its line; shell text is never rewritten silently:
-only with `--rename-platform-cli`, and then only the exact command word `platform` and the
-variable name (a path to the binary or an installer download are reported, not rewritten).
+only with `--rename-platform-cli`, and then only the exact command word `platform`, the
+variable name, and an installer line in the exact form Platform.sh published it, which becomes
+the line Upsun's docs install the Upsun CLI with (a path to the binary is reported, not
+rewritten). An app whose commands install the Platform.sh CLI in any other way keeps all its
+commands as they are, and each of its uses says why: `upsun` would not be installed there.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import NamedTuple
 
-from migrator import platformcli
+from migrator import facts, platformcli
 from migrator.context import Container, MigrationContext, yaml_path
 from migrator.model import Location
 from migrator.yamltext.nodes import Mapping, Node, Scalar, text_value
@@ -26,26 +30,71 @@ COMMAND_PATHS = (("hooks", "*"), ("crons", "*", "commands", "*"), ("web", "comma
 MOVED_PATHS = (("crons", "*", "cmd"), ("crons", "*", "commands"))
 
 
+class _Command(NamedTuple):
+    container: Container
+    path: tuple[str, ...]
+    node: Scalar
+    renamable: bool
+    places: list[tuple[platformcli.Use, int | None]]
+
+
 def apply(ctx: MigrationContext) -> None:
     done: set[Node] = set()  # a command shared through an alias or a merge is read once
+    found: list[_Command] = []
     for container in ctx.containers():
-        for path, command, renamable in commands(container):
-            if command in done:
-                continue
-            done.add(command)
-            places = _places(container, command)
-            renamed = renamable and ctx.settings.rename_platform_cli and \
-                _rename(ctx, container, path, command, places)
-            for use, offset in places:
-                line = container.source.line(command.start if offset is None else offset)
-                note = _note(use, renamed, ctx.settings.rename_platform_cli)
-                ctx.warn(CODE, Location(container.file, line),
-                         use.message(yaml_path(*path)) + note)
+        for path, node, renamable in commands(container):
+            if node not in done:
+                done.add(node)
+                found.append(_Command(container, path, node, renamable,
+                                      _places(container, node)))
+    asked = ctx.settings.rename_platform_cli
+    blocked = _blocked(found) if asked else {}
+    for item in found:
+        app = _app_name(item.container)
+        renamed = item.renamable and asked and app not in blocked and \
+            _rename(ctx, item.container, item.path, item.node, item.places)
+        for use, offset in item.places:
+            line = item.container.source.line(item.node.start if offset is None else offset)
+            note = _note(use, renamed, asked, blocked.get(app))
+            ctx.warn(CODE, Location(item.container.file, line),
+                     use.message(yaml_path(*item.path)) + note)
 
 
-def _note(use: platformcli.Use, renamed: bool, asked: bool) -> str:
-    if use.replacement is None or not asked:
+def _app_name(container: Container) -> str:
+    return container.app.name if container.app is not None else container.name
+
+
+def _blocked(found: list[_Command]) -> dict[str, str]:
+    """The apps whose commands install the Platform.sh CLI in a way the rename cannot replace
+    with the Upsun CLI's installer (another form, a place not certain, a moved command), each
+    with that installer: renaming `platform` to `upsun` there would call a CLI the build does
+    not install, so nothing of theirs is renamed."""
+    blocked: dict[str, str] = {}
+    for item in found:
+        for use, offset in item.places:
+            if use.kind is platformcli.Kind.INSTALLER and (
+                    use.replacement is None or offset is None or not item.renamable):
+                blocked.setdefault(_app_name(item.container), use.text)
+    return blocked
+
+
+def _note(use: platformcli.Use, renamed: bool, asked: bool, installer: str | None) -> str:
+    if not asked:
         return ""
+    upsun = f"`{facts.UPSUN_CLI_INSTALL.value}`, as Upsun's docs do in a build hook"
+    if installer is not None and use.kind is platformcli.Kind.INSTALLER:
+        why = "only the lines Platform.sh published its installers with are" \
+            if installer == use.text else f"this app also installs it as `{installer}`"
+        return (f"; not replaced ({why}): install the Upsun CLI with {upsun}, and rename this "
+                "app's commands by hand")
+    if installer is not None:
+        return (f"; not renamed: this app installs the Platform.sh CLI (`{installer}`), so "
+                f"`upsun` would not be there: install the Upsun CLI with {upsun}, and rename by "
+                "hand")
+    if use.replacement is None:
+        return ""
+    if renamed and use.kind is platformcli.Kind.INSTALLER:
+        return f"; replaced by `{use.replacement}`, the Upsun CLI's installer in Upsun's docs"
     if renamed:
         return f"; renamed to {use.replacement}"
     return "; not renamed (its place is not certain, or UPS009 moves this command): rename it " \

@@ -22,8 +22,10 @@ APP_KEYS = frozenset({
     "resources", "container_profile", "access", "relationships", "mounts", "timezone",
     "variables", "firewall", "type", "runtime", "preflight", "dependencies", "build", "source",
     "web", "operations", "hooks", "crons", "workers", "additional_hosts", "stack"})
+#: Upsun's schema lists no `container_profile` on workers; its docs and CLI accept it there
+#: (`facts.WORKER_CONTAINER_PROFILE`), so a worker keeps its own.
 WORKER_KEYS = frozenset({"firewall", "variables", "timezone", "mounts", "relationships",
-                         "access", "size", "resources", "commands"})
+                         "access", "size", "resources", "commands", "container_profile"})
 SERVICE_KEYS = frozenset({"type", "size", "access", "configuration", "relationships", "firewall",
                           "resources", "container_profile"})
 ROUTE_KEYS = frozenset({"primary", "id", "attributes", "type", "redirects", "tls", "to", "cache",
@@ -92,8 +94,8 @@ def _drop(editor: Editor, node: Mapping, keys: list[str], done: set[Node], hint:
         for key in keys)
     if unmerge:
         if node.flow and node not in done:
-            editor.lines_before(outermost_flow(editor.doc, node).start,
-                                [f"# {hint.format(key)}" for key in keys])
+            editor.comments_before(outermost_flow(editor.doc, node).start,
+                                   [hint.format(key) for key in keys])
         done.add(node)
         editor.unmerge(node, set(keys))
         if node.flow:

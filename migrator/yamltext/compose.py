@@ -10,10 +10,14 @@ the document's own (an alias bomb: counted while composing, before anything walk
 
 from __future__ import annotations
 
+import re
+import sys
+
 from migrator.errors import MAX_VALUES, ExpansionError, InputError
 from migrator.yamltext.nodes import Alias, Mapping, Node, Scalar, Sequence, is_merge_key, resolve
 from migrator.yamltext.scalars import (
     CORE,
+    INT_PATTERN,
     MERGE_TAG,
     PLATFORM_TAGS,
     core_tag_problem,
@@ -27,6 +31,13 @@ if TYPE_CHECKING:
     from migrator.yamltext.parse import Document
 
 MAX_DEPTH = 200
+#: Scalars longer than this may be integers beyond Python's int/str conversion limit (4,300
+#: digits unless set otherwise; 0: none); a hex integer has more decimal digits than characters,
+#: so half the limit is where checking starts.
+_LONG = (sys.get_int_max_str_digits() or sys.maxsize) // 2
+#: The tags whose reading turns a text into a number (a plain scalar's too).
+_NUMERIC_TAGS = frozenset({None, "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+                           "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"})
 VERSIONS = ((1, 1), (1, 2))
 UNSUPPORTED_VERSION = "a YAML version other than 1.1 and 1.2 (the %YAML directive)"
 _COLLECTION_TAGS = {"MappingStartEvent": CORE + "map", "SequenceStartEvent": CORE + "seq"}
@@ -103,6 +114,8 @@ class Composer:
         self.written += 1
         if kind == "ScalarEvent" and event.tag is None and event.anchor is None \
                 and not event.style:  # most nodes: a plain scalar, no tag, no anchor
+            if len(event.value) > _LONG:
+                self.integer_in_reach(event)
             if self.document.version == (1, 1):
                 self.check_yaml11(event)
             return Scalar(event.start_mark.index, event.end_mark.index, None, None, event.value,
@@ -150,6 +163,8 @@ class Composer:
                       "read the same", event.start_mark)
 
     def scalar(self, event: Any, tag: str | None) -> Scalar:
+        if len(event.value) > _LONG and tag in _NUMERIC_TAGS and (tag or not event.style):
+            self.integer_in_reach(event)
         if tag is None and not event.style and self.document.version == (1, 1):
             self.check_yaml11(event)
         node = Scalar(event.start_mark.index, self.scalar_end(event), tag, event.anchor,
@@ -158,6 +173,21 @@ class Composer:
         if problem is not None:
             self.fail(problem, event.start_mark)
         return node
+
+    def integer_in_reach(self, event: Any) -> None:
+        """Refuse an integer that Python cannot turn into text and back (more digits than
+        `sys.get_int_max_str_digits()`, 4,300 unless set otherwise): every report, comparison
+        and check of the run would fail on it."""
+        text, limit = event.value, sys.get_int_max_str_digits()
+        if not limit or not re.fullmatch(INT_PATTERN, text):
+            return
+        try:
+            str(int(text[2:], 16 if text[1] == "x" else 8) if text.startswith(("0o", "0x"))
+                else int(text.replace("_", "")))
+        except ValueError:
+            self.fail(f"an integer of {len(text):,} characters: Python converts integers of at "
+                      f"most {limit:,} digits to and from text (its guard against slow "
+                      "conversions); quote the value if it is text", event.start_mark)
 
     def scalar_end(self, event: Any) -> int:
         end: int = event.end_mark.index

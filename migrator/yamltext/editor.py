@@ -9,6 +9,7 @@ away while aliases to it remain moves to the first of them (`anchors.relocations
 from __future__ import annotations
 
 from migrator.errors import RefusedError
+from migrator.escape import comment
 from migrator.record import Record
 from migrator.yamltext.edits import (
     Copy,
@@ -113,14 +114,25 @@ class Editor:
         pad = " " * (self.indent_of_line(offset) if column is None else column)
         self.before_lines.setdefault(start, []).extend(pad + line + "\n" for line in lines)
 
-    def remove(self, mapping: Mapping, key: str, lines: list[str] | None = None) -> Removed:
-        """Remove an own entry of `mapping`; `lines` (comments, without `#`) take its place."""
+    def comments_before(self, offset: int, bodies: list[str], column: int | None = None) -> None:
+        """Comment lines (`bodies`, without `#`) before the line holding `offset`. Each body is
+        made one line of characters YAML allows: a name or value quoted in it may hold
+        anything."""
+        self.lines_before(offset, [f"# {comment(body)}" for body in bodies], column)
+
+    def remove(self, mapping: Mapping, key: str, lines: list[str] | None = None,
+               entries: list[str] | None = None) -> Removed:
+        """Remove an own entry of `mapping`; `lines` (comments, without `#`, made one line of
+        characters YAML allows) take its place, then `entries` (`key: value` lines of the same
+        mapping; block mappings only)."""
         entry = mapping.own(key)
         assert entry is not None, key
-        return self.remove_entry(mapping, entry, lines)
+        assert not (entries and mapping.flow), "entries go in block mappings only"
+        return self.remove_entry(mapping, entry, lines, entries)
 
     def remove_entry(self, mapping: Mapping, entry: tuple[Scalar, Node],
-                     lines: list[str] | None = None) -> Removed:
+                     lines: list[str] | None = None, entries: list[str] | None = None
+                     ) -> Removed:
         """Remove an entry; when a mapping the mapping merges has the same key, whose value
         would then show through, the merged entries are written out without it."""
         self.removed.add(entry[0])
@@ -128,9 +140,10 @@ class Editor:
             self.shadowing.setdefault(mapping, set()).add(entry[0].value)
         if mapping.flow:
             return self._remove_flow(mapping, entry, lines or [])
-        return self._remove_block(entry, lines or [])
+        return self._remove_block(entry, lines or [], entries or [])
 
-    def _remove_block(self, entry: tuple[Scalar, Node], lines: list[str]) -> Removed:
+    def _remove_block(self, entry: tuple[Scalar, Node], lines: list[str],
+                      entries: list[str]) -> Removed:
         key, value = entry
         if not first_on_line(self.doc, key.start):
             raise self.refuse(f"cannot remove `{key.value}` written on the same line as a "
@@ -143,8 +156,9 @@ class Editor:
                     and self.doc.line(c.start) in (self.doc.line(key.start),
                                                    self.doc.line(last - 1))), None)
         pad = " " * self.doc.column(key.start)
-        text = "".join(f"{pad}# {line}\n" for line in lines)
+        text = "".join(f"{pad}# {comment(line)}\n" for line in lines)
         text += "".join(f"{pad}{c.text}\n" for c in found)
+        text += "".join(f"{pad}{line}\n" for line in entries)
         if not text and self._blank_before(start) and self.doc.text[end:end + 1] == "\n":
             end += 1  # no double blank line (or a blank first line) where the entry was
         self.edits.append(Edit(start, end, text))
@@ -164,7 +178,8 @@ class Editor:
         found = comments(self.doc, entry[0].start, following)
         self.flow_removed.setdefault(mapping, set()).add(entry[0])
         outer = outermost_flow(self.doc, mapping)
-        self.lines_before(outer.start, [f"# {line}" for line in lines] + [c.text for c in found])
+        self.lines_before(outer.start, [f"# {comment(line)}" for line in lines]
+                          + [c.text for c in found])
         return Removed(None, tuple(c.text for c in found))
 
     def _flow_removals(self) -> list[Edit]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import re
 
+from migrator.escape import dumps, visible
 from migrator.yamltext.nodes import Tagged
 
 TYPE_CHECKING = False
@@ -24,9 +24,9 @@ def scalar(value: Any) -> str:
         return str(value)
     text = str(value)
     if _PLAIN.match(text) and isinstance(_plain_value(text), str) and text == text.strip() \
-            and "\n" not in text and " #" not in text:
+            and visible(text) == text and " #" not in text:
         return text
-    return json.dumps(text, ensure_ascii=False)
+    return dumps(text)  # JSON's escapes are YAML's: control characters, U+2028, ... escaped
 
 
 LIMIT = 2000

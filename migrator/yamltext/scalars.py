@@ -12,7 +12,7 @@ _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": Fal
           "FALSE": False}
 #: YAML 1.2 core numbers; a plain scalar can be one only if it starts with one of _NUMBER_START
 #: (most are words: the patterns are compiled on first use, and rarely run)
-_INT = r"[-+]?[0-9][0-9_]*|0o[0-7]+|0x[0-9a-fA-F]+"
+INT_PATTERN = r"[-+]?[0-9][0-9_]*|0o[0-7]+|0x[0-9a-fA-F]+"
 _FLOAT = (r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?"
           r"|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
 _NUMBER_START = frozenset("0123456789+-.")
@@ -51,7 +51,7 @@ def implicit(text: str) -> Any:
         return text
     if text.isdigit() and text.isascii():  # the common number: no pattern to compile
         return int(text)
-    if re.fullmatch(_INT, text):
+    if re.fullmatch(INT_PATTERN, text):
         return int(text[2:], 8 if text[1] == "o" else 16) if text.startswith(("0o", "0x")) \
             else int(text.replace("_", ""))
     if re.fullmatch(_FLOAT, text):

@@ -2,7 +2,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.rules.helpers import check_transformed, codes
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from migrator.cronspec import minute_gap
+from tests.rules.helpers import check_transformed, codes, migrated
 
 
 def test_crons(tmp_path: Path) -> None:
@@ -91,3 +95,64 @@ def test_comments_of_a_cmd_stay(tmp_path: Path) -> None:
                             start: 'php cron.php'   # the short one
     """,
     )
+
+
+# -- how often a spec fires: Upsun triggers crons at most every 5 minutes -----------------------
+
+minute_lists = st.lists(st.integers(0, 59), min_size=1, max_size=8, unique=True)
+
+
+@settings(max_examples=100, deadline=None)
+@given(minute_lists, st.sampled_from(["*", "0", "2,14", "9-17"]))
+def test_the_gap_of_listed_minutes_is_their_smallest_distance(minutes: list[int],
+                                                              hours: str) -> None:
+    ordered = sorted(minutes)
+    expected = min((b - a for a, b in zip(ordered, ordered[1:], strict=False)), default=None)
+    assert minute_gap(f"{','.join(map(str, minutes))} {hours} * * *") == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 59), st.integers(0, 59), st.booleans())
+def test_steps_and_ranges(step: int, start: int, hashed: bool) -> None:
+    assert minute_gap(f"*/{step} * * * *") == (step if step <= 59 else None)
+    assert minute_gap(f"{start}-59/{step} * * * *") == (step if start + step <= 59 else None)
+    assert minute_gap(f"H/{step} * * * *") == step
+    assert minute_gap(f"H({start}-59)/{step} * * * *") == (step if start + step <= 59 else None)
+    assert minute_gap(f"{start} * * * *") is None and minute_gap("H H * * *") is None
+
+
+def test_specs_it_cannot_read_say_nothing() -> None:
+    for spec in ("@hourly", "* * * *", "61 * * * *", "*/0 * * * *", "5-1 * * * *", "H,5 * * * *",
+                 "*-5 * * * *", "x * * * *"):
+        assert minute_gap(spec) is None, spec
+
+
+def test_a_spec_more_frequent_than_upsun_runs_crons_is_a_warning_on_its_line(
+        tmp_path: Path) -> None:
+    result = migrated(tmp_path, {".platform.app.yaml": """
+        name: app
+        type: 'php:8.4'
+        crons:
+            every-minute:
+                spec: '* * * * *'
+                cmd: 'php queue.php'
+            twice:
+                spec: '0,3 * * * *'
+                commands: {start: 'php a.php'}
+            five:
+                spec: '*/5 * * * *'
+                commands: {start: 'php b.php'}
+            hashed:
+                spec: 'H/2 * * * *'
+                commands: {start: 'php c.php'}
+        """})
+    minimum = ("Upsun triggers crons at most every 5 minutes, so it will run less often than its "
+               "spec says (on Platform.sh the minimum was 5 minutes on Professional plans, 1 "
+               "minute on Elite and Enterprise)")
+    assert codes(result.findings, "UPS009") == [
+        f"warning .platform.app.yaml:5 app: cron 'every-minute' (spec '* * * * *') asks for runs "
+        f"1 minute(s) apart; {minimum}",
+        f"warning .platform.app.yaml:8 app: cron 'twice' (spec '0,3 * * * *') asks for runs 3 "
+        f"minute(s) apart; {minimum}",
+        f"warning .platform.app.yaml:14 app: cron 'hashed' (spec 'H/2 * * * *') asks for runs 2 "
+        f"minute(s) apart; {minimum}"]

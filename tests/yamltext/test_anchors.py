@@ -29,11 +29,11 @@ def test_an_anchor_in_a_removed_key_moves_to_its_first_alias(project: Path) -> N
                         "migration report)\n")[1] == (
         "    variables:\n      env:\n        <<: &vars\n          A: 1\n        B: 2\n"
         "    workers:\n      w1:\n"
-        "        # resources: upsun resources:set --size app--w1:1 (legacy size: M)\n"
+        "        # resources: upsun resources:set --size app--w1:0.5 (legacy size: M, 0.40 CPU / 128 MB)\n"
         "        <<: &work\n          commands:\n            start: run\n"
         "          # size: M removed: each container that uses this block has its own "
         "resources hint\n"
-        "      w2:\n        # resources: upsun resources:set --size app--w2:1 (legacy size: M)\n"
+        "      w2:\n        # resources: upsun resources:set --size app--w2:0.5 (legacy size: M, 0.40 CPU / 128 MB)\n"
         "        <<: *work\n")
 
 
@@ -76,7 +76,7 @@ def test_a_merged_mapping_rules_also_edit_is_written_out(project: Path) -> None:
             "      commands: {start: run}\n"),
         ".platform/services.yaml": "db:\n  type: mariadb:11.4\n"})
     assert config.split("    workers:\n")[1] == (
-        "      w:\n        # resources: upsun resources:set --size app2--w:0.5 (legacy size: S)\n"
+        "      w:\n        # resources: upsun resources:set --size app2--w:0.5 (legacy size: S, 0.40 CPU / 128 MB)\n"
         "        relationships:\n          db: {service: db, endpoint: mysql}\n"
         "        mounts:\n          web: {source: storage, source_path: web}\n"
         "        commands: {start: run}\nservices:\n  db:\n    type: mariadb:11.4\n")

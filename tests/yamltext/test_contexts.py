@@ -96,7 +96,7 @@ def test_an_anchor_relocated_into_a_flow_collection_carries_its_edits(project: P
         "workers:\n  queue: {<<: *base, variables: {env: {A: '1'}}}\n")})
     result = migrate(project, Settings())
     assert result.config_text.split("    workers:\n")[1] == (
-        "      # resources: upsun resources:set --size app--queue:0.5 (legacy size: S)\n"
+        "      # resources: upsun resources:set --size app--queue:0.5 (legacy size: S, 0.40 CPU / 128 MB)\n"
         "      # the command\n"
         "      # size: S removed: each container that uses this block has its own resources "
         "hint\n"

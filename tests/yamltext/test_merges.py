@@ -75,7 +75,7 @@ def test_a_chain_of_900_merges_migrates(project: Path) -> None:
     result = migrate(project, Settings())
     assert len(result.workers) == 900
     assert result.config_text.endswith(
-        "        # resources: upsun resources:set --size app--w899:0.5 (legacy size: S)\n"
+        "        # resources: upsun resources:set --size app--w899:0.5 (legacy size: S, 0.40 CPU / 128 MB)\n"
         "        <<: *w898\n        variables: {env: {K: v899}}\n")
 
 
