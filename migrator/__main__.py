@@ -1,5 +1,4 @@
-"""`python -m migrator`: the usual exit, since a tool may run this module inside its own
-process (runpy, cProfile, pdb); the console script is `cli.run`."""
+"""`python -m migrator`: the same command line as the `upsun-migrator` script."""
 
 import sys
 

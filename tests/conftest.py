@@ -121,5 +121,11 @@ def _no_network(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPa
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
 
 
+@pytest.fixture(autouse=True)
+def _help_width(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Help text wraps at 80 columns whatever the width of the terminal running the tests."""
+    monkeypatch.setenv("COLUMNS", "80")
+
+
 REGISTRY = DATA / "registry" / "registry.json"
 METADATA_ARGS = ("--schema", str(SCHEMAS / "upsun.json"), "--registry", str(REGISTRY))

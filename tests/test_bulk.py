@@ -103,7 +103,10 @@ def test_shard_option(fleet: Path, tmp_path: Path) -> None:
 
 def test_bad_shard_is_a_usage_error(fleet: Path) -> None:
     result = run("bulk", fleet, "--shard", "4/3")
-    assert result.exit_code == 2 and "K must be between 1 and N" in result.stderr
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2, "", "Usage: upsun-migrator bulk [OPTIONS] [ROOT]...\n"
+        "Try 'upsun-migrator bulk --help' for help.\n\n"
+        "Error: Invalid value for '--shard': K must be between 1 and N\n")
 
 
 def test_from_file(fleet: Path, tmp_path: Path) -> None:
@@ -220,7 +223,7 @@ def test_prepare_leaves_a_forked_worker_nothing_to_import(fleet: Path) -> None:
     import sys
 
     script = ("import sys\nfrom pathlib import Path\n"
-              "from migrator.cli import load_metadata, make_options\n"
+              "from migrator.cli.inputs import load_metadata, make_options\n"
               "from migrator.pipeline import prepare\nfrom migrator.runner import outcome\n"
               "metadata = load_metadata(None, None)\nprepare(metadata)\n"
               "before = set(sys.modules)\n"

@@ -120,12 +120,17 @@ def test_already_migrated_repository(project: Path) -> None:
     assert result.stderr == f"{project}: already migrated (.upsun/ exists and no legacy files remain)\n"
 
 
+def usage_error(command: str, arguments: str, message: str) -> str:
+    """Click's usage error, exactly: the usage line, where to find help, the error."""
+    return (f"Usage: upsun-migrator {command} [OPTIONS] {arguments}\n"
+            f"Try 'upsun-migrator {command} --help' for help.\n\nError: {message}\n")
+
+
 def test_usage_error_is_exit_2(project: Path) -> None:
     result = run("migrate", "--local-mounts", "shared", project)
-    assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr.startswith("usage: upsun-migrator migrate [-h] [--dry-run]")
-    assert result.stderr.splitlines()[-1].startswith(
-        "upsun-migrator migrate: error: argument --local-mounts: invalid choice: 'shared'")
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", usage_error(
+        "migrate", "[PATH]",
+        "Invalid value for '--local-mounts': 'shared' is not one of 'storage', 'instance'."))
     assert not (project / ".upsun").exists()
 
 
@@ -141,7 +146,7 @@ def test_python_dash_m_entry_point(project: Path) -> None:
 
 
 def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from migrator.cli import use_color
+    from migrator.cli.printing import use_color
 
     class Terminal:
         def isatty(self) -> bool:
@@ -255,8 +260,9 @@ def test_environment_names_the_command_and_bad_names_are_usage_errors(
     assert "PRODUCTION_ENVIRONMENT" not in script.read_text()
     for bad in ("", "a b", "a\nb"):
         refused = run("migrate", "--dry-run", "--environment", bad, project)
-        assert refused.exit_code == 2
-        assert f"argument --environment: {bad!r} is not an environment name" in refused.stderr
+        assert (refused.exit_code, refused.stdout, refused.stderr) == (2, "", usage_error(
+            "migrate", "[PATH]",
+            f"Invalid value for '--environment': {bad!r} is not an environment name"))
 
 
 def test_select_and_ignore_run_and_report_only_those_codes(project: Path, tmp_path: Path) -> None:
@@ -280,20 +286,22 @@ def test_select_and_ignore_run_and_report_only_those_codes(project: Path, tmp_pa
 def test_select_refuses_a_code_that_does_not_exist(project: Path) -> None:
     write_files(project, {".platform.app.yaml": APP})
     result = run("migrate", "--select", "UPS03X", project)
-    assert result.exit_code == 2
-    assert "no code starts with UPS03X" in result.stderr
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", usage_error(
+        "migrate", "[PATH]", "Invalid value for '--select': no code starts with UPS03X"))
 
 
 def test_version_and_command_listing() -> None:
     assert (run("--version").exit_code, run("--version").stdout) == (0, "upsun-migrator 0.1.0\n")
     listing = run("--help")
-    assert listing.exit_code == 0
-    assert "\n  migrate   Write PATH/.upsun/config.yaml from the legacy Platform.sh files of PATH.\n" \
-        in listing.stdout
-    missing = run()
+    assert (listing.exit_code, listing.stderr) == (0, "")
+    assert listing.stdout.startswith(
+        "Usage: upsun-migrator [OPTIONS] COMMAND [ARGS]...\n\n"
+        "  Migrate legacy Platform.sh configuration to Upsun.\n\n")
+    assert "\nCommands:\n  migrate   Write PATH/.upsun/config.yaml from the legacy Platform.sh " \
+        "files of\n            PATH.\n  codemod   Find (and rewrite) Python code" in listing.stdout
+    missing = run()  # click shows the help, on stderr, as a usage error
     assert (missing.exit_code, missing.stdout) == (2, "")
-    assert missing.stderr.endswith(
-        "upsun-migrator: error: the following arguments are required: COMMAND\n")
+    assert missing.stderr == listing.stdout
 
 
 def test_options_may_follow_and_precede_the_path(project: Path) -> None:
@@ -313,20 +321,138 @@ def test_bulk_roots_around_options(tmp_path: Path) -> None:
     assert not (tmp_path / "one/.upsun").exists() and not (tmp_path / "two/.upsun").exists()
 
 
-@pytest.mark.parametrize(("args", "error"), [
-    (("codemod", "{missing}"), "upsun-migrator codemod: error: argument PATH: folder "
-                               "'{missing}' does not exist"),
-    (("migrate", "{file}"), "upsun-migrator migrate: error: argument PATH: '{file}' is a file, "
-                            "not a folder"),
-    (("migrate", "--schema", "{folder}"), "upsun-migrator migrate: error: argument --schema: "
-                                          "'{folder}' is a folder, not a file"),
-    (("bulk", "--from-file", "{missing}"), "upsun-migrator bulk: error: argument --from-file: "
-                                           "file '{missing}' does not exist"),
+@pytest.mark.parametrize(("args", "usage", "error"), [
+    (("codemod", "{missing}"), "[PATH]",
+     "Invalid value for '[PATH]': Directory '{missing}' does not exist."),
+    (("migrate", "{file}"), "[PATH]", "Invalid value for '[PATH]': Directory '{file}' is a file."),
+    (("migrate", "--schema", "{folder}"), "[PATH]",
+     "Invalid value for '--schema': File '{folder}' is a directory."),
+    (("bulk", "--from-file", "{missing}"), "[ROOT]...",
+     "Invalid value for '--from-file': File '{missing}' does not exist."),
+    (("bulk", "--summary", "{folder}/s.txt", "{folder}"), "[ROOT]...",
+     "Invalid value for '--summary': use a .jsonl or .csv file"),
+    (("bulk", "--jobs", "0", "{folder}"), "[ROOT]...",
+     "Invalid value for '--jobs': 0 is not in the range x>=1."),
+    (("bulk", "--timeout", "0.05", "{folder}"), "[ROOT]...",
+     "Invalid value for '--timeout': 0.05 is not in the range x>=0.1."),
+    (("bulk", "--shard", "2-8", "{folder}"), "[ROOT]...",
+     "Invalid value for '--shard': expected K/N, for example 2/8"),
+    (("bulk", "--dry-run"), "[ROOT]...", "give at least one ROOT or --from-file"),
+    (("codemod", "--diff", "--write", "{folder}"), "[PATH]", "--diff cannot go with --write"),
 ])
-def test_path_options_name_the_wrong_kind(tmp_path: Path, args: tuple[str, ...],
-                                          error: str) -> None:
+def test_wrong_values_are_usage_errors_naming_the_option(
+        tmp_path: Path, args: tuple[str, ...], usage: str, error: str) -> None:
     places = {"missing": tmp_path / "missing", "file": tmp_path / "f.txt", "folder": tmp_path}
     places["file"].write_text("x\n")
     result = run(*(a.format(**places) for a in args))
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2, "", usage_error(args[0], usage, error.format(**places)))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.txt"]
+
+
+def test_a_mistyped_option_or_command_gets_a_suggestion(project: Path) -> None:
+    option = run("migrate", "--dry-rn", project)
+    assert (option.exit_code, option.stdout, option.stderr) == (2, "", usage_error(
+        "migrate", "[PATH]", "No such option '--dry-rn'. Did you mean '--dry-run'?"))
+    command = run("migrat", project)
+    assert (command.exit_code, command.stdout) == (2, "")
+    assert command.stderr.endswith("Error: No such command 'migrat'. Did you mean 'migrate'?\n")
+
+
+@pytest.mark.parametrize("prefix", ["--dry", "--rem", "--local", "--out"])
+def test_a_long_option_is_never_abbreviated(project: Path, prefix: str) -> None:
+    """argparse took `--dry` for `--dry-run`: a prefix is refused, nothing is written."""
+    write_files(project, {".platform.app.yaml": APP})
+    result = run("migrate", prefix, project)
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr.splitlines()[-1] == error.format(**places)
+    assert f"Error: No such option '{prefix}'." in result.stderr
+    assert not (project / ".upsun").exists()
+
+
+#: The line for each shell's start-up file, as the README gives it (click's documented form).
+COMPLETION = {
+    "bash": 'eval "$(_UPSUN_MIGRATOR_COMPLETE=bash_source upsun-migrator)"',
+    "zsh": 'eval "$(_UPSUN_MIGRATOR_COMPLETE=zsh_source upsun-migrator)"',
+    "fish": "_UPSUN_MIGRATOR_COMPLETE=fish_source upsun-migrator | source",
+}
+
+
+def test_the_readme_shows_how_to_enable_completion() -> None:
+    from tests.conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert all(f"\n    {line}\n" in readme for line in COMPLETION.values())
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    ("upsun-migrator mi", ["migrate"]),
+    ("upsun-migrator ", ["migrate", "codemod", "bulk", "validate", "metadata"]),
+    ("upsun-migrator migrate --dry", ["--dry-run"]),
+    ("upsun-migrator migrate --local-mounts ", ["storage", "instance"]),
+    ("upsun-migrator codemod --output-format g", ["github"]),
+    ("upsun-migrator bulk --sh", ["--shard"]),
+])
+def test_shell_completion_in_bash(words: str, expected: list[str], tmp_path: Path) -> None:
+    """The script the README tells bash users to load, run by bash on a command line: the
+    completions it offers (the console script beside the interpreter answers)."""
+    import os
+    import subprocess
+    import sys
+
+    bin_dir = Path(sys.executable).parent
+    line = f"{words}''" if words.endswith(" ") else words  # '': the new word being completed
+    script = (f"{COMPLETION['bash']}\nCOMP_WORDS=({line})\n"
+              "COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))\n"
+              "_upsun_migrator_completion upsun-migrator\n"
+              'printf "%s\\n" "${COMPREPLY[@]}"\n')
+    found = subprocess.run(["bash", "-c", script], capture_output=True, text=True, check=False,
+                           env={**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"},
+                           cwd=tmp_path)
+    assert (found.returncode, found.stderr) == (0, "")
+    assert found.stdout.splitlines() == expected
+
+
+@pytest.mark.parametrize(("shell", "start"), [
+    ("bash", "_upsun_migrator_completion() {\n"),
+    ("zsh", "#compdef upsun-migrator\n"),
+    ("fish", "function _upsun_migrator_completion;\n"),
+])
+def test_the_completion_script_of_each_shell(shell: str, start: str) -> None:
+    """What the README's line for each shell loads (the installed console script prints it)."""
+    import os
+    import subprocess
+    import sys
+
+    found = subprocess.run([str(Path(sys.executable).parent / "upsun-migrator")],
+                           capture_output=True, text=True, check=False,
+                           env={**os.environ, "_UPSUN_MIGRATOR_COMPLETE": f"{shell}_source"})
+    assert (found.returncode, found.stderr) == (0, "")
+    assert found.stdout.startswith(start)
+    assert f"_UPSUN_MIGRATOR_COMPLETE={shell}_complete" in found.stdout
+
+
+@pytest.mark.parametrize(("command", "sections"), [
+    ("migrate", ["Migration", "Upsun metadata", "Output", "CI gate", "Git (--commit)",
+                 "Selection", "Other"]),
+    ("bulk", ["Fleet", "Migration", "Upsun metadata", "Git (--commit)", "Other"]),
+    ("codemod", ["Mode", "Rewrite", "Selection", "Output", "Other"]),
+    ("validate", ["Upsun metadata", "Output", "Other"]),
+    ("metadata", ["Upsun metadata", "Other"]),
+])
+def test_each_command_help_has_sections_and_examples(command: str, sections: list[str]) -> None:
+    """Options in sections, then examples that are real command lines of this command: each
+    is run with --help appended, which click reads before any value but only after every
+    option is known (a mistyped option in an example is a usage error)."""
+    import re
+    import shlex
+
+    shown = run(command, "--help")
+    assert (shown.exit_code, shown.stderr) == (0, "")
+    assert re.findall(r"^(\S.*) options:$", shown.stdout, re.MULTILINE) == sections
+    examples = shown.stdout.split("\n  Examples:\n\n")[1].splitlines()
+    assert examples and all(line.startswith(f"    upsun-migrator {command}")
+                            for line in examples), examples
+    for line in examples:
+        words = shlex.split(line)[1:]
+        parsed = run(*words, "--help")
+        assert (parsed.exit_code, parsed.stdout) == (0, shown.stdout), line

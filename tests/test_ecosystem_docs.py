@@ -7,10 +7,11 @@ import shlex
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
 from ruamel.yaml import YAML
 
-from migrator.cli import COMMANDS, parse
+from migrator.cli import COMMANDS, group
 from tests.conftest import METADATA_ARGS, REPO, run, write_files
 from tests.test_annotations import RETIRED
 from tests.test_precommit import _status
@@ -70,11 +71,13 @@ def test_every_command_parses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert len(commands) == 7, commands
     for line in commands:
         words = shlex.split(line)[1:]
-        try:
-            _parser, command, _options = parse(words)
-        except SystemExit:  # pragma: no cover - argparse printed the usage error
-            pytest.fail(f"{line}: does not parse")
-        assert command is COMMANDS[words[0]][0]
+        assert words[0] in COMMANDS, line
+        command = group.get_command(click.Context(group), words[0])
+        assert command is not None
+        try:  # parsing converts and checks every value, as a run would
+            command.make_context(words[0], words[1:])
+        except click.ClickException as exc:  # pragma: no cover - the message says why
+            pytest.fail(f"{line}: {exc.format_message()}")
 
 
 def test_pre_commit_snippet_names_the_shipped_hooks() -> None:

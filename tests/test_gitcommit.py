@@ -296,14 +296,17 @@ def test_whichever_git_command_fails_the_repository_is_as_it_was(
     (("--branch", "x"), "--branch needs --commit"),
     (("--commit", "--dry-run"), "--commit writes and commits; it cannot go with --dry-run"),
     (("--commit", "--check"), "--commit cannot go with --check or --diff"),
-    (("--commit", "--branch", "bad..name"), "'bad..name' is not a valid git branch name"),
+    (("--commit", "--branch", "bad..name"),
+     "Invalid value for '--branch': 'bad..name' is not a valid git branch name"),
     (("--no-verify",), "--no-verify needs --commit"),
     (("--git-filters",), "--git-filters needs --commit"),
 ])
 def test_usage_errors(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
     repo = init_repo(tmp_path / "shop", LEGACY)
     result = run("migrate", *args, repo)
-    assert result.exit_code == 2 and message in result.stderr
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2, "", "Usage: upsun-migrator migrate [OPTIONS] [PATH]\n"
+        f"Try 'upsun-migrator migrate --help' for help.\n\nError: {message}\n")
     assert _log(repo) == ["Initial commit"]
 
 

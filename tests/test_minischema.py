@@ -99,7 +99,7 @@ def test_an_audited_schema_is_not_walked_again() -> None:
 
 
 def test_the_pipeline_audits_a_schema_published_get_did_not_read(tmp_path: Path) -> None:
-    from migrator.cli import load_metadata
+    from migrator.cli.inputs import load_metadata
     from migrator.model import Settings
     from migrator.pipeline import Metadata, migrate
 

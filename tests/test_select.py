@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from migrator import cli
+from migrator.cli.inputs import load_metadata
 from migrator.codes import CODES
 from migrator.model import Settings
 from migrator.pipeline import Metadata, migrate
@@ -23,7 +23,7 @@ PROJECTS = [FIXTURES / name for name in FIXTURE_NAMES] + [REPO / "examples" / "w
 
 @cache
 def metadata() -> Metadata:
-    return cli.load_metadata(SCHEMAS / "upsun.json", REGISTRY)
+    return load_metadata(SCHEMAS / "upsun.json", REGISTRY)
 
 
 def reported(result: object) -> set[str]:

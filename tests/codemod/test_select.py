@@ -49,9 +49,10 @@ def test_without_selection_every_code_runs(tmp_path: Path) -> None:
 def test_a_code_the_codemod_never_prints_is_a_usage_error(tmp_path: Path) -> None:
     app = _app(tmp_path / "app")
     done = run("codemod", "--write", "--select", "UPS003", app)
-    assert (done.exit_code, done.stdout) == (2, "")
-    assert done.stderr.endswith(
-        "upsun-migrator codemod: error: --select: no codemod code starts with UPS003\n")
+    assert (done.exit_code, done.stdout, done.stderr) == (
+        2, "", "Usage: upsun-migrator codemod [OPTIONS] [PATH]\n"
+        "Try 'upsun-migrator codemod --help' for help.\n\n"
+        "Error: Invalid value for '--select': no codemod code starts with UPS003\n")
     assert (app / "settings.py").read_text() == SETTINGS
 
 

@@ -1,0 +1,140 @@
+"""`upsun-migrator migrate`: one repository, or with --check the CI gate."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from migrator import annotations as github
+from migrator import check, diff, render, runner
+from migrator.cli import options as opt
+from migrator.cli.command import Command
+from migrator.cli.inputs import load_metadata, make_options
+from migrator.cli.printing import annotate_report, annotated_errors, echo, use_color
+from migrator.cli.run_one import Requested, Written, plan, write
+from migrator.errors import MigratorError
+from migrator.escape import terminal
+from migrator.outputs import is_stdout
+from migrator.pipeline import Metadata
+from migrator.report import Report, to_json
+from migrator.runner import Options
+
+GATE = "CI gate"
+
+EPILOG = """\
+Examples:
+
+\b
+  upsun-migrator migrate --dry-run .
+  upsun-migrator migrate --report MIGRATION.md --resources-script resources.sh .
+  upsun-migrator migrate --check --diff --output-format github .
+  upsun-migrator migrate --remove-legacy --commit --branch upsun .
+"""
+
+
+@click.command(cls=Command, epilog=EPILOG)
+@opt.repository_argument()
+@opt.migration_options()
+@opt.option("--report", "report_file", metavar="FILE", section=opt.OUTPUT,
+            help="Also write the report as Markdown.")
+@opt.option("--json", "json_file", metavar="FILE", section=opt.OUTPUT,
+            help="Also write the report as JSON (`-`: stdout, the text report then goes to "
+                 "stderr).")
+@opt.option("--resources-script", metavar="FILE", section=opt.OUTPUT,
+            help="Write the `upsun resources:set` command as an executable shell script.")
+@opt.flag("--code", "with_code", section=opt.OUTPUT,
+          help="Also check the Python code (the codemod, in check mode) and report it.")
+@opt.output_format_option
+@opt.flag("--check", "check_only", section=GATE,
+          help="Write nothing; list the files migrating would create, change or remove; exit 1 "
+               "if there is any, 0 if there is nothing to do.")
+@opt.flag("--diff", "show_diff", section=GATE,
+          help="With --check (implied): also print the unified diff.")
+@opt.commit_options()
+@opt.selection_options(
+    "Only these rules and checks, and with --code codemod codes (codes or prefixes, "
+    "comma-separated: UPS003,UPS2).",
+    "Skip these rules and checks (codes or prefixes, comma-separated).")
+@opt.debug_option
+@click.pass_context
+def command(ctx: click.Context, path: Path, dry_run: bool, force: bool, local_mounts: str,
+            remove_legacy: bool, upgrade_retired: bool, strict: bool, rename_platform_cli: bool,
+            environment: str | None, schema_file: Path | None, registry_file: Path | None,
+            report_file: str | None, json_file: str | None, resources_script: str | None,
+            with_code: bool, output_format: str, check_only: bool, show_diff: bool, commit: bool,
+            branch: str | None, no_verify: bool, git_filters: bool, select: tuple[str, ...],
+            ignore: tuple[str, ...], debug: bool) -> None:
+    """Write PATH/.upsun/config.yaml from the legacy Platform.sh files of PATH."""
+    if commit and (check_only or show_diff):
+        raise click.UsageError("--commit cannot go with --check or --diff")
+    options = make_options(dry_run, force, local_mounts, remove_legacy, upgrade_retired, strict,
+                           opt.commit_branch(commit, branch, dry_run, no_verify, git_filters),
+                           rename_platform_cli, select, ignore, no_verify, git_filters,
+                           environment=environment)
+    metadata = load_metadata(schema_file, registry_file)
+    if check_only or show_diff:
+        ctx.exit(_check(path, options, metadata, show_diff, output_format))
+    with annotated_errors(path, output_format):
+        done = plan(path, options, metadata)
+    if done.status is runner.Status.SKIPPED:
+        echo(f"{path}: {terminal(done.message)}", err=True)
+        return
+    requested = Requested(with_code, report_file, json_file, resources_script)
+    written = write(path, options, done, requested, lambda: annotated_errors(path, output_format))
+    _print(path, options, written, json_file, output_format)
+
+
+def _print(path: Path, options: Options, written: Written, json_file: str | None,
+           output_format: str) -> None:
+    """The diff (dry run), the report, the outputs on stdout; then the failure, if any."""
+    done = written.done
+    assert done.report is not None and done.result is not None
+    text_to_stderr = is_stdout(json_file) or output_format != "text"
+    if options.dry_run:
+        echo(diff.unified(done.result.files), nl=False, err=text_to_stderr)
+    stream = sys.stderr if text_to_stderr else sys.stdout
+    echo(render.terminal(done.report, color=use_color(stream)), nl=False, err=text_to_stderr)
+    for output in written.wanted:  # on stdout; with --output-format json/github only the JSON
+        if is_stdout(output.target):
+            echo(output.text, nl=False, err=output_format != "text" and not output.machine)
+    _print_machine(path, done.report, output_format, is_stdout(json_file))
+    written.staged.write_descriptors()  # `/dev/stderr`, `/dev/fd/N`: after everything printed
+    if done.status is runner.Status.FAILED:
+        raise done.error or MigratorError(done.message, str(path))
+    if options.commit:
+        echo(f"{path}: {terminal(done.message)}", err=True)
+
+
+def _print_machine(path: Path, built: Report, output_format: str, json_printed: bool) -> None:
+    """--output-format json (unless --json - printed it already) or github, on stdout."""
+    if output_format == "json" and not json_printed:
+        echo(to_json(built), nl=False)
+    if output_format == "github":
+        annotate_report(path, built)
+
+
+def _check(path: Path, options: Options, metadata: Metadata, show_diff: bool,
+           output_format: str) -> int:
+    """`migrate --check`: the pending files (one line each), the diff on request; exit code."""
+    with annotated_errors(path, output_format):
+        checked = check.check(path, options, metadata)
+    if output_format == "json":
+        echo(check.to_json(path, checked), nl=False)
+    for line in check.lines(path, checked):
+        if output_format == "github":
+            line = github.command("error", line, title="upsun-migrator --check")
+        echo(line, err=output_format == "json")
+    if output_format != "github":
+        for finding in checked.findings:
+            echo(str(finding), err=output_format == "json")
+    elif checked.run is not None and checked.run.report is None:
+        for finding in checked.findings:  # a migrated repository: no report to annotate
+            echo(github.finding(path, finding))
+    if show_diff:
+        echo(diff.unified(checked.pending), nl=False, err=output_format != "text")
+    if output_format == "github" and checked.run is not None and checked.run.report:
+        annotate_report(path, checked.run.report)
+    echo(check.summary(path, checked), err=True)
+    return checked.exit_code

@@ -1,0 +1,54 @@
+"""What every command prints with: the streams, colour, and machine-readable failures."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+from migrator import annotations as github
+from migrator.errors import MigratorError
+from migrator.escape import dumps
+from migrator.report import Report
+
+
+def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """Write text exactly as given (no style stripping) and flush, on stdout or stderr."""
+    stream = sys.stderr if err else sys.stdout
+    stream.write(f"{text}\n" if nl else text)
+    stream.flush()
+
+
+def use_color(stream: TextIO) -> bool:
+    """On a terminal, unless NO_COLOR is set to a non-empty value (no-color.org: "when present
+    and not an empty string")."""
+    return stream.isatty() and not os.environ.get("NO_COLOR")
+
+
+@contextlib.contextmanager
+def annotated_errors(path: Path, output_format: str) -> Iterator[None]:
+    """A known failure is also machine output on stdout: with --output-format github an error
+    annotation, with json one document `{"version", "path", "error": {file, line, column,
+    message}}`, so that stdout always holds what the format promises. The failure goes on to
+    the error boundary."""
+    try:
+        yield
+    except MigratorError as exc:
+        if output_format == "github":
+            echo(github.error(path, exc))
+        elif output_format == "json":
+            error = {"file": exc.file, "line": exc.line, "column": exc.column,
+                     "message": exc.message}
+            echo(dumps({"version": 1, "path": str(path), "error": error}, indent=2))
+        raise
+
+
+def annotate_report(path: Path, built: Report) -> None:
+    """A report's findings, then its code findings, as GitHub annotations on stdout."""
+    for finding in built.findings:
+        echo(github.finding(path, finding))
+    for code in built.code:
+        echo(github.code_finding(path, code))
