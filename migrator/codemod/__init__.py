@@ -49,6 +49,7 @@ class CodemodRun:
     findings: tuple[CodeFinding, ...]
     changes: tuple[FileChange, ...]
     written: bool = False  # the changes are on disk
+    analysed: tuple[str, ...] = ()  # the files parsed with libcst, in the order of the walk
 
     @property
     def would_change(self) -> bool:
@@ -76,6 +77,7 @@ def run(root: Path, options: CodeOptions, relationships: Collection[str] | None 
     changes: list[FileChange] = []
     real_root = root.resolve()
     seen: set[str] = set()
+    analysed: list[str] = []
     with Isolated(_analyse) as isolated:
         for path, _ in python_files(root):
             target = _target(real_root, root, path)
@@ -83,11 +85,12 @@ def run(root: Path, options: CodeOptions, relationships: Collection[str] | None 
                 findings.append(target)
             elif target not in seen:
                 seen.add(target)
-                change = _file(real_root, target, options, relationships, findings, isolated)
+                change = _file(real_root, target, options, relationships, findings, isolated,
+                               analysed)
                 changes += [change] if change is not None else []
     findings += _dependency_lines(root, real_root)
     kept = (f for f in findings if selected(f.code, options.select, options.ignore))
-    return CodemodRun(tuple(sorted(kept)), tuple(changes))
+    return CodemodRun(tuple(sorted(kept)), tuple(changes), analysed=tuple(analysed))
 
 
 def _target(real_root: Path, root: Path, path: Path) -> str | CodeFinding:
@@ -101,7 +104,7 @@ def _target(real_root: Path, root: Path, path: Path) -> str | CodeFinding:
 
 def _file(real_root: Path, rel: str, options: CodeOptions,
           relationships: Collection[str] | None, findings: list[CodeFinding],
-          isolated: Isolated) -> FileChange | None:
+          isolated: Isolated, analysed: list[str]) -> FileChange | None:
     """One Python file: its findings (added to `findings`), and its rewrite if any."""
     read = _read(real_root / rel, rel)
     if isinstance(read, CodeFinding):
@@ -116,6 +119,7 @@ def _file(real_root: Path, rel: str, options: CodeOptions,
     if skipped is not None:
         findings.append(skipped)
         return None
+    analysed.append(rel)
     found, new = isolated.run(rel, source, options, relationships)
     findings += found
     if new is None or new == source:
@@ -270,7 +274,7 @@ def write(root: Path, done: CodemodRun) -> CodemodRun:
     changed = {c.path for c in done.changes}
     findings = tuple(replace(f, written=True) if f.fix and f.file in changed else f
                      for f in done.findings)
-    return CodemodRun(findings, done.changes, written=True)
+    return CodemodRun(findings, done.changes, written=True, analysed=done.analysed)
 
 
 def summary(done: CodemodRun) -> str:
