@@ -201,14 +201,16 @@ def _analyse(rel: str, source: str, options: CodeOptions,
 
 def _transform(rel: str, source: str, options: CodeOptions,
                relationships: Collection[str] | None, findings: list[CodeFinding]) -> str | None:
+    """The rewritten text (None: none): the file parsed once, its metadata computed once, the
+    rewrite checked on the trees in hand and compiled."""
     import libcst as cst
-    from libcst.codemod import CodemodContext, TransformFailure, TransformSuccess, transform_module
+    from libcst.codemod import CodemodContext, SkipFile
 
-    from migrator.codemod.compat import breaks
+    from migrator.codemod.compat import Parsed, breaks, fstrings
     from migrator.codemod.transform import PlatformConfigCodemod
 
     try:
-        cst.parse_module(source)
+        module = cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
         findings.append(CodeFinding(rel, exc.raw_line, exc.raw_column + 1, "UPS199", "warning",
                                     f"cannot parse: {exc.message}"))
@@ -217,20 +219,26 @@ def _transform(rel: str, source: str, options: CodeOptions,
                                     options.fix_production_check, relationships,
                                     partial(selected, select=options.select,
                                             ignore=options.ignore))
-    result = transform_module(command, source)
+    try:
+        new = command.transform_parsed(module)
+    except SkipFile:  # the file is not for the codemod (its findings say why)
+        findings += command.findings
+        return None
+    except Exception as exc:  # noqa: BLE001 - as libcst's transform_module: a finding
+        findings += command.findings
+        findings.append(CodeFinding(rel, 1, 1, "UPS199", "warning", f"not transformed: {exc}"))
+        return None
     findings += command.findings
-    if isinstance(result, TransformFailure):
-        findings.append(CodeFinding(rel, 1, 1, "UPS199", "warning",
-                                    f"not transformed: {result.error}"))
+    if new is module:  # nothing to rewrite: the tree was not walked again
         return None
-    if not isinstance(result, TransformSuccess):
-        return None
-    problem = breaks(source, result.code, rel)
+    code = new.code
+    problem = breaks(Parsed(source, command.inventory.fstrings), Parsed(code, fstrings(new)),
+                     rel) if code != source else None
     if problem is not None:
         findings[:] = [replace(f, fix=False) if f.file == rel else f for f in findings]
         findings.append(CodeFinding(rel, 1, 1, "UPS199", "warning", f"not rewritten: {problem}"))
         return None
-    return result.code
+    return code
 
 
 def _dependency_lines(root: Path, real_root: Path) -> list[CodeFinding]:
