@@ -2,7 +2,7 @@
 
 Analysis runs over the whole module before anything changes (`_analyse`), so every use of a
 receiver is known; credential rewrites are all-or-nothing per receiver. Receivers are found in
-`receivers.py`, their uses classified in `uses.py`; here: what is rewritten, and the rewrite.
+`receivers.py`, their uses classified in `uses.py`; here: what is rewritten, made by `rewrite.py`.
 
 One module, one set of metadata: the nodes the analysis looks at are collected in one walk
 (`inventory.py`), and the tree is walked to rewrite only when there is something to rewrite.
@@ -28,11 +28,10 @@ from libcst.metadata import (
 from migrator.codemod import analysis as a
 from migrator.codemod.compat import quote_of, requote
 from migrator.codemod.findings import CodeFinding
-from migrator.codemod.imports import with_os
 from migrator.codemod.inventory import Inventory
 from migrator.codemod.osname import deletes_os, imports_os, other_binding
 from migrator.codemod.receivers import RELATIONSHIPS, Finder, Lookup
-from migrator.codemod.removal import drop_from_block, drop_from_module
+from migrator.codemod.rewrite import Rewrite
 from migrator.codemod.uses import UseAnalysis
 
 CLI_CALLS = frozenset({"subprocess.run", "subprocess.call", "subprocess.check_call",
@@ -41,8 +40,8 @@ ENV_READS = frozenset({"os.environ.get", "os.getenv"})
 
 
 class PlatformConfigCodemod(UseAnalysis):
-    DESCRIPTION = ("Replace platformshconfig and PLATFORM_RELATIONSHIPS reads with Upsun's "
-                   "environment.")
+    """Replaces platformshconfig and PLATFORM_RELATIONSHIPS reads with Upsun's environment."""
+
     METADATA_DEPENDENCIES = (ParentNodeProvider, PositionProvider, QualifiedNameProvider,
                              ScopeProvider)
 
@@ -63,8 +62,6 @@ class PlatformConfigCodemod(UseAnalysis):
         self.os_line: int | None = None  # of the first `import os` run unconditionally
         self.os_deleted = False
         self.rewrite_lines: list[int] = []  # where os.environ goes
-        # the updated statements to drop, held (not their id()s: a freed node's id is reused)
-        self.doomed: set[cst.CSTNode] = set()
         self.inventory = Inventory()  # the module's, once the transform runs
 
     # --- running ------------------------------------------------------------------------
@@ -87,7 +84,11 @@ class PlatformConfigCodemod(UseAnalysis):
             self._call(call)
         if not self.replacements and not self.removals:
             return tree
-        return super().transform_module_impl(tree)
+        add_os = self.needs_os and (self.os_line is None or self.os_line > min(self.rewrite_lines))
+        rewritten = tree.visit(Rewrite(self.replacements, self.removals, add_os))
+        for node in self.imports:
+            self._find(node, "UPS141", "platformshconfig import no longer used: removed", True)
+        return rewritten
 
     # --- analysis -----------------------------------------------------------------------
     def _analyse(self, node: cst.Module) -> None:
@@ -301,32 +302,6 @@ class PlatformConfigCodemod(UseAnalysis):
         if isinstance(text, str) and (text == "platform" or text.startswith("platform ")):
             self._find(node, "UPS161", "calls the `platform` CLI: the Upsun CLI is `upsun`",
                        False)
-
-    # --- rewriting ----------------------------------------------------------------------
-    def on_leave(self, original_node: Any, updated_node: Any) -> Any:
-        if original_node in self.replacements:
-            return self.replacements[original_node]
-        if isinstance(original_node, cst.SimpleStatementLine) and any(
-                s in self.removals for s in original_node.body):
-            kept = [new for old, new in zip(original_node.body, updated_node.body, strict=True)
-                    if old not in self.removals]
-            if kept:  # `a = 1; config = Config()`: only the removed statement goes
-                kept[-1] = kept[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
-                return updated_node.with_changes(body=kept)
-            self.doomed.add(updated_node)  # dropped by its block, which keeps its comments
-        return super().on_leave(original_node, updated_node)
-
-    def leave_IndentedBlock(self, original_node: cst.IndentedBlock,
-                            updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
-        return drop_from_block(updated_node, self.doomed)
-
-    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        updated_node = drop_from_module(updated_node, self.doomed)
-        if self.needs_os and (self.os_line is None or self.os_line > min(self.rewrite_lines)):
-            updated_node = with_os(updated_node)
-        for node in self.imports:
-            self._find(node, "UPS141", "platformshconfig import no longer used: removed", True)
-        return updated_node
 
 
 def _of_library(node: cst.Import | cst.ImportFrom) -> bool:
