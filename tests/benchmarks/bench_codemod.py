@@ -2,6 +2,7 @@
 
     python tests/benchmarks/bench_codemod.py              # 3 rounds
     python tests/benchmarks/bench_codemod.py --rounds 5 --keep /tmp/tree
+    python tests/benchmarks/bench_codemod.py --also /path/to/older/bin/upsun-migrator
 
 Builds, in a temporary folder, a tree from this interpreter's standard library (every file but
 `site-packages` and `__pycache__`) and the Platform.sh settings files of the codemod's fixture
@@ -9,8 +10,9 @@ applications (tests/fixtures/code/, under `apps/`), then times the installed `up
 codemod TREE` (check mode, as a user runs it) for some rounds. It reports the files in the tree,
 the Python files among them, how many of those the codemod analyses (parses with libcst), the
 findings, and the seconds: wall-clock median (and range) of the rounds, and the CPU of the command
-and its child process. Not a test: timing assertions have no place in the suite. Figures go to
-docs/codemod.md.
+and its child process. `--also` times another install of the script (an older version) in the
+same rounds, the two alternating, since one run on a shared machine can be off by 20%. Not a
+test: timing assertions have no place in the suite. Figures go to docs/codemod.md.
 """
 
 from __future__ import annotations
@@ -65,11 +67,11 @@ def analysed(root: Path) -> tuple[int, int]:
     return len(done.analysed), len(done.findings)
 
 
-def time_check(root: Path) -> tuple[float, float, str]:
+def time_check(command: list[str], root: Path) -> tuple[float, float, str]:
     """One `codemod TREE` run: wall seconds, CPU seconds (it and its children), its summary."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run([*MIGRATOR, "codemod", str(root)], capture_output=True, text=True,
+    done = subprocess.run([*command, "codemod", str(root)], capture_output=True, text=True,
                           check=False)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -84,7 +86,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="build the tree here and keep it")
+    parser.add_argument("--also", type=Path, metavar="SCRIPT",
+                        help="another upsun-migrator script to time in the same rounds")
     args = parser.parse_args()
+    commands = {"this": MIGRATOR, **({"also": [str(args.also)]} if args.also else {})}
     with tempfile.TemporaryDirectory(prefix="bench-codemod-") as scratch:
         root = args.keep or Path(scratch) / "tree"
         if not root.exists():
@@ -93,15 +98,18 @@ def main() -> None:
         count, findings = analysed(root)
         print(f"tree: {files} files, {python} Python files; analysed: {count}; "
               f"findings: {findings}")
-        walls, cpus = [], []
+        times: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
         for number in range(1, args.rounds + 1):
-            wall, cpu, summary = time_check(root)
-            walls.append(wall)
-            cpus.append(cpu)
-            print(f"round {number}: {wall:.2f} s wall, {cpu:.2f} s CPU ({summary})")
-        print(f"codemod check: median {statistics.median(walls):.2f} s wall "
-              f"({min(walls):.2f}-{max(walls):.2f}), {statistics.median(cpus):.2f} s CPU, "
-              f"{files} files, {count} analysed")
+            for name, command in commands.items():
+                wall, cpu, summary = time_check(command, root)
+                times[name].append((wall, cpu))
+                print(f"round {number}, {name}: {wall:.2f} s wall, {cpu:.2f} s CPU ({summary})")
+        for name, command in commands.items():
+            walls = [wall for wall, _ in times[name]]
+            cpu = statistics.median(cpu for _, cpu in times[name])
+            print(f"{name} ({command[-1]}): codemod check over {files} files: median "
+                  f"{statistics.median(walls):.2f} s wall ({min(walls):.2f}-{max(walls):.2f}), "
+                  f"{cpu:.2f} s CPU")
 
 
 if __name__ == "__main__":
