@@ -26,8 +26,9 @@ UNTOUCHED_DIRS = frozenset({"migrations", "build", "dist"})
 GENERATED = re.compile(r"@generated\b|\bDO NOT EDIT\b", re.IGNORECASE)
 #: Platform.sh's names, as whole words: the library, and a word that begins with `PLATFORM_`
 #: (its environment variables) or `PLATFORMSH_` (its CLI token); `PLATFORM` inside another word
-#: (`_PYTHON_HOST_PLATFORM`, `TARGET_PLATFORMS`) is not one. Only a file that has one can have
-#: findings, so only such a file is analysed (or, when it is not for the codemod, reported).
+#: (`_PYTHON_HOST_PLATFORM`, `TARGET_PLATFORMS`) is not one. The rules look for these names (and
+#: for calls of the `platform` command in the files that have one): only a file that has one is
+#: analysed, or, when it is not for the codemod (UPS198), reported.
 PLATFORM_NAMES = re.compile(r"\b(?:platformshconfig\b|PLATFORM(?:SH)?_)")
 DEPENDENCY_FILES = re.compile(r"^(requirements.*\.txt|pyproject\.toml|Pipfile|setup\.py|"
                               r"setup\.cfg)$")
