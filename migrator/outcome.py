@@ -66,6 +66,8 @@ def kept(repo: str, done: Run, registry: Registry | None, started: float) -> Out
     status = _status(done)
     seconds = time.perf_counter() - started
     built = done.report
+    if status is Status.REFUSED and done.error is not None:
+        built = None  # a dry run previews a refusal: the real run stops there, finding nothing
     if built is None:
         used = migrated_images(Path(repo), registry) if done.status is Status.SKIPPED else ()
         return Outcome(repo, status, seconds=seconds, message=done.message, images=used)
