@@ -13,7 +13,7 @@ from migrator.cli import options as opt
 from migrator.cli.command import Command
 from migrator.cli.inputs import load_metadata, make_options
 from migrator.cli.printing import annotate_report, annotated_errors, echo, use_color
-from migrator.cli.run_one import Requested, Written, plan, write
+from migrator.cli.run_one import Requested, Written, inside, plan, write
 from migrator.errors import MigratorError
 from migrator.escape import terminal
 from migrator.outputs import is_stdout
@@ -64,15 +64,17 @@ def command(ctx: click.Context, path: Path, dry_run: bool, force: bool, local_mo
             environment: str | None, schema_file: Path | None, registry_file: Path | None,
             report_file: str | None, json_file: str | None, resources_script: str | None,
             with_code: bool, output_format: str, check_only: bool, show_diff: bool, commit: bool,
-            branch: str | None, no_verify: bool, git_filters: bool, select: tuple[str, ...],
-            ignore: tuple[str, ...], debug: bool) -> None:
+            branch: str | None, no_verify: bool, git_filters: bool, message_file: Path | None,
+            select: tuple[str, ...], ignore: tuple[str, ...], debug: bool) -> None:
     """Write PATH/.upsun/config.yaml from the legacy Platform.sh files of PATH."""
     if commit and (check_only or show_diff):
         raise click.UsageError("--commit cannot go with --check or --diff")
+    branch = opt.commit_branch(commit, branch, dry_run, no_verify, git_filters, message_file)
+    committed_script = inside(path, resources_script) if commit else None  # committed too
     options = make_options(dry_run, force, local_mounts, remove_legacy, upgrade_retired, strict,
-                           opt.commit_branch(commit, branch, dry_run, no_verify, git_filters),
-                           rename_platform_cli, select, ignore, no_verify, git_filters,
-                           environment=environment)
+                           branch, rename_platform_cli, select, ignore, no_verify, git_filters,
+                           environment=environment, resources_script=committed_script,
+                           message=opt.commit_template(message_file))
     metadata = load_metadata(schema_file, registry_file)
     if check_only or show_diff:
         ctx.exit(_check(path, options, metadata, show_diff, output_format))
@@ -81,7 +83,8 @@ def command(ctx: click.Context, path: Path, dry_run: bool, force: bool, local_mo
     if done.status is runner.Status.SKIPPED:
         echo(f"{path}: {terminal(done.message)}", err=True)
         return
-    requested = Requested(with_code, report_file, json_file, resources_script)
+    requested = Requested(with_code, report_file, json_file,
+                          None if committed_script else resources_script)
     written = write(path, options, done, requested, lambda: annotated_errors(path, output_format))
     _print(path, options, written, json_file, output_format)
 
