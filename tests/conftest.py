@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 from syrupy.location import PyTestLocation
@@ -24,6 +25,21 @@ CORPUS = TESTS / "corpus" / "platformsh"
 FIXTURES = TESTS / "fixtures" / "projects"
 FIXTURE_NAMES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir()) if FIXTURES.is_dir() \
     else []
+
+# Hypothesis profiles: `dev` (the default) keeps the run a developer repeats all day short; `ci`
+# (`HYPOTHESIS_PROFILE=ci` or `--hypothesis-profile ci`, what `.ci/run` uses) searches ten times
+# wider. Both draw from a fixed seed: a failure is the same failure on every run and machine,
+# and no example database is kept between runs.
+settings.register_profile("dev", max_examples=20, derandomize=True, database=None, deadline=None)
+settings.register_profile("ci", max_examples=200, derandomize=True, database=None, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+def thorough() -> bool:
+    """Whether this is the `ci` profile's run: the whole corpus instead of a sample, more rounds
+    of the tests that repeat a run."""
+    return settings.default.max_examples >= settings.get_profile("ci").max_examples
+
 
 
 class TextSnapshot(SingleFileSnapshotExtension):

@@ -97,8 +97,7 @@ folder_names = st.text(NAME_CHARS, min_size=1, max_size=8).filter(
     lambda n: n not in (".", "..") and n.strip(".") != "")
 
 
-@settings(max_examples=40, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(kept=st.lists(folder_names, min_size=1, max_size=3, unique=True),
        ignored=st.lists(folder_names, min_size=1, max_size=3, unique=True),
        nested=st.booleans())

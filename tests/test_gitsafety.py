@@ -193,7 +193,8 @@ def _work_tree(repo: Path) -> dict[str, bytes]:
 DRIVER_CHARS = st.sampled_from(list("abcXYZ019.-_=é名"))
 
 
-@settings(max_examples=25, deadline=None, derandomize=True,
+# A quarter of the profile's search: each example makes a repository and runs git four times.
+@settings(max_examples=settings.default.max_examples // 4,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=st.text(DRIVER_CHARS, min_size=1, max_size=6))
 def test_any_filter_driver_is_turned_off_or_git_is_not_run(name: str) -> None:

@@ -7,7 +7,7 @@ import json
 import shlex
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from migrator import facts, resources
@@ -250,7 +250,6 @@ def test_comment_line_for_web_size() -> None:
 IMAGES = sorted(set(facts.LEGACY_PROFILES) & set(facts.UPSUN_PROFILES))
 
 
-@settings(max_examples=150, deadline=None)
 @given(st.sampled_from(IMAGES), st.sampled_from(sorted(facts.LEGACY_SIZES["HIGH_CPU"])),
        st.sampled_from([APP, SERVICE]))
 def test_never_less_than_it_had_without_a_warning(image: str, size: str,
@@ -267,7 +266,6 @@ def test_never_less_than_it_had_without_a_warning(image: str, size: str,
     assert found.new_profile is None  # without `resources`: the container's own profile
 
 
-@settings(max_examples=150, deadline=None)
 @given(st.sampled_from(sorted(facts.FLEXIBLE_CPU)), st.integers(64, 1024),
        st.integers(128, 1024), st.sampled_from(["php:8.3", "nodejs:20", "java:21"]))
 def test_legacy_resources_memory_is_never_lost_without_a_warning(

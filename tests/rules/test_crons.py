@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from migrator.cronspec import minute_gap
@@ -102,7 +102,6 @@ def test_comments_of_a_cmd_stay(tmp_path: Path) -> None:
 minute_lists = st.lists(st.integers(0, 59), min_size=1, max_size=8, unique=True)
 
 
-@settings(max_examples=100, deadline=None)
 @given(minute_lists, st.sampled_from(["*", "0", "2,14", "9-17"]))
 def test_the_gap_of_listed_minutes_is_their_smallest_distance(minutes: list[int],
                                                               hours: str) -> None:
@@ -111,7 +110,6 @@ def test_the_gap_of_listed_minutes_is_their_smallest_distance(minutes: list[int]
     assert minute_gap(f"{','.join(map(str, minutes))} {hours} * * *") == expected
 
 
-@settings(max_examples=60, deadline=None)
 @given(st.integers(1, 59), st.integers(0, 59), st.booleans())
 def test_steps_and_ranges(step: int, start: int, hashed: bool) -> None:
     assert minute_gap(f"*/{step} * * * *") == (step if step <= 59 else None)

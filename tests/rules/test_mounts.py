@@ -3,7 +3,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from migrator.model import LocalMounts, Settings
@@ -85,7 +85,6 @@ INSTANCE_NOTE = ("Upsun's converter (`upsun convert`) and its migration guide tr
                  "instance of the app, and set to 8 GB, as Upsun's docs say)")
 
 
-@settings(max_examples=15, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 2)), min_size=1, max_size=4),
        st.sampled_from(["storage", "instance"]))
 def test_the_instance_note_is_given_once_per_project(shape: list[tuple[int, int]],

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from migrator.model import Settings
@@ -61,7 +61,6 @@ TAGGED = st.one_of(
     st.tuples(st.just("null"), st.sampled_from(["", "~", "null", "NULL"])))
 
 
-@settings(max_examples=200, derandomize=True, database=None)
 @given(TAGGED, st.sampled_from(["{}", "'{}'", '"{}"']))
 def test_core_tags_mean_what_yaml_says(tagged: tuple[str, str], quoting: str) -> None:
     tag, text = tagged
