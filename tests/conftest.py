@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +40,18 @@ def thorough() -> bool:
     of the tests that repeat a run."""
     return settings.default.max_examples >= settings.get_profile("ci").max_examples
 
+
+#: In the `dev` profile the corpus tests read one project in SAMPLE_EVERY (in manifest order).
+SAMPLE_EVERY = 6
+
+
+def corpus_sample(ids: Sequence[str], keep: Collection[str] = ()) -> list[str]:
+    """The corpus projects a test reads: all of them in the `ci` profile; in `dev`, one in
+    SAMPLE_EVERY, plus those in keep (projects with an outcome of their own, such as the intended
+    failures)."""
+    if thorough():
+        return list(ids)
+    return [i for n, i in enumerate(ids) if n % SAMPLE_EVERY == 0 or i in keep]
 
 
 class TextSnapshot(SingleFileSnapshotExtension):
