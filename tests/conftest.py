@@ -102,6 +102,21 @@ class Result:
         return self.stdout + self.stderr
 
 
+def transcript(result: Result, **folders: Path) -> str:
+    """A run as its snapshot shows it: the exit code, then stdout and stderr under headings of
+    their own, so a reader sees which stream carried what. Each named folder shows as `<name>`
+    (temporary paths change from run to run), the test data as `<data>`."""
+    text = (f"exit {result.exit_code}\n--- stdout\n{_ended(result.stdout)}"
+            f"--- stderr\n{_ended(result.stderr)}")
+    for name, folder in {**folders, "data": DATA}.items():
+        text = text.replace(str(folder), f"<{name}>")
+    return text
+
+
+def _ended(text: str) -> str:
+    return text + "\n(no newline at the end)\n" if text and not text.endswith("\n") else text
+
+
 def run(*args: str | Path) -> Result:
     """Run the CLI in-process as the console script does; stdout and stderr kept apart."""
     stdout, stderr = io.StringIO(), io.StringIO()
