@@ -90,9 +90,11 @@ def test_git_runs_only_where_a_repository_could_hold_the_folder(
 
 
 # Every character a folder name may hold on Linux except "/" and NUL, weighted to the ones git
-# quotes or treats specially: non-ASCII, quotes, backslashes, spaces, tabs, newlines, "*?[".
+# quotes or treats specially: non-ASCII, quotes, backslashes, spaces, tabs, newlines, "*?[";
+# except a carriage return too, until the bug test_a_carriage_return_in_an_ignored_name pins is
+# fixed.
 NAME_CHARS = st.one_of(st.sampled_from(list("é名ü\"'\\ \t\n*?[]#!\u00a0")),
-                       st.characters(blacklist_categories=("Cs",), blacklist_characters="/\0"))
+                       st.characters(blacklist_categories=("Cs",), blacklist_characters="/\0\r"))
 folder_names = st.text(NAME_CHARS, min_size=1, max_size=8).filter(
     lambda n: n not in (".", "..") and n.strip(".") != "")
 
@@ -105,6 +107,18 @@ def test_exactly_the_folders_git_does_not_ignore(kept: list[str], ignored: list[
                                                  nested: bool) -> None:
     """Oracle: git's own listing of untracked, not ignored files (`ls-files -o
     --exclude-standard -z`), from the work tree's top, whatever PATH is."""
+    _found_as_git_lists(kept, ignored, nested)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "migrator/git.py reads git's answers as text with universal newlines: the CR of "
+    "`ign_\\r` comes back as LF, the name no longer matches, and the folder git ignores is "
+    "migrated (the falsifying example of the property above)"))
+def test_a_carriage_return_in_an_ignored_name() -> None:
+    _found_as_git_lists(["0"], ["\r"], False)
+
+
+def _found_as_git_lists(kept: list[str], ignored: list[str], nested: bool) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         top = Path(scratch) / "top"
         root = top / "site" if nested else top
