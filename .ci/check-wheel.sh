@@ -10,6 +10,18 @@ python3 -m pip wheel --no-deps -q -w "$scratch/dist" "$repo"
 python3 -m venv "$scratch/venv"
 "$scratch/venv/bin/pip" install -q "$scratch"/dist/*.whl
 ls -l "$scratch"/dist/*.whl >&2
+# PEP 639 metadata: the SPDX expression and the license file, in the wheel
+python3 - "$scratch"/dist/*.whl <<'PY'
+import sys
+import zipfile
+
+wheel = zipfile.ZipFile(sys.argv[1])
+names = wheel.namelist()
+metadata = wheel.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+for line in ("License-Expression: MIT", "License-File: LICENSE"):
+    assert line in metadata.splitlines(), f"check-wheel: METADATA lacks: {line}"
+assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names), "check-wheel: no LICENSE"
+PY
 cp -r "$repo/examples/retired" "$scratch/project"
 mkdir "$scratch/home" "$scratch/cache"
 
