@@ -34,7 +34,7 @@ expect() {
   grep -qF -- "$1" out.txt || { echo "check-wheel: missing from the output: $1" >&2; exit 1; }
 }
 [ "$status" -eq 0 ] || { echo "check-wheel: migrate exited $status" >&2; exit 1; }
-expect "warning  UPS201  .platform/services.yaml:2  mariadb:10.4 is retired on Upsun: available but no longer maintained: no security updates, and it may be decommissioned; supported versions, nearest first: 11.4, 11.8, 12.3"
+expect "warning  UPS201  project/.platform/services.yaml:2  mariadb:10.4 is retired on Upsun: available but no longer maintained: no security updates, and it may be decommissioned; supported versions, nearest first: 11.4, 11.8, 12.3"
 expect "checked: Upsun schema from the embedded snapshot of 2026-07-21 (upsun/meta 9dd622d; offline)"
 expect "checked: image registry from the embedded snapshot of 2026-07-21 (upsun/meta 9dd622d; offline)"
 [ -z "$(ls -A "$scratch/cache")" ] || { echo "check-wheel: the dry run wrote to the cache" >&2; exit 1; }

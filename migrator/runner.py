@@ -129,8 +129,11 @@ def outcome(repo: str, options: Options, metadata: Metadata) -> Outcome:
             done = gitcommit.run(Path(repo), options, metadata)
         else:
             done = run(Path(repo), options, metadata)
-    except MigratorError as exc:
-        return Outcome(repo, Status.FAILED, seconds=time.perf_counter() - start, message=str(exc))
+    except MigratorError as exc:  # the line names the repository: its message does not again
+        from migrator.where import inside
+
+        return Outcome(repo, Status.FAILED, seconds=time.perf_counter() - start,
+                       message=inside(exc, repo))
     except Exception as exc:  # noqa: BLE001 - a bug must not stop the fleet
         import traceback
 

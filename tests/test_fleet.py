@@ -56,7 +56,7 @@ def test_bulk_over_the_work_folder(work: Path, tmp_path: Path) -> None:
     result = run("bulk", work, "--summary", summary, "--jobs", "2")
     assert result.exit_code == 1  # beta/tools holds no configuration
     assert sorted(result.stdout.splitlines()) == [
-        f"failed   {work}/beta/tools: {work}/beta/tools: no legacy Platform.sh application "
+        f"failed   {work}/beta/tools: no legacy Platform.sh application "  # named once
         "found (looked for .platform.app.yaml and .platform/applications.yaml)",
         f"migrated {work}/acme/blog: 3 change(s), 1 warning(s), 0 error(s)",
         f"migrated {work}/acme/shop: 1 change(s), 1 warning(s), 0 error(s)",

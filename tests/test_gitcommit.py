@@ -66,7 +66,7 @@ def test_migrate_commit_holds_exactly_the_migration(tmp_path: Path) -> None:
     assert _stat(repo) == STAT
     assert git(repo, "status", "--porcelain") == ""
     sha = git(repo, "rev-parse", "--short", "HEAD")
-    assert result.stderr == f"{repo}: committed {sha} on upsun-migration\n"
+    assert result.stderr == f"shop: committed {sha} on upsun-migration\n"
     assert git(repo, "remote") == ""  # nothing to push to, nothing pushed
 
 
@@ -76,7 +76,7 @@ def test_second_run_makes_no_commit(tmp_path: Path) -> None:
     head = git(repo, "rev-parse", "HEAD")
     again = run("migrate", "--commit", "--remove-legacy", repo)
     assert (again.exit_code, again.stdout) == (0, "")
-    assert again.stderr == f"{repo}: already migrated (.upsun/ exists and no legacy files " \
+    assert again.stderr == "shop: already migrated (.upsun/ exists and no legacy files " \
                            "remain)\n"
     assert git(repo, "rev-parse", "HEAD") == head
 
@@ -90,7 +90,7 @@ def test_legacy_kept_commit_then_up_to_date(tmp_path: Path) -> None:
     git(repo, "switch", "--quiet", "main")  # the branch exists: it is checked out again
     again = run("migrate", "--commit", "--branch", "feature/upsun", repo)
     assert again.exit_code == 0
-    assert again.stderr == f"{repo}: up to date (.upsun/ is what migrating writes)\n"
+    assert again.stderr == "shop: up to date (.upsun/ is what migrating writes)\n"
     assert (git(repo, "branch", "--show-current"), git(repo, "rev-parse", "HEAD")) == (
         "feature/upsun", head)
 
@@ -109,7 +109,7 @@ def test_dirty_work_tree_is_refused(tmp_path: Path) -> None:
     before = tree(repo)
     result = run("migrate", "--commit", repo)
     assert (result.exit_code, result.stdout) == (1, "")
-    assert result.stderr == (f"error: {repo}: the work tree is not clean (M index.php, "
+    assert result.stderr == ("error: shop: the work tree is not clean (M index.php, "
                              "?? notes.txt); commit or stash first\n")
     assert tree(repo) == before
     assert git(repo, "branch", "--list") == "* main"
@@ -119,7 +119,7 @@ def test_not_a_git_work_tree(tmp_path: Path) -> None:
     repo = write_files(tmp_path / "plain", LEGACY)
     result = run("migrate", "--commit", repo)
     assert (result.exit_code, result.stderr) == (
-        1, f"error: {repo}: not a git work tree (fatal: not a git repository (or any of the "
+        1, "error: plain: not a git work tree (fatal: not a git repository (or any of the "
            "parent directories): .git); --commit needs one\n")
     assert not (repo / ".upsun").exists()
 
@@ -148,7 +148,7 @@ def test_a_rejected_commit_leaves_the_repository_as_it_was(tmp_path: Path) -> No
     before = state(repo)
     result = run("migrate", "--commit", "--remove-legacy", repo)
     assert (result.exit_code, result.stdout) == (1, "")
-    assert result.stderr == (f"error: {repo}: git commit failed: commits are frozen / see "
+    assert result.stderr == ("error: shop: git commit failed: commits are frozen / see "
                              "\\x1b[31mwiki; the repository is as it was (on main)\n")
     assert state(repo) == before
     assert git(repo, "status", "--porcelain", "--untracked-files=all", "--ignored") == ""
@@ -183,7 +183,7 @@ def test_ignored_files_are_refused_before_writing(tmp_path: Path) -> None:
     result = run("migrate", "--commit", repo)
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == (
-        f"error: {repo}: git ignores .upsun/config.yaml (.gitignore:1: *.yaml), .upsun/x.vcl "
+        "error: shop: git ignores .upsun/config.yaml (.gitignore:1: *.yaml), .upsun/x.vcl "
         "(.upsun/.gitignore:1: x.vcl): --commit would not commit what it writes; "
         "change the ignore rules first\n")
     assert state(repo) == before
@@ -199,7 +199,7 @@ def test_no_git_identity_is_refused_before_writing(tmp_path: Path,
     before = state(repo)
     result = run("migrate", "--commit", repo)
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"error: {repo}: git has no identity to commit with: Author "
+    assert result.stderr.startswith("error: shop: git has no identity to commit with: Author "
                                     "identity unknown / *** Please tell me who you are. / Run / ")
     assert "/ fatal: no email was given and auto-detection is disabled\n" in result.stderr
     assert state(repo) == before
@@ -217,7 +217,7 @@ def test_bulk_failures_leave_each_repository_as_it_was(tmp_path: Path) -> None:
     result = run("bulk", work, "--commit", "--remove-legacy", "--summary", summary, "--jobs", "1")
     assert result.exit_code == 1
     assert _summary(summary)["work/shop"] == (
-        "failed", f"{shop}: git commit failed: lint failed; the repository is as it was (on "
+        "failed", "git commit failed: lint failed; the repository is as it was (on "
                   "main)")
     assert state(shop) == before
     assert git(blog, "branch", "--show-current") == "upsun-migration"
@@ -341,7 +341,7 @@ def test_bulk_commit_over_a_fleet(fleet: Path, tmp_path: Path) -> None:
         "acme/broken": ("failed", ".platform.app.yaml:3:1: did not find expected ',' or ']' "
                                   "(while parsing a flow sequence started at line 2)"),
         "acme/shop": ("migrated", f"committed {sha['acme/shop']} on upsun"),
-        "beta/dirty": ("failed", f"{fleet}/beta/dirty: the work tree is not clean (?? wip.txt); "
+        "beta/dirty": ("failed", "the work tree is not clean (?? wip.txt); "
                                  "commit or stash first"),
         "beta/done": ("skipped", "already migrated (.upsun/ exists and no legacy files remain)"),
     }

@@ -12,7 +12,13 @@ from migrator import check, diff, render, runner
 from migrator.cli import options as opt
 from migrator.cli.command import Command
 from migrator.cli.inputs import load_metadata, make_options
-from migrator.cli.printing import annotate_report, annotated_errors, echo, use_color
+from migrator.cli.printing import (
+    annotate_report,
+    annotated_errors,
+    echo,
+    located,
+    use_color,
+)
 from migrator.cli.run_one import Requested, Written, plan, write
 from migrator.errors import MigratorError
 from migrator.escape import terminal
@@ -20,6 +26,7 @@ from migrator.outputs import is_stdout
 from migrator.pipeline import Metadata
 from migrator.report import Report, to_json
 from migrator.runner import Options
+from migrator.where import find_root, in_repository, relocate, shown
 
 GATE = "CI gate"
 
@@ -69,21 +76,52 @@ def command(ctx: click.Context, path: Path, dry_run: bool, force: bool, local_mo
     """Write PATH/.upsun/config.yaml from the legacy Platform.sh files of PATH."""
     if commit and (check_only or show_diff):
         raise click.UsageError("--commit cannot go with --check or --diff")
+    if check_only or show_diff:
+        _refuse_with_check(report_file, json_file, resources_script, with_code)
     options = make_options(dry_run, force, local_mounts, remove_legacy, upgrade_retired, strict,
                            opt.commit_branch(commit, branch, dry_run, no_verify, git_filters),
                            rename_platform_cli, select, ignore, no_verify, git_filters,
                            environment=environment)
     metadata = load_metadata(schema_file, registry_file)
+    path = _repository(path)
     if check_only or show_diff:
         ctx.exit(_check(path, options, metadata, show_diff, output_format))
+    _migrate(path, options, metadata, Requested(with_code, report_file, json_file,
+                                                resources_script), output_format)
+
+
+def _refuse_with_check(report_file: str | None, json_file: str | None,
+                       resources_script: str | None, with_code: bool) -> None:
+    """--check writes nothing and reports pending files: an option it would not use is refused,
+    never ignored."""
+    given = [name for name, on in (("--report", report_file), ("--json", json_file),
+                                   ("--resources-script", resources_script),
+                                   ("--code", with_code)) if on]
+    if given:
+        raise click.UsageError(
+            f"{given[0]} cannot go with --check or --diff, which write nothing: run "
+            f"`upsun-migrator migrate --dry-run {given[0]}{' FILE' if given[0] != '--code' else ''}"
+            "` for the report of what migrating would do")
+
+
+def _repository(path: Path) -> Path:
+    """The repository PATH is in (`where.find_root`); said on stderr when it is not PATH."""
+    root = find_root(path)
+    if root.marker is not None:
+        echo(f"note: {terminal(shown(root.path))} is the repository (it holds {root.marker}); "
+             f"{terminal(shown(path))} is inside it", err=True)
+    return root.path
+
+
+def _migrate(path: Path, options: Options, metadata: Metadata, requested: Requested,
+             output_format: str) -> None:
     with annotated_errors(path, output_format):
         done = plan(path, options, metadata)
     if done.status is runner.Status.SKIPPED:
-        echo(f"{path}: {terminal(done.message)}", err=True)
+        echo(f"{terminal(shown(path))}: {terminal(done.message)}", err=True)
         return
-    requested = Requested(with_code, report_file, json_file, resources_script)
     written = write(path, options, done, requested, lambda: annotated_errors(path, output_format))
-    _print(path, options, written, json_file, output_format)
+    _print(path, options, written, requested.json_file, output_format)
 
 
 def _print(path: Path, options: Options, written: Written, json_file: str | None,
@@ -95,16 +133,18 @@ def _print(path: Path, options: Options, written: Written, json_file: str | None
     if options.dry_run:
         echo(diff.unified(done.result.files), nl=False, err=text_to_stderr)
     stream = sys.stderr if text_to_stderr else sys.stdout
-    echo(render.terminal(done.report, color=use_color(stream)), nl=False, err=text_to_stderr)
+    echo(render.terminal(done.report, color=use_color(stream),
+                         where=lambda rel: in_repository(path, rel)),
+         nl=False, err=text_to_stderr)
     for output in written.wanted:  # on stdout; with --output-format json/github only the JSON
         if is_stdout(output.target):
             echo(output.text, nl=False, err=output_format != "text" and not output.machine)
     _print_machine(path, done.report, output_format, is_stdout(json_file))
     written.staged.write_descriptors()  # `/dev/stderr`, `/dev/fd/N`: after everything printed
-    if done.status is runner.Status.FAILED:
-        raise done.error or MigratorError(done.message, str(path))
+    if done.status is runner.Status.FAILED:  # a dry run the real run would refuse, --strict
+        raise relocate(done.error or MigratorError(done.message, str(path)), path)
     if options.commit:
-        echo(f"{path}: {terminal(done.message)}", err=True)
+        echo(f"{terminal(shown(path))}: {terminal(done.message)}", err=True)
 
 
 def _print_machine(path: Path, built: Report, output_format: str, json_printed: bool) -> None:
@@ -128,10 +168,10 @@ def _check(path: Path, options: Options, metadata: Metadata, show_diff: bool,
         echo(line, err=output_format == "json")
     if output_format != "github":
         for finding in checked.findings:
-            echo(str(finding), err=output_format == "json")
+            echo(terminal(str(located(path, finding))), err=output_format == "json")
     elif checked.run is not None and checked.run.report is None:
         for finding in checked.findings:  # a migrated repository: no report to annotate
-            echo(github.finding(path, finding))
+            echo(github.finding(located(path, finding)))
     if show_diff:
         echo(diff.unified(checked.pending), nl=False, err=output_format != "text")
     if output_format == "github" and checked.run is not None and checked.run.report:
