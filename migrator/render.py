@@ -7,7 +7,7 @@ import textwrap
 from collections.abc import Callable
 from dataclasses import replace
 
-from migrator import escape, resources
+from migrator import escape, published, resources
 from migrator.model import Location
 from migrator.report import RESOURCE_INIT, Report, planned
 from migrator.resources import ResourceHint
@@ -130,7 +130,7 @@ def markdown(report: Report) -> str:
     """The report as GitHub Markdown: locations, paths, names and values in code spans that
     nothing in them can leave, messages escaped (`escape.md_message`), one line per row."""
     lines = ["# Upsun migration report", "", headline(report) + ".", ""]
-    lines += [f"- checked: {escape.md_text(line)}" for line in report.result.validation] + [""]
+    lines += _checked_markdown(report.result.validation)
     if report.result.files:
         lines += ["## Files", ""] + [f"- {verb} {escape.md_code(path)}"
                                      for verb, path in planned(report)] + [""]
@@ -156,6 +156,18 @@ def markdown(report: Report) -> str:
     lines += ["## Next steps", ""] + [f"{n}. {escape.md_message(s)}"
                                       for n, s in enumerate(report.steps, 1)]
     return "\n".join(lines) + "\n"
+
+
+def _checked_markdown(validation: tuple[str, ...]) -> list[str]:
+    """The `checked:` lines; those that say a download failed (a long reason each, the same
+    on every report of a run) folded into a `<details>` block under a one-line summary."""
+    failed = [line for line in validation if published.after_failure(line)]
+    lines = [f"- checked: {escape.md_text(line)}" for line in validation if line not in failed]
+    if failed:
+        lines += ["", f"<details><summary>checked: {len(failed)} source(s) taken after a failed "
+                      "download</summary>", "", *(f"- checked: {escape.md_text(line)}"
+                                                   for line in failed), "", "</details>"]
+    return [*lines, ""]
 
 
 def resources_script(report: Report) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from migrator import codemod as code
 from migrator import escape
 from migrator.cli import options as opt
 from migrator.cli.command import Command
-from migrator.cli.printing import annotated_errors, echo
+from migrator.cli.printing import annotated_errors, echo, use_color
 from migrator.codemod.findings import CodeFinding
 from migrator.diff import unified
 from migrator.model import FileAction, PlannedFile
@@ -49,11 +50,12 @@ Examples:
     "Neither rewrite nor report these codes (codes or prefixes, comma-separated).",
     source="codemod")
 @opt.output_format_option
+@opt.color_option
 @opt.debug_option
 @click.pass_context
 def command(ctx: click.Context, paths: tuple[Path, ...], check_only: bool, show_diff: bool,
             write: bool, service_env_vars: bool, fix_production_check: bool,
-            select: tuple[str, ...], ignore: tuple[str, ...], output_format: str,
+            select: tuple[str, ...], ignore: tuple[str, ...], output_format: str, color: str,
             debug: bool) -> None:
     """Find (and rewrite) Python code that reads Platform.sh settings.
 
@@ -67,8 +69,11 @@ def command(ctx: click.Context, paths: tuple[Path, ...], check_only: bool, show_
     done = code.CodemodRun(tuple(f for r in runs for f in r.findings),
                            tuple(c for r in runs for c in r.changes), mode == "write")
     if mode == "diff":
+        to_stderr = output_format != "text"
         echo(unified([PlannedFile(c.path, FileAction.MODIFY, c.old.encode(), c.new.encode())
-                      for c in done.changes]), nl=False, err=output_format != "text")
+                      for c in done.changes],
+                     use_color(sys.stderr if to_stderr else sys.stdout, color)),
+             nl=False, err=to_stderr)
     if output_format == "text" and mode != "diff":
         echo(code.listing(done), nl=False)  # findings, then the summary, on one stream
     else:

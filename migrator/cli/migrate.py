@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import click
 
@@ -54,6 +55,7 @@ Examples:
 @opt.flag("--code", "with_code", section=opt.OUTPUT,
           help="Also check the Python code (the codemod, in check mode) and report it.")
 @opt.output_format_option
+@opt.color_option
 @opt.flag("--check", "check_only", section=GATE,
           help="Write nothing; list the files migrating would create, change or remove; exit 1 "
                "if there is any, 0 if there is nothing to do.")
@@ -70,9 +72,9 @@ def command(ctx: click.Context, path: Path, dry_run: bool, force: bool, local_mo
             remove_legacy: bool, upgrade_retired: bool, strict: bool, rename_platform_cli: bool,
             environment: str | None, schema_file: Path | None, registry_file: Path | None,
             report_file: str | None, json_file: str | None, resources_script: str | None,
-            with_code: bool, output_format: str, check_only: bool, show_diff: bool, commit: bool,
-            branch: str | None, no_verify: bool, git_filters: bool, select: tuple[str, ...],
-            ignore: tuple[str, ...], debug: bool) -> None:
+            with_code: bool, output_format: str, color: str, check_only: bool, show_diff: bool,
+            commit: bool, branch: str | None, no_verify: bool, git_filters: bool,
+            select: tuple[str, ...], ignore: tuple[str, ...], debug: bool) -> None:
     """Write PATH/.upsun/config.yaml from the legacy Platform.sh files of PATH."""
     if commit and (check_only or show_diff):
         raise click.UsageError("--commit cannot go with --check or --diff")
@@ -84,10 +86,11 @@ def command(ctx: click.Context, path: Path, dry_run: bool, force: bool, local_mo
                            environment=environment)
     metadata = load_metadata(schema_file, registry_file)
     path = _repository(path)
+    shown_as = Shown(output_format, color)
     if check_only or show_diff:
-        ctx.exit(_check(path, options, metadata, show_diff, output_format))
+        ctx.exit(_check(path, options, metadata, show_diff, shown_as))
     _migrate(path, options, metadata, Requested(with_code, report_file, json_file,
-                                                resources_script), output_format)
+                                                resources_script), shown_as)
 
 
 def _refuse_with_check(report_file: str | None, json_file: str | None,
@@ -113,27 +116,36 @@ def _repository(path: Path) -> Path:
     return root.path
 
 
+class Shown(NamedTuple):
+    """How the results are shown: `--output-format` and `--color`."""
+
+    output_format: str
+    color: str
+
+
 def _migrate(path: Path, options: Options, metadata: Metadata, requested: Requested,
-             output_format: str) -> None:
-    with annotated_errors(path, output_format):
+             shown_as: Shown) -> None:
+    with annotated_errors(path, shown_as.output_format):
         done = plan(path, options, metadata)
     if done.status is runner.Status.SKIPPED:
         echo(f"{terminal(shown(path))}: {terminal(done.message)}", err=True)
         return
-    written = write(path, options, done, requested, lambda: annotated_errors(path, output_format))
-    _print(path, options, written, requested.json_file, output_format)
+    written = write(path, options, done, requested,
+                    lambda: annotated_errors(path, shown_as.output_format))
+    _print(path, options, written, requested.json_file, shown_as)
 
 
 def _print(path: Path, options: Options, written: Written, json_file: str | None,
-           output_format: str) -> None:
+           shown_as: Shown) -> None:
     """The diff (dry run), the report, the outputs on stdout; then the failure, if any."""
     done = written.done
     assert done.report is not None and done.result is not None
+    output_format = shown_as.output_format
     text_to_stderr = is_stdout(json_file) or output_format != "text"
+    color = use_color(sys.stderr if text_to_stderr else sys.stdout, shown_as.color)
     if options.dry_run:
-        echo(diff.unified(done.result.files), nl=False, err=text_to_stderr)
-    stream = sys.stderr if text_to_stderr else sys.stdout
-    echo(render.terminal(done.report, color=use_color(stream),
+        echo(diff.unified(done.result.files, color), nl=False, err=text_to_stderr)
+    echo(render.terminal(done.report, color=color,
                          where=lambda rel: in_repository(path, rel)),
          nl=False, err=text_to_stderr)
     for output in written.wanted:  # on stdout; with --output-format json/github only the JSON
@@ -156,8 +168,9 @@ def _print_machine(path: Path, built: Report, output_format: str, json_printed: 
 
 
 def _check(path: Path, options: Options, metadata: Metadata, show_diff: bool,
-           output_format: str) -> int:
+           shown_as: Shown) -> int:
     """`migrate --check`: the pending files (one line each), the diff on request; exit code."""
+    output_format = shown_as.output_format
     with annotated_errors(path, output_format):
         checked = check.check(path, options, metadata)
     if output_format == "json":
@@ -173,7 +186,9 @@ def _check(path: Path, options: Options, metadata: Metadata, show_diff: bool,
         for finding in checked.findings:  # a migrated repository: no report to annotate
             echo(github.finding(located(path, finding)))
     if show_diff:
-        echo(diff.unified(checked.pending), nl=False, err=output_format != "text")
+        to_stderr = output_format != "text"
+        color = use_color(sys.stderr if to_stderr else sys.stdout, shown_as.color)
+        echo(diff.unified(checked.pending, color), nl=False, err=to_stderr)
     if output_format == "github" and checked.run is not None and checked.run.report:
         annotate_report(path, checked.run.report)
     echo(check.summary(path, checked), err=True)

@@ -25,10 +25,32 @@ def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
     stream.flush()
 
 
-def use_color(stream: TextIO) -> bool:
-    """On a terminal, unless NO_COLOR is set to a non-empty value (no-color.org: "when present
-    and not an empty string")."""
-    return stream.isatty() and not os.environ.get("NO_COLOR")
+def use_color(stream: TextIO, choice: str = "auto") -> bool:
+    """Whether to colour what goes to `stream`, first rule that applies:
+
+    1. `--color always` or `--color never`: a command-line argument overrides the
+       environment (no-color.org's FAQ: "per-instance command-line arguments should override
+       $NO_COLOR");
+    2. NO_COLOR set to a non-empty value: no colour (no-color.org: "when present and not an
+       empty string (regardless of its value)"), even with FORCE_COLOR, as CPython decides
+       (Lib/_colorize.py `can_colorize` at c3b1186). force-color.org's example lets
+       FORCE_COLOR win instead: the two disagree, and the user's standing "no colour" is
+       kept here;
+    3. FORCE_COLOR set to a non-empty value, whatever it is (`0` too): colour, also into a
+       pipe or a CI log (force-color.org: "present and not an empty string (regardless of
+       its value)"; CPython the same);
+    4. TERM=dumb: no colour (CPython's `can_colorize`);
+    5. otherwise colour only on a terminal.
+    """
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("TERM") == "dumb":
+        return False
+    return stream.isatty()
 
 
 @contextlib.contextmanager
