@@ -11,18 +11,19 @@ import re
 
 from migrator.context import MigrationContext
 from migrator.discovery import LegacyApp, LegacyDocument, SourceFile
-from migrator.errors import RefusedError
 from migrator.escape import dumps
-from migrator.yamltext.edits import Edit, comments, line_end, line_start
+from migrator.yamltext.anchors import canonical_tags, renames
+from migrator.yamltext.edits import Edit, comments, content_start, line_end, line_start
+from migrator.yamltext.flowtext import SIMPLE_KEY_LIMIT
 from migrator.yamltext.nest import prefix, unit
 from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence, resolve
 
-_MARKER = re.compile(r"^---[ \t]*(#.*)?$", re.MULTILINE)
 _COMMENT = re.compile(r"(?:^|(?<=\s))#")
 _SAFE_KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
 
 
 def assemble(ctx: MigrationContext) -> str:
+    _rename_anchors(ctx)
     parts = [_applications(ctx)]
     for key, document in (("services", ctx.project.services), ("routes", ctx.project.routes)):
         parts.append(_section(ctx, key, document, "services" if key == "services"
@@ -31,11 +32,26 @@ def assemble(ctx: MigrationContext) -> str:
     return text.replace("\n", "\r\n") if ctx.project.crlf else text
 
 
+def _rename_anchors(ctx: MigrationContext) -> None:
+    """One document defines an anchor name once: the files nested into the config, in the
+    order they are nested, rename the names an earlier one defines."""
+    project, taken = ctx.project, set[str]()
+    nested = [app.source for app in project.apps if app.entry is None or app.source is not
+              project.applications]
+    nested += [project.applications] if project.applications is not None else []
+    nested += [d.source for d in (project.services, project.routes) if d is not None]
+    for source in nested:
+        if source.doc.anchors:
+            ctx.editor(source).edits.extend(renames(source.doc, taken))
+
+
 def edited(ctx: MigrationContext, source: SourceFile) -> str:
-    """The text of one legacy file after every rule's edits, ending with a line break."""
+    """The text of one legacy file after every rule's edits, ending with a line break; its
+    directives and document markers left out (their comments kept), its tags as they read
+    without the directives."""
     editor = ctx.editor(source)
-    if source.doc.explicit_start:
-        _drop_marker(ctx, source)
+    _drop_markers(ctx, source)
+    editor.edits.extend(canonical_tags(source.doc))
     if source.text and not source.text.endswith("\n"):
         _strip_last_block_scalar(ctx, source)
     text = editor.result()
@@ -62,14 +78,24 @@ def _strip_last_block_scalar(ctx: MigrationContext, source: SourceFile) -> None:
     ctx.editor(source).insert(at, "-")
 
 
-def _drop_marker(ctx: MigrationContext, source: SourceFile) -> None:
-    found = _MARKER.search(source.text)
-    if found is None:
-        raise RefusedError("a `---` line with content after it cannot be nested under a key; "
-                           "move the content to the next line", source.rel, 1)
-    comment = found.group(1)
-    end = min(found.end() + 1, len(source.text))
-    ctx.editor(source).edits.append(Edit(found.start(), end, comment + "\n" if comment else ""))
+def _drop_markers(ctx: MigrationContext, source: SourceFile) -> None:
+    """Directives and `---` (with the root's properties written on its line) go, and `...`;
+    the comments on their lines stay, as lines of their own."""
+    doc, editor = source.doc, ctx.editor(source)
+    if doc.start_marker is not None:
+        start = line_start(doc, doc.start_marker[0])
+        root = doc.root
+        end = content_start(doc, root) if root is not None else \
+            line_end(doc, doc.start_marker[1] - 1)
+        if root is not None and doc.line(end) > doc.line(doc.start_marker[1]):
+            end = line_start(doc, end)  # the content starts on a line of its own
+        kept = "".join(c.text + "\n" for c in comments(doc, start, end))
+        editor.edits.append(Edit(start, end, kept))
+    if doc.end_marker is not None:
+        start = line_start(doc, doc.end_marker[0])
+        end = line_end(doc, doc.end_marker[0])
+        kept = "".join(c.text + "\n" for c in comments(doc, start, end))
+        editor.edits.append(Edit(start, end, kept))
 
 
 def _section(ctx: MigrationContext, key: str, document: LegacyDocument | None,
@@ -102,7 +128,7 @@ def _applications(ctx: MigrationContext) -> str:
     for app in project.apps:
         if app.entry is None:
             body = prefix(edited(ctx, app.source), header + unit(app.source.doc))
-            out.append(" " * header + _key_text(app) + ":\n" + body)
+            out.append("".join(" " * header + line + "\n" for line in key_lines(app)) + body)
         elif app.source is not applications:
             _inline_include(ctx, app)
     if applications is not None:
@@ -142,6 +168,15 @@ def _key_text(app: LegacyApp) -> str:
     return app.name if _SAFE_KEY.match(app.name) else dumps(app.name)
 
 
+def key_lines(app: LegacyApp, after: str = "") -> list[str]:
+    """The app's key line, `after` following its colon. A name too long for a simple key
+    (libyaml and YAML's limit: 1024 characters) is written as an explicit key, `? name`."""
+    text = _key_text(app)
+    if len(text) < SIMPLE_KEY_LIMIT - 1:
+        return [f"{text}:{after}"]
+    return [f"? {text}", f":{after}"]
+
+
 def _inline_include(ctx: MigrationContext, app: LegacyApp) -> None:
     """`- !include app.yaml` (or `name: !include ...`): the included text takes its place."""
     applications = ctx.project.applications
@@ -155,7 +190,7 @@ def _inline_include(ctx: MigrationContext, app: LegacyApp) -> None:
     kept = [c.text for c in comments(doc, start, end)]
     if isinstance(listed, Sequence):
         pad = doc.column(_dash(applications, app.entry))
-        head = " " * pad + _key_text(app) + ":\n"
+        head = "".join(" " * pad + line + "\n" for line in key_lines(app))
         text = head + "".join(" " * (pad + unit(doc)) + c + "\n" for c in kept)
         text += prefix(included, pad + unit(app.source.doc))
         ctx.editor(applications).edits.append(Edit(start, end, text))

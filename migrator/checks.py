@@ -220,8 +220,9 @@ def _check_endpoints(checked: Checked, registry: Registry) -> None:
 
 def _target(value: Node) -> tuple[str, str]:
     """The service and endpoint a relationship names (`db:mysql` or {service, endpoint})."""
-    if isinstance(value, Scalar) and value.tag is None and ":" in value.value:
-        target, _, endpoint = value.value.partition(":")
+    text = scalar_text(value)  # core tags read as YAML says: `!!str db:mysql`
+    if text is not None and ":" in text:
+        target, _, endpoint = text.partition(":")
         return target, endpoint
     if isinstance(value, Mapping):
         return scalar_text(value.get("service")) or "", scalar_text(value.get("endpoint")) or ""

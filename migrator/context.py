@@ -18,7 +18,7 @@ from migrator.model import (
 from migrator.record import Record
 from migrator.registry import Registry
 from migrator.yamltext import editor
-from migrator.yamltext.nodes import Mapping, Node, Scalar
+from migrator.yamltext.nodes import Mapping, Node, resolve, text_value
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -134,6 +134,7 @@ class MigrationContext:
         self.copies: dict[str, str] = {}
         self.required: list[Required] = []
         self.profiles: dict[str, str] = {}
+        self._paths: dict[str, dict[Node, list[tuple[str, ...]]]] = {}
 
     # --- what rules read -------------------------------------------------------------
     @property
@@ -155,6 +156,17 @@ class MigrationContext:
 
     def editor(self, source: SourceFile) -> editor.Editor:
         return self.editors[source.rel]
+
+    def output_paths(self, source: SourceFile, node: Node) -> list[tuple[str, ...]]:
+        """Every output path at which a node of services.yaml or routes.yaml appears (an
+        alias or a merge repeats it); none for other files."""
+        if source.rel not in self._paths:
+            self._paths[source.rel] = {}
+            for top, document in (("services", self.project.services),
+                                  ("routes", self.project.routes)):
+                if document is not None and document.source is source:
+                    self._paths[source.rel] = _paths_under(document.node, (top,))
+        return self._paths[source.rel].get(resolve(node), [])
 
     # --- what rules record -------------------------------------------------------------
     def location(self, source: SourceFile, node: Node | None) -> Location:
@@ -185,12 +197,24 @@ class MigrationContext:
         self.required.append(Required(code, rel, location, tag, fatal))
 
 
+def _paths_under(root: Node, path: tuple[str, ...]) -> dict[Node, list[tuple[str, ...]]]:
+    """Each node under root (aliases resolved) with the paths that reach it, merges applied.
+    The composer bounded what aliases add, so the walk is bounded too."""
+    found: dict[Node, list[tuple[str, ...]]] = {}
+    stack: list[tuple[Node, tuple[str, ...]]] = [(resolve(root), path)]
+    while stack:
+        node, where = stack.pop()
+        found.setdefault(node, []).append(where)
+        if isinstance(node, Mapping):
+            stack.extend((value, (*where, key)) for key, value in node.items())
+    return found
+
+
 def text_of(source: SourceFile, node: Node) -> str:
     return source.text[node.start:node.end]
 
 
 def scalar_text(node: Node | None) -> str | None:
-    """The value of a string scalar, None for anything else."""
-    if isinstance(node, Scalar) and node.tag is None and not node.is_null:
-        return node.value
-    return None
+    """The text of a scalar that is neither null nor an `!include`/`!archive` (core tags
+    allowed: `!!str app`), None for anything else."""
+    return text_value(node)

@@ -452,7 +452,7 @@ def _name_of(node: Mapping, source: SourceFile, line: int = 1) -> str:
     name = node.get("name")
     if name is None or (isinstance(name, Scalar) and name.is_null):
         raise InputError("application has no `name`", source.rel, line)
-    value = scalar_value(name) if isinstance(name, Scalar) and name.tag is None else None
+    value = scalar_value(name) if isinstance(name, Scalar) else None
     if not isinstance(value, str) or not value.strip():
         raise InputError("application `name` must be a non-empty string", source.rel,
                          source.line(name.start))

@@ -3,6 +3,7 @@ nothing."""
 
 from __future__ import annotations
 
+import gc
 import os
 import stat
 from collections.abc import Callable
@@ -13,7 +14,7 @@ from migrator.assemble import assemble
 from migrator.codes import selected
 from migrator.context import MigrationContext, scalar_text
 from migrator.discovery import UPSUN_CONFIG, LegacyProject, load_project
-from migrator.errors import MAX_VALUES, ExpansionError, InputError
+from migrator.errors import ExpansionError, InputError
 from migrator.model import (
     ContainerKind,
     FileAction,
@@ -48,7 +49,20 @@ class Metadata(Record):
 
 
 def migrate(root: Path, settings: Settings, metadata: Metadata | None = None) -> MigrationResult:
-    metadata = metadata or Metadata()
+    """The migration of one repository. The cyclic garbage collector is paused meanwhile:
+    the node trees, data and edits hold no cycles, and it walked them all again and again
+    as they grew (a third of the time of a 2.5 MB services.yaml); what a run leaves in a
+    cycle is collected once it is back on."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _migrate(root, settings, metadata or Metadata())
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _migrate(root: Path, settings: Settings, metadata: Metadata) -> MigrationResult:
     project = load_project(root)
     ctx = MigrationContext(project, settings, metadata.registry)
     for rule in RULES:
@@ -72,10 +86,8 @@ def migrate(root: Path, settings: Settings, metadata: Metadata | None = None) ->
     text = assemble(ctx)
     document, output = prove(ctx, text)
     if metadata.schema is not None:
-        if document.aliased:  # else every value is a node of the text: its size bounds them
-            _bounded(ctx, output)
-        if document.tagged:
-            output = schema_instance(output, _include_loader(ctx))
+        if document.aliased or document.tagged:  # else its own nodes are all there is
+            output = _instance(ctx, output, document.nodes)
         _validate(ctx, output, metadata.schema, metadata.schema_audited)
 
     def keep(code: str) -> bool:
@@ -98,7 +110,18 @@ def migrate(root: Path, settings: Settings, metadata: Metadata | None = None) ->
         profiles=tuple(sorted(ctx.profiles.items())),
         validation=_checked(metadata, ctx),
         data=data,
+        types=_types(ctx),
     )
+
+
+def _types(ctx: MigrationContext) -> tuple[str, ...]:
+    """Each image type the output names for an application or a service, once, in file order:
+    the type a rule rewrote (`--upgrade-retired`) as rewritten."""
+    rewritten = {path: value for path, value in ctx.expected
+                 if path[-1:] == ("type",) and isinstance(value, str)}
+    found = [rewritten.get((*c.path, "type")) or scalar_text(c.node.get("type"))
+             for c in (*ctx.containers(), *ctx.services()) if c.kind is not ContainerKind.WORKER]
+    return tuple(dict.fromkeys(t for t in found if t))
 
 
 def _look_for_required(ctx: MigrationContext) -> None:
@@ -131,21 +154,21 @@ def _checked(metadata: Metadata, ctx: MigrationContext) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def _bounded(ctx: MigrationContext, output: Any) -> None:
-    """Refuse aliases that expand to more values than any real configuration holds (an alias
-    bomb): the schema check would walk every expanded value."""
-    budget = MAX_VALUES
-    stack: list[tuple[tuple[Any, ...], Any]] = [((), output)]
-    while stack:
-        path, value = stack.pop()
-        budget -= 1
-        if budget < 0:
-            shown = ExpansionError(list(path)).path
-            raise ExpansionError(shown, *_source_of(ctx, list(shown)))
-        if isinstance(value, dict):
-            stack.extend(((*path, key), item) for key, item in value.items())
-        elif isinstance(value, list):
-            stack.extend(((*path, index), item) for index, item in enumerate(value))
+def _instance(ctx: MigrationContext, output: Any, written: int) -> Any:
+    """The output as the schema checks it (`migrator.instance`), bounded; an alias bomb is
+    refused with the legacy file and line of the place where it expands."""
+    from migrator import instance
+
+    try:
+        if not _holds_tags(output, [0]):
+            instance.count(output, written)
+            return output  # the common case; also keeps values shared through aliases shared
+        return instance.Instance(_include_loader(ctx), written).build(output)
+    except ExpansionError as exc:
+        if exc.file:
+            raise
+        shown = ExpansionError(list(exc.path)).path
+        raise ExpansionError(shown, *_source_of(ctx, list(shown))) from None
 
 
 _VALIDATOR: list[tuple[dict[str, Any], Validator]] = []  # the last schema and its validator
@@ -193,26 +216,6 @@ def _validate(ctx: MigrationContext, output: Any, document: dict[str, Any],
                          "bug)", file, line)
 
 
-def schema_instance(value: Any, load: Callable[[str], Any]) -> Any:
-    """Output data as Upsun checks it: `!archive` a folder, `!include` what it names."""
-    if not _holds_tags(value, [0]):
-        return value  # the common case; also keeps values shared through aliases shared
-    if isinstance(value, Tagged):
-        if value.tag == "!archive":
-            return "archive"
-        spec = value.value
-        if isinstance(spec, dict) and spec.get("type", "yaml") != "yaml":
-            return "included text"
-        path = spec.get("path") if isinstance(spec, dict) else spec
-        loaded = load(str(path)) if path else None
-        return schema_instance(loaded, load) if loaded is not None else {}
-    if isinstance(value, dict):
-        return {str(k): schema_instance(v, load) for k, v in value.items()}
-    if isinstance(value, list):
-        return [schema_instance(v, load) for v in value]
-    return value
-
-
 def _holds_tags(value: Any, budget: list[int]) -> bool:
     """Whether a tagged value is inside (bounded: a huge shared value is assumed to have one)."""
     budget[0] += 1
@@ -225,10 +228,11 @@ def _holds_tags(value: Any, budget: list[int]) -> bool:
     return False
 
 
-def _include_loader(ctx: MigrationContext) -> Callable[[str], Any]:
-    """What a yaml `!include` of the output names: the copy the run writes (an included
-    service as the rules edited it), else from `.platform/`, else the repository root; None
-    when it cannot be read safely (the value is then checked as an empty mapping)."""
+def _include_loader(ctx: MigrationContext) -> Callable[[str], tuple[Any, str] | None]:
+    """What a yaml `!include` of the output names, and the legacy file it is read from: the
+    copy the run writes (an included service as the rules edited it), else from `.platform/`,
+    else the repository root; None when it cannot be read safely (the value is then checked
+    as an empty mapping). An alias bomb in it is refused, as in every file the run reads."""
     from migrator.discovery import Reader
     from migrator.errors import MigratorError
     from migrator.yamltext.parse import parse
@@ -236,19 +240,22 @@ def _include_loader(ctx: MigrationContext) -> Callable[[str], Any]:
     reader = Reader(ctx.project.root)
     sources = {target: source for source, target in ctx.copies.items()}
 
-    def read(rel: str) -> str:
+    def read(rel: str) -> tuple[str, str]:
         copied = sources.get(f".upsun/{rel}")
         if copied is not None:
-            return _copy(ctx, reader, copied).decode("utf-8")
-        return reader.read(rel)
+            return _copy(ctx, reader, copied).decode("utf-8"), copied
+        return reader.read(rel), rel
 
-    def load(path: str) -> Any:
+    def load(path: str) -> tuple[Any, str] | None:
         for rel in (path, f".platform/{path}"):
             try:
-                document = parse(read(rel).replace("\r\n", "\n"), rel)
+                text, file = read(rel)
+                document = parse(text.replace("\r\n", "\n"), file)
+            except ExpansionError:
+                raise
             except MigratorError:
                 continue
-            return to_data(document.root) if document.root is not None else None
+            return (to_data(document.root) if document.root is not None else None), file
         return None
 
     return load

@@ -9,6 +9,7 @@ from __future__ import annotations
 from migrator.context import MISSING, MigrationContext
 from migrator.discovery import UPSUN_CONFIG
 from migrator.errors import MigratorError
+from migrator.yamltext.compose import MAX_DEPTH
 from migrator.yamltext.nodes import to_data
 from migrator.yamltext.parse import Document, parse
 
@@ -23,17 +24,24 @@ class EngineError(Exception):
 
 def prove(ctx: MigrationContext, text: str) -> tuple[Document, dict[str, Any]]:
     try:
-        document = parse(text.replace("\r\n", "\n"), UPSUN_CONFIG)
+        # the legacy documents were bounded as they were read, and nested a few levels deeper
+        document = parse(text.replace("\r\n", "\n"), UPSUN_CONFIG, bounded=False,
+                         max_depth=MAX_DEPTH + 8)
     except MigratorError as exc:
         raise EngineError(f"the edited configuration does not parse ({exc})") from None
     output = to_data(document.root) if document.root is not None else {}
     if not isinstance(output, dict):
         raise EngineError("the edited configuration is not a mapping")
     expected = expected_data(ctx)
-    difference = first_difference(expected, output, ())
+    difference = _difference(expected, output, (), _Pairs())
     if difference is not None:
+        from migrator.sharing import shared_refusal
+
+        refusal = shared_refusal(ctx, difference[0])
+        if refusal is not None:
+            raise refusal
         raise EngineError(f"the edited configuration differs from what the rules recorded at "
-                          f"{difference}")
+                          f"{difference[1]}")
     return document, output
 
 
@@ -45,35 +53,43 @@ def expected_data(ctx: MigrationContext) -> dict[str, Any]:
     for key, document in (("services", project.services), ("routes", project.routes)):
         if document is not None and document.node.pairs:
             data[key] = to_data(document.node)
+    copied: dict[tuple[str, ...], dict[str, Any]] = {(): data}
     for path, value in ctx.expected:
-        _set(data, path, value)
+        _set(copied, path, value)
     return data
 
 
-def _set(data: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
-    """Set one path; the containers along it are copied first, since aliased values are
-    shared and an expectation speaks for its own path only."""
-    holder: Any = data
-    for key in path[:-1]:
-        if not isinstance(holder, dict) or (key not in holder and value is MISSING):
-            return
-        child = holder.get(key, {})
-        if not isinstance(child, dict):
-            return
-        holder[key] = child = dict(child)
-        holder = child
-    if not isinstance(holder, dict):
-        return
+def _set(copied: dict[tuple[str, ...], dict[str, Any]], path: tuple[str, ...],
+         value: Any) -> None:
+    """Set one path. Aliased values are shared and an expectation speaks for its own path
+    only, so the containers along it are copied, each once: `copied` holds the copies made,
+    by path (the whole data under `()`)."""
+    holder = copied[()]
+    for depth, key in enumerate(path[:-1], 1):
+        own = copied.get(path[:depth])
+        current = holder.get(key)
+        if own is None or not _same(current, own):
+            if key not in holder and value is MISSING:
+                return
+            child = {} if key not in holder else current
+            if not isinstance(child, dict):
+                return
+            own = dict(child)
+            copied[path[:depth]] = holder[key] = own
+        holder = own
     if value is MISSING:
         holder.pop(path[-1], None)
     else:
         holder[path[-1]] = value
 
 
-def first_difference(expected: Any, actual: Any, path: tuple[Any, ...],
-                     seen: _Pairs | None = None) -> str | None:
-    """A readable path to the first place two values differ, None when they are equal."""
-    seen = _Pairs() if seen is None else seen
+def _same(left: object, right: object) -> bool:
+    return left is right
+
+
+def _difference(expected: Any, actual: Any, path: tuple[Any, ...],
+                seen: _Pairs) -> tuple[tuple[Any, ...], str] | None:
+    """The path where two values first differ, and that place described."""
     if isinstance(expected, (dict, list)) and isinstance(actual, (dict, list)) \
             and not seen.add(expected, actual):
         return None  # this pair of shared values (aliases) was compared already
@@ -81,20 +97,20 @@ def first_difference(expected: Any, actual: Any, path: tuple[Any, ...],
         if set(expected) != set(actual):
             missing = sorted(set(expected) - set(actual), key=str)
             extra = sorted(set(actual) - set(expected), key=str)
-            return f"{_where(path)}: missing {missing}, unexpected {extra}"
+            return path, f"{_where(path)}: missing {missing}, unexpected {extra}"
         for key in expected:
-            found = first_difference(expected[key], actual[key], (*path, key), seen)
+            found = _difference(expected[key], actual[key], (*path, key), seen)
             if found is not None:
                 return found
         return None
     if isinstance(expected, list) and isinstance(actual, list) and len(expected) == len(actual):
         for index, (left, right) in enumerate(zip(expected, actual, strict=True)):
-            found = first_difference(left, right, (*path, index), seen)
+            found = _difference(left, right, (*path, index), seen)
             if found is not None:
                 return found
         return None
     if expected != actual or type(expected) is not type(actual):
-        return f"{_where(path)}: expected {_short(expected)}, found {_short(actual)}"
+        return path, f"{_where(path)}: expected {_short(expected)}, found {_short(actual)}"
     return None
 
 

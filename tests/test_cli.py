@@ -331,7 +331,7 @@ def test_bulk_roots_around_options(tmp_path: Path) -> None:
     (("bulk", "--from-file", "{missing}"), "[ROOT]...",
      "Invalid value for '--from-file': File '{missing}' does not exist."),
     (("bulk", "--summary", "{folder}/s.txt", "{folder}"), "[ROOT]...",
-     "Invalid value for '--summary': use a .jsonl or .csv file"),
+     "Invalid value for '--summary': use a .jsonl, .json or .csv file"),
     (("bulk", "--jobs", "0", "{folder}"), "[ROOT]...",
      "Invalid value for '--jobs': 0 is not in the range x>=1."),
     (("bulk", "--timeout", "0.05", "{folder}"), "[ROOT]...",
@@ -435,7 +435,8 @@ def test_the_completion_script_of_each_shell(shell: str, start: str) -> None:
 @pytest.mark.parametrize(("command", "sections"), [
     ("migrate", ["Migration", "Upsun metadata", "Output", "CI gate", "Git (--commit)",
                  "Selection", "Other"]),
-    ("bulk", ["Fleet", "Migration", "Upsun metadata", "Git (--commit)", "Other"]),
+    ("bulk", ["Fleet", "Migration", "Upsun metadata", "Output", "CI gate", "Git (--commit)",
+              "Selection", "Other"]),
     ("codemod", ["Mode", "Rewrite", "Selection", "Output", "Other"]),
     ("validate", ["Upsun metadata", "Output", "Other"]),
     ("metadata", ["Upsun metadata", "Other"]),

@@ -237,7 +237,7 @@ def test_reason_is_whole_and_shown_on_one_printable_line() -> None:
 @pytest.mark.parametrize("command", ["migrate", "bulk"])
 def test_help_says_which_hooks_run(command: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "1000")  # no line breaks inside the hooks' names
-    shown = " ".join(run(command, "--help").stdout.split())
+    shown = " ".join(run(command, "--help").stdout.split()).replace("- ", "-")  # wrapped at "-"
     assert "The commit runs the hooks `git commit` runs (pre-commit, prepare-commit-msg, " \
            "commit-msg, post-commit, reference-transaction, post-index-change) and signs if " \
            "the git configuration asks; no other git command runs a hook." in shown

@@ -85,8 +85,8 @@ def test_the_report_on_the_terminal_shows_paths_from_the_current_folder(workdir:
 
 def test_a_message_names_the_repository_once(workdir: Path) -> None:
     """bulk's line names the repository: the message after it does not name it again."""
-    (workdir / "work" / "x").mkdir(parents=True)
-    (workdir / "work" / "x" / ".git").mkdir()
+    (workdir / "work" / "x" / ".platform").mkdir(parents=True)
+    (workdir / "work" / "x" / ".platform" / "routes.yaml").write_text("{}\n")
     result = run("bulk", "work", "--dry-run", "--jobs", "1")
     assert result.stdout == ("failed   work/x: no legacy Platform.sh application found "
                              "(looked for .platform.app.yaml and .platform/applications.yaml)\n")

@@ -20,7 +20,7 @@ from migrator.cli.printing import (
     located,
     use_color,
 )
-from migrator.cli.run_one import Requested, Written, plan, write
+from migrator.cli.run_one import Requested, Written, inside, plan, write
 from migrator.errors import MigratorError
 from migrator.escape import terminal
 from migrator.outputs import is_stdout
@@ -74,23 +74,27 @@ def command(ctx: click.Context, path: Path, dry_run: bool, force: bool, local_mo
             report_file: str | None, json_file: str | None, resources_script: str | None,
             with_code: bool, output_format: str, color: str, check_only: bool, show_diff: bool,
             commit: bool, branch: str | None, no_verify: bool, git_filters: bool,
+            message_file: Path | None,
             select: tuple[str, ...], ignore: tuple[str, ...], debug: bool) -> None:
     """Write PATH/.upsun/config.yaml from the legacy Platform.sh files of PATH."""
     if commit and (check_only or show_diff):
         raise click.UsageError("--commit cannot go with --check or --diff")
     if check_only or show_diff:
         _refuse_with_check(report_file, json_file, resources_script, with_code)
-    options = make_options(dry_run, force, local_mounts, remove_legacy, upgrade_retired, strict,
-                           opt.commit_branch(commit, branch, dry_run, no_verify, git_filters),
-                           rename_platform_cli, select, ignore, no_verify, git_filters,
-                           environment=environment)
-    metadata = load_metadata(schema_file, registry_file)
+    branch = opt.commit_branch(commit, branch, dry_run, no_verify, git_filters, message_file)
     path = _repository(path)
+    committed_script = inside(path, resources_script) if commit else None  # committed too
+    options = make_options(dry_run, force, local_mounts, remove_legacy, upgrade_retired, strict,
+                           branch, rename_platform_cli, select, ignore, no_verify, git_filters,
+                           environment=environment, resources_script=committed_script,
+                           message=opt.commit_template(message_file))
+    metadata = load_metadata(schema_file, registry_file)
     shown_as = Shown(output_format, color)
     if check_only or show_diff:
         ctx.exit(_check(path, options, metadata, show_diff, shown_as))
     _migrate(path, options, metadata, Requested(with_code, report_file, json_file,
-                                                resources_script), shown_as)
+                                                None if committed_script else resources_script),
+             shown_as)
 
 
 def _refuse_with_check(report_file: str | None, json_file: str | None,

@@ -27,8 +27,8 @@ from typing import Any
 
 from migrator.codemod.findings import CodeFinding
 
-#: Seconds one file may take (parse, analysis, rewrite and its check): at about 0.11 s per kB
-#: (docs/codemod.md, "Limits"), the largest file read (reading.MAX_BYTES) takes about that.
+#: Seconds one file may take (parse, analysis, rewrite and its check): several times what the
+#: largest file read (reading.MAX_BYTES) takes (docs/codemod.md, "Limits").
 TIMEOUT = 120.0
 #: Memory the child may take beyond what it starts with (where the system lets it be bounded):
 #: 20,000 unary minus signs took libcst 5.5 GB before it crashed; 229 kB of Python, 145 MB.

@@ -5,7 +5,7 @@ of `os` visible there (libcst scopes: a parameter, a local, a comprehension or l
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TypeGuard
 
 import libcst as cst
@@ -23,10 +23,10 @@ def imports_os(binding: BaseAssignment) -> TypeGuard[Assignment]:
         for alias in binding.node.names)
 
 
-def deletes_os(module: cst.Module) -> bool:
-    """A `del os` (libcst's scopes do not record deletions)."""
-    return any(isinstance(d, cst.Del) and m.findall(d.target, m.Name(OS))
-               for d in m.findall(module, m.Del()))
+def deletes_os(deletions: Iterable[cst.Del]) -> bool:
+    """A `del os` among the module's `del` statements (libcst's scopes do not record
+    deletions)."""
+    return any(m.findall(d.target, m.Name(OS)) for d in deletions)
 
 
 def other_binding(scope: Scope | None, line: Callable[[cst.CSTNode], int]) -> int | None:

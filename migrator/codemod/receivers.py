@@ -18,10 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import libcst as cst
-import libcst.matchers as m
 from libcst.metadata import Assignment, GlobalScope, Scope
 
 from migrator.codemod import analysis as a
+from migrator.codemod.inventory import Inventory
 
 RELATIONSHIPS = "PLATFORM_RELATIONSHIPS"
 
@@ -38,16 +38,28 @@ class Lookup:
 
 
 class Finder:
-    def __init__(self, module: cst.Module, lookup: Lookup) -> None:
+    def __init__(self, module: cst.Module, inventory: Inventory, lookup: Lookup) -> None:
         self.lookup = lookup
         self.bindings: dict[cst.Name, cst.Assign] = {}
-        for assign in m.findall(module, m.Assign(targets=[m.AssignTarget(target=m.Name())])):
-            assert isinstance(assign, cst.Assign) and isinstance(assign.targets[0].target,
-                                                                 cst.Name)
+        for assign in inventory.assignments:
+            assert isinstance(assign.targets[0].target, cst.Name)
             self.bindings[assign.targets[0].target] = assign
-        self.helpers = {f.name.value for f in module.body if isinstance(f, cst.FunctionDef)
-                        and any(self.decoded_argument(c) is not None for c in _calls(f))}
+        self.helpers = self._helpers(module, inventory.calls)
         self.followed: list[cst.CSTNode] = []
+
+    def _helpers(self, module: cst.Module, calls: list[cst.Call]) -> set[str]:
+        """The module's functions that decode: a call `json.loads(base64.b64decode(X))`
+        anywhere in their body."""
+        helpers = set()
+        for call in calls:
+            if self.decoded_argument(call) is None:
+                continue
+            statement: cst.CSTNode | None = call
+            while statement is not None and self.lookup.parent(statement) is not module:
+                statement = self.lookup.parent(statement)
+            if isinstance(statement, cst.FunctionDef):
+                helpers.add(statement.name.value)
+        return helpers
 
     def find(self) -> list[a.Receiver]:
         found: list[a.Receiver] = []
@@ -198,7 +210,3 @@ class Finder:
             return (self.constant(a.subscript_key(value.value)),
                     self.constant(a.subscript_key(value)))
         return None
-
-
-def _calls(node: cst.CSTNode) -> list[cst.Call]:
-    return [c for c in m.findall(node, m.Call()) if isinstance(c, cst.Call)]

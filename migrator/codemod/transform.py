@@ -1,19 +1,24 @@
 """The libcst codemod: reads of Platform.sh settings -> Upsun's environment, report first.
 
-Analysis runs over the whole module before anything changes (`visit_Module`), so every use of
-a receiver is known; credential rewrites are all-or-nothing per receiver. Receivers are found in
-`receivers.py`, their uses classified in `uses.py`; here: what is rewritten, and the rewrite.
+Analysis runs over the whole module before anything changes (`_analyse`), so every use of a
+receiver is known; credential rewrites are all-or-nothing per receiver. Receivers are found in
+`receivers.py`, their uses classified in `uses.py`; here: what is rewritten, made by `rewrite.py`.
+
+One module, one set of metadata: the nodes the analysis looks at are collected in one walk
+(`inventory.py`), and the tree is walked to rewrite only when there is something to rewrite.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from dataclasses import replace
 from typing import Any
 
 import libcst as cst
 from libcst.codemod import CodemodContext, SkipFile
 from libcst.metadata import (
     Assignment,
+    MetadataWrapper,
     ParentNodeProvider,
     PositionProvider,
     QualifiedNameProvider,
@@ -23,10 +28,10 @@ from libcst.metadata import (
 from migrator.codemod import analysis as a
 from migrator.codemod.compat import quote_of, requote
 from migrator.codemod.findings import CodeFinding
-from migrator.codemod.imports import with_os
+from migrator.codemod.inventory import Inventory
 from migrator.codemod.osname import deletes_os, imports_os, other_binding
 from migrator.codemod.receivers import RELATIONSHIPS, Finder, Lookup
-from migrator.codemod.removal import drop_from_block, drop_from_module
+from migrator.codemod.rewrite import Rewrite
 from migrator.codemod.uses import UseAnalysis
 
 CLI_CALLS = frozenset({"subprocess.run", "subprocess.call", "subprocess.check_call",
@@ -35,8 +40,8 @@ ENV_READS = frozenset({"os.environ.get", "os.getenv"})
 
 
 class PlatformConfigCodemod(UseAnalysis):
-    DESCRIPTION = ("Replace platformshconfig and PLATFORM_RELATIONSHIPS reads with Upsun's "
-                   "environment.")
+    """Replaces platformshconfig and PLATFORM_RELATIONSHIPS reads with Upsun's environment."""
+
     METADATA_DEPENDENCIES = (ParentNodeProvider, PositionProvider, QualifiedNameProvider,
                              ScopeProvider)
 
@@ -57,16 +62,41 @@ class PlatformConfigCodemod(UseAnalysis):
         self.os_line: int | None = None  # of the first `import os` run unconditionally
         self.os_deleted = False
         self.rewrite_lines: list[int] = []  # where os.environ goes
-        # the updated statements to drop, held (not their id()s: a freed node's id is reused)
-        self.doomed: set[cst.CSTNode] = set()
+        self.inventory = Inventory()  # the module's, once the transform runs
+
+    # --- running ------------------------------------------------------------------------
+    def transform_parsed(self, module: cst.Module) -> cst.Module:
+        """`transform_module` for a module the caller has just parsed and shares with nothing:
+        the metadata is computed once, on that tree (libcst's `transform_module` copies the
+        tree first, in case its nodes are shared)."""
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        self.context = replace(self.context, wrapper=wrapper)
+        with self.resolve(wrapper):
+            return self.transform_module_impl(wrapper.module)
+
+    def transform_module_impl(self, tree: cst.Module) -> cst.Module:
+        """The analysis, then the rewrite: a walk of the tree only when it changes something."""
+        self.inventory = Inventory.of(tree)
+        self._analyse(tree)
+        for string in self.inventory.strings:
+            self._string(string)
+        for call in self.inventory.calls:
+            self._call(call)
+        if not self.replacements and not self.removals:
+            return tree
+        add_os = self.needs_os and (self.os_line is None or self.os_line > min(self.rewrite_lines))
+        rewritten = tree.visit(Rewrite(self.replacements, self.removals, add_os))
+        for node in self.imports:
+            self._find(node, "UPS141", "platformshconfig import no longer used: removed", True)
+        return rewritten
 
     # --- analysis -----------------------------------------------------------------------
-    def visit_Module(self, node: cst.Module) -> None:
+    def _analyse(self, node: cst.Module) -> None:
         scope = self.get_metadata(ScopeProvider, node)
         self.os_line = min((self._line(b.node) for b in (scope["os"] if scope else ())
                             if imports_os(b) and self._parent(self._parent(b.node)) is node),
                            default=None)  # `import os` in the module's own body
-        self.os_deleted = deletes_os(node)
+        self.os_deleted = deletes_os(self.inventory.deletions)
         receivers = self._receivers(node)
         for receiver in receivers:
             self._classify(receiver)
@@ -79,20 +109,17 @@ class PlatformConfigCodemod(UseAnalysis):
             for receiver in (r for r in receivers if r.kind == kind):
                 if receiver.names and all(self._is_removed(n) for n in receiver.names):
                     self.removals.add(receiver.statement)
-        self._report_unfollowed(node, receivers)
+        self._report_unfollowed(receivers)
         configs = [r for r in receivers if r.kind == "config"]
         if configs and all(c.statement in self.removals for c in configs) \
                 and self.rewrites("UPS141"):
-            self._drop_imports(node)
+            self._drop_imports()
 
-    def _drop_imports(self, module: cst.Module) -> None:
+    def _drop_imports(self) -> None:
         """platformshconfig imports used only by what the rewrite removes go too (as
         statements, so the comments above them stay)."""
-        import libcst.matchers as m
-
-        for node in m.findall(module, m.Import() | m.ImportFrom()):
-            if isinstance(node, (cst.Import, cst.ImportFrom)) and _of_library(node) \
-                    and not self._still_used(node):
+        for node in self.inventory.imports:
+            if _of_library(node) and not self._still_used(node):
                 self.removals.add(node)
                 self.imports.append(node)
 
@@ -112,19 +139,16 @@ class PlatformConfigCodemod(UseAnalysis):
         return _inside(node, self.replacements) or any(_inside_node(node, statement)
                                                         for statement in self.removals)
 
-    def _report_unfollowed(self, module: cst.Module, receivers: list[a.Receiver]) -> None:
+    def _report_unfollowed(self, receivers: list[a.Receiver]) -> None:
         """Reads the finder could not follow: never passed over without a finding."""
-        import libcst.matchers as m
-
         held = {r.statement.value for r in receivers if r.kind == "config"
                 and isinstance(r.statement, cst.Assign)}
-        for call in m.findall(module, m.Call()):
-            if isinstance(call, cst.Call) and call not in held and \
-                    a.CONFIG in a.qualified(self._qnames, call.func):
+        for call in self.inventory.calls:
+            if call not in held and a.CONFIG in a.qualified(self._qnames, call.func):
                 self._find(call, "UPS195", "platformshconfig.Config() not held by a simple "
                            "name (`config = Config()`): its uses are not followed", False,
                            "warning")
-        for string in m.findall(module, m.SimpleString()):
+        for string in self.inventory.strings:
             if a.literal(string) == RELATIONSHIPS and not any(
                     self.finder.contains(f, string) for f in self.finder.followed):
                 self._find(string, "UPS197", "PLATFORM_RELATIONSHIPS read here is not followed "
@@ -132,7 +156,7 @@ class PlatformConfigCodemod(UseAnalysis):
                            False, "warning")
 
     def _receivers(self, module: cst.Module) -> list[a.Receiver]:
-        self.finder = Finder(module, Lookup(
+        self.finder = Finder(module, self.inventory, Lookup(
             scope=lambda node: self.get_metadata(ScopeProvider, node, None),
             position=self._span, qnames=lambda node: a.qualified(self._qnames, node),
             parent=self._parent, is_config=self._is_config))
@@ -240,7 +264,7 @@ class PlatformConfigCodemod(UseAnalysis):
         return requote(use.replacement, enclosing)
 
     # --- other findings -----------------------------------------------------------------
-    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+    def _string(self, node: cst.SimpleString) -> None:
         value = a.literal(node)
         if value in ("PLATFORM_MODE", "PLATFORM_CLUSTER"):
             self._find(node, "UPS112", f"{value} is not set on Upsun (Dedicated only)", False,
@@ -268,7 +292,7 @@ class PlatformConfigCodemod(UseAnalysis):
             return bool(a.qualified(self._qnames, holder.func) & ENV_READS)
         return False
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def _call(self, node: cst.Call) -> None:
         if not a.qualified(self._qnames, node.func) & CLI_CALLS or not node.args:
             return
         first = node.args[0].value
@@ -278,32 +302,6 @@ class PlatformConfigCodemod(UseAnalysis):
         if isinstance(text, str) and (text == "platform" or text.startswith("platform ")):
             self._find(node, "UPS161", "calls the `platform` CLI: the Upsun CLI is `upsun`",
                        False)
-
-    # --- rewriting ----------------------------------------------------------------------
-    def on_leave(self, original_node: Any, updated_node: Any) -> Any:
-        if original_node in self.replacements:
-            return self.replacements[original_node]
-        if isinstance(original_node, cst.SimpleStatementLine) and any(
-                s in self.removals for s in original_node.body):
-            kept = [new for old, new in zip(original_node.body, updated_node.body, strict=True)
-                    if old not in self.removals]
-            if kept:  # `a = 1; config = Config()`: only the removed statement goes
-                kept[-1] = kept[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
-                return updated_node.with_changes(body=kept)
-            self.doomed.add(updated_node)  # dropped by its block, which keeps its comments
-        return super().on_leave(original_node, updated_node)
-
-    def leave_IndentedBlock(self, original_node: cst.IndentedBlock,
-                            updated_node: cst.IndentedBlock) -> cst.IndentedBlock:
-        return drop_from_block(updated_node, self.doomed)
-
-    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        updated_node = drop_from_module(updated_node, self.doomed)
-        if self.needs_os and (self.os_line is None or self.os_line > min(self.rewrite_lines)):
-            updated_node = with_os(updated_node)
-        for node in self.imports:
-            self._find(node, "UPS141", "platformshconfig import no longer used: removed", True)
-        return updated_node
 
 
 def _of_library(node: cst.Import | cst.ImportFrom) -> bool:

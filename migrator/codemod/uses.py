@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import libcst as cst
-from libcst.codemod import SkipFile, VisitorBasedCodemodCommand
+from libcst.codemod import Codemod, SkipFile
 from libcst.metadata import ParentNodeProvider, PositionProvider, QualifiedNameProvider
 
 from migrator.codemod import analysis as a
@@ -20,7 +20,7 @@ _OPERATOR_PARENTS = (cst.UnaryOperation, cst.BooleanOperation, cst.Comparison,
                      cst.BinaryOperation, cst.Attribute, cst.Subscript, cst.Call)
 
 
-class UseAnalysis(VisitorBasedCodemodCommand):
+class UseAnalysis(Codemod):
     """Needs `finder` (set once the module's receivers are found), `known_relationships` and
     `findings`, which the codemod sets up."""
 

@@ -39,7 +39,7 @@ def _listed(ctx: MigrationContext, app: LegacyApp) -> bool:
 def _unlist(ctx: MigrationContext, app: LegacyApp) -> None:
     """A list item `- name: x ...` becomes `x:` and the item's keys one level deeper; an
     `!include` item is replaced when the result is assembled."""
-    from migrator.assemble import _dash, _key_text
+    from migrator.assemble import _dash, key_lines
 
     source = app.source
     doc, editor = source.doc, ctx.editor(source)
@@ -53,12 +53,13 @@ def _unlist(ctx: MigrationContext, app: LegacyApp) -> None:
     properties = doc.text[dash + 1:line_end(doc, dash)].strip()
     if not same_line and properties and properties[0] in "&!#" and first is not None:
         # `-   &site` alone on its line: the anchor (and a comment) go on the name's line
+        lines = key_lines(app, " " + properties)
         editor.edits.append(Edit(line_start(doc, dash), line_end(doc, dash),
-                                 " " * column + _key_text(app) + ": " + properties + "\n"))
+                                 "".join(" " * column + line + "\n" for line in lines)))
         if app.name_entry is not None:
             editor.remove(node, "name")
         return
-    editor.lines_before(dash, [_key_text(app) + ":"], column)
+    editor.lines_before(dash, key_lines(app), column)
     if name_first and app.name_entry is not None:
         value = app.name_entry[1]
         end = line_end(doc, max(first.end, value.end) - 1)  # type: ignore[union-attr]

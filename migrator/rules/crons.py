@@ -1,11 +1,11 @@
 """UPS009: cron `cmd: X` and `commands: "X"` become `commands: {start: X}`; a spec that fires
 more often than Upsun triggers crons is a warning on its line.
 
-The command's own text is kept: in block style it moves one level down under `start:` (every
-line of it shifted by the file's indentation unit, so block scalars keep their value); in flow
-style it is wrapped in `{start: ...}`. Upsun triggers crons at most every 5 minutes
-(`facts.CRON_MINIMUM_MINUTES`); a spec whose minute field fires twice within less than that in
-an hour (`* * * * *`, `*/2`, `0-4`, `0,3`) runs less often than it says.
+The command's own text is kept, with its anchor and tag: in block style it moves one level
+down under `start:` (every line of it shifted by the file's indentation unit, so block scalars
+keep their value); in flow style it is wrapped in `{start: ...}`. Upsun triggers crons at most
+every 5 minutes (`facts.CRON_MINIMUM_MINUTES`); a spec whose minute field fires twice within
+less than that in an hour (`* * * * *`, `*/2`, `0-4`, `0,3`) runs less often than it says.
 """
 
 from __future__ import annotations
@@ -14,10 +14,9 @@ from migrator import facts
 from migrator.context import MISSING, MigrationContext, scalar_text
 from migrator.cronspec import minute_gap
 from migrator.discovery import LegacyApp
-from migrator.yamltext.editor import reindent
-from migrator.yamltext.edits import Edit, comments, content_start
+from migrator.yamltext.edits import Copy, Edit, comments
 from migrator.yamltext.nest import unit
-from migrator.yamltext.nodes import Mapping, Node, Scalar, to_data
+from migrator.yamltext.nodes import Mapping, Node, Scalar, text_value, to_data
 
 CODE = "UPS009"
 TITLE = "crons"
@@ -36,7 +35,7 @@ def apply(ctx: MigrationContext) -> None:
             _check_frequency(ctx, app, name, cron)
             commands, cmd = cron.entry("commands"), cron.entry("cmd")
             if commands is not None and isinstance(commands[1], Scalar) \
-                    and commands[1].tag is None and not commands[1].is_null:
+                    and text_value(commands[1]) is not None:
                 _wrap(ctx, app, cron, commands, None, path, done)
             elif cmd is not None and (commands is None or (isinstance(commands[1], Scalar)
                                                            and commands[1].is_null)):
@@ -61,17 +60,17 @@ def _wrap(ctx: MigrationContext, app: LegacyApp, cron: Mapping, entry: tuple[Sca
     text = editor.text(value)
     holder = cron.holder(key.value)
     assert holder is not None
+    moved = Copy(value.start, value.end, 0 if holder.flow else unit(doc))  # with its anchor
     if holder.flow:
         if rename:
             editor.replace_key(key, rename)
-        editor.replace(value, "{start: " + text + "}")
+        editor.edits.append(Edit(value.start, value.end, ("{start: ", moved, "}")))
     else:
-        start = content_start(doc, value)
-        gap = [c.text for c in comments(doc, key.end, start)]
+        gap = [c.text for c in comments(doc, key.end, value.start)]
         head = (rename or key.value) + ":" + "".join(f"  {c}" for c in gap[:1]) + "\n"
         head += " " * (doc.column(key.start) + unit(doc)) + "start: "
-        editor.edits.append(Edit(key.start, start, head))
-        editor.edits.append(Edit(start, value.end, reindent(text, unit(doc))))
+        editor.edits.append(Edit(key.start, value.start, head))
+        editor.edits.append(Edit(value.start, value.end, (moved,)))
     shown = text if "\n" not in text else text.split("\n")[0] + " ..."
     ctx.change(CODE, ctx.location(app.source, key), (*path, "commands"),
                f"{key.value}: {shown}", f"commands: {{start: {shown}}}")

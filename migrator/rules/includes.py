@@ -138,8 +138,7 @@ def _rewrite(ctx: MigrationContext, source: SourceFile, node: Node, moved: str) 
     data = to_data(node)
     value = Tagged(node.tag or "", dict(data.value, path=moved) if isinstance(data.value, dict)
                    else moved)
-    where = _output_path(source, node)
-    if where is not None:
+    for where in ctx.output_paths(source, node):  # an alias repeats it: every place
         ctx.expect(where, value)
 
 
@@ -149,24 +148,6 @@ def _quoted(path: str, style: str | None) -> str:
     if style == '"' or not _PLAIN.fullmatch(path):
         return json.dumps(path, ensure_ascii=False)
     return path
-
-
-def _output_path(source: SourceFile, node: Node) -> tuple[str, ...] | None:
-    """The output path of a tagged value directly under a service or a route (or deeper)."""
-    top = "services" if source.rel.endswith("services.yaml") else "routes"
-    found = _path_to(source.doc.root, node, ())
-    return (top, *found) if found is not None else None
-
-
-def _path_to(here: Node | None, node: Node, path: tuple[str, ...]) -> tuple[str, ...] | None:
-    if here is node:
-        return path
-    if isinstance(here, Mapping):
-        for key, value in here.pairs:
-            found = _path_to(value, node, (*path, key.value))
-            if found is not None:
-                return found
-    return None
 
 
 def _app_base(app: LegacyApp) -> str:

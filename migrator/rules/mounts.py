@@ -18,7 +18,7 @@ from migrator import facts
 from migrator.context import Container, MigrationContext
 from migrator.errors import InputError
 from migrator.model import ContainerKind, Location
-from migrator.yamltext.nodes import Mapping, Node, Scalar
+from migrator.yamltext.nodes import Mapping, Node, Scalar, text_value
 
 CODE = "UPS003"
 TITLE = "mounts"
@@ -29,9 +29,13 @@ def apply(ctx: MigrationContext) -> None:
     target = ctx.settings.local_mounts.value
     converted: dict[str, list[tuple[str, Location]]] = defaultdict(list)
     done: dict[Node, str | None] = {}  # mount values reached twice (merges, aliases): edited once
+    by_app: dict[str, list[Container]] = defaultdict(list)
+    for container in ctx.containers():
+        if container.app is not None:
+            by_app[container.app.name].append(container)
     for app in ctx.apps:
         declared: dict[str, list[tuple[str, Location]]] = defaultdict(list)
-        for container in (c for c in ctx.containers() if c.app is app):
+        for container in by_app[app.name]:
             for mounts, path in _mount_maps(container):
                 for mount, value in mounts.items():
                     if value not in done:
@@ -78,7 +82,7 @@ def _convert(ctx: MigrationContext, container: Container, mounts: Mapping, mount
     editor = ctx.editor(container.source)
     location = ctx.key_location(container.source, mounts, mount)
     if isinstance(value, Scalar):
-        match = re.match(_STRING_MOUNT, value.value) if value.tag is None else None
+        match = re.match(_STRING_MOUNT, value.value) if text_value(value) is not None else None
         if match is None:
             raise InputError(f"mount {mount!r}: cannot read legacy mount {value.value!r} "
                              "(expected 'shared:files/<path>')", location.file, location.line)
@@ -91,7 +95,7 @@ def _convert(ctx: MigrationContext, container: Container, mounts: Mapping, mount
         return sub
     if isinstance(value, Mapping):
         source = value.get("source")
-        if isinstance(source, Scalar) and source.tag is None and source.value == "local":
+        if isinstance(source, Scalar) and text_value(source) == "local":
             quote = source.style if source.style in ("'", '"') else ""
             editor.replace(source, f"{quote}{target}{quote}")
             ctx.change(CODE, ctx.key_location(container.source, value, "source"),

@@ -18,7 +18,7 @@ from typing import NamedTuple
 from migrator import facts, platformcli
 from migrator.context import Container, MigrationContext, yaml_path
 from migrator.model import Location
-from migrator.yamltext.nodes import Mapping, Node, Scalar
+from migrator.yamltext.nodes import Mapping, Node, Scalar, text_value
 
 CODE = "UPS012"
 TITLE = "platform-cli"
@@ -113,7 +113,7 @@ def commands(container: Container) -> Iterator[tuple[tuple[str, ...], Scalar, bo
 def _find(node: Node | None, pattern: tuple[str, ...],
           path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Scalar]]:
     if not pattern:
-        if isinstance(node, Scalar) and node.tag is None and not node.is_null:
+        if isinstance(node, Scalar) and text_value(node) is not None:
             yield path, node
         return
     if not isinstance(node, Mapping):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from migrator.context import Container, MigrationContext
-from migrator.yamltext.nodes import Mapping, Node, Scalar
+from migrator.yamltext.nodes import Mapping, Node, Scalar, text_value
 from migrator.yamltext.render import scalar
 
 CODE = "UPS004"
@@ -19,7 +19,7 @@ def apply(ctx: MigrationContext) -> None:
         for name, value in relationships.items():
             location = ctx.key_location(container.source, relationships, name)
             service: str | None
-            if isinstance(value, Scalar) and value.tag is None and not value.is_null:
+            if isinstance(value, Scalar) and text_value(value) is not None:
                 service, _, endpoint = value.value.partition(":")
                 converted = {"service": service} | ({"endpoint": endpoint} if endpoint else {})
                 ctx.expect((*path, name), converted)

@@ -42,15 +42,18 @@ def apply(ctx: MigrationContext) -> None:
 
 
 def _remove_null_root(ctx: MigrationContext, app: LegacyApp, source: Mapping) -> None:
+    """`source` (or its `root`) goes from the mapping that holds it: every app that merges
+    that mapping has the same null root and wants it gone too."""
     editor = ctx.editor(app.source)
     location = ctx.key_location(app.source, source, "root")
-    holder = app.mapping.holder("source")
-    if source.keys() == ["root"] and holder is app.mapping:
-        editor.remove(app.mapping, "source")
-        ctx.expect(("applications", app.name, "source"), ...)
-    else:
-        editor.remove(source, "root")
-        ctx.expect(("applications", app.name, "source", "root"), ...)
+    whole = source.keys() == ["root"]
+    holder = app.mapping.holder("source") if whole else source.holder("root")
+    key = "source" if whole else "root"
+    assert holder is not None
+    entry = holder.own(key)
+    if entry is not None and entry[0] not in editor.removed:
+        editor.remove(holder, key)
+    ctx.expect(("applications", app.name, "source", *([] if whole else ["root"])), ...)
     ctx.change(CODE, location, ("applications", app.name, "source", "root"), "root: null",
                "(removed: the repository root)")
 

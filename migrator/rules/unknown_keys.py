@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from migrator.context import MISSING, MigrationContext, yaml_path
 from migrator.discovery import SourceFile
-from migrator.yamltext.editor import Editor
-from migrator.yamltext.edits import Edit, first_on_line, line_end, line_start
-from migrator.yamltext.nodes import Mapping, Node, Scalar, is_merge_key, to_data
+from migrator.yamltext.editor import Editor, outermost_flow
+from migrator.yamltext.nodes import Mapping, Node, Scalar, to_data
 from migrator.yamltext.render import flow
 
 CODE = "UPS011"
@@ -93,71 +92,18 @@ def _drop(editor: Editor, node: Mapping, keys: list[str], done: set[Node], hint:
     unmerge = bool(node.merges) and any(
         node.holder(key) is not node or any(key in source for source in node.merges)
         for key in keys)
-    if unmerge and node.flow:
-        if node not in done:
-            done.add(node)
-            _rewrite_flow(editor, node, set(keys), [hint.format(key) for key in keys])
-        return
+    if unmerge:
+        if node.flow and node not in done:
+            editor.comments_before(outermost_flow(editor.doc, node).start,
+                                   [hint.format(key) for key in keys])
+        done.add(node)
+        editor.unmerge(node, set(keys))
+        if node.flow:
+            return
     for key in keys:
         entry = node.own(key)
         if entry is not None and entry[0] not in done and entry[0] not in editor.removed:
             done.add(entry[0])
             editor.remove(node, key, [hint.format(key)])
-    if unmerge and node not in done:
-        done.add(node)
-        _write_out_merges(editor, node, set(keys))
-    elif not node.flow and not node.merges and set(node.own_keys()) <= set(keys):
+    if not unmerge and not node.flow and not node.merges and set(node.own_keys()) <= set(keys):
         editor.emptied(node)
-
-
-def _merged_texts(editor: Editor, node: Mapping, dropped: set[str]) -> list[str]:
-    """`key: value` for every merged key this mapping does not override, nor drops."""
-    own = set(node.own_keys())
-    texts = []
-    for name in node:
-        entry = node.entry(name)
-        if name not in own and name not in dropped and entry is not None:
-            key_text = editor.doc.text[entry[0].start:entry[0].end]
-            texts.append(f"{key_text}: {_one_line(editor, entry[1])}")
-    return texts
-
-
-def _rewrite_flow(editor: Editor, node: Mapping, dropped: set[str], hints: list[str]) -> None:
-    """A flow mapping with `<<` is written again: merged entries in place of `<<`, own
-    entries as they were, dropped ones left out; the hints go on a line before it."""
-    from migrator.yamltext.editor import outermost_flow
-
-    doc = editor.doc
-    parts: list[str] = []
-    for key, value in node.pairs:
-        if is_merge_key(key):
-            parts += _merged_texts(editor, node, dropped)
-        elif key.value not in dropped:
-            parts.append(doc.text[key.start:max(key.end, value.end)])
-    editor.replace(node, "{" + ", ".join(parts) + "}")
-    editor.comments_before(outermost_flow(doc, node).start, hints)
-
-
-def _write_out_merges(editor: Editor, node: Mapping, dropped: set[str]) -> None:
-    """Replace the `<<` entry of a block mapping by the merged entries, one line each."""
-    doc = editor.doc
-    merges = [pair for pair in node.pairs if is_merge_key(pair[0])]
-    if len(merges) != 1:
-        raise editor.refuse("a mapping with more than one `<<` entry", node)
-    key, value = merges[0]
-    texts = _merged_texts(editor, node, dropped)
-    if not texts:
-        editor.remove_entry(node, merges[0])
-        return
-    if not first_on_line(doc, key.start):
-        raise editor.refuse("cannot write out the merged keys of a `<<` written on the same "
-                            "line as a list dash; put it on a line of its own", key)
-    end = line_end(doc, max(key.end, value.end) - 1)
-    pad = " " * doc.column(key.start)
-    editor.edits.append(Edit(line_start(doc, key.start), end,
-                             "".join(pad + text + "\n" for text in texts)))
-
-
-def _one_line(editor: Editor, value: Node) -> str:
-    text = editor.text(value)
-    return text if "\n" not in text else flow(to_data(value))

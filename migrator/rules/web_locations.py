@@ -8,12 +8,16 @@ in both lists stays denied). Moved values keep their text; comments stay where t
 
 from __future__ import annotations
 
+import json
+
 from migrator.context import MISSING, MigrationContext
 from migrator.discovery import LegacyApp
 from migrator.yamltext.editor import Editor
-from migrator.yamltext.edits import line_start
+from migrator.yamltext.edits import content_start, line_start
+from migrator.yamltext.flowtext import SIMPLE_KEY_LIMIT, edited_flow
 from migrator.yamltext.nest import unit
 from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence, to_data
+from migrator.yamltext.properties import properties
 from migrator.yamltext.render import flow, scalar
 
 TYPE_CHECKING = False
@@ -27,6 +31,7 @@ _MOVED = (("passthru", "passthru"), ("index_files", "index"), ("expires", "expir
 
 
 def apply(ctx: MigrationContext) -> None:
+    done: set[Node] = set()  # a `web` another app merges or aliases is rewritten once
     for app in ctx.apps:
         web = app.mapping.get("web")
         if not isinstance(web, Mapping):
@@ -49,7 +54,9 @@ def apply(ctx: MigrationContext) -> None:
         data = _location_data(web)
         path = ("applications", app.name, "web")
         before = ", ".join(f"{key}: {flow(_data(web, key))}" for key in present)
-        _write(app, editor, web, present, locations)
+        if web not in done:
+            done.add(web)
+            _write(app, editor, web, present, locations)
         ctx.expect((*path, "locations", "/"), data)
         for key in present:
             ctx.expect((*path, key), MISSING)
@@ -124,29 +131,51 @@ def _body(app: LegacyApp, editor: Editor, web: Mapping, step: int) -> list[str]:
     if rules:
         lines.append("rules:")
         for pattern, rule in rules.items():
-            lines += [f"{' ' * step}{scalar(pattern)}:",
-                      f"{' ' * 2 * step}allow: {scalar(rule['allow'])}"]
+            lines += [" " * step + line for line in _key_lines(scalar(pattern))]
+            lines.append(f"{' ' * 2 * step}allow: {scalar(rule['allow'])}")
     return lines
 
 
+def _key_lines(text: str) -> list[str]:
+    """`text:`, or `? text` and `:` for a key too long for a simple key."""
+    return [f"{text}:"] if len(text) < SIMPLE_KEY_LIMIT - 1 else [f"? {text}", ":"]
+
+
 def _stripped(root: Scalar) -> str:
-    value = root.value.strip("/")
+    """`document_root` as `root`: a string without its slashes, quoted as it was."""
+    value = to_data(root)
+    if not isinstance(value, str):
+        return scalar(value)
+    value = value.strip("/")
     if root.style == '"':
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if root.style == "'":
         return "'" + value.replace("'", "''") + "'"
-    return scalar(value) if root.style == "" and root.tag is None else scalar(value)
+    return scalar(value)
 
 
 def _moved(app: LegacyApp, editor: Editor, key: str, value: Node, step: int) -> list[str]:
-    """`key: <the value's own text>`; a block collection keeps its lines, re-indented."""
+    """`key: <the value's own text>` with its tags (its anchor stays where it was defined:
+    an alias to it finds it there, or where the removal of this key moves it); a block
+    collection keeps its lines, re-indented; a value on several lines is written in flow
+    style, or as a quoted string."""
     doc = app.source.doc
-    text = editor.text(value)
+    content = content_start(doc, value)
+    tags = "".join(doc.text[start:end] + " " for kind, start, end in properties(doc, value)
+                   if kind == "!")
     if isinstance(value, (Mapping, Sequence)) and not value.flow:
-        own = doc.column(value.start)
-        block = doc.text[line_start(doc, value.start):value.end].split("\n")
-        return [f"{key}:"] + [(" " * step + line[own:]) if line.strip() else ""
-                              for line in block]
-    if "\n" in text:
-        return [f"{key}: {flow(to_data(value))}"]
-    return [f"{key}: {text}"]
+        own = doc.column(content)
+        block = doc.text[line_start(doc, content):value.end].split("\n")
+        return [f"{key}:" + (" " + tags.rstrip() if tags else "")] + [
+            " " * step + line[min(own, len(line) - len(line.lstrip(" "))):] if line.strip()
+            else "" for line in block]
+    text = doc.text[content:value.end]
+    if "\n" not in text:
+        return [f"{key}: {tags}{text}"]
+    if isinstance(value, Scalar):
+        return [f"{key}: {tags}{json.dumps(value.value, ensure_ascii=False)}"]
+    written = edited_flow(doc, value, editor.edits)  # the edits rules made so far
+    if written is None:
+        raise editor.refuse(f"cannot move `{key}` (written on several lines) into "
+                            "`locations`; write it on one line", value)
+    return written[1] + [f"{key}: {tags}{written[0]}"]

@@ -8,10 +8,10 @@ entries (for editing) and resolved by `Mapping.get`/`Mapping.keys` (for reading)
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from migrator.record import Record
+from migrator.yamltext.scalars import CORE, MERGE_TAG, NULL_TAG, NULLS, PLATFORM_TAGS, implicit
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -40,7 +40,9 @@ class Scalar(Node):
 
     @property
     def is_null(self) -> bool:
-        return self.tag is None and self.style == "" and self.value in _NULLS
+        if self.tag is None:
+            return self.style == "" and self.value in NULLS
+        return self.tag == NULL_TAG  # the composer checked that the text is a null
 
 
 class Alias(Node):
@@ -63,7 +65,11 @@ class Sequence(Node):
 
 
 class Mapping(Node):
-    __slots__ = ("flow", "pairs", "merges")
+    """A mapping: its entries as written (`pairs`, `<<` entries included), the mappings its
+    `<<` entries merge (`merges`), and an index of its effective entries built once by the
+    composer (`seal`), so that looking a key up never walks the merges again."""
+
+    __slots__ = ("flow", "pairs", "merges", "_own", "_merged")
 
     def __init__(self, start: int, end: int, tag: str | None, anchor: str | None,
                  flow: bool) -> None:
@@ -71,25 +77,50 @@ class Mapping(Node):
         self.flow = flow
         self.pairs: list[tuple[Scalar, Node]] = []
         self.merges: list[Mapping] = []
+        self._own: dict[str, tuple[Scalar, Node]] = {}
+        #: key -> (the mapping that holds it, its entry there); None without merges
+        self._merged: dict[str, tuple[Mapping, tuple[Scalar, Node]]] | None = None
+
+    def add(self, key: Scalar, value: Node) -> None:
+        """An entry, in file order (the composer's)."""
+        self.pairs.append((key, value))
+        if not is_merge_key(key):
+            self._own[key.value] = (key, value)
+
+    def seal(self) -> int:
+        """Index the effective entries once every entry and merge is known (the merged
+        mappings were sealed before: an alias names a finished node). Returns how many
+        entries were looked at, for the composer's bound on expansion."""
+        if not self.merges:
+            return len(self._own)
+        merged = {key: (self, entry) for key, entry in self._own.items()}
+        work = len(merged)
+        for source in self.merges:
+            for key, hit in source.effective():
+                work += 1
+                if key not in merged:
+                    merged[key] = hit
+        self._merged = merged
+        return work
+
+    def effective(self) -> Iterator[tuple[str, tuple[Mapping, tuple[Scalar, Node]]]]:
+        if self._merged is not None:
+            yield from self._merged.items()
+        else:
+            for key, entry in self._own.items():
+                yield key, (self, entry)
 
     def own(self, key: str) -> tuple[Scalar, Node] | None:
         """The entry written in this mapping itself (not merged in), or None."""
-        for entry in self.pairs:
-            if entry[0].value == key and not is_merge_key(entry[0]):
-                return entry
-        return None
+        return self._own.get(key)
 
     def _lookup(self, key: str) -> tuple[Mapping, tuple[Scalar, Node]] | None:
         """The mapping that really holds `key` (itself, or one it merges with `<<`, depth
         first) and its entry there."""
-        found = self.own(key)
-        if found is not None:
-            return self, found
-        for source in self.merges:
-            hit = source._lookup(key)
-            if hit is not None:
-                return hit
-        return None
+        if self._merged is not None:
+            return self._merged.get(key)
+        found = self._own.get(key)
+        return (self, found) if found is not None else None
 
     def holder(self, key: str) -> Mapping | None:
         """The mapping that really holds `key`: itself or one it merges with `<<`."""
@@ -107,46 +138,26 @@ class Mapping(Node):
         return resolve(found[1]) if found is not None else None
 
     def __contains__(self, key: str) -> bool:
-        return self.holder(key) is not None
+        return (self._merged if self._merged is not None else self._own).__contains__(key)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.keys())
 
     def own_keys(self) -> list[str]:
-        return [k.value for k, _ in self.pairs if not is_merge_key(k)]
+        return list(self._own)
 
     def keys(self) -> list[str]:
         """Effective keys: own ones in file order, then merged ones not overridden."""
-        keys = self.own_keys()
-        for source in self.merges:
-            keys += [k for k in source if k not in keys]
-        return keys
+        return list(self._merged if self._merged is not None else self._own)
 
     def items(self) -> Iterator[tuple[str, Node]]:
-        if not self.merges:  # the common case, in one pass: an own key appears once (the parser
-            for own, node in self.pairs:  # refuses duplicates), and none is overridden
-                if not is_merge_key(own):
-                    yield own.value, resolve(node)
-            return
-        for key in self.keys():
-            value = self.get(key)
-            assert value is not None
-            yield key, value
-
-
-_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
-_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False,
-          "FALSE": False}
-#: YAML 1.2 core numbers; a plain scalar can be one only if it starts with one of _NUMBER_START
-#: (most are words: the patterns are compiled on first use, and rarely run)
-INT_PATTERN = r"[-+]?[0-9][0-9_]*|0o[0-7]+|0x[0-9a-fA-F]+"
-_FLOAT = (r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?"
-          r"|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
-_NUMBER_START = frozenset("0123456789+-.")
+        for key, (_, entry) in self.effective():
+            yield key, resolve(entry[1])
 
 
 def is_merge_key(key: Scalar) -> bool:
-    return key.value == "<<" and key.style == "" and key.tag is None
+    """`<<`, plain, or tagged `!!merge` (what YAML's merge key resolves to)."""
+    return key.value == "<<" and key.style == "" and key.tag in (None, MERGE_TAG)
 
 
 def resolve(node: Node) -> Node:
@@ -163,31 +174,27 @@ class Tagged(Record):
 
 
 def scalar_value(node: Scalar) -> Any:
-    """The value of a scalar under the YAML 1.2 core schema (what Upsun reads)."""
+    """The value of a scalar under the YAML 1.2 core schema (what Upsun reads); a core tag
+    (`!!int "8"`) says how its text is read, whatever its quoting."""
     text, tag = node.value, node.tag
-    if tag in ("!include", "!archive"):
+    if tag is None:
+        return text if node.style != "" else implicit(text)
+    if tag in PLATFORM_TAGS:
         return Tagged(tag, text)
-    if node.style != "" or tag == "tag:yaml.org,2002:str":
+    if tag == CORE + "str":
         return text
-    if tag is None or tag.startswith("tag:yaml.org,2002:"):
-        if text in _NULLS:
-            return None
-        if text in _BOOLS:
-            return _BOOLS[text]
-        if text[0] not in _NUMBER_START:
-            return text
-        if text.isdigit() and text.isascii():  # the common number: no pattern to compile
-            return int(text)
-        if re.fullmatch(INT_PATTERN, text):
-            return int(text[2:], 8 if text[1] == "o" else 16) if text.startswith(("0o", "0x")) \
-                else int(text.replace("_", ""))
-        if re.fullmatch(_FLOAT, text):
-            try:
-                return float(text.replace("_", "").replace(".inf", "inf")
-                             .replace(".Inf", "inf").replace(".INF", "inf"))
-            except ValueError:
-                return text
-    return text
+    value = implicit(text)
+    if tag == CORE + "float" and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+def text_value(node: Node | None) -> str | None:
+    """The text of a scalar that is neither null nor a Platform.sh value (`!include`), core
+    tags allowed (`!!str app`); None for anything else."""
+    if isinstance(node, Scalar) and node.tag not in PLATFORM_TAGS and not node.is_null:
+        return node.value
+    return None
 
 
 def to_data(node: Node, memo: dict[Node, Any] | None = None) -> Any:

@@ -9,54 +9,64 @@ has no business holding is refused here with `file:line:column`.
 from __future__ import annotations
 
 import _thread
+import gc
 import os
 import re
 import sys
+from bisect import bisect_right
 from itertools import accumulate
 
 from migrator.errors import InputError
-from migrator.yamltext.nodes import (
-    INT_PATTERN,
-    Alias,
-    Mapping,
-    Node,
-    Scalar,
-    Sequence,
-    is_merge_key,
-    resolve,
+from migrator.yamltext.compose import MAX_DEPTH, UNSUPPORTED_VERSION, Composer
+from migrator.yamltext.nodes import Alias, Node
+from migrator.yamltext.scalars import PLATFORM_TAGS
+from migrator.yamltext.tabs import (
+    MAX_TABS,
+    TAB,
+    refuse_tabs_in_block_indentation,
+    restore_tabs,
+    separating_tab,
 )
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-PLATFORM_TAGS = frozenset({"!include", "!archive"})
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "PLATFORM_TAGS", "Document", "parse"]
+
 MAX_BYTES = 5 * 1024 * 1024
-MAX_DEPTH = 200
-#: Scalars longer than this may be integers beyond Python's int/str conversion limit (4,300
-#: digits unless set otherwise; 0: none); a hex integer has more decimal digits than characters,
-#: so half the limit is where checking starts.
-_LONG = (sys.get_int_max_str_digits() or sys.maxsize) // 2
 _UNICODE_LINE_BREAK = "[\x85\u2028\u2029]"
 
 
 class Document:
     """One parsed file: its text, its root node and where its lines start; whether it holds an
     alias (`*name`) and a Platform.sh tag (`!include`, `!archive`), so that the walks looking
-    for them can be skipped when there is none."""
+    for them can be skipped when there is none; its anchors and aliases; the spans of its
+    explicit markers (directives and `---`, and `...`), its `%YAML` version and `%TAG`
+    handles. What the editor derives from the tree is kept here once computed: the spans of
+    the scalars (`edits.scalar_spans`) and each node's parent (`edits.parent_of`)."""
 
-    __slots__ = ("file", "text", "root", "line_starts", "explicit_start", "aliased", "tagged")
+    __slots__ = ("file", "text", "root", "line_starts", "aliased", "tagged", "start_marker",
+                 "end_marker", "version", "handles", "merge_tags", "anchors", "aliases", "nodes",
+                 "spans", "parents")
 
-    def __init__(self, file: str, text: str, root: Node | None, line_starts: list[int],
-                 explicit_start: bool = False) -> None:
+    def __init__(self, file: str, text: str, root: Node | None, line_starts: list[int]) -> None:
         self.file, self.text, self.root = file, text, root
-        self.line_starts, self.explicit_start = line_starts, explicit_start
+        self.line_starts = line_starts
         self.aliased = self.tagged = False
+        self.start_marker: tuple[int, int] | None = None  # directives through `---`
+        self.end_marker: tuple[int, int] | None = None  # `...`
+        self.version: tuple[int, ...] | None = None
+        self.handles: dict[str, str] = {}  # `%TAG` handle -> prefix
+        self.merge_tags = False  # a `!!merge <<` key
+        self.anchors: dict[str, Node] = {}
+        self.aliases: list[Alias] = []  # in document order
+        self.nodes = 0  # written in the text, keys included
+        self.spans: tuple[list[int], list[tuple[int, int]]] | None = None
+        self.parents: dict[Node, Node] | None = None
 
     def line(self, offset: int) -> int:
         """1-based line of an offset."""
-        from bisect import bisect_right
-
         return bisect_right(self.line_starts, offset)
 
     def column(self, offset: int) -> int:
@@ -195,167 +205,53 @@ def decode(data: bytes, file: str) -> str:
     return text.removeprefix("\ufeff")
 
 
-def parse(text: str, file: str) -> Document:
-    """Parse one YAML document; every problem becomes an InputError with file:line:column."""
+def parse(text: str, file: str, bounded: bool = True, max_depth: int = MAX_DEPTH) -> Document:
+    """Parse one YAML document; every problem becomes an InputError with file:line:column.
+    `bounded`: aliases may add at most MAX_VALUES values (compose.Composer)."""
     refuse_unicode_line_breaks(text, file)
     _refuse_lone_carriage_returns(text, file)
     line_starts = [0, *accumulate(len(line) + 1 for line in text.split("\n")[:-1])]
-    document = Document(file, text, None, line_starts)
     kind = parser_name()  # before `yaml.error`: libyaml's binding is imported on its own
-    from yaml.error import MarkedYAMLError, YAMLError
-
-    source = None
-    try:
-        source = _event_source(text, kind)
-        _Composer(source, document).compose()
-    except MarkedYAMLError as exc:
-        raise _marked_error(exc, file, text) from None
-    except YAMLError as exc:
-        raise _reader_error(exc, file, text) from None
+    collecting = gc.isenabled()
+    gc.disable()  # the tree holds no cycles: the collector would walk it again and again as
+    try:  # it grows (a third of the time of a 2.5 MB file)
+        document = _composed(Document(file, text, None, line_starts), kind, bounded, max_depth)
     finally:
-        if source is not None:
-            source.dispose()
+        if collecting:
+            gc.enable()
+    if kind == "pure" and "\t" in text:
+        refuse_tabs_in_block_indentation(document)
     return document
 
 
-class _Composer:
-    def __init__(self, source: Any, document: Document) -> None:
-        self.source = source
-        self.document = document
-        self.anchors: dict[str, Node | None] = {}  # None: anchored node still being composed
+def _composed(document: Document, kind: str, bounded: bool, max_depth: int) -> Document:
+    """The document composed from the parser's events; with the pure-Python parser, a tab
+    it stops at where libyaml reads a space is read as one, and the parse starts again."""
+    from yaml.error import MarkedYAMLError, YAMLError
 
-    def compose(self) -> None:
-        self.source.get_event()  # StreamStart
-        event = self.source.get_event()
-        if type(event).__name__ == "StreamEndEvent":
-            return
-        self.document.explicit_start = bool(event.explicit)
-        self.document.root = self.node(self.source.get_event(), 0)
-        self.source.get_event()  # DocumentEnd
-        event = self.source.get_event()
-        if type(event).__name__ != "StreamEndEvent":
-            self.fail("a second YAML document in one file is not supported", event.start_mark)
-
-    def fail(self, message: str, mark: Any) -> None:
-        raise InputError(message, self.document.file, mark.line + 1, mark.column + 1)
-
-    def node(self, event: Any, depth: int) -> Node:
-        if depth > MAX_DEPTH:
-            self.fail("YAML nested too deeply", event.start_mark)
-        kind = type(event).__name__  # names, not classes: PyYAML's modules may be imported anew
-        if kind == "ScalarEvent" and event.tag is None and event.anchor is None \
-                and not event.style:  # most nodes: a plain scalar, no tag, no anchor
-            if len(event.value) > _LONG:
-                self.integer_in_reach(event)
-            return Scalar(event.start_mark.index, event.end_mark.index, None, None, event.value,
-                          "")
-        if kind == "AliasEvent":
-            return self.alias(event)
-        tag = event.tag if event.tag not in ("!", None) else None
-        if tag in PLATFORM_TAGS:
-            self.document.tagged = True
-        elif tag is not None and not tag.startswith("tag:yaml.org,2002:"):
-            self.fail(f"unknown tag {tag} (only !include and !archive are supported)",
-                      event.start_mark)
-        if event.anchor is not None:
-            if event.anchor in self.anchors:
-                self.fail(f"anchor &{event.anchor} is defined twice", event.start_mark)
-            self.anchors[event.anchor] = None
-        start = event.start_mark.index
-        if kind == "ScalarEvent" and len(event.value) > _LONG and \
-                (tag == "tag:yaml.org,2002:int" or (tag is None and not event.style)):
-            self.integer_in_reach(event)
-        if kind == "ScalarEvent":
-            built: Node = Scalar(start, self.scalar_end(event), tag, event.anchor, event.value,
-                                 event.style or "")
-        elif kind == "SequenceStartEvent":
-            built = self.sequence(event, tag, depth)
-        else:
-            built = self.mapping(event, tag, depth)
-        if event.anchor is not None:
-            self.anchors[event.anchor] = built
-        return built
-
-    def integer_in_reach(self, event: Any) -> None:
-        """Refuse an integer that Python cannot turn into text and back (more digits than
-        `sys.get_int_max_str_digits()`, 4,300 unless set otherwise): every report, comparison
-        and check of the run would fail on it."""
-        text, limit = event.value, sys.get_int_max_str_digits()
-        if not limit or not re.fullmatch(INT_PATTERN, text):
-            return
+    text, file = document.text, document.file
+    read, tabs = text, list[int]()
+    while True:
+        source = None
         try:
-            str(int(text[2:], 16 if text[1] == "x" else 8) if text.startswith(("0o", "0x"))
-                else int(text.replace("_", "")))
-        except ValueError:
-            self.fail(f"an integer of {len(text):,} characters: Python converts integers of at "
-                      f"most {limit:,} digits to and from text (its guard against slow "
-                      "conversions); quote the value if it is text", event.start_mark)
-
-    def scalar_end(self, event: Any) -> int:
-        end: int = event.end_mark.index
-        if event.style in ("|", ">"):  # trailing blank lines belong to the scalar, not its text
-            text = self.document.text
-            while end > event.start_mark.index and text[end - 1] in " \r\n":
-                end -= 1
-        return end
-
-    def alias(self, event: Any) -> Node:
-        if event.anchor not in self.anchors:
-            self.fail(f"alias *{event.anchor} names no anchor", event.start_mark)
-        target = self.anchors[event.anchor]
-        if target is None:
-            self.fail(f"alias *{event.anchor} stands inside the collection it names (a "
-                      "recursive structure)", event.start_mark)
-        assert target is not None
-        self.document.aliased = True
-        return Alias(event.start_mark.index, event.end_mark.index, None, None, target)
-
-    def sequence(self, event: Any, tag: str | None, depth: int) -> Sequence:
-        node = Sequence(event.start_mark.index, 0, tag, event.anchor, bool(event.flow_style))
-        items, get_event = node.items, self.source.get_event
-        while True:
-            item = get_event()
-            if type(item).__name__ == "SequenceEndEvent":
-                break
-            items.append(self.node(item, depth + 1))
-        node.end = item.end_mark.index if node.flow else \
-            (items[-1].end if items else event.end_mark.index)
-        return node
-
-    def mapping(self, event: Any, tag: str | None, depth: int) -> Mapping:
-        node = Mapping(event.start_mark.index, 0, tag, event.anchor, bool(event.flow_style))
-        pairs, get_event = node.pairs, self.source.get_event
-        seen: set[str] = set()
-        while True:
-            key_event = get_event()
-            if type(key_event).__name__ == "MappingEndEvent":
-                break
-            key = self.node(key_event, depth + 1)
-            if type(key) is not Scalar:
-                self.fail("a key that is a mapping, a list or an alias is not supported (keys "
-                          "of a configuration are names)", key_event.start_mark)
-            assert isinstance(key, Scalar)
-            merge = is_merge_key(key)
-            if key.value in seen and not merge:
-                self.fail(f"duplicate key {key.value!r}", key_event.start_mark)
-            seen.add(key.value)
-            value = self.node(get_event(), depth + 1)
-            pairs.append((key, value))
-            if merge:
-                self.merge(node, value, key_event)
-        node.end = key_event.end_mark.index if node.flow else \
-            (pairs[-1][1].end if pairs else event.end_mark.index)
-        return node
-
-    def merge(self, node: Mapping, value: Node, event: Any) -> None:
-        sources = resolve(value)
-        items = sources.items if isinstance(sources, Sequence) else [sources]
-        for item in items:
-            target = resolve(item)
-            if not isinstance(target, Mapping):
-                self.fail("`<<` must merge a mapping or a list of mappings", event.start_mark)
-            assert isinstance(target, Mapping)
-            node.merges.append(target)
+            source = _event_source(read, kind)
+            Composer(source, document, bounded, max_depth).compose()
+            break
+        except MarkedYAMLError as exc:
+            tab = separating_tab(source, exc, read) if kind == "pure" else None
+            if tab is None or len(tabs) >= MAX_TABS:
+                raise _marked_error(exc, file, text, len(tabs) >= MAX_TABS) from None
+            tabs.append(tab)
+            read = read[:tab] + " " + read[tab + 1:]
+            document = Document(file, text, None, document.line_starts)
+        except YAMLError as exc:
+            raise _reader_error(exc, file, text) from None
+        finally:
+            if source is not None:
+                source.dispose()
+    if tabs:
+        restore_tabs(document, tabs)
+    return document
 
 
 def refuse_unicode_line_breaks(text: str, file: str) -> None:
@@ -381,9 +277,6 @@ def _refuse_lone_carriage_returns(text: str, file: str) -> None:
                          "ends)", file, text.count("\n", 0, found.start()) + 1)
 
 
-TAB = "tab character where YAML expects spaces"
-
-
 def marked_problem(exc: Any) -> tuple[str, int | None, int | None]:
     """A parser error's problem (saying where its context started when that is another line)
     and its 1-based line and column. PyYAML's errors and ruamel.yaml's (for `validate`) have
@@ -398,10 +291,13 @@ def marked_problem(exc: Any) -> tuple[str, int | None, int | None]:
     return problem, mark.line + 1 if mark else None, mark.column + 1 if mark else None
 
 
-def _marked_error(exc: Any, file: str, text: str) -> InputError:
+def _marked_error(exc: Any, file: str, text: str, many_tabs: bool = False) -> InputError:
     mark = exc.problem_mark or exc.context_mark
     if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
-        return InputError(TAB, file, mark.line + 1, mark.column + 1)
+        more = f" (after {MAX_TABS} others: the pure-Python parser, used where libyaml is " \
+            "missing, reads each one in a parse of its own; replace them with spaces)" \
+            if many_tabs else ""
+        return InputError(TAB + more, file, mark.line + 1, mark.column + 1)
     problem, line, column = marked_problem(exc)
     if "tab" in problem:
         problem = TAB
@@ -427,5 +323,11 @@ def _libyaml_wording(problem: str) -> str:
     found = re.match(r"expected (.*?), but (?:got|found) .*?(?= \(while|$)", problem)
     if found is not None:
         problem = f"did not find expected {found.group(1)}" + problem[found.end():]
+    if problem.startswith("found incompatible YAML document"):
+        return UNSUPPORTED_VERSION
+    if re.fullmatch(r"duplicate tag handle .*", problem):
+        return "found duplicate %TAG directive"
     return problem.replace("mapping values are not allowed here",
-                           "mapping values are not allowed in this context")
+                           "mapping values are not allowed in this context") \
+        .replace("found duplicate YAML directive", "found duplicate %YAML directive")
+

@@ -308,14 +308,19 @@ class FStrings(CodemodTest):
     ('x = f"{a}"\n', "x = f\"{a['k']}\"\n", None),
     ('x = f"{a}"\n', 'x = f"{a["k"]}"\n', "an f-string would hold its own quote character (a "
                                            "SyntaxError before Python 3.12)"),
-    ("x = 1\n", "x = (1\n", "the rewrite would not compile: '(' was never closed (line 1)"),
+    ("x = 1\n", "x = 1\nreturn x\n", "the rewrite would not compile: 'return' outside "
+                                     "function (line 2)"),
+    ("return 1\n", "return 2\n", None),  # it did not compile before either
     ('x = f"{a["k"]}"\n', 'x = f"{a["k"]}"\n', None),  # the app already needs 3.12
 ])
 def test_a_rewrite_that_would_not_parse_is_refused(old: str, new: str,
                                                    problem: str | None) -> None:
-    from migrator.codemod.compat import breaks
+    import libcst as cst
 
-    assert breaks(old, new, "app.py") == problem
+    from migrator.codemod.compat import Parsed, breaks, fstrings
+
+    trees = [Parsed(code, fstrings(cst.parse_module(code))) for code in (old, new)]
+    assert breaks(*trees, "app.py") == problem
 
 
 def test_rewritten_files_compile_before_python_3_12(tmp_path: Path) -> None:
@@ -359,9 +364,10 @@ def test_every_read_in_every_f_string_compiles_or_is_reported(template: str, rea
     """The class of 12.4: whatever the f-string's quotes and nesting, the rewritten module
     compiles here (3.11 rejects nested same quotes) and nests no quote in its own f-string;
     when no quote is free, the read is reported and left as it was."""
+    import libcst as cst
     from libcst.codemod import CodemodContext, TransformSuccess, transform_module
 
-    from migrator.codemod.compat import clashes
+    from migrator.codemod.compat import clashes, fstrings
 
     code = HEADER + "x = 1\nV = " + template.replace("@", "{" + read + "}") + "\n"
     compile(code, "before.py", "exec")
@@ -369,7 +375,7 @@ def test_every_read_in_every_f_string_compiles_or_is_reported(template: str, rea
     result = transform_module(command, code)
     assert isinstance(result, TransformSuccess)
     compile(result.code, "after.py", "exec", dont_inherit=True)
-    assert clashes(result.code) == 0
+    assert clashes(fstrings(cst.parse_module(result.code))) == 0
     (finding,) = [f for f in command.findings if f.line == 6]
     assert finding.fix == (read not in result.code)
     if not finding.fix:
