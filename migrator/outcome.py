@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from migrator.errors import MigratorError, RefusedError
 from migrator.record import Record
 from migrator.runner import Status
+from migrator.where import inside
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -87,7 +88,8 @@ def _status(done: Run) -> Status:
 
 def failed(repo: str, exc: MigratorError, started: float) -> Outcome:
     status = Status.REFUSED if isinstance(exc, RefusedError) else Status.FAILED
-    return Outcome(repo, status, seconds=time.perf_counter() - started, message=str(exc))
+    return Outcome(repo, status, seconds=time.perf_counter() - started,
+                   message=inside(exc, repo))  # the line names the repository already
 
 
 def crashed(repo: str, exc: Exception, started: float) -> Outcome:

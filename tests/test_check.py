@@ -25,7 +25,8 @@ def test_pending_migration_exits_1_and_writes_nothing(repo: Path) -> None:
     before = tree(repo)
     result = run("migrate", "--check", "r")
     assert (result.exit_code, result.stdout) == (1, "would create r/.upsun/config.yaml\n")
-    assert result.stderr == "r: 1 file(s) would change; run `upsun-migrator migrate` to migrate\n"
+    assert result.stderr == ("r: 1 file(s) would change; run `upsun-migrator migrate r` to "
+                             "migrate\n")
     assert tree(repo) == before
 
 
@@ -45,8 +46,8 @@ def test_up_to_date_exits_0(repo: Path) -> None:
     assert result.stderr == "r: up to date (.upsun/ is what migrating writes)\n"
     removal = run("migrate", "--check", "--remove-legacy", "r")
     assert (removal.exit_code, removal.stdout) == (1, "would remove r/.platform.app.yaml\n")
-    assert removal.stderr.endswith("run `upsun-migrator migrate --force --remove-legacy` to "
-                                   "migrate\n")
+    assert removal.stderr.endswith("run `upsun-migrator migrate --remove-legacy r` to "
+                                   "migrate\n")  # no --force: config.yaml stays as it is
 
 
 def test_existing_upsun_that_differs_exits_1(repo: Path, snapshot: SnapshotAssertion) -> None:
@@ -72,7 +73,7 @@ def test_bad_input_is_one_line_and_exit_1(repo: Path, snapshot: SnapshotAssertio
     write_files(repo, {".platform.app.yaml": "name: app\ntype: [php\n"})
     result = run("migrate", "--check", "r")
     assert transcript(result) == snapshot
-    assert result.stderr.startswith("error: .platform.app.yaml:3:") and \
+    assert result.stderr.startswith("error: r/.platform.app.yaml:3:") and \
         result.stderr.count("\n") == 1
     assert not (repo / ".upsun").exists()
 
@@ -126,7 +127,7 @@ def test_check_as_github_annotations_and_json(repo: Path, snapshot: SnapshotAsse
     result = run("migrate", "--check", "--output-format", "json", "r", *METADATA_ARGS)
     assert json.loads(result.stdout) == {
         "version": 1, "path": "r", "failed": False,
-        "pending": [{"path": ".upsun/config.yaml", "action": "create"}],
-        "message": "r: 1 file(s) would change; run `upsun-migrator migrate` to migrate",
+        "pending": [{"path": "r/.upsun/config.yaml", "action": "create"}],
+        "message": "r: 1 file(s) would change; run `upsun-migrator migrate r` to migrate",
         "findings": []}
     assert result.stderr.startswith("would create r/.upsun/config.yaml\n")

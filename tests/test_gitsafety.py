@@ -177,7 +177,7 @@ def test_a_work_tree_elsewhere_is_refused(tmp_path: Path) -> None:
     git(repo, "config", "core.worktree", str(elsewhere))
     result = run("migrate", "--commit", repo)
     assert result.exit_code == 1
-    assert result.stderr == (f"error: {repo}: git's work tree is {elsewhere} (core.worktree), "
+    assert result.stderr == (f"error: shop: git's work tree is {elsewhere} (core.worktree), "
                              "not the folder holding .git: --commit would write there; "
                              "refused\n")
     assert not (repo / ".upsun").exists() and list(elsewhere.iterdir()) == []

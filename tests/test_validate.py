@@ -24,7 +24,9 @@ def test_valid_multi_file_folder(project: Path) -> None:
     write_files(project, {".upsun/config.yaml": VALID, ".upsun/services.yaml": SERVICES})
     result = run("validate", project, *METADATA_ARGS)
     assert (result.exit_code, result.stdout) == (0, "")
-    assert result.stderr.startswith(f"{project}/.upsun: valid (Upsun schema from file ")
+    assert result.stderr == (  # run in the project: the folder is `.upsun`
+        f"checked: Upsun schema from file {METADATA_ARGS[1]}; image registry from file "
+        f"{METADATA_ARGS[3]}\n.upsun: valid\n")
 
 
 def test_errors_name_file_and_line(project: Path, snapshot: SnapshotAssertion) -> None:
@@ -81,8 +83,9 @@ def test_versions_checked_with_the_embedded_registry_when_none_is_given(project:
     assert result.exit_code == 1
     assert result.stdout.startswith("error  UPS201  .upsun/config.yaml:3  php:1.0: Upsun's image "
                                     "registry lists no version '1.0' of php (it lists ")
-    assert result.stderr.endswith("; versions from the image registry from the embedded "
-                                  "snapshot of 2026-07-21 (upsun/meta 9dd622d; offline))\n")
+    assert result.stderr == (f"checked: Upsun schema from file {METADATA_ARGS[1]}; image "
+                             "registry from the embedded snapshot of 2026-07-21 (upsun/meta "
+                             "9dd622d; offline)\n.upsun: 1 error(s)\n")
 
 
 def test_top_level_key_in_two_files(project: Path) -> None:
@@ -96,7 +99,7 @@ def test_top_level_key_in_two_files(project: Path) -> None:
 def test_nothing_to_validate(project: Path) -> None:
     result = run("validate", project, *METADATA_ARGS)
     assert (result.exit_code, result.stderr) == (
-        1, f"error: {project}: no .upsun/*.yaml files to validate\n")
+        1, "error: .: no .upsun/*.yaml files to validate\n")
 
 
 EMBEDDED = "the embedded snapshot of 2026-07-21 (upsun/meta 9dd622d; offline)"
@@ -106,8 +109,7 @@ def test_offline_with_no_cache_validates_with_the_embedded_snapshot(project: Pat
     write_files(project, {".upsun/config.yaml": VALID, ".upsun/services.yaml": SERVICES})
     result = run("validate", project)
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", (
-        f"{project}/.upsun: valid (Upsun schema from {EMBEDDED}; versions from the image "
-        f"registry from {EMBEDDED})\n"))
+        f"checked: Upsun schema and image registry from {EMBEDDED}\n.upsun: valid\n"))
 
 
 def test_offline_with_no_cache_still_checks_versions(project: Path,
