@@ -11,6 +11,7 @@ version decommissioned after the migration fails `--strict`.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 from migrator import runner
 from migrator.discovery import UPSUN_CONFIG
@@ -18,12 +19,11 @@ from migrator.errors import NothingToMigrate
 from migrator.escape import dumps, terminal
 from migrator.model import FileAction, Finding, PlannedFile, Severity
 from migrator.pipeline import Metadata
-from migrator.record import Record
 
 VERBS = {FileAction.CREATE: "create", FileAction.MODIFY: "update", FileAction.DELETE: "remove"}
 
 
-class Check(Record):
+class Check(NamedTuple):
     pending: tuple[PlannedFile, ...]
     message: str  # why nothing is pending, or why the check failed
     failed: bool = False  # --strict and error-level findings

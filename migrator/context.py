@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from migrator.discovery import LegacyApp, LegacyProject, SourceFile
 from migrator.model import (
@@ -15,7 +16,6 @@ from migrator.model import (
     Settings,
     Severity,
 )
-from migrator.record import Record
 from migrator.registry import Registry
 from migrator.yamltext import editor
 from migrator.yamltext.nodes import Mapping, Node, resolve, text_value
@@ -106,7 +106,7 @@ def walk(project: LegacyProject) -> Places:
     return places
 
 
-class Required(Record):
+class Required(NamedTuple):
     """A file the output names (an `!include` or `!archive` target). Rules never touch the
     disk: the pipeline looks for it after the rule that asked."""
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from migrator.errors import MigratorError
-from migrator.record import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
-class Error(Record):
+class Error(NamedTuple):
     path: tuple[str | int, ...]
     message: str
 

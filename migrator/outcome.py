@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from migrator.errors import MigratorError, RefusedError
-from migrator.record import Record
 from migrator.runner import Status
 
 if TYPE_CHECKING:
@@ -45,7 +44,7 @@ class Asked(NamedTuple):
     unknown_ram: int = 0
 
 
-class Outcome(Record):
+class Outcome(NamedTuple):
     """One repository, as the parent keeps it."""
 
     repo: str

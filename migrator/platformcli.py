@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import enum
 import re
+from typing import NamedTuple
 
 from migrator import facts
-from migrator.record import Record
 
 DOCS = "https://docs.upsun.com/administration/cli.html"
 
@@ -25,7 +25,7 @@ class Kind(enum.Enum):
     INSTALLER = "installer"
 
 
-class Use(Record):
+class Use(NamedTuple):
     """One use, by its place in the command's text (0-based line and column) and its words."""
 
     kind: Kind

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import math
-
-from migrator.record import Record
+from typing import NamedTuple
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -15,7 +14,7 @@ ALIASES = {"redis-persistent": "redis", "valkey-persistent": "valkey"}
 RETIRED = frozenset({"retired", "decommissioned"})
 
 
-class ImageVersion(Record):
+class ImageVersion(NamedTuple):
     image: str
     version: str
     status: str

@@ -6,6 +6,8 @@ to the repository.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from migrator import __version__, facts, resources
 from migrator.model import (
     Change,
@@ -14,7 +16,6 @@ from migrator.model import (
     MigrationResult,
     Severity,
 )
-from migrator.record import Record
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 REPORT_VERSION = 1
 
 
-class Report(Record):
+class Report(NamedTuple):
     result: MigrationResult
     written: bool
     changes: tuple[Change, ...]

@@ -10,11 +10,11 @@ import enum
 import os
 import stat
 from pathlib import Path
+from typing import NamedTuple
 
 from migrator.errors import MigratorError
 from migrator.model import MigrationResult, Settings, Severity
 from migrator.pipeline import Metadata
-from migrator.record import Record
 from migrator.report import Report
 
 
@@ -41,7 +41,7 @@ NO_CONFIGURATION = "no Platform.sh configuration"
 STRICT = "error-level findings and --strict: nothing written"
 
 
-class Options(Record):
+class Options(NamedTuple):
     dry_run: bool = False
     force: bool = False
     strict: bool = False
@@ -53,7 +53,7 @@ class Options(Record):
     message: str | None = None  # with --commit: the commit message template (gitcommit.py)
 
 
-class Run(Record):
+class Run(NamedTuple):
     status: Status
     message: str = ""
     result: MigrationResult | None = None
