@@ -13,12 +13,12 @@ adds nothing).
 from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from migrator.errors import MigratorError
 from migrator.escape import terminal
 from migrator.model import Finding
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from migrator.codemod.findings import CodeFinding
     from migrator.validate import SchemaError

@@ -17,16 +17,12 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from multiprocessing.connection import Connection, wait
 from pathlib import Path, PurePosixPath
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from migrator.errors import MigratorError
 from migrator.outcome import Outcome
-from migrator.pipeline import Metadata
+from migrator.pipeline import Metadata, prepare
 from migrator.runner import Status
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
 
 #: What a worker does with one repository: a function that never raises (bugs included, it
 #: returns an Outcome), picklable where workers are spawned (a module-level function, or a
@@ -220,8 +216,6 @@ class Pool:
         methods = multiprocessing.get_all_start_methods()
         self.context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         if self.context.get_start_method() == "fork":
-            from migrator.pipeline import prepare
-
             prepare(metadata)  # once here: every worker, recycled ones too, inherits it
         self.jobs, self.work, self.timeout = jobs, work, timeout
         self.workers: list[_Worker] = []

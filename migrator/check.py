@@ -19,6 +19,7 @@ from migrator.errors import NothingToMigrate
 from migrator.escape import dumps, terminal
 from migrator.model import FileAction, Finding, PlannedFile, Severity
 from migrator.pipeline import Metadata
+from migrator.upsuntree import registry_findings
 
 VERBS = {FileAction.CREATE: "create", FileAction.MODIFY: "update", FileAction.DELETE: "remove"}
 
@@ -56,7 +57,6 @@ def _migrated(path: Path, options: runner.Options, metadata: Metadata,
     """An already migrated repository: nothing pending; its `.upsun/` against the registry."""
     if metadata.registry is None or done.status is not runner.Status.SKIPPED:
         return Check((), done.message, run=done)
-    from migrator.upsuntree import registry_findings
 
     findings = tuple(registry_findings(path, metadata.registry))
     errors = sum(f.severity is Severity.ERROR for f in findings)

@@ -5,10 +5,7 @@ channel."""
 from __future__ import annotations
 
 import re
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
+from typing import Any
 
 IMAGE = "composable"
 _RUNTIME = r"^(?P<name>[A-Za-z][A-Za-z0-9_-]*)@(?P<version>[^@\s]+)$"  # compiled on first use

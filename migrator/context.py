@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from migrator.discovery import LegacyApp, LegacyProject, SourceFile
 from migrator.model import (
@@ -17,14 +17,9 @@ from migrator.model import (
     Severity,
 )
 from migrator.registry import Registry
+from migrator.resources import ResourceHint
 from migrator.yamltext import editor
 from migrator.yamltext.nodes import Mapping, Node, resolve, text_value
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
-
-    from migrator.resources import ResourceHint
 
 _PLAIN = re.compile(r"^[A-Za-z0-9_\-]+$")
 #: The value an expectation gives a key that must be gone from the output.

@@ -31,13 +31,15 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
-from migrator import __version__, reading, runner
+from migrator import __version__, check, reading, runner
 from migrator.errors import MigratorError, RefusedError
 from migrator.escape import terminal
 from migrator.git import Git, reason
 from migrator.model import FileAction, MigrationResult, PlannedFile, Severity
 from migrator.pipeline import Metadata
+from migrator.render import headline
 from migrator.report import Report, planned
+from migrator.writer import replace_file
 
 DEFAULT_BRANCH = "upsun-migration"
 SUBJECT = "Migrate Platform.sh configuration to Upsun"
@@ -263,8 +265,6 @@ def message(report: Report, template: str | None = None) -> str:
 
 
 def _parts(report: Report) -> dict[str, str]:
-    from migrator.render import headline
-
     review = [f for f in report.findings if f.severity is not Severity.INFO]
     code = [f for f in report.code if f.severity != Severity.INFO.value]
     return {
@@ -304,8 +304,6 @@ def run(path: Path, options: runner.Options, metadata: Metadata) -> runner.Run:
 def plan(path: Path, options: runner.Options, metadata: Metadata) -> runner.Run:
     """A clean work tree on the branch, then runner.plan and the checks of the commit; SKIPPED
     when nothing is pending. A failure switches back to where HEAD was."""
-    from migrator import check
-
     git = Git(path, options.git_filters)
     before = prepare(git, options.commit or DEFAULT_BRANCH)
     try:
@@ -452,8 +450,6 @@ def _back(git: Git, before: str, created: str | None = None, *, changed: bool = 
 def restore(root: Path, saved: list[Saved]) -> None:
     """Each file `save` kept, put back if it changed since; the folders it found absent,
     removed when empty."""
-    from migrator.writer import replace_file
-
     for item in saved:
         if item.path.endswith("/") or _state(root / item.path, item.path) == item:
             continue

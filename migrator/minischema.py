@@ -15,14 +15,11 @@ with jsonschema on every fixture and corpus output and on generated schemas and 
 from __future__ import annotations
 
 import re
+import signal
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from migrator.errors import MigratorError
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
 
 _TYPES: dict[str, tuple[type, ...]] = {
     "object": (dict,), "array": (list,), "string": (str,), "boolean": (bool,),
@@ -193,8 +190,6 @@ def _too_long(_signal: int, _frame: object) -> None:
 
 def _search(pattern: str, value: str, path: tuple[str | int, ...]) -> bool:
     """re.search(pattern, value), refused (UnsupportedSchema) after PATTERN_SECONDS."""
-    import signal
-
     try:
         previous = signal.signal(signal.SIGALRM, _too_long)
     except (ValueError, AttributeError):  # not the main thread, or no SIGALRM (Windows)

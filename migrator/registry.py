@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
+from typing import Any, NamedTuple
 
 #: Service types that are another image under a different name.
 ALIASES = {"redis-persistent": "redis", "valkey-persistent": "valkey"}

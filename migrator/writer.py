@@ -13,6 +13,7 @@ from pathlib import Path
 from migrator import paths
 from migrator.discovery import UPSUN_CONFIG, refuse_existing
 from migrator.errors import MigratorError, RefusedError
+from migrator.folder import check_beside
 from migrator.model import FileAction, MigrationResult, PlannedFile
 
 TEMP_SUFFIX = ".upsun-migrator.tmp"
@@ -35,9 +36,8 @@ def check_plan(result: MigrationResult, force: bool) -> None:
     _refuse_replacing(result, force)
     for planned in result.files:
         paths.check(result.root, planned.path, remove=planned.action is FileAction.DELETE)
-    from migrator import folder
 
-    folder.check_beside(result)
+    check_beside(result)
 
 
 def _refuse_replacing(result: MigrationResult, force: bool) -> None:

@@ -19,6 +19,7 @@ from migrator.context import Container, MigrationContext
 from migrator.errors import InputError
 from migrator.model import ContainerKind, Location
 from migrator.yamltext.nodes import Mapping, Node, Scalar, text_value
+from migrator.yamltext.render import scalar
 
 CODE = "UPS003"
 TITLE = "mounts"
@@ -87,8 +88,6 @@ def _convert(ctx: MigrationContext, container: Container, mounts: Mapping, mount
             raise InputError(f"mount {mount!r}: cannot read legacy mount {value.value!r} "
                              "(expected 'shared:files/<path>')", location.file, location.line)
         sub = match.group("sub") or ""
-        from migrator.yamltext.render import scalar
-
         editor.replace(value, f"{{source: {target}, source_path: {scalar(sub)}}}")
         ctx.change(CODE, location, path, repr(value.value),
                    f"{{source: {target}, source_path: {sub}}}")
