@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 import libcst as cst
+import libcst.matchers as m
 from libcst.codemod import CodemodContext, SkipFile
 from libcst.metadata import (
     Assignment,
@@ -317,6 +318,4 @@ def _inside(node: cst.CSTNode, replaced: dict[cst.CSTNode, Any]) -> bool:
 
 
 def _inside_node(node: cst.CSTNode, outer: cst.CSTNode) -> bool:
-    import libcst.matchers as m
-
     return node is outer or any(found is node for found in m.findall(outer, m.Name()))
