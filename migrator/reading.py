@@ -14,8 +14,8 @@ import os
 import stat
 from pathlib import Path
 
-#: Python files above this are not analysed: libcst's parse and the codemod's walk take about
-#: 0.11 s per kB (docs/codemod.md, "Limits"), minutes for such a file, and hundreds of MB.
+#: Python files above this are not analysed: the time and memory libcst's parse and the
+#: codemod's analysis take grow with the file (docs/codemod.md, "Limits").
 MAX_BYTES = 1024 * 1024
 #: Flags of every open: no link followed, no wait on a FIFO or a device; O_NOFOLLOW and
 #: O_NONBLOCK are POSIX (absent on Windows, where neither can be asked for).

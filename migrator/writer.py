@@ -62,8 +62,8 @@ def write(result: MigrationResult, force: bool) -> None:
     file before legacy files are deleted: after a power failure the user has the old file or the new
     one, never an empty one in its place. A new file beside the legacy files it comes from is
     not: at worst a power failure leaves it empty, and nothing the user had is lost (a rerun
-    names it: "already exists and is empty"). Forcing is costly (bulk ran 28-48% faster without
-    it), and a killed process never leaves half a file either way.
+    names it: "already exists and is empty"). Forcing waits for the disk on every file (bulk
+    writes thousands), and a killed process never leaves half a file either way.
     """
     root = result.root
     check_plan(result, force)

@@ -253,7 +253,8 @@ class PlatformConfigCodemod(UseAnalysis):
         return None
 
     def _requoted(self, use: a.Use) -> str | None:
-        """The replacement with quotes the enclosing f-strings leave free (issue 12.4)."""
+        """The replacement with quotes the enclosing f-strings leave free: before Python 3.12 an
+        f-string's expressions cannot hold its own quote character (`compat`)."""
         if use.replacement is None:
             return None
         enclosing: set[str] = set()
