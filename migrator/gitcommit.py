@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
-from migrator import __version__, check, reading, runner
+from migrator import __version__, reading, runner
 from migrator.errors import MigratorError, RefusedError
 from migrator.escape import terminal
 from migrator.git import Git, reason
@@ -302,14 +302,12 @@ def run(path: Path, options: runner.Options, metadata: Metadata) -> runner.Run:
 
 
 def plan(path: Path, options: runner.Options, metadata: Metadata) -> runner.Run:
-    """A clean work tree on the branch, then runner.plan and the checks of the commit; SKIPPED
-    when nothing is pending. A failure switches back to where HEAD was."""
+    """Nothing staged, the branch checked out, then runner.plan (computed once) and the checks
+    of the commit; SKIPPED when nothing is pending. A failure switches back to where HEAD
+    was."""
     git = Git(path, options.git_filters)
     before = prepare(git, options.commit or DEFAULT_BRANCH)
     try:
-        planned = check.check(path, options, metadata)
-        if planned.run is not None and not planned.pending and not planned.failed:
-            return planned.run  # SKIPPED: up to date, or already migrated
         done = runner.plan(path, options, metadata)
         if done.status is runner.Status.MIGRATED and done.result is not None:
             refuse_dirty(git, done.result)

@@ -75,6 +75,26 @@ def test_migrate_commit_holds_exactly_the_migration(tmp_path: Path) -> None:
     assert git(repo, "remote") == ""  # nothing to push to, nothing pushed
 
 
+def test_commit_computes_the_migration_once(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from migrator import pipeline
+
+    computed: list[Path] = []
+    real = pipeline.migrate
+
+    def counted(root: Path, *args: object, **kwargs: object) -> object:
+        computed.append(root)
+        return real(root, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "migrate", counted)
+    repo = init_repo(tmp_path / "shop", LEGACY)
+    assert run("migrate", "--commit", repo).exit_code == 0
+    assert computed == [repo]
+    assert run("migrate", "--commit", repo).stderr == f"{repo}: up to date (.upsun/ is what " \
+                                                      "migrating writes)\n"
+    assert computed == [repo, repo]
+
+
 def test_second_run_makes_no_commit(tmp_path: Path) -> None:
     repo = init_repo(tmp_path / "shop", LEGACY)
     assert run("migrate", "--commit", "--remove-legacy", repo).exit_code == 0
