@@ -12,12 +12,12 @@ import stat
 from pathlib import Path
 from typing import NamedTuple
 
-from migrator import paths, render, report
+from migrator import paths, pipeline, render, report
 from migrator.discovery import has_legacy_files
 from migrator.errors import MigratorError
 from migrator.folder import check_beside_schema
 from migrator.model import FileAction, MigrationResult, PlannedFile, Settings, Severity
-from migrator.pipeline import Metadata, migrate
+from migrator.pipeline import Metadata
 from migrator.report import Report
 from migrator.writer import check_plan, check_writable, write
 
@@ -81,7 +81,7 @@ def plan(path: Path, options: Options, metadata: Metadata) -> Run:
         return Run(Status.SKIPPED, ALREADY_MIGRATED)
     if not options.dry_run:
         check_writable(path)
-    result = migrate(path, options.settings, metadata)
+    result = pipeline.migrate(path, options.settings, metadata)
     refused = options.strict and any(f.severity is Severity.ERROR for f in result.findings)
     built = report.build(result, written=not options.dry_run and not refused,
                          removed_legacy=options.settings.remove_legacy,
