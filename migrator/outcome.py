@@ -23,6 +23,7 @@ from migrator.registry import Registry
 from migrator.report import Report
 from migrator.runner import Run, Status
 from migrator.upsuntree import load
+from migrator.where import inside
 
 if TYPE_CHECKING:
     from migrator.codemod.findings import CodeFinding
@@ -87,7 +88,8 @@ def _status(done: Run) -> Status:
 
 def failed(repo: str, exc: MigratorError, started: float) -> Outcome:
     status = Status.REFUSED if isinstance(exc, RefusedError) else Status.FAILED
-    return Outcome(repo, status, seconds=time.perf_counter() - started, message=str(exc))
+    return Outcome(repo, status, seconds=time.perf_counter() - started,
+                   message=inside(exc, repo))  # the line names the repository already
 
 
 def crashed(repo: str, exc: Exception, started: float) -> Outcome:

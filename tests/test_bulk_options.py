@@ -180,7 +180,7 @@ def test_a_folder_without_platform_sh_is_skipped(tmp_path: Path) -> None:
     for args in ((), ("--dry-run",)):
         failed = run("bulk", odd, *args)
         assert (failed.exit_code, failed.stdout) == (
-            1, f"failed   {odd}: {odd}: no legacy Platform.sh application found (looked for "
+            1, f"failed   {odd}: no legacy Platform.sh application found (looked for "
                ".platform.app.yaml and .platform/applications.yaml)\n"), args
     checked = run("bulk", odd, "--check")
     assert (checked.exit_code, checked.stdout) == (

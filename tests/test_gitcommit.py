@@ -71,7 +71,7 @@ def test_migrate_commit_holds_exactly_the_migration(tmp_path: Path) -> None:
     assert _stat(repo) == STAT
     assert git(repo, "status", "--porcelain") == ""
     sha = git(repo, "rev-parse", "--short", "HEAD")
-    assert result.stderr == f"{repo}: committed {sha} on upsun-migration\n"
+    assert result.stderr == f"shop: committed {sha} on upsun-migration\n"
     assert git(repo, "remote") == ""  # nothing to push to, nothing pushed
 
 
@@ -90,7 +90,7 @@ def test_commit_computes_the_migration_once(tmp_path: Path,
     repo = init_repo(tmp_path / "shop", LEGACY)
     assert run("migrate", "--commit", repo).exit_code == 0
     assert computed == [repo]
-    assert run("migrate", "--commit", repo).stderr == f"{repo}: up to date (.upsun/ is what " \
+    assert run("migrate", "--commit", repo).stderr == "shop: up to date (.upsun/ is what " \
                                                       "migrating writes)\n"
     assert computed == [repo, repo]
 
@@ -101,7 +101,7 @@ def test_second_run_makes_no_commit(tmp_path: Path) -> None:
     head = git(repo, "rev-parse", "HEAD")
     again = run("migrate", "--commit", "--remove-legacy", repo)
     assert (again.exit_code, again.stdout) == (0, "")
-    assert again.stderr == f"{repo}: already migrated (.upsun/ exists and no legacy files " \
+    assert again.stderr == "shop: already migrated (.upsun/ exists and no legacy files " \
                            "remain)\n"
     assert git(repo, "rev-parse", "HEAD") == head
 
@@ -115,7 +115,7 @@ def test_legacy_kept_commit_then_up_to_date(tmp_path: Path) -> None:
     git(repo, "switch", "--quiet", "main")  # the branch exists: it is checked out again
     again = run("migrate", "--commit", "--branch", "feature/upsun", repo)
     assert again.exit_code == 0
-    assert again.stderr == f"{repo}: up to date (.upsun/ is what migrating writes)\n"
+    assert again.stderr == "shop: up to date (.upsun/ is what migrating writes)\n"
     assert (git(repo, "branch", "--show-current"), git(repo, "rev-parse", "HEAD")) == (
         "feature/upsun", head)
 
@@ -168,7 +168,7 @@ def test_changes_to_what_the_migration_reads_or_writes_are_refused(
     before = state(repo)
     result = run("migrate", "--commit", repo)
     assert (result.exit_code, result.stdout) == (1, "")
-    assert result.stderr == (f"error: {repo}: uncommitted changes to files the migration reads "
+    assert result.stderr == ("error: shop: uncommitted changes to files the migration reads "
                              f"or writes ({listed}); commit or stash them first\n")
     assert state(repo) == before
 
@@ -179,7 +179,7 @@ def test_staged_changes_are_refused_since_the_commit_would_hold_them(tmp_path: P
     git(repo, "add", "index.php")
     before = state(repo)
     result = run("migrate", "--commit", repo)
-    assert result.stderr == (f"error: {repo}: changes are staged (M index.php): the commit "
+    assert result.stderr == ("error: shop: changes are staged (M index.php): the commit "
                              "would hold them; commit or unstage them first\n")
     assert state(repo) == before
     assert git(repo, "branch", "--list") == "* main"
@@ -189,7 +189,7 @@ def test_not_a_git_work_tree(tmp_path: Path) -> None:
     repo = write_files(tmp_path / "plain", LEGACY)
     result = run("migrate", "--commit", repo)
     assert (result.exit_code, result.stderr) == (
-        1, f"error: {repo}: not a git work tree (fatal: not a git repository (or any of the "
+        1, "error: plain: not a git work tree (fatal: not a git repository (or any of the "
            "parent directories): .git); --commit needs one\n")
     assert not (repo / ".upsun").exists()
 
@@ -218,7 +218,7 @@ def test_a_rejected_commit_leaves_the_repository_as_it_was(tmp_path: Path) -> No
     before = state(repo)
     result = run("migrate", "--commit", "--remove-legacy", repo)
     assert (result.exit_code, result.stdout) == (1, "")
-    assert result.stderr == (f"error: {repo}: git commit failed: commits are frozen / see "
+    assert result.stderr == ("error: shop: git commit failed: commits are frozen / see "
                              "\\x1b[31mwiki; the repository is as it was (on main)\n")
     assert state(repo) == before
     assert git(repo, "status", "--porcelain", "--untracked-files=all", "--ignored") == ""
@@ -253,7 +253,7 @@ def test_ignored_files_are_refused_before_writing(tmp_path: Path) -> None:
     result = run("migrate", "--commit", repo)
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == (
-        f"error: {repo}: git ignores .upsun/config.yaml (.gitignore:1: *.yaml), .upsun/x.vcl "
+        "error: shop: git ignores .upsun/config.yaml (.gitignore:1: *.yaml), .upsun/x.vcl "
         "(.upsun/.gitignore:1: x.vcl): --commit would not commit what it writes; "
         "change the ignore rules first\n")
     assert state(repo) == before
@@ -269,7 +269,7 @@ def test_no_git_identity_is_refused_before_writing(tmp_path: Path,
     before = state(repo)
     result = run("migrate", "--commit", repo)
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"error: {repo}: git has no identity to commit with: Author "
+    assert result.stderr.startswith("error: shop: git has no identity to commit with: Author "
                                     "identity unknown / *** Please tell me who you are. / Run / ")
     assert "/ fatal: no email was given and auto-detection is disabled\n" in result.stderr
     assert state(repo) == before
@@ -287,7 +287,7 @@ def test_bulk_failures_leave_each_repository_as_it_was(tmp_path: Path) -> None:
     result = run("bulk", work, "--commit", "--remove-legacy", "--summary", summary, "--jobs", "1")
     assert result.exit_code == 1
     assert _summary(summary)["work/shop"] == (
-        "failed", f"{shop}: git commit failed: lint failed; the repository is as it was (on "
+        "failed", "git commit failed: lint failed; the repository is as it was (on "
                   "main)")
     assert state(shop) == before
     assert git(blog, "branch", "--show-current") == "upsun-migration"

@@ -203,6 +203,12 @@ output_format_option = option(
          "(::error file=...,line=...::message lines).")
 
 
+color_option = option(
+    "--color", type=click.Choice(["auto", "always", "never"]), default="auto", section=OUTPUT,
+    help="Colour the report and the diff: auto (default) on a terminal, unless NO_COLOR is set; "
+         "FORCE_COLOR set colours also into a pipe or a CI log; TERM=dumb does not colour.")
+
+
 def selection_options(select: str, ignore: str, source: str | None = None) -> Callable[[F], F]:
     """--select and --ignore: codes or prefixes, comma-separated, each option repeatable."""
     return compose(
