@@ -18,11 +18,9 @@ which are never evaluated.
 from __future__ import annotations
 
 from operator import itemgetter
+from typing import TYPE_CHECKING, Any, ClassVar
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any, ClassVar
-
+if TYPE_CHECKING:  # typing has both from Python 3.11; the package supports 3.10
     from typing_extensions import Self, dataclass_transform
 else:
     def dataclass_transform(**_options: object) -> object:
