@@ -9,16 +9,13 @@ document the run parses). A file that includes itself, through any chain, is ref
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from migrator.errors import MAX_VALUES, ExpansionError, InputError
 from migrator.yamltext.nodes import Tagged
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
-
 #: What an include names, read: its data and the file it was read from (None: not read).
-Loader = Callable[[str], "tuple[Any, str] | None"]
+Loader = Callable[[str], tuple[Any, str] | None]
 
 
 class Instance:
