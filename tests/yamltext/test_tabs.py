@@ -92,9 +92,9 @@ def test_many_tabs_are_refused_with_the_pure_parser_only(
     it reads at most MAX_TABS of them (libyaml reads any number)."""
     from migrator.yamltext.parse import MAX_TABS
 
-    text = "".join(f"k{i}: {{a:\t1}}\n" for i in range(MAX_TABS + 1))
+    text = "".join(f"k{i}: {{a: x\ty}}\n" for i in range(MAX_TABS + 1))
     assert parsed(text, "c", monkeypatch)[0] == "map"
     refused = parsed(text, "pure", monkeypatch)
-    column = len(f"k{MAX_TABS}: {{a:") + 1
+    column = len(f"k{MAX_TABS}: {{a: x") + 1
     assert refused.startswith(f"f:{MAX_TABS + 1}:{column}: tab character where YAML expects "
                               f"spaces (after {MAX_TABS} others")
