@@ -1,8 +1,9 @@
 """Tabs: libyaml and the pure-Python parser give one answer (issue 23, item 7).
 
 libyaml reads a tab as a space in a flow collection, after a value on its line and before a
-comment; PyYAML's pure-Python port skips only spaces there, and stopped. The engine reads
-such a tab as a space with the pure-Python parser too (`parse._separating_tab`), so a
+comment; ruamel.yaml's pure-Python parser stops at some of them, or at the token after one.
+The engine reads such a tab as a space with the pure-Python parser too
+(`tabs.separating_tab`), so a
 project's result does not depend on which parser is installed. Generated texts with tabs put
 where spaces were, or added before line ends, parse to the same tree or the same error with
 both parsers.
