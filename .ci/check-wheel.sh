@@ -10,6 +10,18 @@ python3 -m pip wheel --no-deps -q -w "$scratch/dist" "$repo"
 python3 -m venv "$scratch/venv"
 "$scratch/venv/bin/pip" install -q "$scratch"/dist/*.whl
 ls -l "$scratch"/dist/*.whl >&2
+# PEP 639 metadata: the SPDX expression and the license file, in the wheel
+python3 - "$scratch"/dist/*.whl <<'PY'
+import sys
+import zipfile
+
+wheel = zipfile.ZipFile(sys.argv[1])
+names = wheel.namelist()
+metadata = wheel.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+for line in ("License-Expression: MIT", "License-File: LICENSE"):
+    assert line in metadata.splitlines(), f"check-wheel: METADATA lacks: {line}"
+assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names), "check-wheel: no LICENSE"
+PY
 cp -r "$repo/examples/retired" "$scratch/project"
 mkdir "$scratch/home" "$scratch/cache"
 
@@ -22,7 +34,7 @@ expect() {
   grep -qF -- "$1" out.txt || { echo "check-wheel: missing from the output: $1" >&2; exit 1; }
 }
 [ "$status" -eq 0 ] || { echo "check-wheel: migrate exited $status" >&2; exit 1; }
-expect "warning  UPS201  .platform/services.yaml:2  mariadb:10.4 is retired on Upsun: available but no longer maintained: no security updates, and it may be decommissioned; supported versions, nearest first: 11.4, 11.8, 12.3"
+expect "warning  UPS201  project/.platform/services.yaml:2  mariadb:10.4 is retired on Upsun: available but no longer maintained: no security updates, and it may be decommissioned; supported versions, nearest first: 11.4, 11.8, 12.3"
 expect "checked: Upsun schema from the embedded snapshot of 2026-07-21 (upsun/meta 9dd622d; offline)"
 expect "checked: image registry from the embedded snapshot of 2026-07-21 (upsun/meta 9dd622d; offline)"
 [ -z "$(ls -A "$scratch/cache")" ] || { echo "check-wheel: the dry run wrote to the cache" >&2; exit 1; }

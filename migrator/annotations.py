@@ -6,17 +6,21 @@ actions/runner src/Runner.Common/ActionCommand.cs): in the message `%`, CR and L
 `%0D`, `%0A`; in a property value `:` and `,` (which delimit the command) also become `%3A`
 and `%2C`. Then both go through `escape.terminal`: no other control character reaches the
 log, and no `##[` (the runner's legacy command syntax, read anywhere in a line). File paths
-are made relative to where the command ran by joining them to the PATH the user gave (`.`
-adds nothing).
+are shown as every message shows them (the callers pass findings located by
+`where.in_repository`: joined to the PATH the user gave, relative to the current folder). The
+runner reads a relative `file` from the repository's root (the workspace) and makes an
+absolute one inside it relative to it (actions/runner src/Runner.Worker/ActionCommandManager.cs,
+IssueCommandExtension, at a2e3217): run from the repository's root, a step's default folder.
 """
 
 from __future__ import annotations
 
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from migrator.errors import MigratorError
 from migrator.escape import terminal
 from migrator.model import Finding
+from migrator.where import relocate, shown
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -46,34 +50,26 @@ def command(level: str, message: str, *, file: str | None = None, line: int = 0,
     return f"::{level}{' ' + given if given else ''}::{escape_data(message)}"
 
 
-def in_repository(root: Path, rel: str) -> str:
-    """`rel` (relative to the repository at `root`) as a path relative to the working folder."""
-    return (PurePosixPath(root.as_posix()) / rel).as_posix()
+def finding(item: Finding) -> str:
+    """A finding whose file is shown as every message shows it (`cli.printing.located`)."""
+    return command(LEVELS[item.severity.value], item.message, file=item.location.file,
+                   line=item.location.line, title=item.code)
 
 
-def finding(root: Path, item: Finding) -> str:
-    return command(LEVELS[item.severity.value], item.message,
-                   file=in_repository(root, item.location.file), line=item.location.line,
-                   title=item.code)
+def code_finding(item: CodeFinding) -> str:
+    return command(LEVELS.get(item.severity, "error"), item.message, file=item.file,
+                   line=item.line, column=item.column, title=item.code)
 
 
-def code_finding(root: Path, item: CodeFinding) -> str:
-    return command(LEVELS.get(item.severity, "error"), item.message,
-                   file=in_repository(root, item.file), line=item.line, column=item.column,
-                   title=item.code)
-
-
-def schema_error(root: Path, item: SchemaError) -> str:
-    return command("error", f"{item.path or '(top level)'}: {item.message}",
-                   file=in_repository(root, item.file), line=item.line, title="schema")
+def schema_error(item: SchemaError) -> str:
+    return command("error", f"{item.path or '(top level)'}: {item.message}", file=item.file,
+                   line=item.line, title="schema")
 
 
 def error(root: Path, exc: MigratorError) -> str:
-    """A known failure (bad YAML, refusal): an error annotation on the file it names, if any."""
-    file = exc.file
-    if file is not None and Path(file) != root and not Path(file).is_absolute():
-        file = in_repository(root, file)
-    elif file is not None and Path(file) == root:
-        file = None
+    """A known failure (bad YAML, refusal): an error annotation on the file it names, if any
+    (the repository itself is no file). The error is relocated (`where.relocate`) first."""
+    file = relocate(exc, root).file
+    file = None if file == shown(root) else file
     return command("error", exc.message, file=file, line=exc.line or 0, column=exc.column or 0,
                    title="upsun-migrator")

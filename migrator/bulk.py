@@ -7,6 +7,7 @@ stops the others. Writes are atomic, so a killed worker never leaves half a file
 
 from __future__ import annotations
 
+import fnmatch
 import multiprocessing
 import os
 import re
@@ -15,16 +16,22 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from multiprocessing.connection import Connection, wait
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
 from migrator.errors import MigratorError
+from migrator.outcome import Outcome
 from migrator.pipeline import Metadata
-from migrator.runner import Options, Outcome, Status, outcome
+from migrator.runner import Status
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
+
+#: What a worker does with one repository: a function that never raises (bugs included, it
+#: returns an Outcome), picklable where workers are spawned (a module-level function, or a
+#: `functools.partial` of one).
+Work = Callable[[str], Outcome]
 
 RECYCLE_AFTER = 500  # jobs per worker process, to bound what a long run can accumulate
 
@@ -56,6 +63,10 @@ LINKED = "a symbolic link; bulk migrates only the folders inside its roots (give
 class Survey(NamedTuple):
     repos: list[str]
     links: list[str]  # folders under a root that are symbolic links: never followed
+    #: each repository and link: its path relative to the ROOT it was found under (the folder's
+    #: own name for a ROOT that is one), as `--report-dir` names its reports
+    names: dict[str, str] = {}
+    roots: list[str] = []  # the folders searched: every ROOT and `--from-file` line
 
 
 def repositories_under(root: Path) -> tuple[list[Path], list[Path]]:
@@ -87,9 +98,11 @@ def find_repositories(roots: Iterable[Path], from_file: Path | None = None) -> l
     return survey(roots, from_file).repos
 
 
-def survey(roots: Iterable[Path], from_file: Path | None = None) -> Survey:
+def survey(roots: Iterable[Path], from_file: Path | None = None,
+           exclude: tuple[str, ...] = ()) -> Survey:
     """Every repository under each root (and each `--from-file` line), and every link to a
-    folder found under a root; each sorted, no duplicates.
+    folder found under a root, less those `exclude` names; each sorted, no duplicates. A
+    repository under two roots is named after the first.
 
     A root that is not a folder is kept as given, so its job reports why it cannot run. A root
     that is a link is the user's choice, and followed.
@@ -99,17 +112,44 @@ def survey(roots: Iterable[Path], from_file: Path | None = None) -> Survey:
         roots += [Path(entry) for entry in listed(from_file)]
     found: set[str] = set()
     links: set[str] = set()
+    names: dict[str, str] = {}
     for root in roots:
         if not root.is_dir():
             found.add(str(root))
+            names.setdefault(str(root), own_name(root))
             continue
         under, linked = repositories_under(root)
         if not under and not linked:
             raise MigratorError("no repository found: no git work tree and no Platform.sh or "
                                 "Upsun configuration at any depth", str(root))
-        found.update(str(repo) for repo in under)
-        links.update(str(link) for link in linked)
-    return Survey(sorted(found), sorted(links - found))
+        for path, kind in [(p, found) for p in under] + [(p, links) for p in linked]:
+            name = path.relative_to(root).as_posix() if path != root else own_name(root)
+            if not excluded(name, str(path), exclude):
+                kind.add(str(path))
+                names.setdefault(str(path), name)
+    return Survey(sorted(found), sorted(links - found), names,
+                  [str(root) for root in roots if root.is_dir()])
+
+
+def own_name(root: Path) -> str:
+    """A ROOT that is itself a repository is named after its folder (`.` after the current
+    one)."""
+    return os.path.basename(os.path.abspath(root)) or str(root)
+
+
+def excluded(name: str, shown: str, globs: tuple[str, ...]) -> bool:
+    """Whether a glob (`fnmatch`: `*` matches `/` too) matches the repository's path relative to
+    its ROOT or its path as given, or a folder on the way of either (`archive` leaves out
+    everything under `ROOT/archive/`)."""
+    if not globs:
+        return False
+    for path in (name, shown):
+        parts = PurePosixPath(path).parts
+        for depth in range(1, len(parts) + 1):
+            prefix = str(PurePosixPath(*parts[:depth]))
+            if any(fnmatch.fnmatchcase(prefix, glob) for glob in globs):
+                return True
+    return False
 
 
 _COMMENT = re.compile(r"(?:^|\s)#.*")
@@ -134,7 +174,7 @@ def shard(repos: list[str], index: int, count: int) -> list[str]:
     return [repo for position, repo in enumerate(repos) if position % count == index - 1]
 
 
-def _serve(conn: Connection, options: Options, metadata: Metadata) -> None:
+def _serve(conn: Connection, work: Work) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     for _ in range(RECYCLE_AFTER):
         try:
@@ -143,7 +183,7 @@ def _serve(conn: Connection, options: Options, metadata: Metadata) -> None:
             return
         if repo is None:
             return
-        conn.send(outcome(repo, options, metadata))
+        conn.send(work(repo))
 
 
 class _Worker:
@@ -176,21 +216,24 @@ def _handle_sigint(handler: Any) -> Any:
 
 
 class Pool:
-    def __init__(self, jobs: int, options: Options, metadata: Metadata, timeout: float) -> None:
+    def __init__(self, jobs: int, work: Work, metadata: Metadata, timeout: float) -> None:
         methods = multiprocessing.get_all_start_methods()
         self.context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         if self.context.get_start_method() == "fork":
             from migrator.pipeline import prepare
 
             prepare(metadata)  # once here: every worker, recycled ones too, inherits it
-        self.jobs, self.options, self.metadata, self.timeout = jobs, options, metadata, timeout
+        self.jobs, self.work, self.timeout = jobs, work, timeout
         self.workers: list[_Worker] = []
         self.stopping = False
 
     def _start(self) -> _Worker:
         parent, child = self.context.Pipe()
+        # not a daemon: a worker may start a process of its own (`--code` runs libcst in one).
+        # `run` ends every worker it started, and a worker whose parent is gone ends at the
+        # end of its pipe.
         process = self.context.Process(  # type: ignore[attr-defined]
-            target=_serve, args=(child, self.options, self.metadata), daemon=True)
+            target=_serve, args=(child, self.work), daemon=False)
         process.start()
         child.close()
         return _Worker(process, parent)

@@ -10,6 +10,7 @@ version decommissioned after the migration fails `--strict`.
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 from migrator import runner
@@ -19,6 +20,7 @@ from migrator.escape import dumps, terminal
 from migrator.model import FileAction, Finding, PlannedFile, Severity
 from migrator.pipeline import Metadata
 from migrator.record import Record
+from migrator.where import in_repository, shown
 
 VERBS = {FileAction.CREATE: "create", FileAction.MODIFY: "update", FileAction.DELETE: "remove"}
 
@@ -67,26 +69,39 @@ def _migrated(path: Path, options: runner.Options, metadata: Metadata,
 
 
 def lines(path: Path, checked: Check) -> list[str]:
-    """`would create PATH/.upsun/config.yaml`: one line per file, paths as the user gave PATH."""
-    return [f"would {VERBS[p.action]} {terminal((path / p.path).as_posix())}"
+    """`would create PATH/.upsun/config.yaml`: one line per file, each path as every message
+    shows it (`where.in_repository`)."""
+    return [f"would {VERBS[p.action]} {terminal(in_repository(path, p.path))}"
             for p in checked.pending]
 
 
 def summary(path: Path, checked: Check) -> str:
+    """The last line: why nothing is pending, or what to run. For a `.upsun/config.yaml` that
+    is there and differs from what migrating writes (edited by hand, or its legacy files
+    changed since), the line points at `--diff`, never at `--force`, which would throw away
+    whatever differs."""
+    shown_path = terminal(shown(path))
     if not checked.pending or checked.failed:
-        return terminal(f"{path}: {checked.message}")
-    force = " --force" if (path / UPSUN_CONFIG).exists() else ""
+        return f"{shown_path}: {terminal(checked.message)}"
+    pending = f"{shown_path}: {len(checked.pending)} file(s) would change"
+    target = "" if shown(path) == "." else f" {terminal(shlex.quote(shown(path)))}"
+    if any(p.path == UPSUN_CONFIG and p.action is FileAction.MODIFY for p in checked.pending):
+        return (f"{pending}; {UPSUN_CONFIG} differs from what migrating writes: "
+                f"`upsun-migrator migrate --check --diff{target}` shows how (replacing it "
+                "would lose what differs)")
     remove = " --remove-legacy" if any(p.action is FileAction.DELETE
                                        for p in checked.pending) else ""
-    return (f"{terminal(str(path))}: {len(checked.pending)} file(s) would change; run "
-            f"`upsun-migrator migrate{force}{remove}` to migrate")
+    return f"{pending}; run `upsun-migrator migrate{remove}{target}` to migrate"
 
 
 def to_json(path: Path, checked: Check) -> str:
-    document = {"version": 1, "path": str(path), "pending": [
-        {"path": p.path, "action": p.action.value} for p in checked.pending],
+    """The check as one document; every path in it as the text shows it."""
+    document = {"version": 1, "path": shown(path), "pending": [
+        {"path": in_repository(path, p.path), "action": p.action.value}
+        for p in checked.pending],
         "failed": checked.failed, "message": summary(path, checked),
-        "findings": [{"code": f.code, "severity": f.severity.value, "file": f.location.file,
+        "findings": [{"code": f.code, "severity": f.severity.value,
+                      "file": in_repository(path, f.location.file),
                       "line": f.location.line, "message": f.message}
                      for f in checked.findings]}
     return dumps(document, indent=2) + "\n"

@@ -175,9 +175,9 @@ class Reader:
                 raise InputError(f"file is larger than {MAX_BYTES // 1024 // 1024} MB", rel)
             data = _read_bytes(path, info.st_size)
         except (FileNotFoundError, NotADirectoryError):
-            raise InputError(f"{rel} does not exist", where or rel, line) from None
+            raise _unread("does not exist", rel, where, line) from None
         except OSError as exc:  # may not be read, a loop of links
-            raise InputError(f"cannot read {rel}: {_reason(exc)}", where or rel, line) from None
+            raise _unread(f"cannot read: {_reason(exc)}", rel, where, line) from None
         self.files[rel] = data
         return decode(data, rel)
 
@@ -197,6 +197,15 @@ class Reader:
             raise InputError(f"expected a mapping at the top level, found {_kind(node)}", rel,
                              source.line(node.start))
         return source
+
+
+def _unread(why: str, rel: str, where: str | None, line: int) -> InputError:
+    """Why `rel` cannot be read: on the line of `where` that names it, or on `rel` itself (the
+    message does not name it twice)."""
+    if where is None:
+        return InputError(why, rel, line)
+    return InputError(f"{rel} {why}" if why == "does not exist" else
+                      f"{rel}: {why}", where, line)
 
 
 def _link_before_up(root: Path, parts: tuple[str, ...]) -> str:

@@ -15,6 +15,7 @@ class MigratorError(Exception):
         self.file = file
         self.line = line
         self.column = column
+        self.relocated = False  # `where.relocate` has made `file` what messages show
 
     def __str__(self) -> str:
         where = ""

@@ -1,11 +1,12 @@
 """`--commit`: one git commit per migrated repository, on a branch, holding exactly its files.
 
 Before anything is written the repository must be a git work tree of its own (git's work tree
-is the folder holding `.git`) with nothing uncommitted (untracked files included), so the commit
-can hold the migration and nothing else. The branch is checked out when it exists, created (from
-the current commit) when there is something to commit. Only the files the migration created,
-changed or removed are staged, new `.upsun/` files included. Nothing is ever pushed. A second run
-finds nothing to do and commits nothing.
+is the folder holding `.git`) with nothing staged, and nothing uncommitted in what the
+migration reads or writes (`refuse_dirty`), so the commit holds the migration and nothing else;
+other uncommitted changes, untracked files included, stay as they are. The branch is checked
+out when it exists, created (from the current commit) when there is something to commit. Only
+the files the migration created, changed or removed are staged, new `.upsun/` files included.
+Nothing is ever pushed. A second run finds nothing to do and commits nothing.
 
 What runs: every git command goes through migrator/git.py, which turns off what lets a
 repository's configuration run commands. The one exception is `git commit` itself: it runs the
@@ -25,14 +26,16 @@ from __future__ import annotations
 
 import os
 import stat
+import string
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from migrator import __version__, reading, runner
 from migrator.errors import MigratorError, RefusedError
 from migrator.escape import terminal
 from migrator.git import Git, reason
-from migrator.model import FileAction, PlannedFile
+from migrator.model import FileAction, MigrationResult, PlannedFile, Severity
 from migrator.pipeline import Metadata
 from migrator.report import Report, planned
 
@@ -73,8 +76,8 @@ def head(git: Git) -> str:
 
 
 def prepare(git: Git, branch: str) -> str:
-    """Refuse what is not a clean git work tree of its own; check out `branch` when it already
-    exists. Where HEAD was, to go back to."""
+    """Refuse what is not a git work tree of its own, or has staged changes; check out `branch`
+    when it already exists. Where HEAD was, to go back to."""
     repo = str(git.repo)
     top = git.run("rev-parse", "--show-toplevel")
     if top.returncode == 0:
@@ -83,10 +86,10 @@ def prepare(git: Git, branch: str) -> str:
     if inside.stdout.strip() != "true":
         said = f" ({reason(inside)})" if inside.returncode != 0 else ""
         raise RefusedError(f"not a git work tree{said}; --commit needs one", repo)
-    status = _git(git, "status", "--porcelain", "--untracked-files=all").splitlines()
-    if status:
-        raise RefusedError(f"the work tree is not clean ({_listing(status)}); commit or stash "
-                           "first", repo)
+    staged = [entry for entry in status(git) if entry.staged]
+    if staged:
+        raise RefusedError(f"changes are staged ({_listing([str(e) for e in staged])}): the "
+                           "commit would hold them; commit or unstage them first", repo)
     before = head(git)
     exists = _answer(git, "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}")
     if exists is not None and current_branch(git) != branch:
@@ -95,6 +98,54 @@ def prepare(git: Git, branch: str) -> str:
         _refuse_filtered(git, [p for p in changed if p], f"checking out {branch}")
         _git(git, "switch", "--quiet", branch)
     return before
+
+
+class Entry(NamedTuple):
+    """A line of `git status --porcelain`: the two status letters, the path (relative to the
+    top of the work tree) and, for a rename or a copy, the path it came from."""
+
+    code: str
+    path: str
+    source: str | None = None
+
+    @property
+    def staged(self) -> bool:
+        """A change in the index: `git commit` would commit it."""
+        return self.code[0] not in " ?!"
+
+    def __str__(self) -> str:
+        return f"{self.code.strip()} {self.path}"
+
+
+def status(git: Git) -> list[Entry]:
+    """Every uncommitted change, untracked files included (`--porcelain -z`: paths as they
+    are, not quoted)."""
+    fields = iter(_git(git, "status", "--porcelain", "-z", "--untracked-files=all").split("\0"))
+    entries = []
+    for field in fields:
+        if len(field) < 4:
+            continue
+        code, path = field[:2], field[3:]
+        source = next(fields, None) if code[0] in "RC" else None
+        entries.append(Entry(code, path, source))
+    return entries
+
+
+def refuse_dirty(git: Git, result: MigrationResult) -> None:
+    """Uncommitted changes to what the migration reads or writes make the commit wrong (it
+    would hold `.upsun/` computed from files it does not hold, or overwrite a change): the
+    files it creates, changes or removes, every legacy file, and anything under `.platform/`
+    or `.upsun/`. Other changes stay as they are, uncommitted."""
+    prefix = _git(git, "rev-parse", "--show-prefix").strip("\n")
+    touched = {prefix + rel for rel in (*(p.path for p in result.files),
+                                        *result.legacy_files)}
+    folders = (f"{prefix}.platform/", f"{prefix}.upsun/")
+    dirty = [str(e) for e in status(git)
+             if any(path in touched or path.startswith(folders)
+                    for path in (e.path, e.source) if path is not None)]
+    if dirty:
+        raise RefusedError(f"uncommitted changes to files the migration reads or writes "
+                           f"({_listing(dirty)}); commit or stash them first", str(git.repo))
 
 
 def _listing(items: list[str]) -> str:
@@ -165,18 +216,69 @@ def _refuse_filtered(git: Git, paths: list[str], doing: str) -> None:
                            f"{_listing(filtered)}; pass --git-filters to let it run", str(git.repo))
 
 
-def message(report: Report) -> str:
-    """The subject, then the report's summary, files (their paths made `escape.terminal`:
-    a commit message is read in terminals and pull requests) and resources command."""
+#: What a `--commit-message` template may name, as `$name` or `${name}` (`$$` is a `$`).
+PLACEHOLDERS = {
+    "subject": f"the default subject line ({SUBJECT})",
+    "summary": "the report's summary sentence",
+    "files": "the files created, changed and removed, one `- verb path` line each",
+    "findings": "the error- and warning-level findings, one `- severity code file:line: "
+                "message` line each (empty when there is none)",
+    "resources": "the `upsun resources:set` command, indented (empty when there is none)",
+    "body": "the default message without its subject line",
+    "version": "upsun-migrator's version",
+}
+
+
+def template_problem(template: str) -> str | None:
+    """Why a `--commit-message` template cannot be used, or None: a placeholder it names that
+    does not exist, or a `$` that starts none."""
+    for match in string.Template.pattern.finditer(template):
+        name = match.group("named") or match.group("braced")
+        if match.group("invalid") is not None:
+            line = template.count("\n", 0, match.start()) + 1
+            return f"line {line}: a `$` that starts no placeholder (write `$$` for a `$`)"
+        if name is not None and name not in PLACEHOLDERS:
+            return f"no placeholder ${name} (there are: " \
+                   f"{', '.join('$' + p for p in PLACEHOLDERS)})"
+    return None
+
+
+def message(report: Report, template: str | None = None) -> str:
+    """The commit message: the default one, or the template with its placeholders filled in.
+    Text from the repository (paths, messages) is made `escape.terminal`: a commit message is
+    read in terminals and pull requests."""
+    parts = _parts(report)
+    body = [parts["summary"], "", parts["files"]]
+    if parts["findings"]:
+        body += ["", "Findings to review:", "", parts["findings"]]
+    if parts["resources"]:
+        body += ["", "Resources, on the production environment after the first push:", "",
+                 parts["resources"]]
+    body += ["", f"Generated by upsun-migrator {__version__}."]
+    parts["body"] = "\n".join(body)
+    if template is None:
+        return f"{SUBJECT}\n\n{parts['body']}\n"
+    text = string.Template(template).substitute(parts)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def _parts(report: Report) -> dict[str, str]:
     from migrator.render import headline
 
-    lines = [SUBJECT, "", headline(report) + ".", ""]
-    lines += [f"- {verb} {terminal(path)}" for verb, path in planned(report)]
-    if report.command:
-        lines += ["", "Resources, on the production environment after the first push:", "",
-                  f"    {report.command}"]
-    lines += ["", f"Generated by upsun-migrator {__version__}."]
-    return "\n".join(lines) + "\n"
+    review = [f for f in report.findings if f.severity is not Severity.INFO]
+    code = [f for f in report.code if f.severity != Severity.INFO.value]
+    return {
+        "subject": SUBJECT,
+        "summary": headline(report) + ".",
+        "files": "\n".join(f"- {verb} {terminal(path)}" for verb, path in planned(report)),
+        "findings": "\n".join(
+            [f"- {f.severity.value} {f.code} {terminal(str(f.location))}: {terminal(f.message)}"
+             for f in review]
+            + [f"- {f.severity} {f.code} {terminal(f'{f.file}:{f.line}')}: "
+               f"{terminal(f.message)}" for f in code]),
+        "resources": f"    {report.command}" if report.command else "",
+        "version": __version__,
+    }
 
 
 def commit(git: Git, files: tuple[PlannedFile, ...], text: str, verify: bool) -> str | None:
@@ -200,18 +302,15 @@ def run(path: Path, options: runner.Options, metadata: Metadata) -> runner.Run:
 
 
 def plan(path: Path, options: runner.Options, metadata: Metadata) -> runner.Run:
-    """A clean work tree on the branch, then runner.plan and the checks of the commit; SKIPPED
-    when nothing is pending. A failure switches back to where HEAD was."""
-    from migrator import check
-
+    """Nothing staged, the branch checked out, then runner.plan (computed once) and the checks
+    of the commit; SKIPPED when nothing is pending. A failure switches back to where HEAD
+    was."""
     git = Git(path, options.git_filters)
     before = prepare(git, options.commit or DEFAULT_BRANCH)
     try:
-        planned = check.check(path, options, metadata)
-        if planned.run is not None and not planned.pending and not planned.failed:
-            return runner.Run(runner.Status.SKIPPED, planned.message)
         done = runner.plan(path, options, metadata)
         if done.status is runner.Status.MIGRATED and done.result is not None:
+            refuse_dirty(git, done.result)
             preflight(git, done.result.files)
     except BaseException as exc:
         _failed(exc, _back(git, before))
@@ -237,7 +336,8 @@ def finish(path: Path, options: runner.Options, done: runner.Run) -> runner.Run:
             created = branch
             _git(git, "switch", "--quiet", "--create", branch)
         runner.commit(done, options)
-        sha = commit(git, done.result.files, message(done.report), options.verify)
+        sha = commit(git, done.result.files, message(done.report, options.message),
+                     options.verify)
     except BaseException as exc:
         _failed(exc, undo(git, saved, before, created))
         raise

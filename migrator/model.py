@@ -127,6 +127,7 @@ class PlannedFile(Record):
     old: bytes | None
     new: bytes | None
     source: str | None = None
+    mode: int | None = None  # the permissions to write it with (None: the writer's default)
 
 
 class MigrationResult(Record):
@@ -147,3 +148,4 @@ class MigrationResult(Record):
     validation: tuple[str, ...] = ()
     data: tuple[DataMove, ...] = ()  # the databases and mounts to move, and how
     hints: tuple[ResourceHint, ...] = ()  # one per sizing, in the same order
+    types: tuple[str, ...] = ()  # the image types of the applications and services, as written

@@ -24,6 +24,7 @@ anything else is refused with a message naming it, before anything is written.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import stat
@@ -206,3 +207,22 @@ def write_now(target: str, text: str, trees: Iterable[Path]) -> None:
     staged = stage([Output(target, text)], set(), trees)
     staged.publish()
     staged.write_descriptors()
+
+
+def make_folders(top: Path, parts: tuple[str, ...]) -> Path:
+    """top/part/...: each folder created if missing, one at a time; a name on the way that is a
+    symbolic link or not a folder is refused (the report would be written through it)."""
+    path = top
+    for part in parts:
+        path = path / part
+        try:
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(path)
+            mode = os.lstat(path).st_mode
+        except OSError as exc:
+            raise MigratorError(f"cannot write a report here: {exc.strerror or exc}",
+                                str(path)) from None
+        if not stat.S_ISDIR(mode):
+            what = "a symbolic link" if stat.S_ISLNK(mode) else "not a folder"
+            raise MigratorError(f"is {what}; refusing to write a report in it", str(path))
+    return path

@@ -65,8 +65,8 @@ def check(root: Path, rel: str, remove: bool = False) -> None:
     try:
         found = modes(root, parts)
     except OSError as exc:  # a name too long, a folder that may not be looked into
-        raise InputError(f"cannot {'remove' if remove else 'write'} {rel}: "
-                         f"{exc.strerror or exc}", rel) from None
+        raise InputError(f"cannot {'remove' if remove else 'write'}: {exc.strerror or exc}",
+                         rel) from None
     for depth, mode in enumerate(found, 1):
         shown, last = "/".join(parts[:depth]), depth == len(parts)
         if stat.S_ISLNK(mode) and not (last and remove):
@@ -109,7 +109,7 @@ def current(root: Path, rel: str) -> bytes | None:
     except OSError as exc:
         if exc.errno == errno.ELOOP:  # it became a link since it was looked at
             return None
-        raise InputError(f"cannot read {rel}: {exc.strerror or exc}", rel) from None
+        raise InputError(f"cannot read: {exc.strerror or exc}", rel) from None
     return _read_regular(fd, rel)
 
 
@@ -123,7 +123,7 @@ def source(reader: Reader, rel: str) -> bytes:
             raise InputError("not a regular file; only regular files are copied", rel)
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
-        raise InputError(f"cannot read {rel}: {exc.strerror or exc}", rel) from None
+        raise InputError(f"cannot read: {exc.strerror or exc}", rel) from None
     return _read_regular(fd, rel)
 
 

@@ -109,7 +109,18 @@ def _migrate(root: Path, settings: Settings, metadata: Metadata) -> MigrationRes
         profiles=tuple(sorted(ctx.profiles.items())),
         validation=_checked(metadata, ctx),
         data=data,
+        types=_types(ctx),
     )
+
+
+def _types(ctx: MigrationContext) -> tuple[str, ...]:
+    """Each image type the output names for an application or a service, once, in file order:
+    the type a rule rewrote (`--upgrade-retired`) as rewritten."""
+    rewritten = {path: value for path, value in ctx.expected
+                 if path[-1:] == ("type",) and isinstance(value, str)}
+    found = [rewritten.get((*c.path, "type")) or scalar_text(c.node.get("type"))
+             for c in (*ctx.containers(), *ctx.services()) if c.kind is not ContainerKind.WORKER]
+    return tuple(dict.fromkeys(t for t in found if t))
 
 
 def _look_for_required(ctx: MigrationContext) -> None:

@@ -221,6 +221,19 @@ def get(resource: Resource, file: Path | None = None, refresh: bool = False) -> 
     return _fallback(resource, cached, fetched, why)
 
 
+#: What this module and download.py write into a source's description when a download failed
+#: or a copy was refused (`after_failure`).
+FAILURE_MARKS = (" failed", " was refused", "answered 304 for no cached copy")
+
+
+def after_failure(described: str) -> bool:
+    """Whether a source's description (a report's `checked:` line, `LABEL from ORIGIN`) says
+    that the copy in use was taken because a download failed or a copy was refused. A file
+    given (`from file PATH`) never is, whatever its path says."""
+    origin = described.partition(" from ")[2]
+    return not origin.startswith("file ") and any(mark in origin for mark in FAILURE_MARKS)
+
+
 def _why_not_download(meta: dict[str, object], refresh: bool) -> str | None:
     if offline():
         return "offline"

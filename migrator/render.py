@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import shlex
 import textwrap
+from collections.abc import Callable
+from dataclasses import replace
 
-from migrator import escape, resources
+from migrator import escape, published, resources
+from migrator.model import Location
 from migrator.report import RESOURCE_INIT, Report, planned
 from migrator.resources import ResourceHint
 
@@ -59,9 +62,18 @@ def remarks(hint: ResourceHint) -> list[str]:
             *(f"warning: {warning}" for warning in hint.warnings)]
 
 
-def terminal(report: Report, color: bool = False) -> str:
+def as_is(path: str) -> str:
+    return path
+
+
+def terminal(report: Report, color: bool = False, where: Callable[[str], str] = as_is) -> str:
     """The report for a terminal or a CI log: every text from the repository (names, paths,
-    keys, values, messages that quote them) through `escape.terminal`."""
+    keys, values, messages that quote them) through `escape.terminal`. `where` turns a path in
+    the repository into the one shown (`where.in_repository`: relative to the current
+    folder, as every message shows it)."""
+    def at(location: Location) -> str:
+        return shown(str(location._replace(file=where(location.file))))
+
     def bold(text: str) -> str:
         return f"\033[1m{text}\033[0m" if color else text
 
@@ -72,25 +84,27 @@ def terminal(report: Report, color: bool = False) -> str:
     lines = [bold(headline(report))]
     lines += [f"  checked: {shown(line)}" for line in report.result.validation]
     if report.result.files:
-        lines += ["", bold("Files")] + [f"  {verb} {shown(path)}" for verb, path in planned(report)]
+        lines += ["", bold("Files")] + [f"  {verb} {shown(where(path))}"
+                                        for verb, path in planned(report)]
     if report.findings:
         lines += ["", bold("Findings")]
-        lines += [f"  {tone(f.severity.value)}  {f.code}  {shown(str(f.location))}  "
+        lines += [f"  {tone(f.severity.value)}  {f.code}  {at(f.location)}  "
                   f"{shown(f.message)}" for f in report.findings]
     if report.hints:
         lines += ["", bold("Resources") + f" ({PRODUCTION})"]
         for hint in report.hints:
-            lines.append(f"  {shown(hint.container)} ({shown(str(hint.legacy.location))}): "
+            lines.append(f"  {shown(hint.container)} ({at(hint.legacy.location)}): "
                          f"legacy {shown(legacy_line(hint))} -> {shown(resource_line(hint))}")
             lines += [f"    {shown(note)}" for note in remarks(hint)]
         if report.command:
             lines.append(f"  {shown(report.command)}")
     if report.changes:
         lines += ["", bold("Changes")]
-        lines += [f"  {c.code}  {shown(str(c.location))}  {shown(c.path)}: {shown(c.before)} -> "
+        lines += [f"  {c.code}  {at(c.location)}  {shown(c.path)}: {shown(c.before)} -> "
                   f"{shown(c.after)}" for c in report.changes]
     if report.code:
-        lines += ["", bold("Python code")] + [f"  {shown(str(f))}" for f in report.code]
+        lines += ["", bold("Python code")] + [f"  {shown(str(replace(f, file=where(f.file))))}"
+                                              for f in report.code]
     lines += ["", bold("Next steps")]
     lines += [f"  {n}. {shown(step)}" for n, step in enumerate(report.steps, 1)]
     return "\n".join(lines) + "\n"
@@ -116,7 +130,7 @@ def markdown(report: Report) -> str:
     """The report as GitHub Markdown: locations, paths, names and values in code spans that
     nothing in them can leave, messages escaped (`escape.md_message`), one line per row."""
     lines = ["# Upsun migration report", "", headline(report) + ".", ""]
-    lines += [f"- checked: {escape.md_text(line)}" for line in report.result.validation] + [""]
+    lines += _checked_markdown(report.result.validation)
     if report.result.files:
         lines += ["## Files", ""] + [f"- {verb} {escape.md_code(path)}"
                                      for verb, path in planned(report)] + [""]
@@ -142,6 +156,18 @@ def markdown(report: Report) -> str:
     lines += ["## Next steps", ""] + [f"{n}. {escape.md_message(s)}"
                                       for n, s in enumerate(report.steps, 1)]
     return "\n".join(lines) + "\n"
+
+
+def _checked_markdown(validation: tuple[str, ...]) -> list[str]:
+    """The `checked:` lines; those that say a download failed (a long reason each, the same
+    on every report of a run) folded into a `<details>` block under a one-line summary."""
+    failed = [line for line in validation if published.after_failure(line)]
+    lines = [f"- checked: {escape.md_text(line)}" for line in validation if line not in failed]
+    if failed:
+        lines += ["", f"<details><summary>checked: {len(failed)} source(s) taken after a failed "
+                      "download</summary>", "", *(f"- checked: {escape.md_text(line)}"
+                                                   for line in failed), "", "</details>"]
+    return [*lines, ""]
 
 
 def resources_script(report: Report) -> str:

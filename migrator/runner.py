@@ -1,13 +1,14 @@
 """One repository, start to end: the core `migrate` and each `bulk` job share.
 
-`run()` raises MigratorError for the input's faults; `outcome()` turns everything, including
-bugs, into a value, as the bulk boundary needs.
+`run()` raises MigratorError for the input's faults; `migrator.outcome` turns a run, a known
+failure or a bug into the small value a `bulk` worker sends back.
 """
 
 from __future__ import annotations
 
 import enum
-import time
+import os
+import stat
 from pathlib import Path
 
 from migrator.errors import MigratorError
@@ -18,16 +19,26 @@ from migrator.report import Report
 
 
 class Status(enum.Enum):
+    """What became of a repository. A `Run` is MIGRATED, PLANNED, SKIPPED or FAILED; the others
+    are `bulk`'s: PENDING (`--check`), REFUSED (a safety refusal or `--strict`), TIMEOUT,
+    CRASHED."""
+
     MIGRATED = "migrated"
     PLANNED = "dry-run"
+    PENDING = "pending"
     SKIPPED = "skipped"
+    REFUSED = "refused"
     FAILED = "failed"
     TIMEOUT = "timeout"
     CRASHED = "crashed"
 
 
-FAILURES = frozenset({Status.FAILED, Status.TIMEOUT, Status.CRASHED})
+FAILURES = frozenset({Status.REFUSED, Status.FAILED, Status.TIMEOUT, Status.CRASHED})
 UP_TO_DATE = "up to date (.upsun/ is what migrating writes)"
+ALREADY_MIGRATED = "already migrated (.upsun/ exists and no legacy files remain)"
+#: A repository holding no legacy file at all (`bulk` skips it, as `migrate --check` does)
+NO_CONFIGURATION = "no Platform.sh configuration"
+STRICT = "error-level findings and --strict: nothing written"
 
 
 class Options(Record):
@@ -38,6 +49,8 @@ class Options(Record):
     commit: str | None = None  # the branch to commit on (`--commit`), see gitcommit.py
     verify: bool = True  # with --commit: the commit runs the hooks git commit runs (--no-verify)
     git_filters: bool = False  # with --commit: git may run the repository's filters
+    resources_script: str | None = None  # written into the repository with the migration
+    message: str | None = None  # with --commit: the commit message template (gitcommit.py)
 
 
 class Run(Record):
@@ -66,7 +79,7 @@ def plan(path: Path, options: Options, metadata: Metadata) -> Run:
     if not path.is_dir():
         raise MigratorError("is not a folder", str(path))
     if (path / ".upsun").is_dir() and not has_legacy_files(path):  # the cheap test first
-        return Run(Status.SKIPPED, "already migrated (.upsun/ exists and no legacy files remain)")
+        return Run(Status.SKIPPED, ALREADY_MIGRATED)
     if not options.dry_run:
         check_writable(path)
     result = migrate(path, options.settings, metadata)
@@ -74,6 +87,9 @@ def plan(path: Path, options: Options, metadata: Metadata) -> Run:
     built = report.build(result, written=not options.dry_run and not refused,
                          removed_legacy=options.settings.remove_legacy,
                          environment=options.settings.environment)
+    if options.resources_script and result.files:
+        built = _with_script(built, options.resources_script)
+        result = built.result
     try:
         _check(result, options, metadata)  # the same checks, in the same order, dry or not
     except MigratorError as exc:
@@ -83,8 +99,7 @@ def plan(path: Path, options: Options, metadata: Metadata) -> Run:
                           "nothing)", exc.file, exc.line, exc.column)
         return Run(Status.FAILED, str(error), result, built, error)
     if refused:
-        return Run(Status.FAILED, "error-level findings and --strict: nothing written", result,
-                   built)
+        return Run(Status.FAILED, STRICT, result, built)
     if not result.files:
         return Run(Status.SKIPPED, UP_TO_DATE, result, built)
     return Run(Status.PLANNED if options.dry_run else Status.MIGRATED, "", result, built)
@@ -108,36 +123,25 @@ def commit(done: Run, options: Options) -> None:
         write(done.result, options.force)
 
 
-class Outcome(Record):
-    """What bulk keeps of one repository: small, so a fleet of 10,000 fits in memory."""
+def _with_script(built: Report, rel: str) -> Report:
+    """The report with the resources script as one more file the migration writes, at `rel` in
+    the repository (`bulk --resources-script`; `migrate --commit` with the script inside the
+    repository): checked, shown in the diff, written, committed and put back on a failure as
+    every planned file is. Executable by whoever may read it."""
+    from migrator import paths, render
+    from migrator.model import FileAction, PlannedFile
 
-    repo: str
-    status: Status
-    changes: int = 0
-    warnings: int = 0
-    errors: int = 0
-    seconds: float = 0.0
-    message: str = ""
-
-
-def outcome(repo: str, options: Options, metadata: Metadata) -> Outcome:
-    start = time.perf_counter()
+    result = built.result
+    old = paths.current(result.root, rel)
+    new = render.resources_script(built).encode("utf-8")
     try:
-        if options.commit:
-            from migrator import gitcommit
-
-            done = gitcommit.run(Path(repo), options, metadata)
-        else:
-            done = run(Path(repo), options, metadata)
-    except MigratorError as exc:
-        return Outcome(repo, Status.FAILED, seconds=time.perf_counter() - start, message=str(exc))
-    except Exception as exc:  # noqa: BLE001 - a bug must not stop the fleet
-        import traceback
-
-        where = traceback.extract_tb(exc.__traceback__)[-1]
-        return Outcome(repo, Status.CRASHED, seconds=time.perf_counter() - start,
-                       message=f"internal error: {type(exc).__name__}: {exc} "
-                               f"({Path(where.filename).name}:{where.lineno})")
-    summary = done.report.summary if done.report else {}
-    return Outcome(repo, done.status, summary.get("changes", 0), summary.get("warnings", 0),
-                   summary.get("errors", 0), time.perf_counter() - start, done.message)
+        mode = os.lstat(result.root / rel).st_mode
+        keep = stat.S_IMODE(mode) if stat.S_ISREG(mode) else 0o644
+    except OSError:
+        keep = 0o644
+    keep |= (keep & 0o444) >> 2
+    if old == new and old is not None:
+        return built
+    action = FileAction.CREATE if old is None else FileAction.MODIFY
+    files = (*result.files, PlannedFile(rel, action, old, new, mode=keep))
+    return built._replace(result=result._replace(files=files))

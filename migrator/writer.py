@@ -125,7 +125,7 @@ def _write_temp(root: Path, planned: PlannedFile, durable: bool) -> tuple[Path, 
     final.parent.mkdir(parents=True, exist_ok=True)
     assert planned.new is not None
     try:
-        return write_temp(final, planned.new, durable), final
+        return write_temp(final, planned.new, durable, planned.mode), final
     except OSError as exc:
         raise OSError(exc.errno, exc.strerror, str(final)) from None
 

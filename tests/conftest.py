@@ -100,9 +100,12 @@ def tree(root: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Iterator[Path]:
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An empty repository, and the current folder, as when a user runs the tool in theirs:
+    every path it shows is then relative to the repository (`migrator.where.shown`)."""
     root = tmp_path / "repo"
     root.mkdir()
+    monkeypatch.chdir(root)
     yield root
 
 
@@ -119,6 +122,15 @@ def _no_network(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPa
     """No test touches the network or the user's cache (tests that need HTTP serve it locally)."""
     monkeypatch.setenv("UPSUN_MIGRATOR_OFFLINE", "1")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture(autouse=True)
+def _in_a_scratch_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test runs in its temporary folder, as a user runs the tool from the folder they
+    work in: a repository there (`tmp_path` itself, or `project`, which is entered) is shown
+    by paths relative to it (`migrator.where.shown`), never the machine's own temporary
+    folder; and nothing a test runs can write into the source tree."""
+    monkeypatch.chdir(tmp_path)
 
 
 @pytest.fixture(autouse=True)

@@ -83,7 +83,8 @@ def test_migrate_error_is_an_annotation_too(workdir: Path) -> None:
     assert result.stdout == (
         "::error file=r/.platform.app.yaml,line=3,col=1,title=upsun-migrator::did not find "
         "expected ',' or ']' (while parsing a flow sequence started at line 2)\n")
-    assert result.stderr.startswith("error: .platform.app.yaml:3:1: did not find expected ',' "
+    # the same path as the annotation: relative to the current folder, as every message shows it
+    assert result.stderr.startswith("error: r/.platform.app.yaml:3:1: did not find expected ',' "
                                     "or ']'")
     assert not (workdir / "r/.upsun").exists()
 
@@ -116,8 +117,9 @@ def test_validate_github_and_json(workdir: Path) -> None:
     ]
     result = run("validate", "site", "--output-format", "json", *METADATA_ARGS)
     document = json.loads(result.stdout)
-    assert (result.exit_code, document["valid"], document["errors"][1]) == (1, False, {
-        "file": ".upsun/config.yaml", "line": 6, "path": "applications.app.mounts.web",
+    assert (result.exit_code, document["version"], document["paths"]) == (1, 2, ["site"])
+    assert (document["valid"], document["errors"][1]) == (False, {
+        "file": "site/.upsun/config.yaml", "line": 6, "path": "applications.app.mounts.web",
         "message": "'shared:files/web' is not of type 'object'"})
 
 
@@ -153,9 +155,11 @@ def test_codemod_github_and_json(workdir: Path) -> None:
     ]
     result = run("codemod", "app", "--diff", "--output-format", "json")
     document = json.loads(result.stdout)
-    assert (document["files"], [f["code"] for f in document["findings"]]) == (
-        ["sub/settings.py"], ["UPS101", "UPS111"])
-    assert result.stderr.startswith("--- a/sub/settings.py\n+++ b/sub/settings.py\n")
+    assert (document["version"], document["paths"], document["files"],
+            [(f["file"], f["code"]) for f in document["findings"]]) == (
+        2, ["app"], ["app/sub/settings.py"],
+        [("app/sub/settings.py", "UPS101"), ("app/sub/settings.py", "UPS111")])
+    assert result.stderr.startswith("--- a/app/sub/settings.py\n+++ b/app/sub/settings.py\n")
     assert (workdir / "app/sub/settings.py").read_text() == CODE
 
 
@@ -163,7 +167,7 @@ def test_text_stays_the_default(workdir: Path) -> None:
     write_files(workdir / "app", {"settings.py": CODE})
     result = run("codemod", "app")
     assert result.stdout.splitlines()[0] == (
-        "settings.py:5:8: UPS101 info [would rewrite] config.applicationName -> "
+        "app/settings.py:5:8: UPS101 info [would rewrite] config.applicationName -> "
         "os.environ[\"PLATFORM_APPLICATION_NAME\"]")
     assert "::" not in result.stdout
 
@@ -179,9 +183,9 @@ def test_json_output_names_the_error_when_the_input_cannot_be_read(workdir: Path
     assert result.exit_code == 1
     document = json.loads(result.stdout)
     assert document["version"] == 1 and document["path"] == "shop"
-    assert document["error"]["file"] == f"{folder}/routes.yaml"
+    assert document["error"]["file"] == f"shop/{folder}/routes.yaml"
     assert document["error"]["line"] == 2
-    assert result.stderr.startswith(f"error: {folder}/routes.yaml:2:")
+    assert result.stderr.startswith(f"error: shop/{folder}/routes.yaml:2:")
 
 
 def test_with_json_output_other_reports_asked_on_stdout_go_to_stderr(workdir: Path) -> None:

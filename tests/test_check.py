@@ -24,7 +24,8 @@ def test_pending_migration_exits_1_and_writes_nothing(repo: Path) -> None:
     before = tree(repo)
     result = run("migrate", "--check", "r")
     assert (result.exit_code, result.stdout) == (1, "would create r/.upsun/config.yaml\n")
-    assert result.stderr == "r: 1 file(s) would change; run `upsun-migrator migrate` to migrate\n"
+    assert result.stderr == ("r: 1 file(s) would change; run `upsun-migrator migrate r` to "
+                             "migrate\n")
     assert tree(repo) == before
 
 
@@ -37,7 +38,7 @@ def test_diff_adds_the_diff(repo: Path) -> None:
         "--- /dev/null\n+++ b/.upsun/config.yaml\n@@ -0,0 +1,4 @@\n" + added +
         "--- a/.platform.app.yaml\n+++ /dev/null\n@@ -1,3 +0,0 @@\n-name: app\n"
         "-type: 'php:8.4'\n-disk: 512\n")
-    assert result.stderr.endswith("run `upsun-migrator migrate --remove-legacy` to migrate\n")
+    assert result.stderr.endswith("run `upsun-migrator migrate --remove-legacy r` to migrate\n")
     assert run("migrate", "--diff", "r").stdout.startswith(
         "would create r/.upsun/config.yaml\n--- /dev/null\n")  # --diff implies --check
 
@@ -50,8 +51,8 @@ def test_up_to_date_exits_0(repo: Path) -> None:
     assert result.stderr == "r: up to date (.upsun/ is what migrating writes)\n"
     removal = run("migrate", "--check", "--remove-legacy", "r")
     assert (removal.exit_code, removal.stdout) == (1, "would remove r/.platform.app.yaml\n")
-    assert removal.stderr.endswith("run `upsun-migrator migrate --force --remove-legacy` to "
-                                   "migrate\n")
+    assert removal.stderr.endswith("run `upsun-migrator migrate --remove-legacy r` to "
+                                   "migrate\n")  # no --force: config.yaml stays as it is
 
 
 def test_existing_upsun_that_differs_exits_1(repo: Path) -> None:
@@ -63,7 +64,10 @@ def test_existing_upsun_that_differs_exits_1(repo: Path) -> None:
                              "+++ b/.upsun/config.yaml\n@@ -2,4 +2,3 @@\n   app:\n"
                              "     type: 'php:8.4'\n     # resources: upsun resources:set "
                              "--disk app:512 (legacy disk: 512 MB)\n-# edited by hand\n")
-    assert result.stderr.endswith("run `upsun-migrator migrate --force` to migrate\n")
+    assert result.stderr == (  # edited by hand: never --force, which would lose the edit
+        "r: 1 file(s) would change; .upsun/config.yaml differs from what migrating writes: "
+        "`upsun-migrator migrate --check --diff r` shows how (replacing it would lose what "
+        "differs)\n")
     assert tree(repo) == before
 
 
@@ -83,7 +87,7 @@ def test_bad_input_is_one_line_and_exit_1(repo: Path) -> None:
     write_files(repo, {".platform.app.yaml": "name: app\ntype: [php\n"})
     result = run("migrate", "--check", "r")
     assert (result.exit_code, result.stdout) == (1, "")
-    assert result.stderr == ("error: .platform.app.yaml:3:1: did not find expected ',' or ']' "
+    assert result.stderr == ("error: r/.platform.app.yaml:3:1: did not find expected ',' or ']' "
                              "(while parsing a flow sequence started at line 2)\n")
     assert not (repo / ".upsun").exists()
 
@@ -98,7 +102,7 @@ def test_strict_fails_on_error_findings(repo: Path) -> None:
     assert (strict.exit_code, strict.stderr) == (
         1, "r: error-level findings and --strict: nothing written\n")
     assert strict.stdout == (
-        "error  UPS201  .platform.app.yaml:2  php:8.0.1: Upsun's image registry lists no version "
+        "error  UPS201  r/.platform.app.yaml:2  php:8.0.1: Upsun's image registry lists no version "
         "'8.0.1' of php (it lists 5.4, 5.5, 5.6, 7.0, 7.1, 7.2, 7.3, 7.4, 8.0, 8.1, 8.2, 8.3, "
         "8.4, 8.5): will not deploy; supported versions, nearest first: 8.4, 8.5\n")
     write_files(repo, {".platform.app.yaml": APP.replace("8.4", "7.4")})  # retired: a warning
@@ -118,10 +122,10 @@ def test_an_already_migrated_repository_is_checked_against_the_registry(
     monkeypatch.chdir(tmp_path)
     write_files(tmp_path / "done", {rel: text.format("2.8") for rel, text in MIGRATED.items()})
     strict = run("migrate", "--check", "--strict", "done", *METADATA_ARGS)
-    decommissioned = ("error  UPS201  .upsun/config.yaml:8  redis:2.8 is decommissioned on "
+    decommissioned = ("error  UPS201  done/.upsun/config.yaml:8  redis:2.8 is decommissioned on "
                       "Upsun: no longer available: will not deploy; supported versions, nearest "
                       "first: 8.0, 8.8")
-    not_checked = ("info  UPS202  .upsun/config.yaml:5  relationship 'cache': endpoint 'redis' "
+    not_checked = ("info  UPS202  done/.upsun/config.yaml:5  relationship 'cache': endpoint 'redis' "
                    "not checked: Upsun's image registry has no endpoint data for redis:2.8 (its "
                    "`manifest.endpoints` is null)")
     assert (strict.exit_code, strict.stdout, strict.stderr) == (
@@ -144,7 +148,7 @@ def test_an_already_migrated_repository_is_checked_against_the_registry(
     write_files(tmp_path / "done", {rel: text.format("6.0") for rel, text in MIGRATED.items()})
     retired = run("migrate", "--check", "--strict", "done", *METADATA_ARGS)
     assert (retired.exit_code, retired.stdout) == (0, (
-        "warning  UPS201  .upsun/config.yaml:8  redis:6.0 is retired on Upsun: available but no "
+        "warning  UPS201  done/.upsun/config.yaml:8  redis:6.0 is retired on Upsun: available but no "
         "longer maintained: no security updates, and it may be decommissioned; supported "
         "versions, nearest first: 8.0, 8.8\n"))
 
@@ -164,7 +168,7 @@ def test_check_as_github_annotations_and_json(repo: Path) -> None:
     result = run("migrate", "--check", "--output-format", "json", "r", *METADATA_ARGS)
     assert json.loads(result.stdout) == {
         "version": 1, "path": "r", "failed": False,
-        "pending": [{"path": ".upsun/config.yaml", "action": "create"}],
-        "message": "r: 1 file(s) would change; run `upsun-migrator migrate` to migrate",
+        "pending": [{"path": "r/.upsun/config.yaml", "action": "create"}],
+        "message": "r: 1 file(s) would change; run `upsun-migrator migrate r` to migrate",
         "findings": []}
     assert result.stderr.startswith("would create r/.upsun/config.yaml\n")

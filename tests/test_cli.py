@@ -65,7 +65,7 @@ def test_force_replaces_and_second_run_changes_nothing(project: Path) -> None:
     assert (project / ".upsun/config.yaml").read_text() == EXPECTED
     assert run("migrate", "--force", project).exit_code == 0
     assert tree(project) == first
-    up_to_date = f"{project}: up to date (.upsun/ is what migrating writes)\n"
+    up_to_date = ".: up to date (.upsun/ is what migrating writes)\n"  # run in the project
     for args in ((), ("--dry-run",), ("--force",)):
         again = run("migrate", *args, project)
         assert (again.exit_code, again.stdout, again.stderr) == (0, "", up_to_date), args
@@ -79,7 +79,7 @@ def test_running_twice_is_a_no_op_and_remove_legacy_needs_no_force(project: Path
     assert run("migrate", project).exit_code == 0
     first = tree(project)
     again = run("migrate", project)
-    assert (again.exit_code, again.stderr) == (0, f"{project}: up to date (.upsun/ is what "
+    assert (again.exit_code, again.stderr) == (0, ".: up to date (.upsun/ is what "
                                                   "migrating writes)\n")
     assert tree(project) == first
     removed = run("migrate", "--remove-legacy", project)
@@ -117,7 +117,7 @@ def test_already_migrated_repository(project: Path) -> None:
     write_files(project, {".upsun/config.yaml": EXPECTED})
     result = run("migrate", project)
     assert (result.exit_code, result.stdout) == (0, "")
-    assert result.stderr == f"{project}: already migrated (.upsun/ exists and no legacy files remain)\n"
+    assert result.stderr == ".: already migrated (.upsun/ exists and no legacy files remain)\n"
 
 
 def usage_error(command: str, arguments: str, message: str) -> str:
@@ -202,7 +202,8 @@ def test_workers_example_resources_command(tmp_path: Path) -> None:
     result = run("migrate", "--dry-run", root, "--resources-script", script)
     sizes = "--size app--queue:0.5,app--mail:0.5 --disk app:2048,mysqldb:2048,rabbitqueue:512"
     assert f"\n  upsun resources:set -e <production environment> {sizes}\n" in result.stdout
-    assert "app--queue (.platform.app.yaml:42): legacy size M = 0.40 CPU, 128 MB, disk 512 -> " \
+    assert "app--queue (workers/.platform.app.yaml:42): legacy size M = 0.40 CPU, 128 MB, " \
+           "disk 512 -> " \
            "0.5 CPU, 224 MB RAM (HIGH_CPU)\n    legacy disk 512 MB not carried, workers use the " \
            "app's disk\n" in result.stdout
     assert "    legacy disk 256 MB not carried, workers use the app's disk\n" in result.stdout
@@ -322,15 +323,15 @@ def test_bulk_roots_around_options(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("args", "usage", "error"), [
-    (("codemod", "{missing}"), "[PATH]",
-     "Invalid value for '[PATH]': Directory '{missing}' does not exist."),
+    (("codemod", "{missing}"), "[PATH]...",
+     "Invalid value for '[PATH]...': Path '{missing}' does not exist."),
     (("migrate", "{file}"), "[PATH]", "Invalid value for '[PATH]': Directory '{file}' is a file."),
     (("migrate", "--schema", "{folder}"), "[PATH]",
      "Invalid value for '--schema': File '{folder}' is a directory."),
     (("bulk", "--from-file", "{missing}"), "[ROOT]...",
      "Invalid value for '--from-file': File '{missing}' does not exist."),
     (("bulk", "--summary", "{folder}/s.txt", "{folder}"), "[ROOT]...",
-     "Invalid value for '--summary': use a .jsonl or .csv file"),
+     "Invalid value for '--summary': use a .jsonl, .json or .csv file"),
     (("bulk", "--jobs", "0", "{folder}"), "[ROOT]...",
      "Invalid value for '--jobs': 0 is not in the range x>=1."),
     (("bulk", "--timeout", "0.05", "{folder}"), "[ROOT]...",
@@ -338,7 +339,7 @@ def test_bulk_roots_around_options(tmp_path: Path) -> None:
     (("bulk", "--shard", "2-8", "{folder}"), "[ROOT]...",
      "Invalid value for '--shard': expected K/N, for example 2/8"),
     (("bulk", "--dry-run"), "[ROOT]...", "give at least one ROOT or --from-file"),
-    (("codemod", "--diff", "--write", "{folder}"), "[PATH]", "--diff cannot go with --write"),
+    (("codemod", "--diff", "--write", "{folder}"), "[PATH]...", "--diff cannot go with --write"),
 ])
 def test_wrong_values_are_usage_errors_naming_the_option(
         tmp_path: Path, args: tuple[str, ...], usage: str, error: str) -> None:
@@ -434,7 +435,8 @@ def test_the_completion_script_of_each_shell(shell: str, start: str) -> None:
 @pytest.mark.parametrize(("command", "sections"), [
     ("migrate", ["Migration", "Upsun metadata", "Output", "CI gate", "Git (--commit)",
                  "Selection", "Other"]),
-    ("bulk", ["Fleet", "Migration", "Upsun metadata", "Git (--commit)", "Other"]),
+    ("bulk", ["Fleet", "Migration", "Upsun metadata", "Output", "CI gate", "Git (--commit)",
+              "Selection", "Other"]),
     ("codemod", ["Mode", "Rewrite", "Selection", "Output", "Other"]),
     ("validate", ["Upsun metadata", "Output", "Other"]),
     ("metadata", ["Upsun metadata", "Other"]),

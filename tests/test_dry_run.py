@@ -98,7 +98,7 @@ def test_dry_run_predicts_the_real_run(tmp_path: Path, scenario: str) -> None:
     assert tree(dry_root) == before
     assert dry.exit_code == real.exit_code, (dry.stderr, real.stderr)
     if real.exit_code:
-        expected = real.stderr.replace(str(real_root), str(dry_root))
+        expected = real.stderr.replace("real/repo", "dry/repo")  # as shown from tmp_path
         assert dry.stderr in (expected, expected.replace("\n", DRY_SUFFIX + "\n"))
         assert tree(real_root) == before
         return

@@ -19,6 +19,8 @@ from tests.test_precommit import _status
 DOC = (REPO / "docs" / "ecosystem.md").read_text(encoding="utf-8")
 FENCED = re.compile(r"^```(\w+)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 COMMAND = re.compile(r"upsun-migrator\s+(?:migrate|validate|bulk|codemod)\b[^\"\n#;&|]*")
+#: A shell word made of variables (`"$REPORTS/$REPOSITORY.md"`): one value when the line runs
+QUOTED_VARIABLE = re.compile(r'"\$[^"\n]*"')
 
 
 def _blocks(language: str) -> list[str]:
@@ -38,6 +40,7 @@ def _commands() -> list[str]:
     texts = [line for body in _blocks("sh") for line in body.replace("\\\n", " ").splitlines()]
     texts += [step["run"] for workflow in _workflows() for job in workflow["jobs"].values()
               for step in job["steps"] if "run" in step]
+    texts = [QUOTED_VARIABLE.sub("value", text) for text in texts]
     return [match.replace("${{ matrix.shard }}", "1").strip()
             for text in texts for match in COMMAND.findall(text)]
 
@@ -68,7 +71,7 @@ def test_the_matrix_covers_every_shard() -> None:
 def test_every_command_parses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     commands = _commands()
-    assert len(commands) == 7, commands
+    assert len(commands) == 9, commands
     for line in commands:
         words = shlex.split(line)[1:]
         assert words[0] in COMMANDS, line
@@ -87,13 +90,32 @@ def test_pre_commit_snippet_names_the_shipped_hooks() -> None:
     assert [hook["id"] for hook in config["repos"][0]["hooks"]] == shipped
 
 
+def test_the_pinned_rev_is_a_commit_of_this_repository() -> None:
+    """No release tag exists yet: `rev` is a full commit SHA, one this repository holds."""
+    import subprocess
+
+    config = next(doc for doc in _yaml_blocks() if "repos" in doc)
+    rev = config["repos"][0]["rev"]
+    assert re.fullmatch(r"[0-9a-f]{40}", rev), rev
+    shallow = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--is-shallow-repository"],
+                             capture_output=True, text=True, check=False)
+    if shallow.stdout.strip() != "false":
+        pytest.skip("not a whole git checkout: the commit cannot be looked up")
+    found = subprocess.run(["git", "-C", str(REPO), "cat-file", "-t", rev], capture_output=True,
+                           text=True, check=False)
+    assert (found.returncode, found.stdout) == (0, "commit\n"), found.stderr
+
+
 def test_shown_outputs_are_what_the_tool_prints(tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     write_files(tmp_path, RETIRED)
     annotations = run("migrate", "--dry-run", "--output-format", "github", ".",
-                      *METADATA_ARGS).stdout.splitlines()
-    assert f"    {annotations[1]}\n" in DOC
+                      *METADATA_ARGS).stdout
+    assert "shows on the pull request, next to the line. For a\nrepository on `php:7.4` and " \
+        "`mariadb:10.4`, `upsun-migrator migrate --dry-run --output-format\ngithub .` prints " \
+        "on stdout:\n\n" + "".join(f"    {line}\n" for line in annotations.splitlines()) + \
+        "\nSeverity" in DOC
     check = run("migrate", "--check", ".")
     hook = _status("upsun-migrator check", "Failed") + "- hook id: upsun-migrator-check\n" \
         "- exit code: 1\n\n" + check.stdout + check.stderr

@@ -27,6 +27,11 @@ Migrated: 1 application(s), 0 worker(s), 1 service(s), 0 route(s); 5 change(s), 
 - remove .platform/services.yaml
 - remove .platform/x.vcl
 
+Findings to review:
+
+- warning UPS008 .platform/services.yaml:5: .platform/x.vcl is copied to .upsun/x.vcl: commit \
+the copy with .upsun/config.yaml
+
 Resources, on the production environment after the first push:
 
     upsun resources:set -e <production environment> --size app:0.5 --disk app:512,db:1024
@@ -66,8 +71,28 @@ def test_migrate_commit_holds_exactly_the_migration(tmp_path: Path) -> None:
     assert _stat(repo) == STAT
     assert git(repo, "status", "--porcelain") == ""
     sha = git(repo, "rev-parse", "--short", "HEAD")
-    assert result.stderr == f"{repo}: committed {sha} on upsun-migration\n"
+    assert result.stderr == f"shop: committed {sha} on upsun-migration\n"
     assert git(repo, "remote") == ""  # nothing to push to, nothing pushed
+
+
+def test_commit_computes_the_migration_once(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from migrator import pipeline
+
+    computed: list[Path] = []
+    real = pipeline.migrate
+
+    def counted(root: Path, *args: object, **kwargs: object) -> object:
+        computed.append(root)
+        return real(root, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "migrate", counted)
+    repo = init_repo(tmp_path / "shop", LEGACY)
+    assert run("migrate", "--commit", repo).exit_code == 0
+    assert computed == [repo]
+    assert run("migrate", "--commit", repo).stderr == "shop: up to date (.upsun/ is what " \
+                                                      "migrating writes)\n"
+    assert computed == [repo, repo]
 
 
 def test_second_run_makes_no_commit(tmp_path: Path) -> None:
@@ -76,7 +101,7 @@ def test_second_run_makes_no_commit(tmp_path: Path) -> None:
     head = git(repo, "rev-parse", "HEAD")
     again = run("migrate", "--commit", "--remove-legacy", repo)
     assert (again.exit_code, again.stdout) == (0, "")
-    assert again.stderr == f"{repo}: already migrated (.upsun/ exists and no legacy files " \
+    assert again.stderr == "shop: already migrated (.upsun/ exists and no legacy files " \
                            "remain)\n"
     assert git(repo, "rev-parse", "HEAD") == head
 
@@ -90,7 +115,7 @@ def test_legacy_kept_commit_then_up_to_date(tmp_path: Path) -> None:
     git(repo, "switch", "--quiet", "main")  # the branch exists: it is checked out again
     again = run("migrate", "--commit", "--branch", "feature/upsun", repo)
     assert again.exit_code == 0
-    assert again.stderr == f"{repo}: up to date (.upsun/ is what migrating writes)\n"
+    assert again.stderr == "shop: up to date (.upsun/ is what migrating writes)\n"
     assert (git(repo, "branch", "--show-current"), git(repo, "rev-parse", "HEAD")) == (
         "feature/upsun", head)
 
@@ -103,15 +128,60 @@ def test_a_project_in_a_sub_folder_of_the_work_tree(tmp_path: Path) -> None:
         "D\tsite/.platform.app.yaml\nA\tsite/.upsun/config.yaml")
 
 
-def test_dirty_work_tree_is_refused(tmp_path: Path) -> None:
+def test_changes_the_migration_does_not_touch_stay_uncommitted(tmp_path: Path) -> None:
+    """Issue 25 item 4: a modified tracked file and an untracked one elsewhere do not block
+    the commit, are not in it, and are left exactly as they were."""
     repo = init_repo(tmp_path / "shop", LEGACY)
-    write_files(repo, {"index.php": "<?php echo 1;\n", "notes.txt": "todo\n"})
-    before = tree(repo)
+    write_files(repo, {"index.php": "<?php echo 1;\n", "notes/scratch.txt": "todo\n"})
+    result = run("migrate", "--commit", "--remove-legacy", repo)
+    assert result.exit_code == 0, result.stderr
+    assert _stat(repo) == STAT
+    assert git(repo, "status", "--porcelain", "--untracked-files=all") == (
+        " M index.php\n?? notes/scratch.txt")
+    assert (repo / "index.php").read_text() == "<?php echo 1;\n"
+
+
+def test_a_failure_keeps_the_changes_the_migration_does_not_touch(tmp_path: Path) -> None:
+    """The user's own uncommitted work survives a rejected commit exactly as it was: its
+    bytes, its mode, its place in the index (none: untracked, or modified and unstaged)."""
+    repo = init_repo(tmp_path / "shop", LEGACY)
+    write_files(repo, {"index.php": "<?php echo 'wip';\n", "notes/todo.txt": "later\n"})
+    (repo / "notes/todo.txt").chmod(0o600)
+    _hook(repo, "pre-commit", "echo 'lint failed' >&2\nexit 1\n")
+    before = state(repo)
+    result = run("migrate", "--commit", "--remove-legacy", repo)
+    assert result.exit_code == 1
+    assert state(repo) == before
+    assert git(repo, "status", "--porcelain", "--untracked-files=all") == (
+        " M index.php\n?? notes/todo.txt")
+
+
+@pytest.mark.parametrize(("change", "listed"), [
+    ({".platform.app.yaml": APP + "# edited\n"}, "M .platform.app.yaml"),
+    ({".upsun/local.yaml": "routes: {}\n"}, "?? .upsun/local.yaml"),
+    ({".platform/new.yaml": "x: 1\n"}, "?? .platform/new.yaml"),
+], ids=["modified-legacy-file", "untracked-in-upsun", "untracked-in-platform"])
+def test_changes_to_what_the_migration_reads_or_writes_are_refused(
+        tmp_path: Path, change: dict[str, str], listed: str) -> None:
+    repo = init_repo(tmp_path / "shop", LEGACY)
+    write_files(repo, change)
+    before = state(repo)
     result = run("migrate", "--commit", repo)
     assert (result.exit_code, result.stdout) == (1, "")
-    assert result.stderr == (f"error: {repo}: the work tree is not clean (M index.php, "
-                             "?? notes.txt); commit or stash first\n")
-    assert tree(repo) == before
+    assert result.stderr == ("error: shop: uncommitted changes to files the migration reads "
+                             f"or writes ({listed}); commit or stash them first\n")
+    assert state(repo) == before
+
+
+def test_staged_changes_are_refused_since_the_commit_would_hold_them(tmp_path: Path) -> None:
+    repo = init_repo(tmp_path / "shop", LEGACY)
+    write_files(repo, {"index.php": "<?php echo 1;\n"})
+    git(repo, "add", "index.php")
+    before = state(repo)
+    result = run("migrate", "--commit", repo)
+    assert result.stderr == ("error: shop: changes are staged (M index.php): the commit "
+                             "would hold them; commit or unstage them first\n")
+    assert state(repo) == before
     assert git(repo, "branch", "--list") == "* main"
 
 
@@ -119,7 +189,7 @@ def test_not_a_git_work_tree(tmp_path: Path) -> None:
     repo = write_files(tmp_path / "plain", LEGACY)
     result = run("migrate", "--commit", repo)
     assert (result.exit_code, result.stderr) == (
-        1, f"error: {repo}: not a git work tree (fatal: not a git repository (or any of the "
+        1, "error: plain: not a git work tree (fatal: not a git repository (or any of the "
            "parent directories): .git); --commit needs one\n")
     assert not (repo / ".upsun").exists()
 
@@ -148,7 +218,7 @@ def test_a_rejected_commit_leaves_the_repository_as_it_was(tmp_path: Path) -> No
     before = state(repo)
     result = run("migrate", "--commit", "--remove-legacy", repo)
     assert (result.exit_code, result.stdout) == (1, "")
-    assert result.stderr == (f"error: {repo}: git commit failed: commits are frozen / see "
+    assert result.stderr == ("error: shop: git commit failed: commits are frozen / see "
                              "\\x1b[31mwiki; the repository is as it was (on main)\n")
     assert state(repo) == before
     assert git(repo, "status", "--porcelain", "--untracked-files=all", "--ignored") == ""
@@ -183,7 +253,7 @@ def test_ignored_files_are_refused_before_writing(tmp_path: Path) -> None:
     result = run("migrate", "--commit", repo)
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == (
-        f"error: {repo}: git ignores .upsun/config.yaml (.gitignore:1: *.yaml), .upsun/x.vcl "
+        "error: shop: git ignores .upsun/config.yaml (.gitignore:1: *.yaml), .upsun/x.vcl "
         "(.upsun/.gitignore:1: x.vcl): --commit would not commit what it writes; "
         "change the ignore rules first\n")
     assert state(repo) == before
@@ -199,7 +269,7 @@ def test_no_git_identity_is_refused_before_writing(tmp_path: Path,
     before = state(repo)
     result = run("migrate", "--commit", repo)
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"error: {repo}: git has no identity to commit with: Author "
+    assert result.stderr.startswith("error: shop: git has no identity to commit with: Author "
                                     "identity unknown / *** Please tell me who you are. / Run / ")
     assert "/ fatal: no email was given and auto-detection is disabled\n" in result.stderr
     assert state(repo) == before
@@ -217,7 +287,7 @@ def test_bulk_failures_leave_each_repository_as_it_was(tmp_path: Path) -> None:
     result = run("bulk", work, "--commit", "--remove-legacy", "--summary", summary, "--jobs", "1")
     assert result.exit_code == 1
     assert _summary(summary)["work/shop"] == (
-        "failed", f"{shop}: git commit failed: lint failed; the repository is as it was (on "
+        "failed", "git commit failed: lint failed; the repository is as it was (on "
                   "main)")
     assert state(shop) == before
     assert git(blog, "branch", "--show-current") == "upsun-migration"
@@ -332,27 +402,26 @@ def test_bulk_commit_over_a_fleet(fleet: Path, tmp_path: Path) -> None:
     summary = tmp_path / "summary.csv"
     result = run("bulk", fleet, "--commit", "--branch", "upsun", "--remove-legacy",
                  "--summary", summary, "--jobs", "2")
-    assert result.exit_code == 1  # broken and dirty failed
+    assert result.exit_code == 1  # broken failed
     shop, blog = fleet / "acme/shop", fleet / "acme/blog"
     sha = {name: git(fleet / name, "rev-parse", "--short", "HEAD") for name in
-           ("acme/shop", "acme/blog")}
+           ("acme/shop", "acme/blog", "beta/dirty")}
     assert _summary(summary) == {
         "acme/blog": ("migrated", f"committed {sha['acme/blog']} on upsun"),
         "acme/broken": ("failed", ".platform.app.yaml:3:1: did not find expected ',' or ']' "
                                   "(while parsing a flow sequence started at line 2)"),
         "acme/shop": ("migrated", f"committed {sha['acme/shop']} on upsun"),
-        "beta/dirty": ("failed", f"{fleet}/beta/dirty: the work tree is not clean (?? wip.txt); "
-                                 "commit or stash first"),
+        "beta/dirty": ("migrated", f"committed {sha['beta/dirty']} on upsun"),
         "beta/done": ("skipped", "already migrated (.upsun/ exists and no legacy files remain)"),
     }
     assert _stat(shop) == STAT and git(shop, "branch", "--show-current") == "upsun"
     assert git(blog, "show", "--name-status", "--format=", "HEAD") == (
         "D\t.platform.app.yaml\nA\t.upsun/config.yaml")
-    for name in ("acme/broken", "beta/done", "beta/dirty"):
+    for name in ("acme/broken", "beta/done"):
         assert (_log(fleet / name), git(fleet / name, "branch", "--list")) == (
             ["Initial commit"], "* main"), name
     assert not (fleet / "acme/broken/.upsun").exists()
-    assert not (fleet / "beta/dirty/.upsun").exists()
+    assert git(fleet / "beta/dirty", "status", "--porcelain") == "?? wip.txt"
 
 
 def test_bulk_environment_names_the_command_in_each_commit(tmp_path: Path) -> None:
@@ -422,3 +491,75 @@ def test_restore_puts_back_only_what_changed_and_never_through_a_link(tmp_path: 
     assert os.readlink(repo / "link.txt") == str(outside / "secret")
     assert not (repo / "new").exists()
     assert sorted(p.name for p in outside.iterdir()) == ["secret", "x.txt"]  # not ours
+
+
+def test_commit_message_template(tmp_path: Path) -> None:
+    """Issue 25 item 4: a team's template, with a ticket key its hooks demand."""
+    repo = init_repo(tmp_path / "shop", LEGACY)
+    template = write_files(tmp_path, {"message.txt": "OPS-42 $subject\n\n$summary\n\n$findings\n"
+                                                     "\nCosts $$0.\n"}) / "message.txt"
+    _hook(repo, "commit-msg", "grep -q '^OPS-[0-9]* ' \"$1\" || { echo 'no ticket' >&2; "
+                              "exit 1; }\n")
+    result = run("migrate", "--commit", "--commit-message", template, repo)
+    assert result.exit_code == 0, result.stderr
+    assert git(repo, "log", "-1", "--format=%B") == (
+        "OPS-42 Migrate Platform.sh configuration to Upsun\n\n"
+        "Migrated: 1 application(s), 0 worker(s), 1 service(s), 0 route(s); 5 change(s), "
+        "0 error(s), 2 warning(s).\n\n"
+        "- warning UPS090 .platform.app.yaml: the legacy files stay in place: Upsun refuses to "
+        "deploy a repository that holds both .platform and .upsun configuration; remove them "
+        "(or use --remove-legacy) before pushing\n"
+        "- warning UPS008 .platform/services.yaml:5: .platform/x.vcl is copied to .upsun/x.vcl: "
+        "commit the copy with .upsun/config.yaml\n\nCosts $0.")
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    ("JIRA-1 $ticket\n", "no placeholder $ticket (there are: $subject, $summary, $files, "
+                         "$findings, $resources, $body, $version)"),
+    ("A\nCosts $5\n", "line 2: a `$` that starts no placeholder (write `$$` for a `$`)"),
+    ("  \n", "empty (git refuses an empty message)"),
+])
+def test_a_template_that_cannot_be_filled_is_a_usage_error(tmp_path: Path, text: str,
+                                                           problem: str) -> None:
+    repo = init_repo(tmp_path / "shop", LEGACY)
+    template = write_files(tmp_path, {"message.txt": text}) / "message.txt"
+    for command in ("migrate", "bulk"):
+        result = run(command, "--commit", "--commit-message", template, repo)
+        assert result.exit_code == 2
+        assert result.stderr.endswith(f"Error: Invalid value for '--commit-message': "
+                                      f"{template}: {problem}\n")
+    assert _log(repo) == ["Initial commit"]
+
+
+def test_bulk_resources_script_is_committed_with_the_rest(tmp_path: Path) -> None:
+    repo = init_repo(tmp_path / "work/shop", LEGACY)
+    result = run("bulk", repo, "--commit", "--resources-script", "upsun/resources.sh")
+    assert result.exit_code == 0, result.output
+    assert git(repo, "show", "--name-status", "--format=", "HEAD") == (
+        "A\t.upsun/config.yaml\nA\t.upsun/x.vcl\nA\tupsun/resources.sh")
+    assert git(repo, "ls-files", "--stage", "upsun/resources.sh").startswith("100755 ")
+    assert "- create upsun/resources.sh" in git(repo, "log", "-1", "--format=%b")
+    assert git(repo, "status", "--porcelain", "--untracked-files=all") == ""
+
+
+def test_a_rejected_commit_takes_the_resources_script_back_too(tmp_path: Path) -> None:
+    repo = init_repo(tmp_path / "shop", LEGACY)
+    _hook(repo, "pre-commit", "exit 1\n")
+    before = state(repo)
+    result = run("bulk", repo, "--commit", "--resources-script", "upsun/resources.sh")
+    assert result.exit_code == 1
+    assert state(repo) == before
+    assert not (repo / "upsun").exists()
+
+
+def test_migrate_commit_commits_a_resources_script_inside_the_repository(tmp_path: Path) -> None:
+    repo = init_repo(tmp_path / "shop", LEGACY)
+    outside = tmp_path / "resources.sh"
+    inside = run("migrate", "--commit", "--resources-script", repo / "resources.sh", repo)
+    assert inside.exit_code == 0, inside.stderr
+    assert "A\tresources.sh" in git(repo, "show", "--name-status", "--format=", "HEAD")
+    other = init_repo(tmp_path / "blog", LEGACY)
+    elsewhere = run("migrate", "--commit", "--resources-script", outside, other)
+    assert elsewhere.exit_code == 0, elsewhere.stderr
+    assert outside.read_text().startswith("#!/bin/sh\n")
+    assert "resources.sh" not in git(other, "show", "--name-status", "--format=", "HEAD")

@@ -143,7 +143,7 @@ def test_a_file_git_would_filter_is_refused_before_writing(tmp_path: Path) -> No
     result = run("migrate", "--commit", "--no-verify", repo)
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == (
-        f"error: {repo}: staging the migrated files, git would run the filter the repository "
+        "error: shop: staging the migrated files, git would run the filter the repository "
         "names for .upsun/config.yaml (filter=evil); pass --git-filters to let it run\n")
     assert (_work_tree(repo), git(repo, "branch", "--list")) == (before, "* main")
     assert ran(marker) == set()
@@ -178,7 +178,7 @@ def test_a_work_tree_elsewhere_is_refused(tmp_path: Path) -> None:
     git(repo, "config", "core.worktree", str(elsewhere))
     result = run("migrate", "--commit", repo)
     assert result.exit_code == 1
-    assert result.stderr == (f"error: {repo}: git's work tree is {elsewhere} (core.worktree), "
+    assert result.stderr == (f"error: shop: git's work tree is {elsewhere} (core.worktree), "
                              "not the folder holding .git: --commit would write there; "
                              "refused\n")
     assert not (repo / ".upsun").exists() and list(elsewhere.iterdir()) == []
@@ -237,7 +237,7 @@ def test_reason_is_whole_and_shown_on_one_printable_line() -> None:
 @pytest.mark.parametrize("command", ["migrate", "bulk"])
 def test_help_says_which_hooks_run(command: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "1000")  # no line breaks inside the hooks' names
-    shown = " ".join(run(command, "--help").stdout.split())
+    shown = " ".join(run(command, "--help").stdout.split()).replace("- ", "-")  # wrapped at "-"
     assert "The commit runs the hooks `git commit` runs (pre-commit, prepare-commit-msg, " \
            "commit-msg, post-commit, reference-transaction, post-index-change) and signs if " \
            "the git configuration asks; no other git command runs a hook." in shown

@@ -246,9 +246,9 @@ def test_bulk_summary_to_a_fifo_is_written_once_at_the_end(tmp_path: Path) -> No
     finally:
         reader.kill()
     assert done.returncode == 0, done.stderr
-    assert received.startswith("# Upsun migration: fleet summary\n\n| repository | status |")
+    assert received.startswith("# Upsun migration: fleet overview\n\n1 repository: 1 dry-run.\n")
     assert f"| `{fleet / 'one'}` | dry-run |" in received
-    assert received.count("# Upsun migration: fleet summary") == 1
+    assert received.count("# Upsun migration: fleet overview") == 1
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
 
 

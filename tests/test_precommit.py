@@ -90,15 +90,17 @@ def test_validate_passes_on_a_valid_configuration(runs: dict[str, tuple[int, str
     assert _hook_output(output) == _status("upsun-migrator validate", "Passed")
 
 
+CHECKED = ("checked: Upsun schema and image registry from the embedded snapshot of 2026-07-21 "
+           "(upsun/meta 9dd622d; offline)\n")
+
+
 def test_validate_fails_with_file_and_line(runs: dict[str, tuple[int, str]]) -> None:
     code, output = runs["validate-bad"]
     assert code == 1, output
     assert _hook_output(output).startswith(
         _status("upsun-migrator validate", "Failed") + "- hook id: upsun-migrator-validate\n"
         "- exit code: 1\n\n.upsun/config.yaml:2: applications.app: Additional properties are "
-        "not allowed ('disk' was unexpected)\n./.upsun: 1 error(s) (Upsun schema from the "
-        "embedded snapshot of 2026-07-21 (upsun/meta 9dd622d; offline); versions from the image "
-        "registry from the embedded snapshot of 2026-07-21 (upsun/meta 9dd622d; offline))\n")
+        "not allowed ('disk' was unexpected)\n" + CHECKED + ".upsun: 1 error(s)\n")
 
 
 def test_validate_fails_on_a_decommissioned_version(runs: dict[str, tuple[int, str]]) -> None:
@@ -110,9 +112,7 @@ def test_validate_fails_on_a_decommissioned_version(runs: dict[str, tuple[int, s
         _status("upsun-migrator validate", "Failed") + "- hook id: upsun-migrator-validate\n"
         "- exit code: 1\n\nerror  UPS201  .upsun/config.yaml:6  redis:2.8 is decommissioned on "
         "Upsun: no longer available: will not deploy; supported versions, nearest first: 8.0, "
-        "8.8\n./.upsun: 1 error(s) (Upsun schema from the embedded snapshot of 2026-07-21 "
-        "(upsun/meta 9dd622d; offline); versions from the image registry from the embedded "
-        "snapshot of 2026-07-21 (upsun/meta 9dd622d; offline))\n")
+        "8.8\n" + CHECKED + ".upsun: 1 error(s)\n")
 
 
 def test_check_passes_when_the_upsun_counterpart_is_committed(

@@ -17,9 +17,12 @@ from tests.upsun_schema import load_config, schema_errors
 
 
 @pytest.fixture
-def fixture_copy(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+def fixture_copy(request: pytest.FixtureRequest, tmp_path: Path,
+                 monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the fixture project, and the current folder (paths shown relative to it)."""
     root = tmp_path / request.param
     shutil.copytree(FIXTURES / request.param, root, symlinks=True)
+    monkeypatch.chdir(root)
     return root
 
 

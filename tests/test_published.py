@@ -537,3 +537,31 @@ def test_a_deeply_nested_schema_file_is_a_one_line_error(project: Path) -> None:
         result = run(command, "--schema", schema, project)
         assert (result.exit_code, result.stderr) == (
             1, f"error: {schema}: not an Upsun schema (JSON nested too deeply)\n")
+
+
+def test_after_failure_tells_the_sources_taken_after_a_failed_download(
+        server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Markdown report folds the `checked:` lines `after_failure` picks: every origin this
+    module writes after a failed or refused download, and none other (a file given, whatever
+    its path says; a download; the cache; offline)."""
+    def told(found: published.Published) -> bool:
+        return published.after_failure(found.describe(REGISTRY))
+
+    assert not told(published.get(REGISTRY))  # a download
+    assert not told(published.get(REGISTRY))  # the fresh cache
+    _age(2)
+    assert not told(published.get(REGISTRY))  # revalidated
+    _age(2)
+    server.status = 500
+    assert told(published.get(REGISTRY))  # the stale cache, the download failed
+    assert told(published.get(REGISTRY))  # the last download failed less than an hour ago
+    (published.cache_dir() / "registry.meta.json").unlink()
+    (published.cache_dir() / "registry.json").unlink()
+    server.status, server.body = 200, b"<html>captive portal</html>"
+    assert told(published.get(REGISTRY))  # refused, the embedded snapshot
+    file = tmp_path / "the download failed" / "registry.json"
+    file.parent.mkdir()
+    file.write_bytes(GOOD_BYTES)
+    assert not told(published.get(REGISTRY, file))
+    monkeypatch.setenv("UPSUN_MIGRATOR_OFFLINE", "1")
+    assert not told(published.get(REGISTRY))

@@ -157,7 +157,7 @@ def test_bad_input_is_refused(project: Path, case: str) -> None:
 
 def test_no_legacy_configuration(project: Path) -> None:
     _make(project, {"README.md": "hello\n"})
-    assert_refused(project, f"{project}: no legacy Platform.sh application found (looked for "
+    assert_refused(project, ".: no legacy Platform.sh application found (looked for "
                    ".platform.app.yaml and .platform/applications.yaml)")
 
 
@@ -457,7 +457,7 @@ def test_an_app_folder_that_may_not_be_entered_is_an_error_not_an_app_left_out(
         result = _migrator("migrate", "--remove-legacy", repo)
         (repo / "backend").chmod(0o755)
         assert (result.returncode, result.stderr) == (
-            1, "error: backend/.platform.app.yaml: Permission denied\n")
+            1, "error: repo/backend/.platform.app.yaml: Permission denied\n")
         assert tree(repo) == before
     finally:
         (repo / "backend").chmod(0o755)

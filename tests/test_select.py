@@ -59,11 +59,13 @@ def test_the_optional_rules_are_rules() -> None:
     assert OPTIONAL.issubset({rule.CODE for rule in RULES})
 
 
-def test_the_readme_example_migrates(tmp_path: Path) -> None:
-    result = run("migrate", "--dry-run", "--select", "UPS003,UPS2", REPO / "examples" / "workers",
+def test_the_readme_example_migrates(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)  # as the README runs it: paths shown from the checkout
+    result = run("migrate", "--dry-run", "--select", "UPS003,UPS2", "examples/workers",
                  "--schema", SCHEMAS / "upsun.json", "--registry", REGISTRY)
     assert result.exit_code == 0, result.stderr
-    assert "\nChanges\n  UPS003  .platform.app.yaml:29  applications.app.web.mounts.uploads." \
+    assert "\nChanges\n  UPS003  examples/workers/.platform.app.yaml:29  " \
+           "applications.app.web.mounts.uploads." \
            "source: source: local -> source: storage\n" in result.stdout
     assert "UPS001" not in result.stdout and "UPS090" not in result.stdout
 

@@ -70,7 +70,7 @@ def test_an_include_that_climbs_out_of_a_link_is_refused(tmp_path: Path, ups: in
         "goes up (..) from the symbolic link .platform/a, so it names one file read through " \
         "the link and another read as text: write it without `..`"
     assert (result.exit_code, result.stdout) == (1, "")
-    assert result.stderr == f"error: .platform/services.yaml:4: {shown} {reason}\n"
+    assert result.stderr == f"error: repo/.platform/services.yaml:4: {shown} {reason}\n"
     assert tree(repo) == before
     assert outside(tmp_path) == around
 

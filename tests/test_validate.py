@@ -23,7 +23,9 @@ def test_valid_multi_file_folder(project: Path) -> None:
     write_files(project, {".upsun/config.yaml": VALID, ".upsun/services.yaml": SERVICES})
     result = run("validate", project, *METADATA_ARGS)
     assert (result.exit_code, result.stdout) == (0, "")
-    assert result.stderr.startswith(f"{project}/.upsun: valid (Upsun schema from file ")
+    assert result.stderr == (  # run in the project: the folder is `.upsun`
+        f"checked: Upsun schema from file {METADATA_ARGS[1]}; image registry from file "
+        f"{METADATA_ARGS[3]}\n.upsun: valid\n")
 
 
 def test_errors_name_file_and_line(project: Path) -> None:
@@ -42,7 +44,7 @@ def test_errors_name_file_and_line(project: Path) -> None:
         "version '10.0.1' of mariadb (it lists 5.5, 10.0, 10.1, 10.2, 10.3, 10.4, 10.5, 10.6, "
         "10.11, 11.0, 11.2, 11.4, 11.8, 12.3): will not deploy; supported versions, nearest "
         "first: 11.4, 11.8, 12.3\n")
-    assert result.stderr.startswith(f"{project}/.upsun: 3 error(s) (")
+    assert result.stderr.endswith("\n.upsun: 3 error(s)\n")
 
 
 def test_versions_are_checked_as_migrate_checks_them(project: Path) -> None:
@@ -61,15 +63,15 @@ def test_versions_are_checked_as_migrate_checks_them(project: Path) -> None:
         "versions, nearest first: 8.4, 8.5\n"
         "warning  UPS202  .upsun/config.yaml:8  relationship 'cache': cache offers no endpoint "
         "'memcached' (it offers: redis)\n"))
-    assert result.stderr.startswith(f"{project}/.upsun: valid with 2 warning(s) (Upsun schema ")
+    assert result.stderr.endswith("\n.upsun: valid, 2 warning(s)\n")
     write_files(project, {".upsun/services.yaml": SERVICES + "  cache:\n    type: redis:2.8\n"})
     result = run("validate", project, *METADATA_ARGS, "--output-format", "github")
     assert result.exit_code == 1
     assert result.stdout.splitlines()[1:] == [
-        f"::notice file={project}/.upsun/config.yaml,line=8,title=UPS202::relationship 'cache': "
+        "::notice file=.upsun/config.yaml,line=8,title=UPS202::relationship 'cache': "
         "endpoint 'memcached' not checked: Upsun's image registry has no endpoint data for "
         "redis:2.8 (its `manifest.endpoints` is null)",
-        f"::error file={project}/.upsun/services.yaml,line=5,title=UPS201::redis:2.8 is "
+        "::error file=.upsun/services.yaml,line=5,title=UPS201::redis:2.8 is "
         "decommissioned on Upsun: no longer available: will not deploy; supported versions, "
         "nearest first: 8.0, 8.8"]
 
@@ -103,8 +105,9 @@ def test_versions_checked_with_the_embedded_registry_when_none_is_given(project:
     assert result.exit_code == 1
     assert result.stdout.startswith("error  UPS201  .upsun/config.yaml:3  php:1.0: Upsun's image "
                                     "registry lists no version '1.0' of php (it lists ")
-    assert result.stderr.endswith("; versions from the image registry from the embedded "
-                                  "snapshot of 2026-07-21 (upsun/meta 9dd622d; offline))\n")
+    assert result.stderr == (f"checked: Upsun schema from file {METADATA_ARGS[1]}; image "
+                             "registry from the embedded snapshot of 2026-07-21 (upsun/meta "
+                             "9dd622d; offline)\n.upsun: 1 error(s)\n")
 
 
 def test_top_level_key_in_two_files(project: Path) -> None:
@@ -118,7 +121,7 @@ def test_top_level_key_in_two_files(project: Path) -> None:
 def test_nothing_to_validate(project: Path) -> None:
     result = run("validate", project, *METADATA_ARGS)
     assert (result.exit_code, result.stderr) == (
-        1, f"error: {project}: no .upsun/*.yaml files to validate\n")
+        1, "error: .: no .upsun/*.yaml files to validate\n")
 
 
 EMBEDDED = "the embedded snapshot of 2026-07-21 (upsun/meta 9dd622d; offline)"
@@ -128,8 +131,7 @@ def test_offline_with_no_cache_validates_with_the_embedded_snapshot(project: Pat
     write_files(project, {".upsun/config.yaml": VALID, ".upsun/services.yaml": SERVICES})
     result = run("validate", project)
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", (
-        f"{project}/.upsun: valid (Upsun schema from {EMBEDDED}; versions from the image "
-        f"registry from {EMBEDDED})\n"))
+        f"checked: Upsun schema and image registry from {EMBEDDED}\n.upsun: valid\n"))
 
 
 def test_offline_with_no_cache_still_checks_versions(project: Path) -> None:

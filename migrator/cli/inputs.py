@@ -16,13 +16,15 @@ def make_options(dry_run: bool, force: bool, local_mounts: str, remove_legacy: b
                  upgrade_retired: bool, strict: bool, commit: str | None = None,
                  rename_platform_cli: bool = False, select: tuple[str, ...] = (),
                  ignore: tuple[str, ...] = (), no_verify: bool = False,
-                 git_filters: bool = False, environment: str | None = None) -> Options:
+                 git_filters: bool = False, environment: str | None = None,
+                 resources_script: str | None = None, message: str | None = None) -> Options:
     settings = Settings(local_mounts=LocalMounts(local_mounts), remove_legacy=remove_legacy,
                         upgrade_retired=upgrade_retired,
                         rename_platform_cli=rename_platform_cli, select=select, ignore=ignore,
                         environment=environment)
     return Options(dry_run=dry_run, force=force, strict=strict, settings=settings,
-                   commit=commit, verify=not no_verify, git_filters=git_filters)
+                   commit=commit, verify=not no_verify, git_filters=git_filters,
+                   resources_script=resources_script, message=message)
 
 
 def load_metadata(schema_file: Path | None, registry_file: Path | None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import click
 
@@ -12,14 +13,21 @@ from migrator import check, diff, render, runner
 from migrator.cli import options as opt
 from migrator.cli.command import Command
 from migrator.cli.inputs import load_metadata, make_options
-from migrator.cli.printing import annotate_report, annotated_errors, echo, use_color
-from migrator.cli.run_one import Requested, Written, plan, write
+from migrator.cli.printing import (
+    annotate_report,
+    annotated_errors,
+    echo,
+    located,
+    use_color,
+)
+from migrator.cli.run_one import Requested, Written, inside, plan, write
 from migrator.errors import MigratorError
 from migrator.escape import terminal
 from migrator.outputs import is_stdout
 from migrator.pipeline import Metadata
 from migrator.report import Report, to_json
 from migrator.runner import Options
+from migrator.where import find_root, in_repository, relocate, shown
 
 GATE = "CI gate"
 
@@ -47,6 +55,7 @@ Examples:
 @opt.flag("--code", "with_code", section=opt.OUTPUT,
           help="Also check the Python code (the codemod, in check mode) and report it.")
 @opt.output_format_option
+@opt.color_option
 @opt.flag("--check", "check_only", section=GATE,
           help="Write nothing; list the files migrating would create, change or remove; exit 1 "
                "if there is any, 0 if there is nothing to do.")
@@ -63,48 +72,95 @@ def command(ctx: click.Context, path: Path, dry_run: bool, force: bool, local_mo
             remove_legacy: bool, upgrade_retired: bool, strict: bool, rename_platform_cli: bool,
             environment: str | None, schema_file: Path | None, registry_file: Path | None,
             report_file: str | None, json_file: str | None, resources_script: str | None,
-            with_code: bool, output_format: str, check_only: bool, show_diff: bool, commit: bool,
-            branch: str | None, no_verify: bool, git_filters: bool, select: tuple[str, ...],
-            ignore: tuple[str, ...], debug: bool) -> None:
+            with_code: bool, output_format: str, color: str, check_only: bool, show_diff: bool,
+            commit: bool, branch: str | None, no_verify: bool, git_filters: bool,
+            message_file: Path | None,
+            select: tuple[str, ...], ignore: tuple[str, ...], debug: bool) -> None:
     """Write PATH/.upsun/config.yaml from the legacy Platform.sh files of PATH."""
     if commit and (check_only or show_diff):
         raise click.UsageError("--commit cannot go with --check or --diff")
-    options = make_options(dry_run, force, local_mounts, remove_legacy, upgrade_retired, strict,
-                           opt.commit_branch(commit, branch, dry_run, no_verify, git_filters),
-                           rename_platform_cli, select, ignore, no_verify, git_filters,
-                           environment=environment)
-    metadata = load_metadata(schema_file, registry_file)
     if check_only or show_diff:
-        ctx.exit(_check(path, options, metadata, show_diff, output_format))
-    with annotated_errors(path, output_format):
+        _refuse_with_check(report_file, json_file, resources_script, with_code)
+    branch = opt.commit_branch(commit, branch, dry_run, no_verify, git_filters, message_file)
+    path = _repository(path)
+    committed_script = inside(path, resources_script) if commit else None  # committed too
+    options = make_options(dry_run, force, local_mounts, remove_legacy, upgrade_retired, strict,
+                           branch, rename_platform_cli, select, ignore, no_verify, git_filters,
+                           environment=environment, resources_script=committed_script,
+                           message=opt.commit_template(message_file))
+    metadata = load_metadata(schema_file, registry_file)
+    shown_as = Shown(output_format, color)
+    if check_only or show_diff:
+        ctx.exit(_check(path, options, metadata, show_diff, shown_as))
+    _migrate(path, options, metadata, Requested(with_code, report_file, json_file,
+                                                None if committed_script else resources_script),
+             shown_as)
+
+
+def _refuse_with_check(report_file: str | None, json_file: str | None,
+                       resources_script: str | None, with_code: bool) -> None:
+    """--check writes nothing and reports pending files: an option it would not use is refused,
+    never ignored."""
+    given = [name for name, on in (("--report", report_file), ("--json", json_file),
+                                   ("--resources-script", resources_script),
+                                   ("--code", with_code)) if on]
+    if given:
+        raise click.UsageError(
+            f"{given[0]} cannot go with --check or --diff, which write nothing: run "
+            f"`upsun-migrator migrate --dry-run {given[0]}{' FILE' if given[0] != '--code' else ''}"
+            "` for the report of what migrating would do")
+
+
+def _repository(path: Path) -> Path:
+    """The repository PATH is in (`where.find_root`); said on stderr when it is not PATH."""
+    root = find_root(path)
+    if root.marker is not None:
+        echo(f"note: {terminal(shown(root.path))} is the repository (it holds {root.marker}); "
+             f"{terminal(shown(path))} is inside it", err=True)
+    return root.path
+
+
+class Shown(NamedTuple):
+    """How the results are shown: `--output-format` and `--color`."""
+
+    output_format: str
+    color: str
+
+
+def _migrate(path: Path, options: Options, metadata: Metadata, requested: Requested,
+             shown_as: Shown) -> None:
+    with annotated_errors(path, shown_as.output_format):
         done = plan(path, options, metadata)
     if done.status is runner.Status.SKIPPED:
-        echo(f"{path}: {terminal(done.message)}", err=True)
+        echo(f"{terminal(shown(path))}: {terminal(done.message)}", err=True)
         return
-    requested = Requested(with_code, report_file, json_file, resources_script)
-    written = write(path, options, done, requested, lambda: annotated_errors(path, output_format))
-    _print(path, options, written, json_file, output_format)
+    written = write(path, options, done, requested,
+                    lambda: annotated_errors(path, shown_as.output_format))
+    _print(path, options, written, requested.json_file, shown_as)
 
 
 def _print(path: Path, options: Options, written: Written, json_file: str | None,
-           output_format: str) -> None:
+           shown_as: Shown) -> None:
     """The diff (dry run), the report, the outputs on stdout; then the failure, if any."""
     done = written.done
     assert done.report is not None and done.result is not None
+    output_format = shown_as.output_format
     text_to_stderr = is_stdout(json_file) or output_format != "text"
+    color = use_color(sys.stderr if text_to_stderr else sys.stdout, shown_as.color)
     if options.dry_run:
-        echo(diff.unified(done.result.files), nl=False, err=text_to_stderr)
-    stream = sys.stderr if text_to_stderr else sys.stdout
-    echo(render.terminal(done.report, color=use_color(stream)), nl=False, err=text_to_stderr)
+        echo(diff.unified(done.result.files, color), nl=False, err=text_to_stderr)
+    echo(render.terminal(done.report, color=color,
+                         where=lambda rel: in_repository(path, rel)),
+         nl=False, err=text_to_stderr)
     for output in written.wanted:  # on stdout; with --output-format json/github only the JSON
         if is_stdout(output.target):
             echo(output.text, nl=False, err=output_format != "text" and not output.machine)
     _print_machine(path, done.report, output_format, is_stdout(json_file))
     written.staged.write_descriptors()  # `/dev/stderr`, `/dev/fd/N`: after everything printed
-    if done.status is runner.Status.FAILED:
-        raise done.error or MigratorError(done.message, str(path))
+    if done.status is runner.Status.FAILED:  # a dry run the real run would refuse, --strict
+        raise relocate(done.error or MigratorError(done.message, str(path)), path)
     if options.commit:
-        echo(f"{path}: {terminal(done.message)}", err=True)
+        echo(f"{terminal(shown(path))}: {terminal(done.message)}", err=True)
 
 
 def _print_machine(path: Path, built: Report, output_format: str, json_printed: bool) -> None:
@@ -116,8 +172,9 @@ def _print_machine(path: Path, built: Report, output_format: str, json_printed: 
 
 
 def _check(path: Path, options: Options, metadata: Metadata, show_diff: bool,
-           output_format: str) -> int:
+           shown_as: Shown) -> int:
     """`migrate --check`: the pending files (one line each), the diff on request; exit code."""
+    output_format = shown_as.output_format
     with annotated_errors(path, output_format):
         checked = check.check(path, options, metadata)
     if output_format == "json":
@@ -128,12 +185,14 @@ def _check(path: Path, options: Options, metadata: Metadata, show_diff: bool,
         echo(line, err=output_format == "json")
     if output_format != "github":
         for finding in checked.findings:
-            echo(str(finding), err=output_format == "json")
+            echo(terminal(str(located(path, finding))), err=output_format == "json")
     elif checked.run is not None and checked.run.report is None:
         for finding in checked.findings:  # a migrated repository: no report to annotate
-            echo(github.finding(path, finding))
+            echo(github.finding(located(path, finding)))
     if show_diff:
-        echo(diff.unified(checked.pending), nl=False, err=output_format != "text")
+        to_stderr = output_format != "text"
+        color = use_color(sys.stderr if to_stderr else sys.stdout, shown_as.color)
+        echo(diff.unified(checked.pending, color), nl=False, err=to_stderr)
     if output_format == "github" and checked.run is not None and checked.run.report:
         annotate_report(path, checked.run.report)
     echo(check.summary(path, checked), err=True)

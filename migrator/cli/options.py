@@ -171,9 +171,11 @@ def migration_options() -> Callable[[F], F]:
 def commit_options() -> Callable[[F], F]:
     return compose(
         flag("--commit", section=GIT,
-             help="In a clean git work tree: commit exactly the files the migration created, "
-                  "changed or removed, on --branch (created or checked out). Never pushes. The "
-                  "commit runs the hooks `git commit` runs (pre-commit, prepare-commit-msg, "
+             help="In a git work tree: commit exactly the files the migration created, "
+                  "changed or removed, on --branch (created or checked out); changes to what "
+                  "it reads or writes refuse it, other uncommitted changes stay as they are. "
+                  "Never pushes. The commit runs the hooks `git commit` runs (pre-commit, "
+                  "prepare-commit-msg, "
                   "commit-msg, post-commit, reference-transaction, post-index-change) and signs "
                   "if the git configuration asks; no other git command runs a hook. On a "
                   "failure the repository is left as it was."),
@@ -186,6 +188,11 @@ def commit_options() -> Callable[[F], F]:
              help="With --commit: let git run the clean and smudge filters the repository's "
                   ".gitattributes name (git-lfs, git-crypt); without it a file git would filter "
                   "is refused before anything is written."),
+        option("--commit-message", "message_file", type=file(exists=True), metavar="FILE",
+               section=GIT,
+               help="With --commit: the commit message, from a template naming $subject, "
+                    "$summary, $files, $findings, $resources, $body or $version (`$$` is a "
+                    "`$`), such as `PROJ-123 $subject` on its first line."),
     )
 
 
@@ -194,6 +201,12 @@ output_format_option = option(
     section=OUTPUT,
     help="text for people (default); json for programs; github for GitHub Actions annotations "
          "(::error file=...,line=...::message lines).")
+
+
+color_option = option(
+    "--color", type=click.Choice(["auto", "always", "never"]), default="auto", section=OUTPUT,
+    help="Colour the report and the diff: auto (default) on a terminal, unless NO_COLOR is set; "
+         "FORCE_COLOR set colours also into a pipe or a CI log; TERM=dumb does not colour.")
 
 
 def selection_options(select: str, ignore: str, source: str | None = None) -> Callable[[F], F]:
@@ -208,12 +221,13 @@ def selection_options(select: str, ignore: str, source: str | None = None) -> Ca
 # -- options that do not go together ---------------------------------------------------------
 
 def commit_branch(commit: bool, branch: str | None, dry_run: bool, no_verify: bool = False,
-                  git_filters: bool = False) -> str | None:
+                  git_filters: bool = False, message_file: Path | None = None) -> str | None:
     """The branch `--commit` commits on, or None; usage errors for what does not fit."""
     if not commit:
         given = [name for name, on in (("--branch", branch is not None),
                                        ("--no-verify", no_verify),
-                                       ("--git-filters", git_filters)) if on]
+                                       ("--git-filters", git_filters),
+                                       ("--commit-message", message_file is not None)) if on]
         if given:
             raise click.UsageError(f"{given[0]} needs --commit")
         return None
@@ -226,3 +240,27 @@ def commit_branch(commit: bool, branch: str | None, dry_run: bool, no_verify: bo
         raise click.BadParameter(f"{name!r} is not a valid git branch name",
                                  param_hint="'--branch'")
     return name
+
+
+def commit_template(message_file: Path | None) -> str | None:
+    """The text of a `--commit-message` template, checked (`gitcommit.template_problem`)."""
+    if message_file is None:
+        return None
+    from migrator.gitcommit import template_problem
+
+    hint = "'--commit-message'"
+    try:
+        text = message_file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise click.BadParameter(f"{message_file}: not UTF-8 text ({exc.reason} at byte "
+                                 f"{exc.start})", param_hint=hint) from None
+    except OSError as exc:
+        raise click.BadParameter(f"{message_file}: cannot read: {exc.strerror or exc}",
+                                 param_hint=hint) from None
+    problem = template_problem(text)
+    if problem is not None:
+        raise click.BadParameter(f"{message_file}: {problem}", param_hint=hint)
+    if not text.strip():
+        raise click.BadParameter(f"{message_file}: empty (git refuses an empty message)",
+                                 param_hint=hint)
+    return text

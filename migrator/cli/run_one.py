@@ -4,6 +4,7 @@ put in place. Plain runs go through `runner`, --commit runs through `gitcommit`.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -32,6 +33,17 @@ class Written(NamedTuple):
     staged: Staged  # published; its descriptor outputs are written after what the run prints
 
 
+def inside(path: Path, target: str | None) -> str | None:
+    """A file target inside the repository at `path`, as a path relative to it (with --commit,
+    the resources script is then written and committed with the migration); None for a target
+    elsewhere, or on a descriptor."""
+    if target is None or outputs.descriptor(target) is not None:
+        return None
+    rel = os.path.relpath(os.path.abspath(target), os.path.abspath(path))
+    return None if rel == os.curdir or rel.split(os.sep)[0] == os.pardir else \
+        Path(rel).as_posix()
+
+
 def plan(path: Path, options: Options, metadata: Metadata) -> Run:
     """Everything but the writing (with --commit: on a clean work tree, the branch checked out)."""
     if options.commit:
@@ -42,9 +54,11 @@ def plan(path: Path, options: Options, metadata: Metadata) -> Run:
 
 
 def write(path: Path, options: Options, done: Run, requested: Requested,
-          guard: Callable[[], AbstractContextManager[None]]) -> Written:
+          guard: Callable[[], AbstractContextManager[None]],
+          trees: tuple[str, ...] = ()) -> Written:
     """The planned run's outputs staged, then the repository (inside `guard`), then the
-    outputs published: every output is on disk before the repository changes."""
+    outputs published: every output is on disk before the repository changes. `trees`: more
+    folders where no link is followed (`bulk`'s roots)."""
     built, result = done.report, done.result
     assert built is not None and result is not None
     try:  # with --commit the branch is checked out: a failure before the write goes back
@@ -53,7 +67,8 @@ def write(path: Path, options: Options, done: Run, requested: Requested,
             done = done._replace(report=built)
         wanted = _outputs(built, requested)
         files = [o for o in wanted if not outputs.is_stdout(o.target)]
-        staged = outputs.stage(files, _protected(result) if files else set(), (path,))
+        staged = outputs.stage(files, _protected(result) if files else set(),
+                               (path, *map(Path, trees)))
     except BaseException as exc:
         _abandon(path, options, done, exc)
         raise

@@ -74,19 +74,21 @@ def python_files(root: Path) -> Iterator[tuple[Path, str | None]]:
                 yield folder / name, untouched
 
 
-def run(root: Path, options: CodeOptions, relationships: Collection[str] | None = None
-        ) -> CodemodRun:
+def run(root: Path, options: CodeOptions, relationships: Collection[str] | None = None,
+        only: Collection[str] = ()) -> CodemodRun:
     """Analyse (and compute the rewrite of) every Python file; nothing is written here. A file
     and the links to it inside the repository are one file, analysed once under its own path;
-    libcst runs in a child process (isolated.py), so no file can end the run."""
+    libcst runs in a child process (isolated.py), so no file can end the run. `only` names
+    the files and folders to analyse, relative to the repository (none: all of it); a file
+    named there is analysed wherever it is, as a linter takes a file it is given."""
     findings: list[CodeFinding] = []
     changes: list[FileChange] = []
     real_root = root.resolve()
     seen: set[str] = set()
     analysed: list[str] = []
     with Isolated(_analyse) as isolated:
-        for path, _ in python_files(root):
-            target = _target(real_root, root, path)
+        for path, walked in _selected(root, only):
+            target = _target(real_root, root, path, walked)
             if isinstance(target, CodeFinding):
                 findings.append(target)
             elif target not in seen:
@@ -94,15 +96,33 @@ def run(root: Path, options: CodeOptions, relationships: Collection[str] | None 
                 change = _file(real_root, target, options, relationships, findings, isolated,
                                analysed)
                 changes += [change] if change is not None else []
-    findings += _dependency_lines(root, real_root)
+    findings += [f for f in _dependency_lines(root, real_root) if _within(f.file, only)]
     kept = (f for f in findings if selected(f.code, options.select, options.ignore))
     return CodemodRun(tuple(sorted(kept)), tuple(changes), analysed=tuple(analysed))
 
 
-def _target(real_root: Path, root: Path, path: Path) -> str | CodeFinding:
-    """The repository path of the file `path` is or links to; else why it is not read."""
+def _selected(root: Path, only: Collection[str]) -> Iterator[tuple[Path, bool]]:
+    """The Python files the walk finds under the folders of `only` (all of them without
+    `only`), then the files `only` names that the walk did not find (False: not walked to,
+    so no link on its way was seen)."""
+    found = [path for path, _ in python_files(root)
+             if _within(path.relative_to(root).as_posix(), only)]
+    yield from ((path, True) for path in found)
+    walked = {path.relative_to(root).as_posix() for path in found}
+    yield from ((root / rel, False) for rel in only
+                if rel not in walked and not (root / rel).is_dir())
+
+
+def _within(rel: str, only: Collection[str]) -> bool:
+    return not only or any(rel == part or rel.startswith(part.rstrip("/") + "/") or part == "."
+                           for part in only)
+
+
+def _target(real_root: Path, root: Path, path: Path, walked: bool = True) -> str | CodeFinding:
+    """The repository path of the file `path` is or links to; else why it is not read. A file
+    the walk did not reach is located through its links (never outside the repository)."""
     try:
-        return reading.locate(real_root, path, root)
+        return reading.locate(real_root, path, root if walked else None)
     except reading.Unreadable as exc:
         return CodeFinding(path.relative_to(root).as_posix(), 1, 1, "UPS199", "warning",
                            str(exc))

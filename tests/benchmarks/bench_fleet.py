@@ -205,8 +205,9 @@ def compare_bulk(cli: Path | None, repos: int, jobs: int, rounds: int,
 def per_repository(passes: int = 4) -> None:
     """CPU per repository inside one process (no start-up, no pool): one copy of each corpus project,
     `--dry-run`, the best of a few passes."""
+    from migrator.cli.run_each import Each, outcome
     from migrator.pipeline import Metadata
-    from migrator.runner import Options, outcome
+    from migrator.runner import Options
 
     with tempfile.TemporaryDirectory() as scratch:
         fleet = Path(scratch)
@@ -216,7 +217,7 @@ def per_repository(passes: int = 4) -> None:
         for _ in range(passes):
             start = time.process_time()
             for repo in repos:
-                outcome(repo, Options(dry_run=True), Metadata())
+                outcome(repo, Each(Options(dry_run=True)), Metadata())
             best = min(best, time.process_time() - start)
     print(f"in one process: {best / len(repos) * 1000:.1f} ms of CPU per repository "
           f"(best of {passes} passes over {len(repos)} projects)")

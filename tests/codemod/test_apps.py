@@ -22,9 +22,11 @@ REWRITE = ("--service-env-vars", "--fix-production-check")
 
 
 @pytest.fixture
-def app(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+def app(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the application, and the current folder (paths shown relative to it)."""
     root = tmp_path / request.param
     shutil.copytree(APPS / request.param, root)
+    monkeypatch.chdir(root)
     return root
 
 
@@ -108,10 +110,11 @@ def test_migrate_imports_libcst_only_with_code(tmp_path: Path) -> None:
              "print('LIBCST' if 'libcst' in sys.modules else 'NO-LIBCST', "
              "'JSONSCHEMA' if 'jsonschema' in sys.modules else 'NO-JSONSCHEMA', file=sys.stderr)")
     plain = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                           check=True, env={"UPSUN_MIGRATOR_OFFLINE": "1", "PATH": "/usr/bin"})
+                           check=True, env={"UPSUN_MIGRATOR_OFFLINE": "1", "PATH": "/usr/bin"},
+                           cwd=root)
     assert plain.stderr.strip().endswith("NO-LIBCST NO-JSONSCHEMA")
     code = subprocess.run([sys.executable, "-c", probe, "--code"], capture_output=True,
-                          text=True, check=True,
+                          text=True, check=True, cwd=root,
                           env={"UPSUN_MIGRATOR_OFFLINE": "1", "PATH": "/usr/bin"})
     assert code.stderr.strip().endswith("LIBCST NO-JSONSCHEMA")
     assert "Python code\n  mysite/settings.py:20:4: UPS106 info [would rewrite] " in code.stdout
@@ -129,11 +132,13 @@ def test_markdown_report_lists_code_findings(tmp_path: Path) -> None:
             "\"PLATFORM_APPLICATION_NAME\" in os.environ |\n") in text
 
 
-def test_labels_say_what_happened_and_the_summary_comes_last(tmp_path: Path) -> None:
+def test_labels_say_what_happened_and_the_summary_comes_last(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Check mode writes nothing, so nothing is labelled `[rewritten]`; `--write` prints the
     findings then the summary, on one stream, in that order (issues 12.18 and 15.6)."""
     root = tmp_path / "django"
     shutil.copytree(APPS / "django", root)
+    monkeypatch.chdir(root)
     check = run("codemod", root)
     assert (check.exit_code, check.stderr) == (1, "")
     assert check.stdout.splitlines()[0] == (

@@ -17,6 +17,13 @@ LATIN1 = b"# -*- coding: latin-1 -*-\nimport os\nfrom platformshconfig import Co
     b"config = Config()\nN = \"caf\xe9\"\nB = config.branch\n"
 
 
+@pytest.fixture(autouse=True)
+def _in_the_temporary_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests run in `app`, the repository (paths shown relative to it)."""
+    (tmp_path / "app").mkdir()
+    monkeypatch.chdir(tmp_path / "app")
+
+
 def _write(root: Path, name: str, data: bytes) -> Path:
     root.mkdir(exist_ok=True)
     path = root / name

@@ -6,10 +6,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import run, write_files
 
 SETTINGS = ("import os\nfrom platformshconfig import Config\n\nconfig = Config()\n"
             "name = config.applicationName\ntoken = os.environ[\"PLATFORMSH_CLI_TOKEN\"]\n")
+
+
+@pytest.fixture(autouse=True)
+def _in_the_temporary_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests run in `app`, the repository (paths shown relative to it)."""
+    (tmp_path / "app").mkdir()
+    monkeypatch.chdir(tmp_path / "app")
 
 
 def _app(root: Path) -> Path:
@@ -50,7 +59,7 @@ def test_a_code_the_codemod_never_prints_is_a_usage_error(tmp_path: Path) -> Non
     app = _app(tmp_path / "app")
     done = run("codemod", "--write", "--select", "UPS003", app)
     assert (done.exit_code, done.stdout, done.stderr) == (
-        2, "", "Usage: upsun-migrator codemod [OPTIONS] [PATH]\n"
+        2, "", "Usage: upsun-migrator codemod [OPTIONS] [PATH]...\n"
         "Try 'upsun-migrator codemod --help' for help.\n\n"
         "Error: Invalid value for '--select': no codemod code starts with UPS003\n")
     assert (app / "settings.py").read_text() == SETTINGS

@@ -48,7 +48,7 @@ def _cli(*args: str | Path, memory: int = 2 * 1024 ** 3, timeout: float = 60
 
 
 def test_files_that_are_not_regular_files_inside_the_repository_are_not_read(
-        tmp_path: Path) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     outside = _files(tmp_path / "outside", {"secret.py": SETTINGS})
     repo = _files(tmp_path / "repo", {"app/settings.py": SETTINGS})
     (repo / "zero.py").symlink_to("/dev/zero")
@@ -57,6 +57,7 @@ def test_files_that_are_not_regular_files_inside_the_repository_are_not_read(
     (repo / "gone.py").symlink_to("nothing.py")
     (repo / "loop.py").symlink_to("loop.py")
     os.mkfifo(repo / "pipe.py")
+    monkeypatch.chdir(repo)
     done = _cli("codemod", repo)
     assert done.returncode == 1, done.stderr  # the settings file would be rewritten
     assert done.stdout.decode() == (
@@ -195,9 +196,11 @@ LATIN1_NAME = b"caf\xe9.py"
 @pytest.mark.parametrize("output_format", ["text", "json", "github"])
 @pytest.mark.parametrize("mode", ["--check", "--diff", "--write"])
 def test_every_output_is_utf8_for_a_name_that_is_not(tmp_path: Path, output_format: str,
-                                                     mode: str) -> None:
+                                                     mode: str,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     repo = tmp_path / "repo"
     repo.mkdir()
+    monkeypatch.chdir(repo)
     with open(os.path.join(os.fsencode(repo), LATIN1_NAME), "wb") as stream:
         stream.write(SETTINGS)
     done = run("codemod", mode, "--output-format", output_format, repo)
