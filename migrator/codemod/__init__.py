@@ -323,31 +323,32 @@ def listing(done: CodemodRun) -> str:
 
 def relationship_names(root: Path) -> set[str] | None:
     """Relationship names of the project: `.upsun/config.yaml`, else the legacy files."""
-    from ruamel.yaml.comments import CommentedMap
+    from migrator.discovery import load_project
+    from migrator.yamltext.nodes import Mapping, resolve
+    from migrator.yamltext.parse import parse
 
-    from migrator import yamlio
-
-    names: set[str] = set()
     real_root = root.resolve()
     try:
         config = root / ".upsun" / "config.yaml"
         if config.is_file():
             text = reading.read(real_root / reading.locate(real_root, config)).decode("utf-8")
-            tree = yamlio.load(text, ".upsun/config.yaml")
-            apps = [tree.get("applications")[n] for n in tree.get("applications") or {}]
+            top = parse(text.replace("\r\n", "\n"), ".upsun/config.yaml").root
+            top = resolve(top) if top is not None else None
+            found = top.get("applications") if isinstance(top, Mapping) else None
+            apps = [app for _, app in found.items()] if isinstance(found, Mapping) else []
         else:
-            from migrator.discovery import load_project
-
-            apps = [app.node for app in load_project(root).apps]
-    except (MigratorError, reading.Unreadable, UnicodeDecodeError, OSError, AttributeError,
-            TypeError):
+            apps = [app.mapping for app in load_project(root).apps]
+    except (MigratorError, reading.Unreadable, UnicodeDecodeError, OSError):
         return None
+    names: set[str] = set()
     for app in apps:
-        if not isinstance(app, CommentedMap):
+        if not isinstance(app, Mapping):
             continue
-        workers = app.get("workers") or {}
-        for holder in [app] + [workers[w] for w in workers]:
-            relationships = holder.get("relationships") if isinstance(holder, CommentedMap) \
-                else None
-            names.update(str(k) for k in (relationships or {}))
+        workers = app.get("workers")
+        holders = [app, *(w for _, w in workers.items())] if isinstance(workers, Mapping) \
+            else [app]
+        for holder in holders:
+            relationships = holder.get("relationships") if isinstance(holder, Mapping) else None
+            if isinstance(relationships, Mapping):
+                names.update(relationships.keys())
     return names
