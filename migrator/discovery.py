@@ -9,14 +9,13 @@ import stat
 from pathlib import Path, PurePosixPath
 
 from migrator.errors import InputError, NothingToMigrate, RefusedError
-from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence, resolve, scalar_value, to_data
+from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence, resolve, scalar_value
 from migrator.yamltext.parse import MAX_BYTES, Document, decode, parse
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import subprocess
     from collections.abc import Iterator
-    from typing import Any
 
     from migrator.git import Git
 
@@ -61,21 +60,6 @@ class LegacyApp:
                  name_entry: tuple[Scalar, Node] | None = None) -> None:
         self.name, self.mapping, self.file, self.source = name, mapping, file, source
         self.subdir, self.entry, self.name_entry = subdir, entry, name_entry
-
-    @property
-    def node(self) -> Any:
-        """The app as plain ruamel.yaml containers, for readers outside the migration (the
-        codemod looks up relationship names); the migration reads `mapping`."""
-        from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
-        def build(value: Any) -> Any:
-            if isinstance(value, dict):
-                return CommentedMap((k, build(v)) for k, v in value.items())
-            if isinstance(value, list):
-                return CommentedSeq(build(v) for v in value)
-            return value
-
-        return build(to_data(self.mapping))
 
 
 class LegacyDocument:

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
-from migrator.discovery import UPSUN_CONFIG, Reader
+from migrator.discovery import UPSUN_CONFIG, Reader, SourceFile
 from migrator.errors import InputError, RefusedError
 from migrator.model import MigrationResult
-from migrator.upsunfiles import TOP_LEVEL_KEYS, UNKNOWN_KEY, upsun_yaml_files
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:  # ruamel.yaml is imported only when `.upsun/` holds other files
-    from typing import Any
-
-    from ruamel.yaml.comments import CommentedMap
+from migrator.upsunfiles import ANY_STRING, TOP_LEVEL_KEYS, UNKNOWN_KEY, upsun_yaml_files
+from migrator.validate import (
+    Schema,
+    Tops,
+    include_loader,
+    load_upsun_file,
+    top_entries,
+    validate,
+)
 
 _TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_][\w-]*):", re.M)
 
@@ -29,11 +32,8 @@ def check_beside(result: MigrationResult) -> None:
     knows, and define none of the keys config.yaml defines: Upsun takes each top-level key from
     one file only, so the result would not deploy (and `validate` would fail)."""
     ours = written_keys(result.config_text)
-    for rel, node in _others(result):
-        from migrator import yamlio
-
-        for key in node:
-            line = yamlio.line_of(node, key)
+    for rel, source in _others(result):
+        for key, line, _ in top_entries(source):
             if key not in TOP_LEVEL_KEYS:
                 raise InputError(f"{key}: {UNKNOWN_KEY}", rel, line)
             if key in ours:
@@ -49,31 +49,24 @@ def check_beside_schema(result: MigrationResult, document: dict[str, Any]) -> No
     others = list(_others(result))
     if not others:
         return
-    from ruamel.yaml.comments import CommentedMap
-
-    from migrator.upsunfiles import ANY_STRING
-    from migrator.validate import Schema, include_resolver, validate
-
     schema = Schema(document, ANY_STRING, ANY_STRING)
-    resolve = include_resolver(result.root, ".upsun")
-    for rel, node in others:
-        probe = CommentedMap(node)
-        probe["applications"] = CommentedMap()
-        errors = validate(probe, schema, rel, resolve)
+    load = include_loader(result.root, ".upsun")
+    for rel, source in others:
+        probe: Tops = {key: (value, source) for key, _, value in top_entries(source)}
+        probe["applications"] = None
+        errors = validate(probe, schema, rel, load)
         if errors:
             first = errors[0]
             raise InputError(f"{first.path}: {first.message} (this file is read with the "
                              f"migrated {UPSUN_CONFIG})", rel, first.line)
 
 
-def _others(result: MigrationResult) -> Iterator[tuple[str, CommentedMap]]:
+def _others(result: MigrationResult) -> Iterator[tuple[str, SourceFile]]:
     """The first-level `.upsun/*.yaml` files the migration does not write, with content."""
     planned = {p.path for p in result.files}
     reader = Reader(result.root)
     for rel in upsun_yaml_files(result.root):
         if rel != UPSUN_CONFIG and rel not in planned:
-            from migrator.validate import load_upsun_file
-
-            node = load_upsun_file(reader, rel)
-            if node is not None:
-                yield rel, node
+            source = load_upsun_file(reader, rel)
+            if source is not None:
+                yield rel, source

@@ -9,16 +9,58 @@ document the run parses). A file that includes itself, through any chain, is ref
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from migrator.errors import MAX_VALUES, ExpansionError, InputError
-from migrator.yamltext.nodes import Tagged
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
+from migrator.errors import MAX_VALUES, ExpansionError, InputError, MigratorError
+from migrator.yamltext.nodes import Tagged, to_data
+from migrator.yamltext.parse import parse
 
 #: What an include names, read: its data and the file it was read from (None: not read).
-Loader = Callable[[str], "tuple[Any, str] | None"]
+Loader = Callable[[str], tuple[Any, str] | None]
+#: A file's text and the name it is reported under, from a path relative to the repository.
+TextReader = Callable[[str], tuple[str, str]]
+
+
+def build(data: Any, load: Loader, written: int) -> Any:
+    """The instance of a tree's data (`yamltext.nodes.to_data`): the data itself when it holds
+    no tagged value (counted, and values shared through aliases stay shared), else built with
+    its includes read through `load`."""
+    if not _holds_tags(data, [0]):
+        count(data, written)
+        return data
+    return Instance(load, written).build(data)
+
+
+def _holds_tags(value: Any, budget: list[int]) -> bool:
+    """Whether a tagged value is inside (bounded: a huge shared value is assumed to have one)."""
+    budget[0] += 1
+    if budget[0] > 100_000 or isinstance(value, Tagged):
+        return True
+    if isinstance(value, dict):
+        return any(_holds_tags(v, budget) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds_tags(v, budget) for v in value)
+    return False
+
+
+def loader(read: TextReader, prefixes: tuple[str, ...]) -> Loader:
+    """What a yaml `!include` names, parsed by the engine: the first of `prefix + path` that
+    `read` reads and that parses; None when none does (the value is then checked as an empty
+    mapping). An alias bomb in it is refused, as in every file a run reads."""
+
+    def load(path: str) -> tuple[Any, str] | None:
+        for prefix in prefixes:
+            try:
+                text, file = read(prefix + path)
+                document = parse(text.replace("\r\n", "\n"), file)
+            except ExpansionError:
+                raise
+            except MigratorError:
+                continue
+            return (to_data(document.root) if document.root is not None else None), file
+        return None
+
+    return load
 
 
 class Instance:

@@ -6,10 +6,9 @@ from __future__ import annotations
 import gc
 import os
 import stat
-from collections.abc import Callable
 from pathlib import Path
 
-from migrator import datamoves, paths
+from migrator import datamoves, instance, paths
 from migrator.assemble import assemble
 from migrator.codes import selected
 from migrator.context import MigrationContext, scalar_text
@@ -27,7 +26,7 @@ from migrator.record import Record
 from migrator.registry import Registry
 from migrator.rules import BOTH_FORMATS, OPTIONAL, RULES
 from migrator.verify import prove
-from migrator.yamltext.nodes import Mapping, Node, Sequence, Tagged, resolve, to_data
+from migrator.yamltext.nodes import Node, written_at
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -157,13 +156,8 @@ def _checked(metadata: Metadata, ctx: MigrationContext) -> tuple[str, ...]:
 def _instance(ctx: MigrationContext, output: Any, written: int) -> Any:
     """The output as the schema checks it (`migrator.instance`), bounded; an alias bomb is
     refused with the legacy file and line of the place where it expands."""
-    from migrator import instance
-
     try:
-        if not _holds_tags(output, [0]):
-            instance.count(output, written)
-            return output  # the common case; also keeps values shared through aliases shared
-        return instance.Instance(_include_loader(ctx), written).build(output)
+        return instance.build(output, _include_loader(ctx), written)
     except ExpansionError as exc:
         if exc.file:
             raise
@@ -216,26 +210,11 @@ def _validate(ctx: MigrationContext, output: Any, document: dict[str, Any],
                          "bug)", file, line)
 
 
-def _holds_tags(value: Any, budget: list[int]) -> bool:
-    """Whether a tagged value is inside (bounded: a huge shared value is assumed to have one)."""
-    budget[0] += 1
-    if budget[0] > 100_000 or isinstance(value, Tagged):
-        return True
-    if isinstance(value, dict):
-        return any(_holds_tags(v, budget) for v in value.values())
-    if isinstance(value, list):
-        return any(_holds_tags(v, budget) for v in value)
-    return False
-
-
-def _include_loader(ctx: MigrationContext) -> Callable[[str], tuple[Any, str] | None]:
+def _include_loader(ctx: MigrationContext) -> instance.Loader:
     """What a yaml `!include` of the output names, and the legacy file it is read from: the
     copy the run writes (an included service as the rules edited it), else from `.platform/`,
-    else the repository root; None when it cannot be read safely (the value is then checked
-    as an empty mapping). An alias bomb in it is refused, as in every file the run reads."""
+    else the repository root."""
     from migrator.discovery import Reader
-    from migrator.errors import MigratorError
-    from migrator.yamltext.parse import parse
 
     reader = Reader(ctx.project.root)
     sources = {target: source for source, target in ctx.copies.items()}
@@ -246,19 +225,7 @@ def _include_loader(ctx: MigrationContext) -> Callable[[str], tuple[Any, str] | 
             return _copy(ctx, reader, copied).decode("utf-8"), copied
         return reader.read(rel), rel
 
-    def load(path: str) -> tuple[Any, str] | None:
-        for rel in (path, f".platform/{path}"):
-            try:
-                text, file = read(rel)
-                document = parse(text.replace("\r\n", "\n"), file)
-            except ExpansionError:
-                raise
-            except MigratorError:
-                continue
-            return (to_data(document.root) if document.root is not None else None), file
-        return None
-
-    return load
+    return instance.loader(read, ("", ".platform/"))
 
 
 def _source_of(ctx: MigrationContext, path: list[Any]) -> tuple[str, int]:
@@ -275,19 +242,10 @@ def _source_of(ctx: MigrationContext, path: list[Any]) -> tuple[str, int]:
         if document is None:
             return UPSUN_CONFIG, 0
         node, source, rest = document.node, document.source, path[1:]
-    line = source.line(node.start) if node is not None else 0
-    for key in rest:
-        node = resolve(node) if node is not None else None
-        if isinstance(node, Mapping) and isinstance(key, str) and node.entry(key):
-            entry = node.entry(key)
-            assert entry is not None
-            line, node = source.line(entry[0].start), entry[1]
-        elif isinstance(node, Sequence) and isinstance(key, int) and key < len(node.items):
-            node = node.items[key]
-            line = source.line(node.start)
-        else:
-            break
-    return source.rel, line
+    if node is None:
+        return source.rel, 0
+    offset = written_at(node, rest)
+    return source.rel, source.line(node.start if offset is None else offset)
 
 
 def _plan(project: LegacyProject, ctx: MigrationContext, config: bytes) -> list[PlannedFile]:

@@ -1,16 +1,19 @@
-"""Validate an Upsun configuration tree against the Upsun JSON schema, with file:line messages."""
+"""Validate the `.upsun/` configuration against the Upsun JSON schema, with file:line messages.
+
+The files are read by the engine (`migrator.yamltext`): lines come from the spans of its trees,
+and the schema checks the data `migrator.instance` builds from them, as for a migration's
+output."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
-
-from migrator import yamlio
-from migrator.errors import MAX_VALUES, ExpansionError, InputError
+from migrator import instance
+from migrator.discovery import Reader, SourceFile
+from migrator.errors import ExpansionError, InputError
 from migrator.upsunfiles import (
     ANY_STRING,
     RUNTIME_URL,
@@ -19,16 +22,11 @@ from migrator.upsunfiles import (
     UNKNOWN_KEY,
     upsun_yaml_files,
 )
-from migrator.yamlio import Node
+from migrator.yamltext.nodes import Mapping, Node, resolve, to_data, written_at
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
-
-    from migrator.discovery import Reader
-
-#: What an `!include` of type yaml resolves to: a loaded tree, or None when it can't be read.
-Resolver = Callable[[str], Node]
+#: Top-level keys, each with its value and the file holding it (None: checked as an empty
+#: mapping, written by the migration).
+Tops = dict[str, "tuple[Node, SourceFile] | None"]
 
 
 @dataclass(frozen=True)
@@ -61,125 +59,88 @@ class Schema:
         return cls(read(schema), read(runtime_versions), read(service_versions))
 
 
-def instance(node: Node, resolve: Resolver | None = None) -> Any:
-    """A round-trip tree as plain JSON data, with `!include`/`!archive` as Upsun resolves them."""
-    return _instance(node, resolve, [MAX_VALUES], [])
-
-
-def _instance(node: Node, resolve: Resolver | None, budget: list[int], path: list[Any]) -> Any:
-    budget[0] -= 1
-    if budget[0] < 0:
-        raise ExpansionError(path)
-    tag = yamlio.tag_of(node)
-    if tag == "!archive":
-        return "archive"
-    if tag == "!include":
-        return _included(node, resolve)
-    if isinstance(node, CommentedMap):
-        return {str(key): _instance(node[key], resolve, budget, [*path, key]) for key in node}
-    if isinstance(node, CommentedSeq):
-        return [_instance(item, resolve, budget, [*path, index])
-                for index, item in enumerate(node)]
-    if isinstance(node, TaggedScalar):
-        return str(node.value)
-    if isinstance(node, (bool, int, float)) or node is None:
-        return node
-    return str(node)
-
-
-def _included(node: Node, resolve: Resolver | None) -> Any:
-    kind = node.get("type", "yaml") if isinstance(node, CommentedMap) else "yaml"
-    if kind != "yaml":
-        return "included text"
-    path = node.get("path") if isinstance(node, CommentedMap) else getattr(node, "value", None)
-    loaded = resolve(str(path)) if resolve and path else None
-    return instance(loaded, resolve) if loaded is not None else {}
-
-
-def include_resolver(root: Path, config_dir: str) -> Resolver:
-    """Loads what a yaml `!include` names: from the config folder, else the repository root;
-    None when it cannot be read safely (the value is then checked as an empty mapping)."""
-    from migrator.discovery import Reader
-    from migrator.errors import MigratorError
-
+def include_loader(root: Path, config_dir: str) -> instance.Loader:
+    """Loads what a yaml `!include` names: from the config folder, else the repository root."""
     reader = Reader(root)
 
-    def resolve(path: str) -> Node:
-        for rel in (f"{config_dir}/{path}", path):
-            try:
-                return yamlio.load(reader.read(rel), rel, allow_empty=True)
-            except MigratorError:
-                continue
-        return None
+    def read(rel: str) -> tuple[str, str]:
+        return reader.read(rel), rel
 
-    return resolve
+    return instance.loader(read, (f"{config_dir}/", ""))
 
 
-def validate(tree: Node, schema: Schema, file: str,
-             resolve: Resolver | None = None) -> list[SchemaError]:
-    """Every schema error of `tree`, each with the line of the offending node in `file`."""
+def validate(tops: Tops, schema: Schema, file: str, load: instance.Loader) -> list[SchemaError]:
+    """Every schema error of the configuration made of `tops`, each with the line of the
+    offending node (0 for a top-level key itself)."""
     from migrator import deviations
     from migrator.minischema import Validator
 
     validator = Validator(deviations.apply(schema.document), {
         RUNTIME_URL: schema.runtime_versions, SERVICE_URL: schema.service_versions})
+    data = {key: to_data(top[0]) if top is not None else {} for key, top in tops.items()}
+    written = sum(top[1].doc.nodes for top in tops.values() if top is not None)
     try:
-        document = instance(tree, resolve)
+        document = instance.build(data, load, written)
     except ExpansionError as exc:
-        raise ExpansionError(exc.path, file, _line(tree, exc.path)) from None
-    errors = {SchemaError(file, _line(tree, list(e.path)), ".".join(map(str, e.path)), e.message)
+        if exc.file:
+            raise
+        raise ExpansionError(exc.path, file, _line(tops, exc.path)) from None
+    errors = {SchemaError(file, _line(tops, list(e.path)), ".".join(map(str, e.path)), e.message)
               for e in validator.errors(document)}
     return sorted(errors, key=lambda e: (e.line, e.path, e.message))
 
 
-def _line(tree: Node, path: list[Any]) -> int:
-    """Line of the deepest node along `path` that has a known position."""
-    line, node = yamlio.line_of(tree), tree
-    for key in path:
-        in_map = isinstance(node, CommentedMap) and key in node
-        in_seq = isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node)
-        if in_map or in_seq:
-            line = yamlio.line_of(node, key) or line
-        else:
-            break
-        node = node[key]
-    return line
+def _line(tops: Tops, path: list[Any]) -> int:
+    """Line of the deepest node along `path` below its top-level key (0 when none is found)."""
+    top = tops.get(str(path[0])) if path else None
+    if top is None:
+        return 0
+    offset = written_at(top[0], path[1:])
+    return top[1].line(offset) if offset is not None else 0
 
 
-def load_upsun_file(reader: Reader, rel: str) -> CommentedMap | None:
-    """One `.upsun/*.yaml` file: a mapping, or None when it holds no document."""
-    node = yamlio.load(reader.read(rel), rel, allow_empty=True)
-    if node is not None and not isinstance(node, CommentedMap):
-        raise InputError("expected a mapping at the top level", rel, 1)
-    return node
+def load_upsun_file(reader: Reader, rel: str) -> SourceFile | None:
+    """One `.upsun/*.yaml` file whose document is a mapping, or None when it holds none."""
+    source = reader.load_mapping(rel, allow_empty=True)
+    return source if source.doc.root is not None else None
+
+
+def top_entries(source: SourceFile) -> list[tuple[str, int, Node]]:
+    """A file's top-level keys, each with its line and value."""
+    root = resolve(source.doc.root) if source.doc.root is not None else None
+    assert isinstance(root, Mapping)
+    entries = []
+    for key in root.keys():
+        entry = root.entry(key)
+        assert entry is not None
+        entries.append((key, source.line(entry[0].start), entry[1]))
+    return entries
 
 
 @dataclass(frozen=True)
 class Folder:
     """The first-level `.upsun/*.yaml` files merged as Upsun does: each top-level key once."""
 
-    merged: CommentedMap
+    tops: Tops
     owners: dict[str, str]  # top-level key -> the file that defines it
     lines: dict[str, int]  # top-level key -> its line in that file
 
 
 def load_upsun_folder(root: Path) -> Folder:
-    from migrator.discovery import Reader
     files = upsun_yaml_files(root)
     if not files:
         raise InputError("no .upsun/*.yaml files to validate", str(root))
     reader = Reader(root)
-    folder = Folder(CommentedMap(), {}, {})
+    folder = Folder({}, {}, {})
     for rel in files:
-        node = load_upsun_file(reader, rel)
-        for key in node or {}:
-            assert node is not None
-            line = yamlio.line_of(node, key)
+        source = load_upsun_file(reader, rel)
+        for key, line, value in top_entries(source) if source is not None else []:
+            assert source is not None
             if key in folder.owners:
                 raise InputError(f"top-level key {key!r} is defined in {folder.owners[key]} and "
                                  f"in {rel}", rel, line)
-            folder.owners[str(key)], folder.lines[str(key)] = rel, line
-            folder.merged[key] = node[key]
+            folder.owners[key], folder.lines[key] = rel, line
+            folder.tops[key] = (value, source)
     return folder
 
 
@@ -187,9 +148,9 @@ def validate_folder(root: Path, schema: Schema) -> list[SchemaError]:
     """Errors of the merged `.upsun/` configuration, each named by the file that holds it."""
     folder = load_upsun_folder(root)
     owners = folder.owners
-    resolve = include_resolver(root, ".upsun")
+    load = include_loader(root, ".upsun")
     errors = [SchemaError(owners.get(e.path.split(".")[0], next(iter(owners.values()))), e.line,
-                          e.path, e.message) for e in validate(folder.merged, schema, "", resolve)]
+                          e.path, e.message) for e in validate(folder.tops, schema, "", load)]
     errors += [SchemaError(owners[key], folder.lines[key], key, UNKNOWN_KEY)
                for key in owners if key not in TOP_LEVEL_KEYS]
     return sorted(errors, key=lambda e: (e.file, e.line, e.path, e.message))

@@ -72,8 +72,8 @@ def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
 
 
 def legacy_data(node: object) -> object:
-    """A legacy node as plain data, written the way `yamlio.plain` writes the output's (a tagged
-    scalar as `!tag value`), so the two can be compared."""
+    """A legacy node as plain data, written the way `second_parser.plain` writes the output's (a
+    tagged scalar as `!tag value`), so the two can be compared."""
     from migrator.yamltext.nodes import Node, Tagged, to_data
 
     assert isinstance(node, Node)

@@ -12,14 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
 
-from migrator import yamlio
 from migrator.discovery import load_project
 from migrator.errors import MigratorError
 from migrator.model import Settings
 from migrator.pipeline import Metadata, migrate
 from migrator.registry import Registry
 from migrator.yamltext.nodes import Mapping, Scalar
+from tests import second_parser
 from tests.conftest import CORPUS, REGISTRY, corpus_sample, legacy_data
 from tests.upsun_schema import load_config, schema_errors
 
@@ -83,27 +85,21 @@ def test_corpus_project(project_id: str) -> None:
     result = migrate(root, Settings())
     tree = _load_output(result.config_text)
     assert schema_errors(_config_data(result.config_text), versions=False) == []
-    _assert_untouched_values(root, yamlio.plain(tree))
+    _assert_untouched_values(root, second_parser.plain(tree))
 
 
 def _load_output(text: str) -> Any:
-    """The output as ruamel.yaml reads it (a parser independent of the engine's). ruamel.yaml
-    refuses one construct libyaml and Platform.sh accept (keycloak: a block scalar whose first
-    line holds only spaces, more than the text after it); that one file is read with PyYAML's
-    pure-Python parser into ruamel's containers instead."""
+    """The output as ruamel.yaml reads it (a parser independent of the engine's). ruamel.yaml's
+    round-trip loader refuses one construct libyaml and Platform.sh accept (keycloak: a block
+    scalar whose first line holds only spaces, fewer than the text after it); that one file is
+    read with ruamel.yaml's safe loader on its C parser (libyaml) into ruamel's containers
+    instead."""
     try:
-        return yamlio.load(text, ".upsun/config.yaml")
-    except MigratorError as error:
+        return second_parser.load(text)
+    except YAMLError as error:
         if "more indented follow up line" not in str(error):
             raise
-    import yaml
-
-    class Loader(yaml.SafeLoader):  # YAML 1.2 core: only true/false are booleans
-        pass
-
-    Loader.yaml_implicit_resolvers = {k: [r for r in v if r[0] != "tag:yaml.org,2002:bool"]
-                                      for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
-    return _commented(yaml.load(text, Loader=Loader))
+    return _commented(YAML(typ="safe").load(text))
 
 
 def _config_data(text: str) -> Any:

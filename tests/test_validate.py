@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from syrupy.assertion import SnapshotAssertion
 
-from tests.conftest import METADATA_ARGS, run, transcript, write_files
+from tests.conftest import METADATA_ARGS, REPO, run, transcript, write_files
 
 VALID = """\
 applications:
@@ -174,3 +175,41 @@ def test_the_worker_allowance_leaves_the_schema_as_it_is() -> None:
     worker = app["workers"]["additionalProperties"]["properties"]
     assert worker["container_profile"] == app["container_profile"]
     assert apply({"properties": {}}) == {"properties": {}}
+
+
+def test_errors_through_aliases_merges_and_includes_name_where_they_are_written(
+        project: Path) -> None:
+    """`validate` reads with the engine, as `migrate` does: the line of a value reached through
+    an alias is the key that holds it, a merged-in value's is where it is written, an included
+    file's values are checked at the `!include`."""
+    write_files(project, {".upsun/config.yaml": (
+        "applications:\n"
+        "  app:\n"
+        "    type: 'php:8.4'\n"
+        "    mounts:\n"
+        "      web: &w 'shared:files/web'\n"
+        "      files: *w\n"
+        "      tmp:\n"
+        "        <<: {source: 12}\n"
+        "  other: !include apps/other.yaml\n"),
+        ".upsun/apps/other.yaml": "type: 'php:8.4'\ndisk: 2048\n"})
+    result = run("validate", project, *METADATA_ARGS)
+    assert result.exit_code == 1
+    assert result.stdout == (
+        ".upsun/config.yaml:5: applications.app.mounts.web: 'shared:files/web' is not of type "
+        "'object'\n"
+        ".upsun/config.yaml:6: applications.app.mounts.files: 'shared:files/web' is not of type "
+        "'object'\n"
+        ".upsun/config.yaml:8: applications.app.mounts.tmp.source: 12 is not of type 'string'\n"
+        ".upsun/config.yaml:9: applications.other: Additional properties are not allowed ('disk' "
+        "was unexpected)\n")
+
+
+def test_one_yaml_stack() -> None:
+    """Only the engine's parser module and its fallback import a YAML library: `validate`, the
+    codemod and the checks of `.upsun/` read the engine's trees."""
+    pattern = re.compile(r"^\s*(?:from|import) (?:ruamel|_ruamel_yaml|yaml)\b", re.M)
+    importers = sorted(path.relative_to(REPO / "migrator").as_posix()
+                       for path in (REPO / "migrator").rglob("*.py")
+                       if pattern.search(path.read_text(encoding="utf-8")))
+    assert importers == ["yamltext/parse.py", "yamltext/pure.py"]

@@ -1,7 +1,8 @@
 """Parser events -> the node tree of one document, checking what a configuration may hold.
 
 Only the event stream is read (its kinds by name, its marks, anchors, tags, styles and
-values), so any parser that emits PyYAML-like events can stand under it. Refused here with
+values), so either of ruamel.yaml's parsers, the C one or the pure-Python one, stands under
+it. Refused here with
 `file:line:column`: a second document, a YAML version other than 1.1 and 1.2, unknown tags,
 a core tag its text does not fit (`!!int abc`), keys that are collections, recursive aliases,
 nesting deeper than MAX_DEPTH, and aliases that expand to more than MAX_VALUES values beyond
@@ -92,7 +93,7 @@ class Composer:
 
     def unknown_directives(self, start: int, end: int) -> None:
         """A directive other than %YAML and %TAG: libyaml refuses it, the pure-Python parser
-        passed over it; refused with both."""
+        passes over it; refused with both."""
         text, offset = self.document.text, start
         for line in text[start:end].split("\n"):
             name = line[1:].split(maxsplit=1)[0] if line.startswith("%") and line[1:].strip() \
@@ -110,7 +111,7 @@ class Composer:
         """The node an event starts, and how many values it stands for once expanded."""
         if depth > self.max_depth:
             self.fail("YAML nested too deeply", event.start_mark)
-        kind = type(event).__name__  # names, not classes: PyYAML's modules may be imported anew
+        kind = type(event).__name__
         self.written += 1
         if kind == "ScalarEvent" and event.tag is None and event.anchor is None \
                 and not event.style:  # most nodes: a plain scalar, no tag, no anchor

@@ -8,7 +8,7 @@ entries (for editing) and resolved by `Mapping.get`/`Mapping.keys` (for reading)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from migrator.record import Record
 from migrator.yamltext.scalars import CORE, MERGE_TAG, NULL_TAG, NULLS, PLATFORM_TAGS, implicit
@@ -164,6 +164,23 @@ def resolve(node: Node) -> Node:
     while isinstance(node, Alias):
         node = node.target
     return node
+
+
+def written_at(node: Node, path: Iterable[object]) -> int | None:
+    """Where the deepest node found along `path` is written (a mapping entry's key, a list
+    item; aliases and merges followed), or None when the first step is not found."""
+    offset = None
+    for key in path:
+        node = resolve(node)
+        entry = node.entry(key) if isinstance(node, Mapping) and isinstance(key, str) else None
+        if entry is not None:
+            offset, node = entry[0].start, entry[1]
+        elif isinstance(node, Sequence) and isinstance(key, int) and 0 <= key < len(node.items):
+            node = node.items[key]
+            offset = node.start
+        else:
+            break
+    return offset
 
 
 class Tagged(Record):

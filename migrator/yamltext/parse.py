@@ -1,24 +1,27 @@
-"""Text -> node tree, with libyaml (through PyYAML) or PyYAML's pure-Python port of it.
+"""Text -> node tree, with ruamel.yaml's C parser (libyaml, from `ruamel.yaml.clib`) or its
+pure-Python parser (`pure`, reading what libyaml reads).
 
 Both parsers produce the same events with the same character offsets; one composer turns those
 events into the tree of `nodes`. `UPSUN_MIGRATOR_YAML=pure` forces the pure-Python parser (tests
-run the suite both ways); without libyaml it is the only one. Everything a configuration file
-has no business holding is refused here with `file:line:column`.
+run the suite both ways); without `ruamel.yaml.clib` it is the only one. Everything a
+configuration file has no business holding is refused here with `file:line:column`.
 """
 
 from __future__ import annotations
 
-import _thread
 import gc
 import os
 import re
-import sys
 from bisect import bisect_right
 from itertools import accumulate
+from typing import Any
+
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from migrator.errors import InputError
 from migrator.yamltext.compose import MAX_DEPTH, UNSUPPORTED_VERSION, Composer
 from migrator.yamltext.nodes import Alias, Node
+from migrator.yamltext.pure import PureSource
 from migrator.yamltext.scalars import PLATFORM_TAGS
 from migrator.yamltext.tabs import (
     MAX_TABS,
@@ -26,11 +29,13 @@ from migrator.yamltext.tabs import (
     refuse_tabs_in_block_indentation,
     restore_tabs,
     separating_tab,
+    stopped_tab,
 )
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
+try:
+    from _ruamel_yaml import CParser  # ruamel.yaml.clib: libyaml
+except ImportError:  # pragma: no cover - depends on the platform's wheel
+    CParser = None
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "PLATFORM_TAGS", "Document", "parse"]
 
@@ -75,121 +80,15 @@ class Document:
 
 
 def parser_name() -> str:
-    """`c` (libyaml) unless it is missing or `UPSUN_MIGRATOR_YAML=pure` asks for the fallback."""
-    if os.environ.get("UPSUN_MIGRATOR_YAML") == "pure" or _libyaml_parser() is None:
+    """`c` (ruamel.yaml's C parser, libyaml) unless it is missing or `UPSUN_MIGRATOR_YAML=pure`
+    asks for the pure-Python fallback."""
+    if os.environ.get("UPSUN_MIGRATOR_YAML") == "pure" or CParser is None:
         return "pure"
     return "c"
 
 
-_LIBYAML: list[Any] = []  # [libyaml's parser class, or None without it] once looked up
-_LOOKUP = _thread.allocate_lock()
-# PyYAML's pure-Python modules of which libyaml's binding reads only an error class: module ->
-# (class, its base class in yaml.error). Importing them with the rest of the package costs about
-# 10 ms (regular expressions for the pure-Python reader, resolver and constructor, datetime,
-# base64, 209 kB of source).
-_STANDING_IN = {"reader": ("ReaderError", "YAMLError"),
-                "scanner": ("ScannerError", "MarkedYAMLError"),
-                "parser": ("ParserError", "MarkedYAMLError"),
-                "composer": ("ComposerError", "MarkedYAMLError"),
-                "constructor": ("ConstructorError", "MarkedYAMLError"),
-                "emitter": ("EmitterError", "YAMLError"),
-                "serializer": ("SerializerError", "YAMLError"),
-                "representer": ("RepresenterError", "YAMLError")}
-_LIGHT = ("tokens", "events", "nodes")  # whose classes the binding builds
-
-
-def _libyaml_parser() -> Any:
-    if not _LIBYAML:
-        with _LOOKUP:  # two threads parsing their first file: one imports, the other waits
-            if not _LIBYAML:
-                if "yaml" not in sys.modules:
-                    _import_binding_alone()
-                try:
-                    from yaml._yaml import CParser
-                except ImportError:  # pragma: no cover - depends on the platform's wheel
-                    _LIBYAML.append(None)
-                else:
-                    _LIBYAML.append(CParser)
-    return _LIBYAML[0]
-
-
-def _import_binding_alone() -> None:
-    """Import libyaml's binding (`yaml._yaml`) without running PyYAML's `__init__`.
-
-    The binding takes PyYAML's error, token, event and node classes when it is imported, and
-    `import yaml` runs the whole pure-Python package first: about 10 ms of a 70 ms `migrate`,
-    code that parsing with libyaml never runs. So the package is created without running its
-    `__init__`, the modules of tokens, events, nodes and errors are imported for real, and the
-    others are stood in for by their error class while the binding is imported, then forgotten.
-    The package runs its `__init__` the first time it is asked for a name it lacks (PEP 562):
-    an `import yaml` elsewhere in the process still gets all of PyYAML (an error libyaml raises
-    is then a `yaml.YAMLError` or `yaml.MarkedYAMLError`, not `yaml.scanner.ScannerError`). If
-    any step fails (a PyYAML that reads more), it is undone and the binding is imported the
-    usual way.
-    """
-    from importlib.machinery import PathFinder  # importlib.util costs 0.6 ms more to import
-    from types import ModuleType
-
-    spec = PathFinder.find_spec("yaml")
-    if spec is None or spec.loader is None or spec.submodule_search_locations is None:
-        return  # a PyYAML only a finder of its own finds: the usual import
-    loader = spec.loader
-    package = ModuleType("yaml")  # the attributes importlib.util.module_from_spec sets
-    package.__spec__, package.__loader__, package.__package__ = spec, loader, "yaml"
-    package.__path__ = list(spec.submodule_search_locations)
-    package.__file__ = spec.origin
-    vars(package)["__cached__"] = spec.cached
-    before = set(sys.modules)
-    sys.modules["yaml"] = package
-    try:
-        from yaml import error
-        for name, (error_class, base) in _STANDING_IN.items():
-            module = ModuleType(f"yaml.{name}")
-            setattr(module, error_class, type(error_class, (getattr(error, base),),
-                                              {"__module__": module.__name__}))
-            sys.modules[module.__name__] = package.__dict__[name] = module
-        for name in _LIGHT:
-            __import__(f"yaml.{name}")
-        __import__("yaml._yaml")
-    except Exception:  # noqa: BLE001 - any failure means: import PyYAML the usual way
-        for name in set(sys.modules) - before:
-            if name == "yaml" or name.startswith("yaml."):
-                del sys.modules[name]
-        return
-    finally:
-        for name in _STANDING_IN:
-            package.__dict__.pop(name, None)
-            if sys.modules.get(f"yaml.{name}") is not None:
-                del sys.modules[f"yaml.{name}"]
-
-    lock, running = _thread.allocate_lock(), list[int]()  # the thread running the __init__
-
-    def run_init(name: str) -> Any:
-        """Run the package's `__init__` once (other threads wait for it, as they would for an
-        import), then answer as a module does; the `__init__` asking for a name it has not
-        defined yet gets AttributeError, as in a plain import."""
-        if running != [_thread.get_ident()]:
-            with lock:
-                if package.__dict__.get("__getattr__") is run_init:
-                    running.append(_thread.get_ident())
-                    try:
-                        loader.exec_module(package)
-                        del package.__dict__["__getattr__"]
-                    finally:
-                        running.clear()
-        if name in package.__dict__:
-            return package.__dict__[name]
-        raise AttributeError(f"module 'yaml' has no attribute {name!r}")
-
-    package.__dict__["__getattr__"] = run_init
-
-
 def _event_source(text: str, kind: str) -> Any:
-    if kind == "c":
-        return _libyaml_parser()(text)
-    from yaml import BaseLoader
-
-    return BaseLoader(text)
+    return CParser(text) if kind == "c" else PureSource(text)
 
 
 def decode(data: bytes, file: str) -> str:
@@ -211,11 +110,10 @@ def parse(text: str, file: str, bounded: bool = True, max_depth: int = MAX_DEPTH
     refuse_unicode_line_breaks(text, file)
     _refuse_lone_carriage_returns(text, file)
     line_starts = [0, *accumulate(len(line) + 1 for line in text.split("\n")[:-1])]
-    kind = parser_name()  # before `yaml.error`: libyaml's binding is imported on its own
     collecting = gc.isenabled()
     gc.disable()  # the tree holds no cycles: the collector would walk it again and again as
     try:  # it grows (a third of the time of a 2.5 MB file)
-        document = _composed(Document(file, text, None, line_starts), kind, bounded, max_depth)
+        document, kind = _composed(file, text, line_starts, bounded, max_depth)
     finally:
         if collecting:
             gc.enable()
@@ -224,28 +122,59 @@ def parse(text: str, file: str, bounded: bool = True, max_depth: int = MAX_DEPTH
     return document
 
 
-def _composed(document: Document, kind: str, bounded: bool, max_depth: int) -> Document:
+def _composed(file: str, text: str, line_starts: list[int], bounded: bool,
+              max_depth: int) -> tuple[Document, str]:
+    """The document and the parser that read it. ruamel.yaml.clib bundles libyaml 0.1.7,
+    which refuses what later libyaml and the pure-Python parser read (a `:` or a `?` inside a
+    plain scalar of a flow collection: `{upstream: app:http}`); where it refuses, the
+    pure-Python parser reads the text again; if that refuses too, the error reported is the
+    one further in the text, libyaml's where both stop at the same place."""
+    kind = parser_name()
+    try:
+        return _composed_with(Document(file, text, None, line_starts), kind, bounded,
+                              max_depth), kind
+    except MarkedYAMLError as exc:
+        if kind == "pure":
+            raise _marked_error(exc, file, text, pure=True) from None
+        refusal = exc
+    except YAMLError as exc:
+        raise _reader_error(exc, file, text) from None
+    try:
+        return _composed_with(Document(file, text, None, line_starts), "pure", bounded,
+                              max_depth), "pure"
+    except MarkedYAMLError as exc:
+        if _reach(exc) > _reach(refusal):  # libyaml 0.1.7 stopped early
+            raise _marked_error(exc, file, text, pure=True) from None
+    except YAMLError:
+        pass
+    raise _marked_error(refusal, file, text, pure=False) from None
+
+
+def _reach(exc: Any) -> int:
+    mark = exc.problem_mark or exc.context_mark
+    return int(mark.index) if mark is not None else -1
+
+
+def _composed_with(document: Document, kind: str, bounded: bool, max_depth: int) -> Document:
     """The document composed from the parser's events; with the pure-Python parser, a tab
     it stops at where libyaml reads a space is read as one, and the parse starts again."""
-    from yaml.error import MarkedYAMLError, YAMLError
-
     text, file = document.text, document.file
     read, tabs = text, list[int]()
     while True:
-        source = None
+        source: Any = None
         try:
             source = _event_source(read, kind)
             Composer(source, document, bounded, max_depth).compose()
             break
         except MarkedYAMLError as exc:
-            tab = separating_tab(source, exc, read) if kind == "pure" else None
-            if tab is None or len(tabs) >= MAX_TABS:
-                raise _marked_error(exc, file, text, len(tabs) >= MAX_TABS) from None
+            tab = separating_tab(source.scanner, exc, read) if kind == "pure" else None
+            if tab is None:
+                raise
+            if len(tabs) >= MAX_TABS:
+                raise _marked_error(exc, file, text, pure=True, many_tabs=True) from None
             tabs.append(tab)
             read = read[:tab] + " " + read[tab + 1:]
             document = Document(file, text, None, document.line_starts)
-        except YAMLError as exc:
-            raise _reader_error(exc, file, text) from None
         finally:
             if source is not None:
                 source.dispose()
@@ -279,8 +208,7 @@ def _refuse_lone_carriage_returns(text: str, file: str) -> None:
 
 def marked_problem(exc: Any) -> tuple[str, int | None, int | None]:
     """A parser error's problem (saying where its context started when that is another line)
-    and its 1-based line and column. PyYAML's errors and ruamel.yaml's (for `validate`) have
-    the same fields."""
+    and its 1-based line and column."""
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or exc.context or "invalid YAML"
     if exc.problem and exc.context and exc.context_mark and exc.problem_mark \
@@ -291,13 +219,19 @@ def marked_problem(exc: Any) -> tuple[str, int | None, int | None]:
     return problem, mark.line + 1 if mark else None, mark.column + 1 if mark else None
 
 
-def _marked_error(exc: Any, file: str, text: str, many_tabs: bool = False) -> InputError:
-    mark = exc.problem_mark or exc.context_mark
-    if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
+def _marked_error(exc: Any, file: str, text: str, pure: bool,
+                  many_tabs: bool = False) -> InputError:
+    """The parser's error, worded as libyaml words it. A tab the pure-Python parser stopped
+    at, or just after, is named as libyaml names it."""
+    mark = exc.problem_mark
+    tab = stopped_tab(exc, text) if pure else \
+        (mark.index if mark is not None and text[mark.index:mark.index + 1] == "\t" else None)
+    if tab is not None:
         more = f" (after {MAX_TABS} others: the pure-Python parser, used where libyaml is " \
             "missing, reads each one in a parse of its own; replace them with spaces)" \
             if many_tabs else ""
-        return InputError(TAB + more, file, mark.line + 1, mark.column + 1)
+        line_start = text.rfind("\n", 0, tab) + 1
+        return InputError(TAB + more, file, text.count("\n", 0, tab) + 1, tab - line_start + 1)
     problem, line, column = marked_problem(exc)
     if "tab" in problem:
         problem = TAB

@@ -1,12 +1,12 @@
 """Tabs where YAML reads them as spaces, read alike by libyaml and the pure-Python parser.
 
 libyaml reads a tab as a space in a flow collection, after a value on its line, and before a
-comment or the end of a line; PyYAML's pure-Python port skips only spaces there and stops.
-With that parser, such a tab is read as a space and the file parsed again (`separating_tab`),
-and a plain scalar holding one gets the value libyaml gives it (`restore_tabs`). A tab in a
-block scalar's indentation, which libyaml refuses and the port read as text, is refused with
-both (`refuse_tabs_in_block_indentation`). Only error marks and the scanner's state are read,
-so any parser with PyYAML's events and errors can stand in.
+comment or the end of a line; ruamel.yaml's pure-Python parser reads some of them and stops at
+others (at the tab, or at the token after it). With that parser, such a tab is read as a space
+and the file parsed again (`separating_tab`), and a plain scalar holding one gets the value
+libyaml gives it (`restore_tabs`). A tab in a block scalar's indentation, which libyaml refuses
+and the pure-Python parser reads as text, is refused with both
+(`refuse_tabs_in_block_indentation`). Only error marks and the scanner's state are read.
 """
 
 from __future__ import annotations
@@ -25,27 +25,41 @@ TAB = "tab character where YAML expects spaces"
 MAX_TABS = 200
 
 
-def separating_tab(source: Any, exc: Any, text: str) -> int | None:
+def stopped_tab(exc: Any, text: str) -> int | None:
+    """The offset of the tab a parser stopped at: at its error's mark, or the last tab among the
+    spaces and tabs just before it on its line (ruamel.yaml's pure-Python scanner passes over a
+    tab there, and the parser then stops at the token after it)."""
+    mark = exc.problem_mark
+    if mark is None or not 0 <= mark.index < len(text):
+        return None
+    if text[mark.index] == "\t":
+        return int(mark.index)
+    line = text.rfind("\n", 0, mark.index) + 1
+    blank = len(text[line:mark.index].rstrip(" \t")) + line
+    tab = text.rfind("\t", blank, mark.index)
+    return tab if tab >= 0 else None
+
+
+def separating_tab(scanner: Any, exc: Any, text: str) -> int | None:
     """The offset of the tab a pure-Python parser stopped at where libyaml reads it as a
     space. libyaml's rule (`yaml_parser_scan_to_next_token`): a tab separates in a flow
-    collection, and where no simple key may start (after a value on its line); PyYAML's
-    port, whose scanner keeps the same state, skips only spaces there. Trailing tabs (before
+    collection, and where no simple key may start (after a value on its line); the pure
+    scanner, whose state is read here, keeps the same state. Trailing tabs (before
     the end of the line or a comment) separate too, after a block scalar's indicator as well.
     A tab opening a line that continues a plain scalar is left to fail, as libyaml does in a
     flow collection."""
-    mark = exc.problem_mark
-    if source is None or mark is None or not 0 <= mark.index < len(text) \
-            or text[mark.index] != "\t":
+    found = stopped_tab(exc, text)
+    if scanner is None or found is None:
         return None
-    tab: int = mark.index
+    tab: int = found
     line = text.rfind("\n", 0, tab) + 1
     leading = text[line:tab].strip(" \t") == ""
     rest = text[tab:text.find("\n", tab) if "\n" in text[tab:] else len(text)].lstrip(" \t")
     if not leading and (rest == "" or rest.startswith("#")):
         return tab
-    if getattr(source, "flow_level", 0):
+    if getattr(scanner, "flow_level", 0):
         return tab if not leading or not _continues_scalar(text, line) else None
-    return tab if not leading and not getattr(source, "allow_simple_key", True) else None
+    return tab if not leading and not getattr(scanner, "allow_simple_key", True) else None
 
 
 def _continues_scalar(text: str, line: int) -> bool:

@@ -109,9 +109,10 @@ def run_official(cli: Path, fleet: Path, jobs: int) -> tuple[float, int]:
 #: With --floor: processes that do part of what `migrate` does, timed in the same loop.
 FLOOR = {
     "python -c pass": [sys.executable, "-c", "pass"],
-    "import yaml (all of PyYAML)": [sys.executable, "-c", "import yaml"],
-    "import argparse, json, pathlib, typing, difflib":
-        [sys.executable, "-c", "import argparse, json, pathlib, typing, difflib"],
+    "import _ruamel_yaml (ruamel.yaml and its C parser)":
+        [sys.executable, "-c", "import _ruamel_yaml"],
+    "import click, json, pathlib, typing, difflib":
+        [sys.executable, "-c", "import click, json, pathlib, typing, difflib"],
 }
 
 

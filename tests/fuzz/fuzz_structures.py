@@ -25,10 +25,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from migrator import yamlio
 from migrator.errors import MigratorError
 from migrator.model import Settings
 from migrator.pipeline import migrate
+from tests import second_parser
 from tests.conftest import legacy_data
 
 SCALARS = ["x", "'q # x'", '"d: e"', "1", "yes", "null", "~", "", "[a, b]", "{a: 1}", "&a v", "*a",
@@ -117,7 +117,7 @@ def one_project(app: list[str], services: list[str], routes: list[str], listed: 
     (root / ".platform/x.yaml").write_text("a: 1\n")
     try:
         result = migrate(root, Settings())
-        output = yamlio.plain(yamlio.load(result.config_text, "the output"))
+        output = second_parser.plain(second_parser.load(result.config_text))
         outcomes["migrated"] += 1
         changed = _unrelated_values_changed(root, output)
         if changed:

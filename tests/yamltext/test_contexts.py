@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from migrator import yamlio
 from migrator.model import Settings
 from migrator.pipeline import migrate
+from tests import second_parser
 from tests.conftest import run, write_files
 from tests.upsun_schema import load_config, schema_errors
 
@@ -23,7 +23,7 @@ def _migrated(project: Path, files: dict[str, str]) -> str:
     result = run("migrate", project)
     assert result.exit_code == 0, result.stderr
     text = (project / ".upsun/config.yaml").read_text(encoding="utf-8")
-    yamlio.load(text, "config.yaml")
+    second_parser.load(text)
     assert schema_errors(load_config(text, (project / ".upsun",)), versions=False) == []
     return text
 

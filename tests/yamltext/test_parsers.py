@@ -1,27 +1,37 @@
-"""libyaml and PyYAML's pure-Python parser build the same trees and the same migrations.
+"""ruamel.yaml's C parser (libyaml) and its pure-Python parser build the same trees and the same
+migrations.
 
-The engine parses with libyaml where the wheel has it and falls back to the pure-Python port
-(`UPSUN_MIGRATOR_YAML=pure`). Differential testing, as for any pair of implementations of one
+The engine parses with libyaml where ruamel.yaml.clib's wheel has it and falls back to the
+pure-Python parser (`UPSUN_MIGRATOR_YAML=pure`); where they disagree, the disagreement is pinned
+here with its reason. Differential testing, as for any pair of implementations of one
 contract: every corpus file gives identical trees (spans included), and every corpus project
 gives a byte-identical `.upsun/config.yaml` or the same one-line error.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+import tomllib
+from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.parser import Parser
+from ruamel.yaml.scanner import Scanner, ScannerError
 
 from migrator.errors import MigratorError
 from migrator.model import Settings
 from migrator.pipeline import migrate
 from migrator.yamltext import parse as yamlparse
 from migrator.yamltext.nodes import Alias, Mapping, Node, Scalar, Sequence
-from tests.conftest import CORPUS
+from migrator.yamltext.parse import CParser
+from migrator.yamltext.pure import PureSource
+from tests.conftest import CORPUS, REPO
 from tests.test_corpus import IDS
 
 FILES = sorted(p for p in CORPUS.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
@@ -129,34 +139,6 @@ def test_every_corpus_project_migrates_alike_with_both_parsers(
     assert os.environ["UPSUN_MIGRATOR_YAML"] == "pure"
 
 
-BINDING_ALONE = """
-import sys
-from migrator.yamltext import parse
-assert parse.parser_name() == "c"
-parse.parse("a: [1, 2]\\n", "f")
-print(sorted(name for name in sys.modules if name.startswith("yaml")))
-import yaml
-print(yaml.safe_load("b: 2"), yaml.load("c: 3", Loader=yaml.CSafeLoader), yaml.__with_libyaml__)
-try:
-    parse.parse("a: [", "f")
-except Exception as error:
-    print(type(error).__name__, error)
-"""
-
-
-def test_libyaml_is_imported_without_the_pure_python_package() -> None:
-    """PyYAML's reader, resolver and constructor (10 ms of regular expressions, datetime and
-    base64) stay out of a libyaml run; `import yaml` afterwards still gets all of PyYAML."""
-    env = {k: v for k, v in os.environ.items() if k != "UPSUN_MIGRATOR_YAML"}
-    result = subprocess.run([sys.executable, "-c", BINDING_ALONE], capture_output=True,
-                            text=True, env=env, check=True)
-    assert result.stdout.splitlines() == [
-        "['yaml', 'yaml._yaml', 'yaml.error', 'yaml.events', 'yaml.nodes', 'yaml.tokens']",
-        "{'b': 2} {'c': 3} True",
-        "InputError f:2:1: did not find expected node content",
-    ]
-
-
 @pytest.mark.parametrize("mode", ["c", "pure"])
 def test_a_control_character_is_located_alike(mode: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """libyaml counts a reader error's position in bytes, the pure-Python reader in characters;
@@ -166,81 +148,141 @@ def test_a_control_character_is_located_alike(mode: str, monkeypatch: pytest.Mon
         "double-quoted string)")
 
 
-def _fake_pyyaml(root: Path, binding: str) -> None:
-    """A PyYAML stand-in whose binding is the Python module `binding`."""
-    package = root / "yaml"
-    package.mkdir()
-    (package / "__init__.py").write_text("from .error import *\nfrom . import reader\nRAN = 1\n")
-    (package / "error.py").write_text(
-        "class YAMLError(Exception): pass\nclass MarkedYAMLError(YAMLError): pass\n")
-    for name, (error, _) in yamlparse._STANDING_IN.items():
-        (package / f"{name}.py").write_text(
-            f"from .error import YAMLError\nclass {error}(YAMLError): pass\nLATER = 1\n")
-    for name in yamlparse._LIGHT:
-        (package / f"{name}.py").write_text("")
-    (package / "_yaml.py").write_text(f"import yaml\n{binding}\nclass CParser: pass\n")
-
-
-LOOK_UP = """
+NO_C_PARSER = """
 import sys
+sys.modules["_ruamel_yaml"] = None  # what a platform without ruamel.yaml.clib's wheel has
+from pathlib import Path
+from migrator.model import Settings
+from migrator.pipeline import migrate
 from migrator.yamltext import parse
-print(parse._libyaml_parser().__module__, "RAN" in vars(sys.modules["yaml"]))
-import yaml
-print(yaml.RAN, yaml.reader.LATER)
+print(parse.parser_name())
+print(migrate(Path(sys.argv[1]), Settings()).config_text)
 """
 
 
-@pytest.mark.parametrize(("binding", "ran"), [
-    ("ERROR = yaml.reader.ReaderError", "False"),  # what PyYAML's binding reads: no __init__
-    ("MORE = yaml.reader.LATER", "True"),  # a binding that reads more: the usual import
+def test_without_the_c_parser_the_pure_parser_migrates_alike() -> None:
+    """Where ruamel.yaml.clib is not installed, the pure-Python parser is the one used, and a
+    project migrates to the same text."""
+    env = {k: v for k, v in os.environ.items() if k != "UPSUN_MIGRATOR_YAML"}
+    project = CORPUS / "platformsh-templates__keycloak"
+    result = subprocess.run([sys.executable, "-c", NO_C_PARSER, str(project)],
+                            capture_output=True, text=True, env=env, check=True)
+    assert result.stdout == "pure\n" + migrate(project, Settings()).config_text + "\n"
+
+
+LOADED = """
+import io, json, sys
+from migrator.cli import main
+sys.stdout = io.StringIO()
+main(["migrate", "--dry-run", sys.argv[1]])
+sys.stdout = sys.__stdout__
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def test_the_engine_parses_with_ruamel_yaml_alone(tmp_path: Path) -> None:
+    """One YAML library: a migration runs on ruamel.yaml's C parser and loads no PyYAML, which
+    is no dependency."""
+    env = {k: v for k, v in os.environ.items() if k != "UPSUN_MIGRATOR_YAML"}
+    env.update(UPSUN_MIGRATOR_OFFLINE="1", XDG_CACHE_HOME=str(tmp_path))
+    result = subprocess.run([sys.executable, "-c", LOADED, str(CORPUS / IDS[0])],
+                            capture_output=True, text=True, env=env, check=True)
+    modules = json.loads(result.stdout)
+    assert "_ruamel_yaml" in modules
+    assert [name for name in modules if name == "yaml" or name.startswith("yaml.")] == []
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    names = [re.split("[<>=~ ]", requirement)[0].lower()
+             for requirement in project["dependencies"] + project["optional-dependencies"]["test"]]
+    assert "ruamel.yaml.clib" in names
+    assert [name for name in names if "pyyaml" in name] == []
+
+
+def _events(source: Any) -> list[tuple[str, int, int]]:
+    found = []
+    while True:
+        event = source.get_event()
+        found.append((type(event).__name__, event.start_mark.index, event.end_mark.index))
+        if type(event).__name__ == "StreamEndEvent":
+            return found
+
+
+def _stock_pure(text: str) -> Any:
+    """ruamel.yaml's pure-Python parser as it ships, without the engine's two readings."""
+    source = PureSource(text)
+    source._scanner = source.scanner = Scanner(loader=source)
+    source._parser = Parser(loader=source)
+    return source
+
+
+def test_pinned_keycloak_block_scalar_with_a_shorter_blank_first_line() -> None:
+    """keycloak's `start: |` is followed by a line of 11 spaces, then text indented by 12.
+    YAML allows it (only leading empty lines longer than the first line of text are errors),
+    libyaml and Platform.sh read it; ruamel.yaml's pure-Python scanner refuses it ("more
+    indented follow up line than first in a block scalar"). `pure.LibyamlScanner` reads it
+    as libyaml does."""
+    text = (CORPUS / "platformsh-templates__keycloak/.platform.app.yaml").read_text()
+    with pytest.raises(ScannerError, match="more indented follow up line than first"):
+        _events(_stock_pure(text))
+    assert _events(PureSource(text)) == _events(CParser(text))
+    assert _events(PureSource("a: |\n \n  x\n")) == _events(CParser("a: |\n \n  x\n"))
+
+
+def test_pinned_an_empty_value_before_comments_stands_after_its_colon() -> None:
+    """`hooks:` with only comments before the next key (5 corpus files, HHMI-HQ's among them):
+    libyaml places the empty value right after the `:`, ruamel.yaml's pure-Python parser at
+    the next key; `pure.LibyamlParser` places it as libyaml does, where the engine writes a
+    value it adds."""
+    text = "hooks:\n  # build runs first\nbuild: x\n"
+    assert _events(_stock_pure(text))[4] == ("ScalarEvent", 28, 28)
+    assert _events(PureSource(text))[4] == _events(CParser(text))[4] == ("ScalarEvent", 6, 6)
+
+
+def test_pinned_a_document_with_directives_starts_at_its_first_directive() -> None:
+    text = "%YAML 1.2\n---\na: 1\n"
+    assert _events(_stock_pure(text))[1] == ("DocumentStartEvent", 10, 13)
+    assert _events(PureSource(text))[1] == _events(CParser(text))[1] == \
+        ("DocumentStartEvent", 0, 13)
+
+
+@pytest.mark.parametrize("text", [
+    "a: {upstream: app:http}\n", "a: [http://x, b:c]\n", "a: [x?y]\n", "a: {b:c}\n",
 ])
-def test_the_binding_alone_or_the_usual_import(binding: str, ran: str, tmp_path: Path) -> None:
-    _fake_pyyaml(tmp_path, binding)
-    env = {k: v for k, v in os.environ.items() if k != "UPSUN_MIGRATOR_YAML"}
-    result = subprocess.run([sys.executable, "-c", LOOK_UP], capture_output=True, text=True,
-                            env=dict(env, PYTHONPATH=str(tmp_path)), check=True)
-    assert result.stdout.splitlines() == [f"yaml._yaml {ran}", "1 1"]
+def test_pinned_what_libyaml_0_1_7_refuses_is_read_with_both(
+        text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ruamel.yaml.clib bundles libyaml 0.1.7, which refuses a `:` or `?` inside a plain
+    scalar of a flow collection; libyaml since 0.2.2 (and 0.2.5 for `?`), YAML 1.2 and
+    ruamel.yaml's pure-Python parser read it, and the engine writes such flow mappings itself
+    (a merged route written out). Where the C parser refuses, the pure-Python parser reads the
+    text again."""
+    with pytest.raises(MarkedYAMLError):
+        _events(CParser(text))
+    tree = parsed(text, "c", monkeypatch)
+    assert tree[0] == "map"
+    assert parsed(text, "pure", monkeypatch) == tree
 
 
-THREADS = """
-import sys, threading
-from migrator.yamltext import parse
-parse.parse("a: 1\\n", "f")
-import yaml
-barrier, failures, loaded = threading.Barrier(8), [], []
-
-def load():
-    barrier.wait()
-    try:
-        loaded.append(yaml.safe_load("b: 2"))
-    except Exception as error:
-        failures.append(repr(error))
-
-threads = [threading.Thread(target=load) for _ in range(8)]
-for thread in threads:
-    thread.start()
-for thread in threads:
-    thread.join()
-print(failures, loaded.count({"b": 2}))
-"""
+def test_pinned_an_empty_flow_key_is_read_with_both(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`{: b}`, a flow mapping entry with an empty key, is YAML 1.2 (the specification's
+    example 7.3); libyaml refuses it, ruamel.yaml's pure-Python parser reads it, and so the
+    engine reads it with both (then refuses the empty name where a name is needed)."""
+    text = "a: {: b}\n"
+    with pytest.raises(MarkedYAMLError, match="did not find expected node content"):
+        _events(CParser(text))
+    assert parsed(text, "c", monkeypatch) == parsed(text, "pure", monkeypatch) == (
+        "map", 0, 8, None, None, False,
+        [(("scalar", 0, 1, None, None, "a", ""),
+          ("map", 3, 8, None, None, True, [(("scalar", 5, 5, None, None, "", ""),
+                                            ("scalar", 6, 7, None, None, "b", ""))]))])
 
 
-def test_threads_waiting_for_pyyaml_get_all_of_it() -> None:
-    """The first to ask runs PyYAML's __init__; the others wait for it, as for an import."""
-    env = {k: v for k, v in os.environ.items() if k != "UPSUN_MIGRATOR_YAML"}
-    for _ in range(3):
-        result = subprocess.run([sys.executable, "-c", THREADS], capture_output=True, text=True,
-                                env=env, check=True)
-        assert result.stdout == "[] 8\n"
-
-
-def test_parsing_goes_on_after_pyyaml_is_imported_anew(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The composer reads events by their class names: a PyYAML imported again (its modules
-    removed from sys.modules) builds events of new classes."""
-    monkeypatch.setenv("UPSUN_MIGRATOR_YAML", "c")
-    before = parsed("a: [1, {b: c}]\n", "c", monkeypatch)
-    for name in [n for n in sys.modules if n == "yaml" or n.startswith("yaml.")]:
-        monkeypatch.delitem(sys.modules, name)
-    import yaml  # noqa: F401 - the new modules
-
-    assert parsed("a: [1, {b: c}]\n", "c", monkeypatch) == before
+@pytest.mark.parametrize(("text", "refusal"), [
+    ("a: {b: c:d\n", "f:2:1: did not find expected ',' or '}' (while parsing a flow mapping "
+                     "started at line 1)"),
+    ("a: [b\n", "f:2:1: did not find expected ',' or ']' (while parsing a flow sequence "
+                "started at line 1)"),
+])
+def test_a_refusal_of_both_parsers_is_the_one_further_in(
+        text: str, refusal: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where both refuse, the error is the one of the parser that read further (libyaml 0.1.7
+    stops early at `c:d`), in libyaml's words where both stop at the same place."""
+    assert parsed(text, "c", monkeypatch) == parsed(text, "pure", monkeypatch) == refusal
