@@ -83,9 +83,12 @@ def test_strict_fails_on_error_findings(repo: Path, snapshot: SnapshotAssertion)
     assert run("migrate", "--check", "r", *METADATA_ARGS).exit_code == 1
     assert run("migrate", "r", "--force", *METADATA_ARGS).exit_code == 0
     relaxed = run("migrate", "--check", "r", *METADATA_ARGS)
-    assert relaxed.exit_code == 0
+    assert relaxed.exit_code == 0  # up to date: the error is said, --strict makes it fail
+    assert relaxed.stdout.startswith("error  UPS201  r/.platform.app.yaml:2  php:8.0.1: ")
+    assert relaxed.stderr == "r: up to date (.upsun/ is what migrating writes)\n"
     strict = run("migrate", "--check", "--strict", "r", *METADATA_ARGS)
     assert transcript(strict) == snapshot
+    assert strict.stdout == relaxed.stdout
     write_files(repo, {".platform.app.yaml": APP.replace("8.4", "7.4")})  # retired: a warning
     assert run("migrate", "r", "--force", *METADATA_ARGS).exit_code == 0
     assert run("migrate", "--check", "--strict", "r", *METADATA_ARGS).exit_code == 0
