@@ -180,8 +180,7 @@ def _write(root: Path, files: dict[str, str]) -> None:
         (root / rel).write_text(text, encoding="utf-8")
 
 
-@settings(max_examples=200, derandomize=True, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(projects())
 def test_every_generated_project(files: dict[str, str]) -> None:
     with tempfile.TemporaryDirectory() as scratch:
@@ -302,8 +301,7 @@ def commented_projects(draw: st.DrawFn) -> dict[str, str]:
     return files
 
 
-@settings(max_examples=150, derandomize=True, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(commented_projects())
 def test_every_comment_reaches_the_output(files: dict[str, str]) -> None:
     """Comments on keys the rules rewrite or remove included: none is lost."""

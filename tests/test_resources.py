@@ -8,7 +8,7 @@ import math
 import shlex
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from migrator import facts, resources
@@ -251,7 +251,6 @@ def test_comment_line_for_web_size() -> None:
 IMAGES = sorted(set(facts.LEGACY_PROFILES) & set(facts.UPSUN_PROFILES))
 
 
-@settings(max_examples=150, deadline=None)
 @given(st.sampled_from(IMAGES), st.sampled_from(sorted(facts.LEGACY_SIZES["HIGH_CPU"])),
        st.sampled_from([APP, SERVICE]))
 def test_never_less_than_it_had_without_a_warning(image: str, size: str,
@@ -268,7 +267,6 @@ def test_never_less_than_it_had_without_a_warning(image: str, size: str,
     assert found.new_profile is None  # without `resources`: the container's own profile
 
 
-@settings(max_examples=150, deadline=None)
 @given(st.sampled_from(sorted(facts.FLEXIBLE_CPU)), st.integers(64, 1024),
        st.integers(128, 1024), st.sampled_from(["php:8.3", "nodejs:20", "java:21"]))
 @example("XS", 403, 949, "php:8.3")  # 640.25 MB: truncated to 640, a fraction was lost
