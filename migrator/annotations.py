@@ -16,13 +16,13 @@ IssueCommandExtension, at a2e3217): run from the repository's root, a step's def
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from migrator.errors import MigratorError
 from migrator.escape import terminal
 from migrator.model import Finding
 from migrator.where import relocate, shown
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from migrator.codemod.findings import CodeFinding
     from migrator.validate import SchemaError

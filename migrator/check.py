@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import shlex
 from pathlib import Path
+from typing import NamedTuple
 
 from migrator import runner
 from migrator.discovery import UPSUN_CONFIG
@@ -19,13 +20,13 @@ from migrator.errors import NothingToMigrate
 from migrator.escape import dumps, terminal
 from migrator.model import FileAction, Finding, PlannedFile, Severity
 from migrator.pipeline import Metadata
-from migrator.record import Record
+from migrator.upsuntree import registry_findings
 from migrator.where import in_repository, shown
 
 VERBS = {FileAction.CREATE: "create", FileAction.MODIFY: "update", FileAction.DELETE: "remove"}
 
 
-class Check(Record):
+class Check(NamedTuple):
     pending: tuple[PlannedFile, ...]
     message: str  # why nothing is pending, or why the check failed
     failed: bool = False  # --strict and error-level findings
@@ -58,7 +59,6 @@ def _migrated(path: Path, options: runner.Options, metadata: Metadata,
     """An already migrated repository: nothing pending; its `.upsun/` against the registry."""
     if metadata.registry is None or done.status is not runner.Status.SKIPPED:
         return Check((), done.message, run=done)
-    from migrator.upsuntree import registry_findings
 
     findings = tuple(registry_findings(path, metadata.registry))
     errors = sum(f.severity is Severity.ERROR for f in findings)

@@ -6,10 +6,10 @@ found in the sources against it). `--select`/`--ignore` take these codes or thei
 
 from __future__ import annotations
 
-from migrator.record import Record
+from typing import NamedTuple
 
 
-class Code(Record):
+class Code(NamedTuple):
     title: str
     severity: str  # the most severe level findings of this code have: info, warning, error
     source: str  # rule, check, tool, codemod

@@ -5,13 +5,10 @@ channel."""
 from __future__ import annotations
 
 import re
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
+from typing import Any
 
 IMAGE = "composable"
-_RUNTIME = r"^(?P<name>[A-Za-z][A-Za-z0-9_-]*)@(?P<version>[^@\s]+)$"  # compiled on first use
+_RUNTIME = re.compile(r"^(?P<name>[A-Za-z][A-Za-z0-9_-]*)@(?P<version>[^@\s]+)$")
 
 
 def stack_runtimes(stack: Any) -> list[tuple[int, str]]:
@@ -24,7 +21,7 @@ def stack_runtimes(stack: Any) -> list[tuple[int, str]]:
     found = []
     for index, item in enumerate(items):
         for entry in (item,) if isinstance(item, str) else item if isinstance(item, dict) else ():
-            if isinstance(entry, str) and re.match(_RUNTIME, entry):
+            if isinstance(entry, str) and _RUNTIME.match(entry):
                 found.append((index, entry))
     return found
 
@@ -34,7 +31,7 @@ def stack_problems(stack: Any, channel: str,
     """(item index, is_error, message) for each runtime the channel does not offer."""
     problems = []
     for index, runtime in stack_runtimes(stack):
-        match = re.match(_RUNTIME, runtime)
+        match = _RUNTIME.match(runtime)
         assert match is not None
         name, version = match["name"], match["version"]
         offered = packages.get(name)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any, NamedTuple
 
 from migrator.discovery import LegacyApp, LegacyProject, SourceFile
 from migrator.model import (
@@ -15,16 +16,10 @@ from migrator.model import (
     Settings,
     Severity,
 )
-from migrator.record import Record
 from migrator.registry import Registry
+from migrator.resources import ResourceHint
 from migrator.yamltext import editor
 from migrator.yamltext.nodes import Mapping, Node, resolve, text_value
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
-
-    from migrator.resources import ResourceHint
 
 _PLAIN = re.compile(r"^[A-Za-z0-9_\-]+$")
 #: The value an expectation gives a key that must be gone from the output.
@@ -106,7 +101,7 @@ def walk(project: LegacyProject) -> Places:
     return places
 
 
-class Required(Record):
+class Required(NamedTuple):
     """A file the output names (an `!include` or `!archive` target). Rules never touch the
     disk: the pipeline looks for it after the rule that asked."""
 

@@ -37,7 +37,9 @@ from migrator.escape import terminal
 from migrator.git import Git, reason
 from migrator.model import FileAction, MigrationResult, PlannedFile, Severity
 from migrator.pipeline import Metadata
+from migrator.render import headline
 from migrator.report import Report, planned
+from migrator.writer import replace_file
 
 DEFAULT_BRANCH = "upsun-migration"
 SUBJECT = "Migrate Platform.sh configuration to Upsun"
@@ -263,8 +265,6 @@ def message(report: Report, template: str | None = None) -> str:
 
 
 def _parts(report: Report) -> dict[str, str]:
-    from migrator.render import headline
-
     review = [f for f in report.findings if f.severity is not Severity.INFO]
     code = [f for f in report.code if f.severity != Severity.INFO.value]
     return {
@@ -448,8 +448,6 @@ def _back(git: Git, before: str, created: str | None = None, *, changed: bool = 
 def restore(root: Path, saved: list[Saved]) -> None:
     """Each file `save` kept, put back if it changed since; the folders it found absent,
     removed when empty."""
-    from migrator.writer import replace_file
-
     for item in saved:
         if item.path.endswith("/") or _state(root / item.path, item.path) == item:
             continue

@@ -16,9 +16,9 @@ from migrator.yamltext.nodes import Tagged, to_data
 from migrator.yamltext.parse import parse
 
 #: What an include names, read: its data and the file it was read from (None: not read).
-Loader = Callable[[str], "tuple[Any, str] | None"]
+Loader = Callable[[str], tuple[Any, str] | None]
 #: A file's text and the name it is reported under, from a path relative to the repository.
-TextReader = Callable[[str], "tuple[str, str]"]
+TextReader = Callable[[str], tuple[str, str]]
 
 
 def build(data: Any, load: Loader, written: int) -> Any:

@@ -6,8 +6,6 @@ import enum
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from migrator.record import Record
-
 if TYPE_CHECKING:
     from migrator.resources import ResourceHint
 
@@ -31,7 +29,7 @@ class ContainerKind(enum.Enum):
     SERVICE = "service"
 
 
-class Location(Record):
+class Location(NamedTuple):
     """A place in a legacy file: path relative to the repository, 1-based line."""
 
     file: str
@@ -41,7 +39,7 @@ class Location(Record):
         return f"{self.file}:{self.line}" if self.line else self.file
 
 
-class Change(Record):
+class Change(NamedTuple):
     """One edit made by a rule: where it came from, and what it turned into."""
 
     code: str
@@ -51,7 +49,7 @@ class Change(Record):
     after: str
 
 
-class Finding(Record):
+class Finding(NamedTuple):
     """Something the user must know: a change of meaning, a dangling name, a removed key."""
 
     code: str
@@ -64,7 +62,7 @@ class Finding(Record):
         return f"{self.severity.value}  {self.code}  {self.location}  {self.message}"
 
 
-class LegacySizing(Record):
+class LegacySizing(NamedTuple):
     """The legacy `size`/`disk`/`resources` of one container, read from the effective mapping:
     an app's `web` values win over its top-level ones (they sized the web instance); a worker
     without its own `size` or `resources` has the app's top-level ones."""
@@ -101,7 +99,7 @@ class DataMove(NamedTuple):
         return f"{self.subject}: {shown}" + (f" ({self.note})." if self.note else ".")
 
 
-class Settings(Record):
+class Settings(NamedTuple):
     """The user's choices for one migration."""
 
     local_mounts: LocalMounts = LocalMounts.STORAGE
@@ -119,7 +117,7 @@ class FileAction(enum.Enum):
     DELETE = "delete"
 
 
-class PlannedFile(Record):
+class PlannedFile(NamedTuple):
     """A file the migration will create, change or remove, with its old and new content."""
 
     path: str
@@ -130,7 +128,7 @@ class PlannedFile(Record):
     mode: int | None = None  # the permissions to write it with (None: the writer's default)
 
 
-class MigrationResult(Record):
+class MigrationResult(NamedTuple):
     """Everything one migration produced. Nothing has been written when this exists."""
 
     root: Path

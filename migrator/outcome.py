@@ -10,23 +10,23 @@ from __future__ import annotations
 
 import sys
 import time
+import traceback
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from migrator.context import scalar_text
 from migrator.errors import MigratorError, RefusedError
-from migrator.record import Record
-from migrator.runner import Status
+from migrator.model import Finding
+from migrator.registry import Registry
+from migrator.report import Report
+from migrator.runner import Run, Status
+from migrator.upsuntree import load
 from migrator.where import inside
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from migrator.codemod.findings import CodeFinding
-    from migrator.model import Finding
-    from migrator.registry import Registry
-    from migrator.report import Report
-    from migrator.runner import Run
 
 #: The status of an image version the registry does not list, and of an image it does not know
 #: (UPS201 reports both as errors: the schema Upsun validates with refuses them).
@@ -46,7 +46,7 @@ class Asked(NamedTuple):
     unknown_ram: int = 0
 
 
-class Outcome(Record):
+class Outcome(NamedTuple):
     """One repository, as the parent keeps it."""
 
     repo: str
@@ -94,8 +94,6 @@ def failed(repo: str, exc: MigratorError, started: float) -> Outcome:
 
 def crashed(repo: str, exc: Exception, started: float) -> Outcome:
     """A bug: its type, message and the place in the code that raised it."""
-    import traceback
-
     where = traceback.extract_tb(exc.__traceback__)[-1]
     return Outcome(repo, Status.CRASHED, seconds=time.perf_counter() - started,
                    message=f"internal error: {type(exc).__name__}: {exc} "
@@ -135,8 +133,6 @@ def migrated_images(root: Path, registry: Registry | None) -> tuple[tuple[str, s
     read (`validate` says why)."""
     if registry is None or not (root / ".upsun").is_dir():
         return ()
-    from migrator.context import scalar_text
-    from migrator.upsuntree import load
 
     try:
         checked = load(root)

@@ -32,17 +32,17 @@ import sys
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 from migrator import paths
 from migrator.errors import MigratorError
-from migrator.record import Record
 from migrator.writer import write_temp
 
 #: `/dev/fd/N` and Linux's `/proc/self/fd/N`: the run's open descriptor N
 _DESCRIPTOR = re.compile(r"/(?:dev/fd|proc/self/fd)/([0-9]+)")
 
 
-class Output(Record):
+class Output(NamedTuple):
     target: str
     text: str
     executable: bool = False

@@ -132,10 +132,8 @@ def _read_regular(fd: int, rel: str) -> bytes:
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise InputError("not a regular file", rel)
-        chunks = []
-        while chunk := os.read(fd, 1 << 20):
-            chunks.append(chunk)
-        return b"".join(chunks)
+        with open(fd, "rb", closefd=False) as file:
+            return file.read()
     finally:
         os.close(fd)
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import enum
 import re
+from typing import NamedTuple
 
 from migrator import facts
-from migrator.record import Record
 
 DOCS = "https://docs.upsun.com/administration/cli.html"
 
@@ -25,7 +25,7 @@ class Kind(enum.Enum):
     INSTALLER = "installer"
 
 
-class Use(Record):
+class Use(NamedTuple):
     """One use, by its place in the command's text (0-based line and column) and its words."""
 
     kind: Kind
@@ -45,22 +45,23 @@ class Use(Record):
 
 
 #: `platform` as the command word: at a line's start or after a shell operator or keyword,
-#: optionally behind a path (`$HOME/.platformsh/bin/platform`, `./bin/platform`). The patterns
-#: are compiled on first use (re's cache), as in the other modules: most runs need none of them.
-_COMMAND = (
+#: optionally behind a path (`$HOME/.platformsh/bin/platform`, `./bin/platform`).
+_COMMAND = re.compile(
     r"(?:^|(?<=[;&|(`])|(?<=\$\()|(?<=\bthen)|(?<=\bdo)|(?<=\belse)|(?<=\bexec)|(?<=\bsudo))"
     r"(?P<space>\s*)(?P<word>(?:[\w$.~{}/-]*/)?platform)(?=[\s;|&)`]|$)")
-_TOKEN = r"\bPLATFORMSH_CLI_TOKEN\b"
+_TOKEN = re.compile(r"\bPLATFORMSH_CLI_TOKEN\b")
 #: A download of one of the Platform.sh CLI's installers (`facts.PLATFORMSH_CLI_INSTALLERS`);
 #: the second one installs `upsun` when it runs with VENDOR=upsun, so that form is not a use.
-_INSTALLER = (r"https?://platform\.sh/cli/installer\b\S*"
-              r"|https://raw\.githubusercontent\.com/platformsh/cli/main/installer\.sh"
-              r"(?![^;&|]*\|\s*VENDOR=upsun\b)\S*")
+_INSTALLER = re.compile(
+    r"https?://platform\.sh/cli/installer\b\S*"
+    r"|https://raw\.githubusercontent\.com/platformsh/cli/main/installer\.sh"
+    r"(?![^;&|]*\|\s*VENDOR=upsun\b)\S*")
 #: The whole line each installer was published with (curl's short options may vary): a use of
 #: this form has an exact replacement, the line Upsun's docs install the Upsun CLI with.
-_INSTALL_LINE = (r"curl(?:\s+-[A-Za-z]+)*\s+(?:https?://platform\.sh/cli/installer\s*\|\s*php"
-                 r"|https://raw\.githubusercontent\.com/platformsh/cli/main/installer\.sh"
-                 r"\s*\|\s*bash)(?=\s*(?:$|[;&|#]))")
+_INSTALL_LINE = re.compile(
+    r"curl(?:\s+-[A-Za-z]+)*\s+(?:https?://platform\.sh/cli/installer\s*\|\s*php"
+    r"|https://raw\.githubusercontent\.com/platformsh/cli/main/installer\.sh"
+    r"\s*\|\s*bash)(?=\s*(?:$|[;&|#]))")
 
 
 def uses(command: str) -> list[Use]:
@@ -71,20 +72,20 @@ def uses(command: str) -> list[Use]:
     for number, line in enumerate(command.split("\n")):
         if line.lstrip().startswith("#"):
             continue
-        for match in re.finditer(_COMMAND, line):
+        for match in _COMMAND.finditer(line):
             word = match["word"]  # a path to the binary has no exact Upsun counterpart
             found.append(Use(Kind.COMMAND, number, match.start("word"), word,
                              "upsun" if word == "platform" else None))
         found += [Use(Kind.TOKEN, number, m.start(), m.group(), "UPSUN_CLI_TOKEN")
-                  for m in re.finditer(_TOKEN, line)]
-        found += [_installer(line, number, m) for m in re.finditer(_INSTALLER, line)]
+                  for m in _TOKEN.finditer(line)]
+        found += [_installer(line, number, m) for m in _INSTALLER.finditer(line)]
     return sorted(found, key=lambda use: (use.line, use.column))
 
 
 def _installer(line: str, number: int, url: re.Match[str]) -> Use:
     """The download of an installer: the whole published install line, replaceable by Upsun's,
     when the URL stands in one; else the URL alone, with no replacement."""
-    for whole in re.finditer(_INSTALL_LINE, line):
+    for whole in _INSTALL_LINE.finditer(line):
         if whole.start() <= url.start() < whole.end():
             return Use(Kind.INSTALLER, number, whole.start(), whole.group(),
                        facts.UPSUN_CLI_INSTALL.value)

@@ -14,8 +14,8 @@ import os
 import stat
 from pathlib import Path
 
-#: Python files above this are not analysed: libcst's parse and the codemod's walk take about
-#: 0.11 s per kB (docs/codemod.md, "Limits"), minutes for such a file, and hundreds of MB.
+#: Python files above this are not analysed: the time and memory libcst's parse and the
+#: codemod's analysis take grow with the file (docs/codemod.md, "Limits").
 MAX_BYTES = 1024 * 1024
 #: Flags of every open: no link followed, no wait on a FIFO or a device; O_NOFOLLOW and
 #: O_NONBLOCK are POSIX (absent on Windows, where neither can be asked for).
@@ -59,19 +59,15 @@ def read(path: Path, limit: int = MAX_BYTES) -> bytes:
             raise Unreadable("not a regular file: not read")
         if info.st_size > limit:
             raise Unreadable(f"larger than {_size(limit)}: not analysed")
-        data = os.read(descriptor, info.st_size + 1)  # one read, as Path.read_bytes
-        chunks, size = [data], len(data)
-        while data and size <= limit:  # a file that grew since fstat, or a short read
-            data = os.read(descriptor, 65536)
-            chunks.append(data)
-            size += len(data)
-        if size > limit:
-            raise Unreadable(f"larger than {_size(limit)}: not analysed")
-        return b"".join(chunks)
+        with open(descriptor, "rb", closefd=False) as file:
+            data = file.read(limit + 1)  # bounded still, should the file grow since fstat
     except OSError as exc:
         raise Unreadable(f"unreadable: {exc.strerror or exc}") from None
     finally:
         os.close(descriptor)
+    if len(data) > limit:
+        raise Unreadable(f"larger than {_size(limit)}: not analysed")
+    return data
 
 
 def _size(limit: int) -> str:

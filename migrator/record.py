@@ -9,20 +9,18 @@ arguments, defaults, `_replace`, `match` by position and a readable repr; a subc
 not fields. The type checker reads a record as a frozen dataclass: it checks construction and
 fields, but not `_replace`'s keywords, and a record unpacked or indexed is `Any` to it.
 
-`typing.NamedTuple` does the same but compiles a constructor for each class and needs `typing`
-itself: 3-4 ms of each run for the migrator's records, a twelfth of a whole `migrate`
-(docs/performance.md). A module that defines records has `from __future__ import annotations`:
-the fields are read from the names of the annotations, which are never evaluated.
+The engine (`migrator.yamltext`), `pipeline` and `published` define their records with it; the
+other modules use `typing.NamedTuple`, which behaves the same. A module that defines records has
+`from __future__ import annotations`: the fields are read from the names of the annotations,
+which are never evaluated.
 """
 
 from __future__ import annotations
 
 from operator import itemgetter
+from typing import TYPE_CHECKING, Any, ClassVar
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any, ClassVar
-
+if TYPE_CHECKING:  # typing has both from Python 3.11; the package supports 3.10
     from typing_extensions import Self, dataclass_transform
 else:
     def dataclass_transform(**_options: object) -> object:

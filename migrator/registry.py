@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import math
-
-from migrator.record import Record
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
+from typing import Any, NamedTuple
 
 #: Service types that are another image under a different name.
 ALIASES = {"redis-persistent": "redis", "valkey-persistent": "valkey"}
 RETIRED = frozenset({"retired", "decommissioned"})
 
 
-class ImageVersion(Record):
+class ImageVersion(NamedTuple):
     image: str
     version: str
     status: str

@@ -6,7 +6,11 @@ to the repository.
 
 from __future__ import annotations
 
+from typing import Any, NamedTuple
+
 from migrator import __version__, facts, resources
+from migrator.codes import title
+from migrator.escape import dumps
 from migrator.model import (
     Change,
     FileAction,
@@ -14,16 +18,11 @@ from migrator.model import (
     MigrationResult,
     Severity,
 )
-from migrator.record import Record
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
 
 REPORT_VERSION = 1
 
 
-class Report(Record):
+class Report(NamedTuple):
     result: MigrationResult
     written: bool
     changes: tuple[Change, ...]
@@ -101,8 +100,6 @@ def _steps(result: MigrationResult, command: str | None, environment: str | None
 
 def _data_steps(result: MigrationResult, environment: str | None) -> list[str]:
     """What the guide says of the data, then one step per database, service and mount."""
-    from migrator import facts
-
     if not result.data:
         return []
     intro = ("Move the data: Upsun Flex is a new project, and Upsun's migration guide exports "
@@ -117,14 +114,10 @@ def _data_steps(result: MigrationResult, environment: str | None) -> list[str]:
 
 def to_json(report: Report) -> str:
     """The machine-readable report; its shape is documented in docs/report.schema.json."""
-    from migrator.escape import dumps
-
     return dumps(as_dict(report), indent=2) + "\n"
 
 
 def as_dict(report: Report) -> dict[str, Any]:
-    from migrator.codes import title
-
     return {
         "version": REPORT_VERSION,
         "tool": {"name": "upsun-migrator", "version": __version__},

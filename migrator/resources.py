@@ -15,7 +15,6 @@ from typing import NamedTuple
 
 from migrator import facts, names
 from migrator.model import ContainerKind, LegacySizing
-from migrator.record import Record
 from migrator.registry import ALIASES, Registry
 
 #: Where the command names the environment when `--environment` was not given.
@@ -42,7 +41,7 @@ class Had(NamedTuple):
     ram: int
 
 
-class ResourceHint(Record):
+class ResourceHint(NamedTuple):
     """What one container should get on Upsun, and why."""
 
     container: str

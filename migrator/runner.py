@@ -10,12 +10,16 @@ import enum
 import os
 import stat
 from pathlib import Path
+from typing import NamedTuple
 
+from migrator import paths, pipeline, render, report
+from migrator.discovery import has_legacy_files
 from migrator.errors import MigratorError
-from migrator.model import MigrationResult, Settings, Severity
+from migrator.folder import check_beside_schema
+from migrator.model import FileAction, MigrationResult, PlannedFile, Settings, Severity
 from migrator.pipeline import Metadata
-from migrator.record import Record
 from migrator.report import Report
+from migrator.writer import check_plan, check_writable, write
 
 
 class Status(enum.Enum):
@@ -41,7 +45,7 @@ NO_CONFIGURATION = "no Platform.sh configuration"
 STRICT = "error-level findings and --strict: nothing written"
 
 
-class Options(Record):
+class Options(NamedTuple):
     dry_run: bool = False
     force: bool = False
     strict: bool = False
@@ -53,7 +57,7 @@ class Options(Record):
     message: str | None = None  # with --commit: the commit message template (gitcommit.py)
 
 
-class Run(Record):
+class Run(NamedTuple):
     status: Status
     message: str = ""
     result: MigrationResult | None = None
@@ -71,18 +75,13 @@ def run(path: Path, options: Options, metadata: Metadata) -> Run:
 def plan(path: Path, options: Options, metadata: Metadata) -> Run:
     """Everything but the writing: every refusal the write could meet is raised here (a dry run
     returns it as FAILED, so that it predicts the real run's outcome and exit code)."""
-    from migrator import report
-    from migrator.discovery import has_legacy_files
-    from migrator.pipeline import migrate
-    from migrator.writer import check_writable
-
     if not path.is_dir():
         raise MigratorError("is not a folder", str(path))
     if (path / ".upsun").is_dir() and not has_legacy_files(path):  # the cheap test first
         return Run(Status.SKIPPED, ALREADY_MIGRATED)
     if not options.dry_run:
         check_writable(path)
-    result = migrate(path, options.settings, metadata)
+    result = pipeline.migrate(path, options.settings, metadata)
     refused = options.strict and any(f.severity is Severity.ERROR for f in result.findings)
     built = report.build(result, written=not options.dry_run and not refused,
                          removed_legacy=options.settings.remove_legacy,
@@ -107,9 +106,6 @@ def plan(path: Path, options: Options, metadata: Metadata) -> Run:
 
 def _check(result: MigrationResult, options: Options, metadata: Metadata) -> None:
     """What the write would refuse, and the other `.upsun/*.yaml` files against the schema."""
-    from migrator.folder import check_beside_schema
-    from migrator.writer import check_plan
-
     check_plan(result, options.force)
     if metadata.schema is not None:
         check_beside_schema(result, metadata.schema)
@@ -117,8 +113,6 @@ def _check(result: MigrationResult, options: Options, metadata: Metadata) -> Non
 
 def commit(done: Run, options: Options) -> None:
     """Write what `plan` planned, when it planned a write."""
-    from migrator.writer import write
-
     if done.status is Status.MIGRATED and done.result is not None:
         write(done.result, options.force)
 
@@ -128,9 +122,6 @@ def _with_script(built: Report, rel: str) -> Report:
     the repository (`bulk --resources-script`; `migrate --commit` with the script inside the
     repository): checked, shown in the diff, written, committed and put back on a failure as
     every planned file is. Executable by whoever may read it."""
-    from migrator import paths, render
-    from migrator.model import FileAction, PlannedFile
-
     result = built.result
     old = paths.current(result.root, rel)
     new = render.resources_script(built).encode("utf-8")

@@ -10,14 +10,12 @@ value out there. Any other difference stays what it is, a bug.
 
 from __future__ import annotations
 
+from typing import Any
+
 from migrator.context import MigrationContext, yaml_path
 from migrator.discovery import SourceFile
 from migrator.errors import RefusedError
 from migrator.yamltext.nodes import Alias, Mapping, Node, Sequence, is_merge_key
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
 
 
 def shared_refusal(ctx: MigrationContext, path: tuple[Any, ...]) -> RefusedError | None:

@@ -4,10 +4,7 @@ which files, which top-level keys, and the two version lists its schema refers t
 from __future__ import annotations
 
 from pathlib import Path
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
+from typing import Any
 
 RUNTIME_URL = "https://meta.upsun.com/schema/runtime-versions"
 SERVICE_URL = "https://meta.upsun.com/schema/service-versions"

@@ -6,16 +6,15 @@ A difference is a bug in a rule or in the editor: an internal error, and nothing
 
 from __future__ import annotations
 
+from typing import Any
+
 from migrator.context import MISSING, MigrationContext
 from migrator.discovery import UPSUN_CONFIG
 from migrator.errors import MigratorError
+from migrator.sharing import shared_refusal
 from migrator.yamltext.compose import MAX_DEPTH
 from migrator.yamltext.nodes import to_data
 from migrator.yamltext.parse import Document, parse
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
 
 
 class EngineError(Exception):
@@ -35,7 +34,6 @@ def prove(ctx: MigrationContext, text: str) -> tuple[Document, dict[str, Any]]:
     expected = expected_data(ctx)
     difference = _difference(expected, output, (), _Pairs())
     if difference is not None:
-        from migrator.sharing import shared_refusal
 
         refusal = shared_refusal(ctx, difference[0])
         if refusal is not None:

@@ -6,8 +6,10 @@ and only here, so `migrate` never pays for it unless `--code` is given.
 
 from __future__ import annotations
 
+import io
 import os
 import re
+import tokenize
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, replace
 from functools import partial
@@ -17,7 +19,10 @@ from migrator import reading
 from migrator.codemod.findings import CodeFinding
 from migrator.codemod.isolated import MAX_NESTING, Isolated, too_deep
 from migrator.codes import selected
+from migrator.discovery import walk
 from migrator.errors import MigratorError
+from migrator.escape import terminal
+from migrator.writer import replace_file
 
 #: the application's, but not to rewrite (history, build output): walked, files reported
 UNTOUCHED_DIRS = frozenset({"migrations", "build", "dist"})
@@ -64,8 +69,6 @@ class CodemodRun:
 
 def python_files(root: Path) -> Iterator[tuple[Path, str | None]]:
     """Each Python file, with the folder that keeps it from being analysed, if any."""
-    from migrator.discovery import walk  # what is not the application's code is not walked
-
     for folder, files in walk(root):
         parts = folder.relative_to(root).parts
         untouched = next((part for part in parts if part in UNTOUCHED_DIRS), None)
@@ -183,9 +186,6 @@ def _read(path: Path, rel: str) -> tuple[str, str] | CodeFinding:
 def decode_python(data: bytes) -> tuple[str, str]:
     """`data` decoded as Python decodes a source file, and the encoding to write it back in
     (`utf-8-sig` keeps a byte order mark); newlines untouched."""
-    import io
-    import tokenize
-
     encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     return data.decode(encoding), encoding
 
@@ -274,8 +274,6 @@ def _dependency_lines(root: Path, real_root: Path) -> list[CodeFinding]:
     """UPS141 for each line of a dependency file naming platformshconfig (files read as the
     Python files are: regular files inside the repository, bounded)."""
     found = []
-    from migrator.discovery import walk
-
     for folder, files in walk(root):
         for name in files:
             if not DEPENDENCY_FILES.match(name):
@@ -299,8 +297,6 @@ def _dependency_lines(root: Path, real_root: Path) -> list[CodeFinding]:
 def write(root: Path, done: CodemodRun) -> CodemodRun:
     """Put the computed rewrites on disk, each into the file itself (a link to it stays a
     link); the findings they carry now say `rewritten`."""
-    from migrator.writer import replace_file
-
     real_root = root.resolve()
     for change in done.changes:
         target = real_root / change.path
@@ -322,8 +318,6 @@ def summary(done: CodemodRun) -> str:
 
 def listing(done: CodemodRun) -> str:
     """The findings, one a line, then the summary on a line of its own: one stream, in order."""
-    from migrator.escape import terminal
-
     return "".join(f"{terminal(str(finding))}\n" for finding in done.findings) + summary(done)
 
 

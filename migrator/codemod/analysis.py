@@ -11,6 +11,8 @@ import libcst as cst
 import libcst.matchers as m
 
 CONFIG = "platformshconfig.Config"
+#: The characters `env_prefix` turns into `_`.
+_NOT_IN_A_NAME = re.compile(r"[^0-9A-Z_]")
 ATTRIBUTES = {
     "applicationName": "PLATFORM_APPLICATION_NAME", "appDir": "PLATFORM_APP_DIR",
     "branch": "PLATFORM_BRANCH", "environment": "PLATFORM_ENVIRONMENT",
@@ -41,7 +43,7 @@ PROPERTIES = {key: key.upper() for key in (
 
 def env_prefix(relationship: str) -> str:
     """Upsun's naming rule for service environment variables."""
-    return re.sub(r"[^0-9A-Z_]", "_", relationship.upper())
+    return _NOT_IN_A_NAME.sub("_", relationship.upper())
 
 
 def literal(node: cst.CSTNode | None) -> str | int | None:

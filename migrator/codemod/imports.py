@@ -1,6 +1,6 @@
 """`import os` for the rewrites, placed with the module's other imports: among the plain
 `import x` lines in name order, else before the `from x import y` lines, else after the
-docstring and `__future__` imports (issue 15.6: it used to follow the removed import)."""
+docstring and `__future__` imports."""
 
 from __future__ import annotations
 

@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 import libcst as cst
+import libcst.matchers as m
 from libcst.codemod import CodemodContext, SkipFile
 from libcst.metadata import (
     Assignment,
@@ -252,7 +253,8 @@ class PlatformConfigCodemod(UseAnalysis):
         return None
 
     def _requoted(self, use: a.Use) -> str | None:
-        """The replacement with quotes the enclosing f-strings leave free (issue 12.4)."""
+        """The replacement with quotes the enclosing f-strings leave free: before Python 3.12 an
+        f-string's expressions cannot hold its own quote character (`compat`)."""
         if use.replacement is None:
             return None
         enclosing: set[str] = set()
@@ -317,6 +319,4 @@ def _inside(node: cst.CSTNode, replaced: dict[cst.CSTNode, Any]) -> bool:
 
 
 def _inside_node(node: cst.CSTNode, outer: cst.CSTNode) -> bool:
-    import libcst.matchers as m
-
     return node is outer or any(found is node for found in m.findall(outer, m.Name()))

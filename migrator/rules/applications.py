@@ -6,6 +6,7 @@ to a `<name>:` line and the item keeps its lines, one level deeper.
 
 from __future__ import annotations
 
+from migrator.assemble import _dash, key_lines
 from migrator.context import MigrationContext
 from migrator.discovery import LegacyApp
 from migrator.yamltext.edits import Edit, line_end, line_start
@@ -39,8 +40,6 @@ def _listed(ctx: MigrationContext, app: LegacyApp) -> bool:
 def _unlist(ctx: MigrationContext, app: LegacyApp) -> None:
     """A list item `- name: x ...` becomes `x:` and the item's keys one level deeper; an
     `!include` item is replaced when the result is assembled."""
-    from migrator.assemble import _dash, key_lines
-
     source = app.source
     doc, editor = source.doc, ctx.editor(source)
     dash = _dash(source, app.entry)

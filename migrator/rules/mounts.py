@@ -19,10 +19,11 @@ from migrator.context import Container, MigrationContext
 from migrator.errors import InputError
 from migrator.model import ContainerKind, Location
 from migrator.yamltext.nodes import Mapping, Node, Scalar, text_value
+from migrator.yamltext.render import scalar
 
 CODE = "UPS003"
 TITLE = "mounts"
-_STRING_MOUNT = r"^shared:files(?:/(?P<sub>.*))?$"  # compiled on first use
+_STRING_MOUNT = re.compile(r"^shared:files(?:/(?P<sub>.*))?$")
 
 
 def apply(ctx: MigrationContext) -> None:
@@ -82,13 +83,11 @@ def _convert(ctx: MigrationContext, container: Container, mounts: Mapping, mount
     editor = ctx.editor(container.source)
     location = ctx.key_location(container.source, mounts, mount)
     if isinstance(value, Scalar):
-        match = re.match(_STRING_MOUNT, value.value) if text_value(value) is not None else None
+        match = _STRING_MOUNT.match(value.value) if text_value(value) is not None else None
         if match is None:
             raise InputError(f"mount {mount!r}: cannot read legacy mount {value.value!r} "
                              "(expected 'shared:files/<path>')", location.file, location.line)
         sub = match.group("sub") or ""
-        from migrator.yamltext.render import scalar
-
         editor.replace(value, f"{{source: {target}, source_path: {scalar(sub)}}}")
         ctx.change(CODE, location, path, repr(value.value),
                    f"{{source: {target}, source_path: {sub}}}")

@@ -15,11 +15,13 @@ from typing import Any
 
 from migrator import resources
 from migrator.context import MISSING, Container, MigrationContext
+from migrator.escape import comment
 from migrator.model import ContainerKind, LegacySizing
 from migrator.resources import ResourceHint
-from migrator.yamltext.editor import Editor
+from migrator.yamltext.editor import Editor, outermost_flow
 from migrator.yamltext.edits import first_on_line
 from migrator.yamltext.nodes import Mapping, Node, Scalar, scalar_value, to_data
+from migrator.yamltext.render import flow
 
 CODE = "UPS005"
 TITLE = "resources"
@@ -145,9 +147,6 @@ def _home(container: Container) -> Mapping:
 def _hint_at_top(editor: Editor, home: Mapping, hint: str | None, profile: str | None) -> None:
     """The hint no own key took, and the profile, at the top of the container (the profile
     only ever in a block mapping of its own: `_can_write_profile`)."""
-    from migrator.escape import comment
-    from migrator.yamltext.editor import outermost_flow
-
     lines = [f"# {comment(hint)}"] if hint is not None else []
     if home.flow or not home.pairs:
         editor.lines_before(outermost_flow(editor.doc, home).start, lines)
@@ -162,8 +161,6 @@ def _hint_at_top(editor: Editor, home: Mapping, hint: str | None, profile: str |
 
 
 def _flow(ctx: MigrationContext, container: Container, node: Node) -> str:
-    from migrator.yamltext.render import flow
-
     return flow(to_data(node))
 
 

@@ -9,6 +9,7 @@ in both lists stays denied). Moved values keep their text; comments stay where t
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from migrator.context import MISSING, MigrationContext
 from migrator.discovery import LegacyApp
@@ -19,10 +20,6 @@ from migrator.yamltext.nest import unit
 from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence, to_data
 from migrator.yamltext.properties import properties
 from migrator.yamltext.render import flow, scalar
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
 
 CODE = "UPS010"
 TITLE = "web-locations"
