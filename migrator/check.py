@@ -23,6 +23,8 @@ from migrator.pipeline import Metadata
 from migrator.upsuntree import registry_findings
 from migrator.where import in_repository, shown
 
+#: `--check --strict` with error-level findings (the check writes nothing in any case)
+STRICT = "error-level findings and --strict"
 VERBS = {FileAction.CREATE: "create", FileAction.MODIFY: "update", FileAction.DELETE: "remove"}
 
 
@@ -46,12 +48,13 @@ def check(path: Path, options: runner.Options, metadata: Metadata) -> Check:
         return Check((), "nothing to migrate (no legacy Platform.sh configuration)")
     if done.result is None:
         return _migrated(path, options, metadata, done)
+    errors = tuple(f for f in done.result.findings if f.severity is Severity.ERROR)
     if done.status is runner.Status.SKIPPED:  # up to date: .upsun/ is what migrating writes
-        return Check((), done.message, run=done)
+        return Check((), done.message, run=done, findings=errors)
     if done.status is runner.Status.FAILED:
-        errors = tuple(f for f in done.result.findings if f.severity is Severity.ERROR)
-        return Check(done.result.files, done.message, failed=True, run=done, findings=errors)
-    return Check(done.result.files, "", run=done)
+        message = STRICT if done.message == runner.STRICT else done.message
+        return Check(done.result.files, message, failed=True, run=done, findings=errors)
+    return Check(done.result.files, "", run=done, findings=errors)
 
 
 def _migrated(path: Path, options: runner.Options, metadata: Metadata,

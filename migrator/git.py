@@ -98,13 +98,23 @@ class Git:
     def _git(self, settings: list[str], args: tuple[str, ...], stdin: str | None
              ) -> subprocess.CompletedProcess[str]:
         where = [] if self.repo is None else ["-C", str(self.repo)]
-        try:
-            return subprocess.run(["git", "--no-pager", *where, *settings, *args], input=stdin,
-                                  capture_output=True, text=True, encoding="utf-8",
-                                  errors="surrogateescape", timeout=self.timeout, check=False,
+        command = ["git", "--no-pager", *where, *settings, *args]
+        try:  # bytes: text mode would turn a carriage return in a path into a newline
+            done = subprocess.run(command, input=None if stdin is None else _encode(stdin),
+                                  capture_output=True, timeout=self.timeout, check=False,
                                   env={**os.environ, **ENVIRONMENT})
         except (OSError, subprocess.SubprocessError) as exc:
             raise GitError(f"cannot run git: {exc}", str(self.repo or ".")) from None
+        return subprocess.CompletedProcess(command, done.returncode, _decode(done.stdout),
+                                           _decode(done.stderr))
+
+
+def _encode(text: str) -> bytes:
+    return text.encode("utf-8", "surrogateescape")
+
+
+def _decode(data: bytes) -> str:
+    return data.decode("utf-8", "surrogateescape")
 
 
 def parse_drivers(listing: str) -> dict[str, bool]:

@@ -173,14 +173,18 @@ def _images_table(images: list[ImageUse]) -> list[str]:
                   "Upsun's image registry; the least supported first.")
 
 
+def _cells(asked: Asked) -> list[str]:
+    """Containers, CPU, RAM and disk; `-` where no hint sets it (a disk-only hint sets no CPU)."""
+    return [str(asked.containers), f"{asked.cpu:g}" if asked.cpu else "-",
+            str(asked.ram) if asked.ram else "-", str(asked.disk) if asked.disk else "-"]
+
+
 def _asked_table(seen: Overview) -> list[str]:
     if seen.total is None:
         return []
-    rows = [[escape.md_code(as_shown(repo), table=True), str(a.containers), f"{a.cpu:g}",
-             str(a.ram), str(a.disk)] for repo, a in seen.asked]
+    rows = [[escape.md_code(as_shown(repo), table=True), *_cells(a)] for repo, a in seen.asked]
+    rows.append(["all", *_cells(seen.total)])
     total = seen.total
-    rows.append(["all", str(total.containers), f"{total.cpu:g}", str(total.ram),
-                 str(total.disk)])
     unknown = f" {total.unknown_ram} sized container(s) have no known container profile: " \
               "their RAM is not counted." if total.unknown_ram else ""
     return _table("Resources the hints ask for", ["repository", "containers", "CPU", "RAM (MB)",

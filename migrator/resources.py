@@ -10,6 +10,7 @@ with `resources`, another profile when the default one has not the RAM at that s
 
 from __future__ import annotations
 
+import math
 import shlex
 from typing import NamedTuple
 
@@ -177,7 +178,9 @@ def _flexible(sizing: LegacySizing, size: str | None) -> tuple[Had | None, list[
         return None, notes, [f"legacy resources ({formula}) with size {sizing.size}: "
                              "Platform.sh's flexible-resources table gives no CPU for it; "
                              "no size hint"]
-    return Had(cpu, int(base + ratio * cpu)), notes, []
+    # Platform.sh's docs give the formula, not its rounding: a fraction of a MB is rounded up,
+    # so that no hint gives less than the container had
+    return Had(cpu, math.ceil(base + ratio * cpu)), notes, []
 
 
 # --- the hint ---------------------------------------------------------------------------------

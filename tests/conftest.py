@@ -5,11 +5,12 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 from syrupy.location import PyTestLocation
@@ -24,6 +25,33 @@ CORPUS = TESTS / "corpus" / "platformsh"
 FIXTURES = TESTS / "fixtures" / "projects"
 FIXTURE_NAMES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir()) if FIXTURES.is_dir() \
     else []
+
+# Hypothesis profiles: `dev` (the default) keeps the run a developer repeats all day short; `ci`
+# (`HYPOTHESIS_PROFILE=ci` or `--hypothesis-profile ci`, what `.ci/run` uses) searches ten times
+# wider. Both draw from a fixed seed: a failure is the same failure on every run and machine,
+# and no example database is kept between runs.
+settings.register_profile("dev", max_examples=20, derandomize=True, database=None, deadline=None)
+settings.register_profile("ci", max_examples=200, derandomize=True, database=None, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+def thorough() -> bool:
+    """Whether this is the `ci` profile's run: the whole corpus instead of a sample, more rounds
+    of the tests that repeat a run."""
+    return settings.default.max_examples >= settings.get_profile("ci").max_examples
+
+
+#: In the `dev` profile the corpus tests read one project in SAMPLE_EVERY (in manifest order).
+SAMPLE_EVERY = 6
+
+
+def corpus_sample(ids: Sequence[str], keep: Collection[str] = ()) -> list[str]:
+    """The corpus projects a test reads: all of them in the `ci` profile; in `dev`, one in
+    SAMPLE_EVERY, plus those in keep (projects with an outcome of their own, such as the intended
+    failures)."""
+    if thorough():
+        return list(ids)
+    return [i for n, i in enumerate(ids) if n % SAMPLE_EVERY == 0 or i in keep]
 
 
 class TextSnapshot(SingleFileSnapshotExtension):
@@ -72,6 +100,21 @@ class Result:
     @property
     def output(self) -> str:
         return self.stdout + self.stderr
+
+
+def transcript(result: Result, **folders: Path) -> str:
+    """A run as its snapshot shows it: the exit code, then stdout and stderr under headings of
+    their own, so a reader sees which stream carried what. Each named folder shows as `<name>`
+    (temporary paths change from run to run), the test data as `<data>`."""
+    text = (f"exit {result.exit_code}\n--- stdout\n{_ended(result.stdout)}"
+            f"--- stderr\n{_ended(result.stderr)}")
+    for name, folder in {**folders, "data": DATA}.items():
+        text = text.replace(str(folder), f"<{name}>")
+    return text
+
+
+def _ended(text: str) -> str:
+    return text + "\n(no newline at the end)\n" if text and not text.endswith("\n") else text
 
 
 def run(*args: str | Path) -> Result:

@@ -6,9 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+from syrupy.assertion import SnapshotAssertion
 
 from migrator import annotations
-from tests.conftest import METADATA_ARGS, run, write_files
+from tests.conftest import METADATA_ARGS, run, transcript, write_files
 
 RETIRED = {
     ".platform.app.yaml": "name: app\ntype: 'php:7.4'\nrelationships:\n    database: 'db:mysql'\n",
@@ -36,21 +37,11 @@ def test_escaping_follows_the_workflow_command_rules() -> None:
     assert annotations.command("error", "bare") == "::error::bare"
 
 
-def test_migrate_annotates_retired_versions(workdir: Path) -> None:
+def test_migrate_annotates_retired_versions(workdir: Path, snapshot: SnapshotAssertion) -> None:
     write_files(workdir / "shop", RETIRED)
     result = run("migrate", "--dry-run", "--output-format", "github", "shop", *METADATA_ARGS)
     assert result.exit_code == 0
-    assert result.stdout.splitlines() == [
-        "::warning file=shop/.platform.app.yaml,title=UPS090::the legacy files stay in place: "
-        "Upsun refuses to deploy a repository that holds both .platform and .upsun "
-        "configuration; remove them (or use --remove-legacy) before pushing",
-        "::warning file=shop/.platform.app.yaml,line=2,title=UPS201::php:7.4 is retired on Upsun: "
-        "available but no longer maintained: no security updates, and it may be decommissioned; "
-        "supported versions, nearest first: 8.4, 8.5",
-        "::warning file=shop/.platform/services.yaml,line=2,title=UPS201::mariadb:10.4 is retired "
-        "on Upsun: available but no longer maintained: no security updates, and it may be "
-        "decommissioned; supported versions, nearest first: 11.4, 11.8, 12.3",
-    ]
+    assert result.stdout == snapshot  # the annotations; the diff and the report go to stderr
     assert result.stderr.startswith("--- /dev/null\n+++ b/.upsun/config.yaml\n")
     assert "Would migrate: 1 application(s)" in result.stderr
     assert not (workdir / "shop/.upsun").exists()
@@ -76,16 +67,10 @@ def test_migrate_code_findings_are_annotated_with_their_column(workdir: Path) ->
     assert len(result.stdout.splitlines()) == 2
 
 
-def test_migrate_error_is_an_annotation_too(workdir: Path) -> None:
+def test_migrate_error_is_an_annotation_too(workdir: Path, snapshot: SnapshotAssertion) -> None:
     write_files(workdir / "r", {".platform.app.yaml": "name: app\ntype: [php\n"})
     result = run("migrate", "--output-format", "github", "r")
-    assert result.exit_code == 1
-    assert result.stdout == (
-        "::error file=r/.platform.app.yaml,line=3,col=1,title=upsun-migrator::did not find "
-        "expected ',' or ']' (while parsing a flow sequence started at line 2)\n")
-    # the same path as the annotation: relative to the current folder, as every message shows it
-    assert result.stderr.startswith("error: r/.platform.app.yaml:3:1: did not find expected ',' "
-                                    "or ']'")
+    assert transcript(result) == snapshot
     assert not (workdir / "r/.upsun").exists()
 
 
@@ -105,16 +90,10 @@ SCHEMA_BAD = ("applications:\n  app:\n    type: 'php:8.4'\n    disk: 2048\n"
               "    mounts:\n      web: 'shared:files/web'\n")
 
 
-def test_validate_github_and_json(workdir: Path) -> None:
+def test_validate_github_and_json(workdir: Path, snapshot: SnapshotAssertion) -> None:
     write_files(workdir / "site", {".upsun/config.yaml": SCHEMA_BAD})
     result = run("validate", "site", "--output-format", "github", *METADATA_ARGS)
-    assert result.exit_code == 1
-    assert result.stdout.splitlines() == [
-        "::error file=site/.upsun/config.yaml,line=2,title=schema::applications.app: Additional "
-        "properties are not allowed ('disk' was unexpected)",
-        "::error file=site/.upsun/config.yaml,line=6,title=schema::applications.app.mounts.web: "
-        "'shared:files/web' is not of type 'object'",
-    ]
+    assert transcript(result) == snapshot
     result = run("validate", "site", "--output-format", "json", *METADATA_ARGS)
     document = json.loads(result.stdout)
     assert (result.exit_code, document["version"], document["paths"]) == (1, 2, ["site"])
@@ -141,18 +120,10 @@ def test_validate_valid_folder_prints_nothing_for_github(workdir: Path) -> None:
     assert (document["valid"], document["errors"]) == (True, [])
 
 
-def test_codemod_github_and_json(workdir: Path) -> None:
+def test_codemod_github_and_json(workdir: Path, snapshot: SnapshotAssertion) -> None:
     write_files(workdir / "app", {"sub/settings.py": CODE})
     result = run("codemod", "app", "--output-format", "github")
-    assert result.exit_code == 1
-    assert result.stdout.splitlines() == [
-        "::notice file=app/sub/settings.py,line=5,col=8,title=UPS101::config.applicationName -> "
-        "os.environ[\"PLATFORM_APPLICATION_NAME\"]",
-        "::warning file=app/sub/settings.py,line=6,col=13,title=UPS111::config.on_production() "
-        "compares the branch with `master`, wrong when production is `main`; Upsun's guides test "
-        "os.environ.get(\"PLATFORM_ENVIRONMENT_TYPE\") == \"production\" (rewritten with "
-        "--fix-production-check)",
-    ]
+    assert transcript(result) == snapshot
     result = run("codemod", "app", "--diff", "--output-format", "json")
     document = json.loads(result.stdout)
     assert (document["version"], document["paths"], document["files"],

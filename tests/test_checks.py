@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from syrupy.assertion import SnapshotAssertion
 
@@ -145,7 +145,6 @@ def test_every_registry_version_gets_the_severity_of_its_status(registry: Regist
     assert seen == set(EXPECTED)
 
 
-@settings(max_examples=60, deadline=None)
 @given(st.data())
 def test_a_version_the_registry_does_not_list_is_an_error(data: st.DataObject) -> None:
     registry = _registry()

@@ -110,8 +110,7 @@ def test_long_numbers_within_reach_and_long_text_are_carried(project: Path, text
     assert f"X: {text}\n" in (project / ".upsun" / "config.yaml").read_text(encoding="utf-8")
 
 
-@settings(max_examples=40, derandomize=True, database=None, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(app=hostile, worker=hostile, service=hostile, key=hostile, value=hostile)
 def test_hostile_names_keys_and_values_never_end_in_an_internal_error(
         tmp_path_factory: pytest.TempPathFactory, app: str, worker: str, service: str,

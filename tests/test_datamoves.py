@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from migrator import facts
@@ -212,7 +212,6 @@ def test_every_command_of_the_corpus_and_fixtures_is_documented(registry: Regist
     assert checked > 300  # every corpus database and mount
 
 
-@settings(max_examples=60, deadline=None)
 @given(st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")),
                min_size=1, max_size=12).filter(lambda t: t.strip("/ ") == t and ":" not in t))
 def test_names_reach_the_commands_quoted(name: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from migrator.diff import unified
@@ -20,7 +20,6 @@ def _difflib(old: bytes | None, new: bytes | None, before: str, after: str) -> s
                    for line in out)
 
 
-@settings(max_examples=300, deadline=None, derandomize=True)
 @given(lines=LINES, other=LINES, final_newline=st.booleans())
 def test_every_file_diffs_as_difflib_writes_it(lines: list[str], other: list[str],
                                               final_newline: bool) -> None:

@@ -10,7 +10,7 @@ import re
 import cmarkgfm
 import pytest
 from cmarkgfm.cmark import Options
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from migrator import escape
@@ -50,7 +50,6 @@ def test_visible(text: str, shown: str) -> None:
     assert escape.visible(text) == shown
 
 
-@settings(derandomize=True, database=None, deadline=None)
 @given(hostile)
 def test_visible_is_one_printable_line(text: str) -> None:
     shown = escape.visible(text)
@@ -72,7 +71,6 @@ def test_terminal(text: str, shown: str) -> None:
     assert escape.terminal(text) == shown
 
 
-@settings(derandomize=True, database=None, deadline=None)
 @given(st.text(alphabet=" \u00a0\u3000:", max_size=4), hostile)
 def test_terminal_starts_no_workflow_command(indent: str, text: str) -> None:
     """GitHub's runner trims leading white space, then takes `::` for a command; it takes the
@@ -84,7 +82,6 @@ def test_terminal_starts_no_workflow_command(indent: str, text: str) -> None:
     assert escape.terminal(shown) == shown
 
 
-@settings(derandomize=True, database=None, deadline=None)
 @given(st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), hostile), containers,
                     max_leaves=8),
        st.sampled_from([None, 2]))
@@ -95,7 +92,6 @@ def test_dumps_is_the_same_json_in_printable_utf8(value: object, indent: int | N
     text.encode("utf-8")
 
 
-@settings(derandomize=True, database=None, deadline=None)
 @given(hostile)
 def test_comment_is_one_yaml_line(text: str) -> None:
     from migrator.yamltext.nodes import Mapping
@@ -106,7 +102,6 @@ def test_comment_is_one_yaml_line(text: str) -> None:
     assert [key.value for key, _ in document.root.pairs] == ["key", "next"]
 
 
-@settings(derandomize=True, database=None, deadline=None)
 @given(hostile)
 def test_md_text_shows_the_text_itself(text: str) -> None:
     """Rendered by GitHub's parser, the text is one paragraph holding exactly the text (its
@@ -129,7 +124,6 @@ def without_autolinks(html: str) -> str:
     return re.sub(r'<a href="[^"]*">([^<]*)</a>', r"\1", html)
 
 
-@settings(derandomize=True, database=None, deadline=None)
 @given(hostile, st.booleans())
 def test_md_code_is_one_code_span_of_the_text(text: str, table: bool) -> None:
     span = escape.md_code(text, table)
@@ -163,7 +157,6 @@ def test_md_message(message: str, html: str) -> None:
     assert gfm(escape.md_message(message)) == f"<p>{html}</p>\n"
 
 
-@settings(max_examples=150, derandomize=True, database=None, deadline=None)
 @given(hostile, hostile)
 def test_md_message_in_a_table_keeps_its_columns(first: str, second: str) -> None:
     row = f"| {escape.md_message(first, table=True)} | {escape.md_message(second, table=True)} |"
@@ -173,7 +166,6 @@ def test_md_message_in_a_table_keeps_its_columns(first: str, second: str) -> Non
     assert not re.search(r"<(?!/?(td|tr|tbody|table|code)>)", body), html
 
 
-@settings(derandomize=True, database=None, deadline=None)
 @given(hostile)
 def test_md_fence_cannot_be_closed_from_inside(text: str) -> None:
     html = gfm("\n".join(escape.md_fence(text, "sh")) + "\nafter\n")
@@ -195,7 +187,6 @@ def html_text(html: str) -> str:
     return entities.unescape(html)
 
 
-@settings(max_examples=20, derandomize=True, database=None, deadline=None)
 @given(hostile)
 def test_md_text_in_a_list_item_stays_in_it(text: str) -> None:
     html = gfm(f"- create {escape.md_text(text)}\n- next\n")

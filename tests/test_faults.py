@@ -10,10 +10,11 @@ import time
 from pathlib import Path
 
 import pytest
+from syrupy.assertion import SnapshotAssertion
 
 from migrator.model import PlannedFile
 from migrator.runner import UP_TO_DATE
-from tests.conftest import Result, run, tree, write_files
+from tests.conftest import Result, run, transcript, tree, write_files
 
 APP = "name: app\ntype: 'php:8.4'\ndisk: 512\n"
 SERVICES = "search:\n  type: solr:9.6\n  configuration:\n    cores:\n      main:\n" \
@@ -154,7 +155,8 @@ def test_a_rerun_names_a_config_a_power_failure_left_empty(project: Path) -> Non
 
 
 def test_an_unexpected_exception_is_one_line_and_exit_3(project: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+                                                        monkeypatch: pytest.MonkeyPatch,
+                                                        snapshot: SnapshotAssertion) -> None:
     from migrator import pipeline
 
     def bug(*args: object, **kwargs: object) -> None:
@@ -162,11 +164,7 @@ def test_an_unexpected_exception_is_one_line_and_exit_3(project: Path,
 
     monkeypatch.setattr(pipeline, "migrate", bug)
     write_files(project, {".platform.app.yaml": APP})
-    result = run("migrate", project)
-    assert result.exit_code == 3
-    assert result.stderr == (
-        "internal error: KeyError: 'oops'. This is a bug in upsun-migrator: please report it with "
-        "the output of the same command run again with --debug\n")
+    assert transcript(run("migrate", project)) == snapshot
     debug = run("migrate", "--debug", project)
     assert debug.exit_code == 3
     assert debug.stderr.startswith("Traceback (most recent call last):\n")

@@ -8,8 +8,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from syrupy.assertion import SnapshotAssertion
 
-from tests.conftest import run, tree, write_files
+from tests.conftest import run, transcript, tree, write_files
 from tests.gitrepo import IDENTITY, git, init_repo
 
 APP = "name: app\ntype: 'php:8.4'\nsize: M\ndisk: 512\n"
@@ -185,12 +186,9 @@ def test_staged_changes_are_refused_since_the_commit_would_hold_them(tmp_path: P
     assert git(repo, "branch", "--list") == "* main"
 
 
-def test_not_a_git_work_tree(tmp_path: Path) -> None:
+def test_not_a_git_work_tree(tmp_path: Path, snapshot: SnapshotAssertion) -> None:
     repo = write_files(tmp_path / "plain", LEGACY)
-    result = run("migrate", "--commit", repo)
-    assert (result.exit_code, result.stderr) == (
-        1, "error: plain: not a git work tree (fatal: not a git repository (or any of the "
-           "parent directories): .git); --commit needs one\n")
+    assert transcript(run("migrate", "--commit", repo), repo=repo) == snapshot
     assert not (repo / ".upsun").exists()
 
 
@@ -246,16 +244,12 @@ def test_a_failure_before_the_write_goes_back_from_an_existing_branch(tmp_path: 
     assert state(repo) == before
 
 
-def test_ignored_files_are_refused_before_writing(tmp_path: Path) -> None:
+def test_ignored_files_are_refused_before_writing(tmp_path: Path,
+                                                 snapshot: SnapshotAssertion) -> None:
     repo = init_repo(tmp_path / "shop", {**LEGACY, ".gitignore": "*.yaml\n!.platform/*\n",
                                          ".upsun/.gitignore": "x.vcl\n"})
     before = state(repo)
-    result = run("migrate", "--commit", repo)
-    assert (result.exit_code, result.stdout) == (1, "")
-    assert result.stderr == (
-        "error: shop: git ignores .upsun/config.yaml (.gitignore:1: *.yaml), .upsun/x.vcl "
-        "(.upsun/.gitignore:1: x.vcl): --commit would not commit what it writes; "
-        "change the ignore rules first\n")
+    assert transcript(run("migrate", "--commit", repo), repo=repo) == snapshot
     assert state(repo) == before
 
 

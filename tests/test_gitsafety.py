@@ -18,11 +18,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from syrupy.assertion import SnapshotAssertion
 
 from migrator.discovery import find_app_files
 from migrator.errors import MigratorError
 from migrator.git import HOOK_EVENTS, Git, GitError, filters_off, parse_drivers, reason
-from tests.conftest import run, tree
+from tests.conftest import run, transcript, tree
 from tests.gitrepo import IDENTITY, git, init_repo
 
 APP = "name: {}\ntype: 'php:8.4'\n"
@@ -137,14 +138,12 @@ def test_commit_runs_the_hooks_git_commit_runs_and_nothing_else(tmp_path: Path) 
     assert ran(marker) == {f"hook-{event}" for event in COMMIT_HOOKS}
 
 
-def test_a_file_git_would_filter_is_refused_before_writing(tmp_path: Path) -> None:
+def test_a_file_git_would_filter_is_refused_before_writing(tmp_path: Path,
+                                                          snapshot: SnapshotAssertion) -> None:
     repo, marker = hostile(tmp_path, "*.yaml filter=evil\n")
     before = _work_tree(repo)
     result = run("migrate", "--commit", "--no-verify", repo)
-    assert (result.exit_code, result.stdout) == (1, "")
-    assert result.stderr == (
-        "error: shop: staging the migrated files, git would run the filter the repository "
-        "names for .upsun/config.yaml (filter=evil); pass --git-filters to let it run\n")
+    assert transcript(result, repo=repo) == snapshot
     assert (_work_tree(repo), git(repo, "branch", "--list")) == (before, "* main")
     assert ran(marker) == set()
 
@@ -193,7 +192,8 @@ def _work_tree(repo: Path) -> dict[str, bytes]:
 DRIVER_CHARS = st.sampled_from(list("abcXYZ019.-_=é名"))
 
 
-@settings(max_examples=25, deadline=None, derandomize=True,
+# A quarter of the profile's search: each example makes a repository and runs git four times.
+@settings(max_examples=settings.default.max_examples // 4,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=st.text(DRIVER_CHARS, min_size=1, max_size=6))
 def test_any_filter_driver_is_turned_off_or_git_is_not_run(name: str) -> None:

@@ -104,8 +104,7 @@ def assert_one_error_line(text: str) -> None:
     assert_terminal_safe(text)
 
 
-@settings(max_examples=25, derandomize=True, database=None, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(files=projects())
 def test_every_output_of_migrate_is_safe(tmp_path_factory: pytest.TempPathFactory,
                                          files: dict[str, str]) -> None:
@@ -139,8 +138,7 @@ def test_every_output_of_migrate_is_safe(tmp_path_factory: pytest.TempPathFactor
     assert_terminal_safe(checked.stdout + checked.stderr)
 
 
-@settings(max_examples=15, derandomize=True, database=None, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(files=projects(), output_format=st.sampled_from(["text", "github", "json"]))
 def test_error_lines_are_safe_in_every_format(tmp_path_factory: pytest.TempPathFactory,
                                               files: dict[str, str], output_format: str) -> None:
@@ -160,7 +158,8 @@ def test_error_lines_are_safe_in_every_format(tmp_path_factory: pytest.TempPathF
     assert not (repo / ".upsun").exists()
 
 
-@settings(max_examples=10, derandomize=True, database=None, deadline=None,
+# A quarter of the profile's search: each example runs `bulk` twice.
+@settings(max_examples=settings.default.max_examples // 4,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(names=st.lists(folder, min_size=2, max_size=2, unique=True), files=projects())
 def test_bulk_lines_and_summaries_are_safe(tmp_path_factory: pytest.TempPathFactory,

@@ -124,7 +124,8 @@ def named_projects(draw: st.DrawFn, marker: str) -> tuple[str, str, list[str]]:
     return app, worker, services
 
 
-@settings(max_examples=40, derandomize=True, database=None, deadline=None,
+# A quarter of the profile's search: each example runs the written script in a shell.
+@settings(max_examples=settings.default.max_examples // 4,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
 def test_the_resources_script_runs_exactly_the_reported_command(

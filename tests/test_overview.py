@@ -9,7 +9,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from migrator import outcome, overview
@@ -34,7 +34,6 @@ OUTCOMES = st.lists(st.builds(Outcome, st.from_regex(r"work/[a-z]{1,3}/[a-z]{1,3
                               asked=ASKED), max_size=12, unique_by=lambda o: o.repo)
 
 
-@settings(max_examples=80, deadline=None)
 @given(OUTCOMES)
 def test_every_figure_is_a_sum_of_the_outcomes(outcomes: list[Outcome]) -> None:
     seen = overview.overview(outcomes)
@@ -57,7 +56,6 @@ def test_every_figure_is_a_sum_of_the_outcomes(outcomes: list[Outcome]) -> None:
     assert urgency == sorted(urgency)  # the least supported first
 
 
-@settings(max_examples=40, deadline=None)
 @given(OUTCOMES)
 def test_the_markdown_has_a_row_per_repository_and_the_terminal_lines_fit(
         outcomes: list[Outcome]) -> None:

@@ -37,8 +37,7 @@ def test_shown_is_relative_to_the_current_folder_as_ruff_shows_it(
     assert where.shown(given.format(cwd=cwd)) == expected.format(parent=parent)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[
-    HealthCheck.function_scoped_fixture])
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(parts=st.lists(st.sampled_from(["a", "b", ".", "..", "c d", "é"]), min_size=1,
                       max_size=6), absolute=st.booleans())
 def test_shown_names_the_same_place(workdir: Path, parts: list[str], absolute: bool) -> None:

@@ -4,7 +4,8 @@ The hook repository is a committed copy of this working tree (so uncommitted wor
 tested). pre-commit installs it into a fresh virtualenv with pip; build isolation is turned off
 (`PIP_NO_BUILD_ISOLATION=0`), so the setuptools seeded into that virtualenv builds the package
 and only the dependencies come from the package index. The five runs go in parallel: each
-`try-repo` builds its own environment (about 20 s).
+`try-repo` builds its own environment (about 20 s), so the tests reading them are end-to-end
+(`e2e`: CI runs them, the default run leaves them out).
 """
 
 from __future__ import annotations
@@ -84,6 +85,7 @@ def _hook_output(output: str) -> str:
     return output.split("[INFO] This may take a few minutes...\n", 1)[-1]
 
 
+@pytest.mark.e2e
 def test_validate_passes_on_a_valid_configuration(runs: dict[str, tuple[int, str]]) -> None:
     code, output = runs["validate-good"]
     assert code == 0, output
@@ -94,6 +96,7 @@ CHECKED = ("checked: Upsun schema and image registry from the embedded snapshot 
            "(upsun/meta 9dd622d; offline)\n")
 
 
+@pytest.mark.e2e
 def test_validate_fails_with_file_and_line(runs: dict[str, tuple[int, str]]) -> None:
     code, output = runs["validate-bad"]
     assert code == 1, output
@@ -103,6 +106,7 @@ def test_validate_fails_with_file_and_line(runs: dict[str, tuple[int, str]]) -> 
         "not allowed ('disk' was unexpected)\n" + CHECKED + ".upsun: 1 error(s)\n")
 
 
+@pytest.mark.e2e
 def test_validate_fails_on_a_decommissioned_version(runs: dict[str, tuple[int, str]]) -> None:
     """After the migration commit, a version Upsun decommissioned fails the hook, with UPS201
     on its `type:` line, as `migrate` reports it."""
@@ -115,6 +119,7 @@ def test_validate_fails_on_a_decommissioned_version(runs: dict[str, tuple[int, s
         "8.8\n" + CHECKED + ".upsun: 1 error(s)\n")
 
 
+@pytest.mark.e2e
 def test_check_passes_when_the_upsun_counterpart_is_committed(
         runs: dict[str, tuple[int, str]]) -> None:
     code, output = runs["check-good"]
@@ -122,6 +127,7 @@ def test_check_passes_when_the_upsun_counterpart_is_committed(
     assert _hook_output(output) == _status("upsun-migrator check", "Passed")
 
 
+@pytest.mark.e2e
 def test_check_fails_on_legacy_files_alone(runs: dict[str, tuple[int, str]]) -> None:
     code, output = runs["check-bad"]
     assert code == 1, output

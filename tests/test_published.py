@@ -14,10 +14,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from syrupy.assertion import SnapshotAssertion
 
 from migrator import published
 from migrator.errors import InputError
-from tests.conftest import DATA, run
+from tests.conftest import DATA, run, transcript
 
 
 class Server:
@@ -319,15 +320,8 @@ def test_the_trimmed_registry_answers_as_the_whole_one() -> None:
         "2026-07-21", "upsun/meta", "9dd622d2a0aafeed3c7bad1b95aad8ec508f64f3")
 
 
-def test_metadata_command_offline(monkeypatch: pytest.MonkeyPatch) -> None:
-    result = run("metadata")
-    assert (result.exit_code, result.stderr) == (0, "")
-    assert result.stdout == (
-        f"Upsun schema from {EMBEDDED}; offline)\n"
-        f"image registry from {EMBEDDED}; offline)\n"
-        f"composable image data from {EMBEDDED}; offline)\n"
-        f"cache folder: {published.cache_dir()}\n"
-        "embedded: embedded snapshot of 2026-07-21 (upsun/meta 9dd622d)\n")
+def test_metadata_command_offline(snapshot: SnapshotAssertion) -> None:
+    assert transcript(run("metadata"), cache=published.cache_dir()) == snapshot
 
 
 def test_metadata_refresh_downloads_each_resource(server: Server) -> None:

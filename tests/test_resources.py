@@ -4,10 +4,11 @@ and disk that give it at least that, and the one `resources:set` command."""
 from __future__ import annotations
 
 import json
+import math
 import shlex
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from migrator import facts, resources
@@ -250,7 +251,6 @@ def test_comment_line_for_web_size() -> None:
 IMAGES = sorted(set(facts.LEGACY_PROFILES) & set(facts.UPSUN_PROFILES))
 
 
-@settings(max_examples=150, deadline=None)
 @given(st.sampled_from(IMAGES), st.sampled_from(sorted(facts.LEGACY_SIZES["HIGH_CPU"])),
        st.sampled_from([APP, SERVICE]))
 def test_never_less_than_it_had_without_a_warning(image: str, size: str,
@@ -267,14 +267,14 @@ def test_never_less_than_it_had_without_a_warning(image: str, size: str,
     assert found.new_profile is None  # without `resources`: the container's own profile
 
 
-@settings(max_examples=150, deadline=None)
 @given(st.sampled_from(sorted(facts.FLEXIBLE_CPU)), st.integers(64, 1024),
        st.integers(128, 1024), st.sampled_from(["php:8.3", "nodejs:20", "java:21"]))
+@example("XS", 403, 949, "php:8.3")  # 640.25 MB: truncated to 640, a fraction was lost
 def test_legacy_resources_memory_is_never_lost_without_a_warning(
         size: str, base: int, ratio: int, type_: str) -> None:
     found = hint(size=size, base_memory=base, memory_ratio=ratio, app_type=type_)
     formula = base + ratio * facts.FLEXIBLE_CPU[size]
-    assert found.had is not None and found.had.ram == int(formula)
+    assert found.had is not None and found.had.ram == math.ceil(formula)  # never below
     assert found.cpu is not None and found.ram is not None
     assert (found.cpu >= found.had.cpu and found.ram >= formula) or found.warnings
     smaller = [c for c in facts.CPU_SIZES if found.had.cpu <= c < found.cpu]

@@ -417,7 +417,8 @@ def _commands(repo: Path) -> dict[str, tuple[str | Path, ...]]:
                                        *outputs)}
 
 
-@settings(max_examples=30, deadline=None, derandomize=True, database=None,
+# A quarter of the profile's search: each example copies the repository and runs five commands.
+@settings(max_examples=settings.default.max_examples // 4,
           suppress_health_check=[HealthCheck.too_slow])
 @given(layout=layouts)
 @example(Layout("a/../../../victim/x.vcl", "conf", False, False, "deep inside", []))  # finding 1

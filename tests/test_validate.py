@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.conftest import METADATA_ARGS, REPO, run, write_files
+from syrupy.assertion import SnapshotAssertion
+
+from tests.conftest import METADATA_ARGS, REPO, run, transcript, write_files
 
 VALID = """\
 applications:
@@ -28,26 +30,16 @@ def test_valid_multi_file_folder(project: Path) -> None:
         f"{METADATA_ARGS[3]}\n.upsun: valid\n")
 
 
-def test_errors_name_file_and_line(project: Path) -> None:
+def test_errors_name_file_and_line(project: Path, snapshot: SnapshotAssertion) -> None:
     write_files(project, {
         ".upsun/config.yaml": VALID + "    disk: 2048\n    mounts:\n      web: 'shared:files/web'\n",
         ".upsun/services.yaml": "services:\n  db:\n    type: 'mariadb:10.0.1'\n",
     })
-    result = run("validate", project, *METADATA_ARGS)
-    assert result.exit_code == 1
-    assert result.stdout == (
-        ".upsun/config.yaml:2: applications.app: Additional properties are not allowed ('disk' "
-        "was unexpected)\n"
-        ".upsun/config.yaml:10: applications.app.mounts.web: 'shared:files/web' is not of type "
-        "'object'\n"
-        "error  UPS201  .upsun/services.yaml:3  mariadb:10.0.1: Upsun's image registry lists no "
-        "version '10.0.1' of mariadb (it lists 5.5, 10.0, 10.1, 10.2, 10.3, 10.4, 10.5, 10.6, "
-        "10.11, 11.0, 11.2, 11.4, 11.8, 12.3): will not deploy; supported versions, nearest "
-        "first: 11.4, 11.8, 12.3\n")
-    assert result.stderr.endswith("\n.upsun: 3 error(s)\n")
+    assert transcript(run("validate", project, *METADATA_ARGS), project=project) == snapshot
 
 
-def test_versions_are_checked_as_migrate_checks_them(project: Path) -> None:
+def test_versions_are_checked_as_migrate_checks_them(project: Path,
+                                                     snapshot: SnapshotAssertion) -> None:
     """The registry checks of `migrate` (UPS201-UPS203), on the `.upsun/` lines: a retired
     version is a warning, a decommissioned one an error, an endpoint the image lacks a
     warning; a worker's own container_profile is accepted."""
@@ -57,23 +49,10 @@ def test_versions_are_checked_as_migrate_checks_them(project: Path) -> None:
         "        container_profile: HIGH_MEMORY\n"),
         ".upsun/services.yaml": SERVICES + "  cache:\n    type: 'redis:8.0'\n"})
     result = run("validate", project, *METADATA_ARGS)
-    assert (result.exit_code, result.stdout) == (0, (
-        "warning  UPS201  .upsun/config.yaml:3  php:7.4 is retired on Upsun: available but no "
-        "longer maintained: no security updates, and it may be decommissioned; supported "
-        "versions, nearest first: 8.4, 8.5\n"
-        "warning  UPS202  .upsun/config.yaml:8  relationship 'cache': cache offers no endpoint "
-        "'memcached' (it offers: redis)\n"))
-    assert result.stderr.endswith("\n.upsun: valid, 2 warning(s)\n")
+    assert transcript(result, project=project) == snapshot(name="text")
     write_files(project, {".upsun/services.yaml": SERVICES + "  cache:\n    type: redis:2.8\n"})
     result = run("validate", project, *METADATA_ARGS, "--output-format", "github")
-    assert result.exit_code == 1
-    assert result.stdout.splitlines()[1:] == [
-        "::notice file=.upsun/config.yaml,line=8,title=UPS202::relationship 'cache': "
-        "endpoint 'memcached' not checked: Upsun's image registry has no endpoint data for "
-        "redis:2.8 (its `manifest.endpoints` is null)",
-        "::error file=.upsun/services.yaml,line=5,title=UPS201::redis:2.8 is "
-        "decommissioned on Upsun: no longer available: will not deploy; supported versions, "
-        "nearest first: 8.0, 8.8"]
+    assert transcript(result, project=project) == snapshot(name="github")
 
 
 def test_validate_gives_the_findings_migrate_gives(tmp_path: Path) -> None:
@@ -134,29 +113,19 @@ def test_offline_with_no_cache_validates_with_the_embedded_snapshot(project: Pat
         f"checked: Upsun schema and image registry from {EMBEDDED}\n.upsun: valid\n"))
 
 
-def test_offline_with_no_cache_still_checks_versions(project: Path) -> None:
+def test_offline_with_no_cache_still_checks_versions(project: Path,
+                                                     snapshot: SnapshotAssertion) -> None:
+    """The nearest versions, never the schema's list of every version."""
     write_files(project, {".upsun/config.yaml": VALID,
                           ".upsun/services.yaml": "services:\n  db:\n    type: 'mariadb:9.9'\n"})
-    result = run("validate", project)
-    assert result.exit_code == 1
-    assert result.stdout == (
-        "error  UPS201  .upsun/services.yaml:3  mariadb:9.9: Upsun's image registry lists no "
-        "version '9.9' of mariadb (it lists 5.5, 10.0, 10.1, 10.2, 10.3, 10.4, 10.5, 10.6, 10.11, "
-        "11.0, 11.2, 11.4, 11.8, 12.3): will not deploy; supported versions, nearest first: "
-        "11.4, 11.8, 12.3\n")  # the nearest versions, never the schema's list of every version
+    assert transcript(run("validate", project), project=project) == snapshot
 
 
-def test_unknown_top_level_key_in_any_file(project: Path) -> None:
+def test_unknown_top_level_key_in_any_file(project: Path, snapshot: SnapshotAssertion) -> None:
     write_files(project, {".upsun/config.yaml": VALID,
                           ".upsun/extra.yaml": "# more\nfoo:\n  bar: 1\nservices: {}\n",
                           ".upsun/.hidden.yaml": "variables: {}\n"})
-    result = run("validate", project, *METADATA_ARGS)
-    assert result.exit_code == 1
-    assert result.stdout == (
-        ".upsun/.hidden.yaml:1: variables: unknown top-level key; Upsun reads only "
-        "applications, routes, services\n"
-        ".upsun/extra.yaml:2: foo: unknown top-level key; Upsun reads only applications, routes, "
-        "services\n")
+    assert transcript(run("validate", project, *METADATA_ARGS), project=project) == snapshot
 
 
 def test_files_upsun_does_not_read_are_not_checked(project: Path) -> None:

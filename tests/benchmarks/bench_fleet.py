@@ -111,8 +111,8 @@ FLOOR = {
     "python -c pass": [sys.executable, "-c", "pass"],
     "import _ruamel_yaml (ruamel.yaml and its C parser)":
         [sys.executable, "-c", "import _ruamel_yaml"],
-    "import argparse, json, pathlib, typing, difflib":
-        [sys.executable, "-c", "import argparse, json, pathlib, typing, difflib"],
+    "import click, json, pathlib, typing, difflib":
+        [sys.executable, "-c", "import click, json, pathlib, typing, difflib"],
 }
 
 

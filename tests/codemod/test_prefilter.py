@@ -8,7 +8,7 @@ from __future__ import annotations
 import string
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from migrator.codemod import CodeOptions, _analyse, mentions_platform, run
@@ -56,7 +56,6 @@ USES = {
 WORD = string.ascii_letters + string.digits + "_"
 
 
-@settings(max_examples=60, deadline=None)
 @given(name=st.sampled_from(sorted(USES)), before=st.text(string.ascii_letters + "_", max_size=3),
        after=st.text(WORD, max_size=3))
 def test_the_pre_filter_loses_no_finding(name: str, before: str, after: str) -> None:

@@ -15,6 +15,7 @@ from libcst.codemod import CodemodTest
 from migrator import codemod
 from migrator.codemod.transform import PlatformConfigCodemod
 from tests.codemod.test_oracle import environments
+from tests.conftest import thorough
 
 CONFIG = "from platformshconfig import Config\n\nconfig = Config()\n"
 BRANCH = 'os.environ["PLATFORM_BRANCH"]'
@@ -114,6 +115,11 @@ SAFE = {"late_import", "conditional_import", "sibling_function", "method_beside_
 READS = {"attribute": "config.branch", "check": "bool(config.in_runtime())",
          "credential": "config.credentials('database')['host']"}
 HEADS = {"plain": "", "import_os": "import os\n"}
+#: (head, placement, read) of each file: every combination in the `ci` profile; in `dev`, every
+#: placement once, the heads and the reads taken in turn.
+COMBINATIONS = [(h, p, r) for h in HEADS for p in PLACEMENTS for r in READS] if thorough() else \
+    [(list(HEADS)[n % len(HEADS)], p, list(READS)[n % len(READS)])
+     for n, p in enumerate(PLACEMENTS)]
 PROGRAM = """
 import json, runpy, sys
 found = {}
@@ -141,7 +147,7 @@ def test_every_placement_of_a_shadowing_os_keeps_the_behaviour(tmp_path: Path) -
         root.mkdir()
         (root / ".platform.app.yaml").write_text("relationships:\n    database: 'db:pg'\n",
                                                  encoding="utf-8")
-        for head, place, read in ((h, p, r) for h in HEADS for p in PLACEMENTS for r in READS):
+        for head, place, read in COMBINATIONS:
             code = HEADS[head] + CONFIG + PLACEMENTS[place].format(read=READS[read])
             (root / f"{head}-{place}-{read}.py").write_text(code, encoding="utf-8")
     done = codemod.write(after, codemod.run(after, codemod.CodeOptions(True, False), None))
@@ -156,4 +162,4 @@ def test_every_placement_of_a_shadowing_os_keeps_the_behaviour(tmp_path: Path) -
             assert (after / name).read_text(encoding="utf-8") == \
                 (before / name).read_text(encoding="utf-8")
             assert [f for f in done.findings if f.file == name and "os` " in f.message], name
-    assert changed == {f"{h}-{p}-{r}.py" for h in HEADS for p in SAFE for r in READS}
+    assert changed == {f"{h}-{p}-{r}.py" for h, p, r in COMBINATIONS if p in SAFE}

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from migrator import codemod, reading
@@ -92,7 +92,6 @@ def test_brackets_nested_beyond_pythons_limit_are_one_finding(tmp_path: Path) ->
         "3 finding(s), 2 would be rewritten, in 1 file(s)\n"))
 
 
-@settings(max_examples=30, deadline=None, derandomize=True)
 @given(depth=st.integers(1, 2 * MAX_NESTING), brackets=st.text("([{", min_size=1, max_size=3),
        quoted=st.booleans())
 def test_too_deep_is_pythons_own_verdict(depth: int, brackets: str, quoted: bool) -> None:

@@ -2,11 +2,56 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import given, settings
+import pytest
+from hypothesis import given
 from hypothesis import strategies as st
 
 from migrator.cronspec import minute_gap
-from tests.rules.helpers import check_transformed, codes, migrated
+from tests.rules.helpers import app_keys, check_transformed, codes, migrated
+
+#: Crons the rule leaves as they are (UPS009 moves `cmd:` and a string `commands:` only).
+NOOP = [
+    pytest.param("crons:\n    modern:\n        spec: 'H H * * *'\n        commands:\n"
+                 "            start: php modern.php\n", id="commands.start"),
+    pytest.param("crons:\n    both:\n        spec: 'H H * * *'\n        commands:\n"
+                 "            start: php run.php\n            stop: php stop.php\n",
+                 id="start and stop"),
+    pytest.param("crons:\n    flow:\n        spec: 'H H * * *'\n"
+                 "        commands: {start: php flow.php}\n", id="a flow mapping"),
+]
+
+#: (legacy keys, the keys in the output)
+FIXES = [
+    pytest.param("crons:\n    short:\n        spec: 'H * * * *'\n"
+                 "        cmd: 'php cron.php'   # the short one\n",
+                 "crons:\n    short:\n        spec: 'H * * * *'\n        commands:\n"
+                 "            start: 'php cron.php'   # the short one\n",
+                 id="cmd, with a comment"),
+    pytest.param("crons:\n    script:\n        spec: 'H * * * *'\n        cmd: |  # nightly\n"
+                 "            php one.php\n            php two.php\n",
+                 "crons:\n    script:\n        spec: 'H * * * *'\n        commands:\n"
+                 "            start: |  # nightly\n                php one.php\n"
+                 "                php two.php\n",
+                 id="cmd, a block scalar"),
+    pytest.param("crons:\n    string:\n        spec: 'H * * * *'\n"
+                 "        commands: 'php other.php'\n",
+                 "crons:\n    string:\n        spec: 'H * * * *'\n        commands:\n"
+                 "            start: 'php other.php'\n",
+                 id="commands as a string"),
+]
+
+
+@pytest.mark.parametrize("legacy", NOOP)
+def test_noop(tmp_path: Path, legacy: str) -> None:
+    output, result = app_keys(tmp_path, legacy)
+    assert (output, codes(result.changes, "UPS009")) == (legacy, [])
+
+
+@pytest.mark.parametrize(("legacy", "expected"), FIXES)
+def test_fix(tmp_path: Path, legacy: str, expected: str) -> None:
+    output, result = app_keys(tmp_path, legacy)
+    assert output == expected
+    assert len(codes(result.changes, "UPS009")) == 1
 
 
 def test_crons(tmp_path: Path) -> None:
@@ -60,49 +105,11 @@ def test_crons(tmp_path: Path) -> None:
     assert codes(result.findings, "UPS009") == []
 
 
-def test_comments_of_a_cmd_stay(tmp_path: Path) -> None:
-    check_transformed(
-        tmp_path,
-        {
-            ".platform.app.yaml": """
-            name: app
-            type: 'php:8.3'
-            crons:
-                script:
-                    spec: 'H * * * *'
-                    cmd: |  # nightly
-                        php one.php
-                        php two.php
-                short:
-                    spec: 'H * * * *'
-                    cmd: 'php cron.php'   # the short one
-            """,
-        },
-        """
-        applications:
-            app:
-                type: 'php:8.3'
-                crons:
-                    script:
-                        spec: 'H * * * *'
-                        commands:
-                            start: |  # nightly
-                                php one.php
-                                php two.php
-                    short:
-                        spec: 'H * * * *'
-                        commands:
-                            start: 'php cron.php'   # the short one
-    """,
-    )
-
-
 # -- how often a spec fires: Upsun triggers crons at most every 5 minutes -----------------------
 
 minute_lists = st.lists(st.integers(0, 59), min_size=1, max_size=8, unique=True)
 
 
-@settings(max_examples=100, deadline=None)
 @given(minute_lists, st.sampled_from(["*", "0", "2,14", "9-17"]))
 def test_the_gap_of_listed_minutes_is_their_smallest_distance(minutes: list[int],
                                                               hours: str) -> None:
@@ -111,7 +118,6 @@ def test_the_gap_of_listed_minutes_is_their_smallest_distance(minutes: list[int]
     assert minute_gap(f"{','.join(map(str, minutes))} {hours} * * *") == expected
 
 
-@settings(max_examples=60, deadline=None)
 @given(st.integers(1, 59), st.integers(0, 59), st.booleans())
 def test_steps_and_ranges(step: int, start: int, hashed: bool) -> None:
     assert minute_gap(f"*/{step} * * * *") == (step if step <= 59 else None)

@@ -3,11 +3,52 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from hypothesis import given, settings
+import pytest
+from hypothesis import given
 from hypothesis import strategies as st
 
 from migrator.model import LocalMounts, Settings
-from tests.rules.helpers import check_transformed, codes, migrated
+from tests.rules.helpers import app_keys, check_transformed, codes, migrated
+
+#: Mounts the rule leaves as they are: sources Upsun has under the same name.
+NOOP = [
+    pytest.param("mounts:\n    'tmp':\n        source: tmp\n        source_path: tmp\n",
+                 id="tmp"),
+    pytest.param("mounts:\n    'web/files':\n        source: storage\n"
+                 "        source_path: files\n", id="storage"),
+    pytest.param("mounts:\n    'shared':\n        source: service\n        service: files\n"
+                 "        source_path: shared\n", id="a network-storage service"),
+]
+
+#: (legacy keys, the keys in the output)
+FIXES = [
+    pytest.param("mounts:\n    'web/files':\n        source: local  # uploads\n"
+                 "        source_path: files\n",
+                 "mounts:\n    'web/files':\n        source: storage  # uploads\n"
+                 "        source_path: files\n", id="local"),
+    pytest.param("mounts:\n    '/private': 'shared:files/private'\n",
+                 "mounts:\n    '/private': {source: storage, source_path: private}\n",
+                 id="the string form"),
+    pytest.param("workers:\n    queue:\n        commands:\n            start: ./queue\n"
+                 "        mounts:\n            'web/files':\n                source: local\n"
+                 "                source_path: files\n",
+                 "workers:\n    queue:\n        commands:\n            start: ./queue\n"
+                 "        mounts:\n            'web/files':\n                source: storage\n"
+                 "                source_path: files\n", id="a worker's"),
+]
+
+
+@pytest.mark.parametrize("legacy", NOOP)
+def test_noop(tmp_path: Path, legacy: str) -> None:
+    output, result = app_keys(tmp_path, legacy)
+    assert (output, codes(result.changes, "UPS003")) == (legacy, [])
+
+
+@pytest.mark.parametrize(("legacy", "expected"), FIXES)
+def test_fix(tmp_path: Path, legacy: str, expected: str) -> None:
+    output, result = app_keys(tmp_path, legacy)
+    assert output == expected
+    assert len(codes(result.changes, "UPS003")) == 1
 
 
 def test_mounts(tmp_path: Path) -> None:
@@ -85,7 +126,6 @@ INSTANCE_NOTE = ("Upsun's converter (`upsun convert`) and its migration guide tr
                  "instance of the app, and set to 8 GB, as Upsun's docs say)")
 
 
-@settings(max_examples=15, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 2)), min_size=1, max_size=4),
        st.sampled_from(["storage", "instance"]))
 def test_the_instance_note_is_given_once_per_project(shape: list[tuple[int, int]],

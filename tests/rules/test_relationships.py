@@ -1,8 +1,55 @@
+"""UPS004: `service:endpoint` strings become `{service, endpoint}` mappings."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
-from tests.rules.helpers import check_transformed, codes
+import pytest
+
+from tests.rules.helpers import app_keys, check_transformed, codes
+
+#: Relationships the rule leaves as they are.
+NOOP = [
+    pytest.param("relationships:\n    search:\n        service: search\n        endpoint: solr\n",
+                 id="already a mapping"),
+    pytest.param("relationships:\n    search: {service: search, endpoint: solr}\n",
+                 id="a flow mapping"),
+    pytest.param("relationships:\n    legacy:\n", id="no value"),
+]
+
+#: (legacy keys, the keys in the output)
+FIXES = [
+    pytest.param("relationships:\n    database: 'db:mysql'   # main db\n",
+                 "relationships:\n    database: {service: db, endpoint: mysql}   # main db\n",
+                 id="quoted, with a comment"),
+    pytest.param('relationships:\n    cache: "cache:redis"\n',
+                 "relationships:\n    cache: {service: cache, endpoint: redis}\n",
+                 id="double-quoted"),
+    pytest.param("relationships:\n    cache: cache:redis\n",
+                 "relationships:\n    cache: {service: cache, endpoint: redis}\n",
+                 id="plain"),
+    pytest.param("relationships:\n    database: >-  # the main one\n        db:mysql\n",
+                 "relationships:\n    database: {service: db, endpoint: mysql}  # the main one\n",
+                 id="a block scalar with a header comment"),
+    pytest.param("workers:\n    queue:\n        commands:\n            start: ./queue\n"
+                 "        relationships:\n            database: 'db:admin'\n",
+                 "workers:\n    queue:\n        commands:\n            start: ./queue\n"
+                 "        relationships:\n            database: {service: db, endpoint: admin}\n",
+                 id="a worker's"),
+]
+
+
+@pytest.mark.parametrize("legacy", NOOP)
+def test_noop(tmp_path: Path, legacy: str) -> None:
+    output, result = app_keys(tmp_path, legacy)
+    assert (output, codes(result.changes, "UPS004")) == (legacy, [])
+
+
+@pytest.mark.parametrize(("legacy", "expected"), FIXES)
+def test_fix(tmp_path: Path, legacy: str, expected: str) -> None:
+    output, result = app_keys(tmp_path, legacy)
+    assert output == expected
+    assert len(codes(result.changes, "UPS004")) == 1
 
 
 def test_relationships(tmp_path: Path) -> None:
@@ -82,26 +129,3 @@ def test_relationships(tmp_path: Path) -> None:
         "warning .platform.app.yaml:10 relationship 'ghost' targets 'nothing', which names no service or application"
     ]
 
-
-def test_a_block_scalar_with_a_header_comment_is_converted(tmp_path: Path) -> None:
-    """ruamel.yaml keeps `|  # text` as bare text beside the value; replacing the value must not
-    leave it behind (it stopped the dump with an internal error)."""
-    check_transformed(
-        tmp_path,
-        {
-            ".platform.app.yaml": """
-            name: app
-            type: 'php:8.3'
-            relationships:
-                database: >-  # the main one
-                    db:mysql
-            """,
-        },
-        """
-        applications:
-            app:
-                type: 'php:8.3'
-                relationships:
-                    database: {service: db, endpoint: mysql}  # the main one
-    """,
-    )

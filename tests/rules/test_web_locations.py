@@ -1,8 +1,53 @@
+"""UPS010: the legacy `web` keys (document_root, passthru, index_files, expires, whitelist,
+blacklist) become `web.locations."/"`."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
-from tests.rules.helpers import check_transformed, codes
+import pytest
+
+from tests.rules.helpers import app_keys, check_transformed, codes
+
+#: `web` sections the rule leaves as they are.
+NOOP = [
+    pytest.param("web:\n    commands:\n        start: php-fpm\n", id="commands only"),
+    pytest.param("web:\n    locations:\n        '/':\n            root: public\n"
+                 "            passthru: /index.php\n", id="locations already"),
+]
+
+#: (legacy keys, the keys in the output)
+FIXES = [
+    pytest.param("web:\n    document_root: /web\n    blacklist:\n        - \\.sql$\n",
+                 "web:\n    locations:\n        '/':\n            root: web\n"
+                 "            rules:\n                \\.sql$:\n"
+                 "                    allow: false\n",
+                 id="a blacklist alone"),
+    pytest.param("web:\n    document_root: /web\n    whitelist:\n        - \\.css$\n"
+                 "        - \\.sql$\n    blacklist:\n        - \\.sql$\n",
+                 "web:\n    locations:\n        '/':\n            root: web\n"
+                 "            allow: false\n            rules:\n                \\.sql$:\n"
+                 "                    allow: false\n                \\.css$:\n"
+                 "                    allow: true\n",
+                 id="a blacklist and a whitelist naming the same file"),
+    pytest.param("web:\n    document_root: '/'\n    passthru: /index.php\n",
+                 "web:\n    locations:\n        '/':\n            root: ''\n"
+                 "            passthru: /index.php\n",
+                 id="the root folder"),
+]
+
+
+@pytest.mark.parametrize("legacy", NOOP)
+def test_noop(tmp_path: Path, legacy: str) -> None:
+    output, result = app_keys(tmp_path, legacy)
+    assert (output, codes(result.changes, "UPS010")) == (legacy, [])
+
+
+@pytest.mark.parametrize(("legacy", "expected"), FIXES)
+def test_fix(tmp_path: Path, legacy: str, expected: str) -> None:
+    output, result = app_keys(tmp_path, legacy)
+    assert output == expected
+    assert (len(codes(result.changes, "UPS010")), codes(result.findings, "UPS010")) == (1, [])
 
 
 def test_web_locations(tmp_path: Path) -> None:
@@ -52,37 +97,3 @@ def test_web_locations(tmp_path: Path) -> None:
     ]
     assert codes(result.findings, "UPS010") == []
 
-
-def test_blacklist_alone_and_with_a_whitelist(tmp_path: Path) -> None:
-    web = "name: app\ntype: 'php:8.4'\nweb:\n    document_root: /web\n"
-    alone = check_transformed(tmp_path / "alone", {".platform.app.yaml": web + (
-        "    blacklist:\n        - \\.sql$\n")}, """
-        applications:
-            app:
-                type: 'php:8.4'
-                web:
-                    locations:
-                        '/':
-                            root: web
-                            rules:
-                                \\.sql$:
-                                    allow: false
-        """)
-    assert codes(alone.findings, "UPS010") == []
-    check_transformed(tmp_path / "both", {".platform.app.yaml": web + (
-        "    whitelist:\n        - \\.css$\n        - \\.sql$\n    blacklist:\n        - \\.sql$\n")},
-        """
-        applications:
-            app:
-                type: 'php:8.4'
-                web:
-                    locations:
-                        '/':
-                            root: web
-                            allow: false
-                            rules:
-                                \\.sql$:
-                                    allow: false
-                                \\.css$:
-                                    allow: true
-        """)

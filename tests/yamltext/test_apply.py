@@ -7,7 +7,7 @@ tests/benchmarks/bench_linear.py measures the time per MB.
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from migrator.yamltext.edits import Copy, Edit, EditConflict, apply, shifted
@@ -34,7 +34,6 @@ def disjoint_edits(draw: st.DrawFn) -> list[Edit]:
     return edits
 
 
-@settings(max_examples=300, derandomize=True, database=None)
 @given(disjoint_edits())
 def test_one_pass_gives_what_edits_one_by_one_gave(edits: list[Edit]) -> None:
     assert apply(TEXT, edits) == _naive(TEXT, edits)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
@@ -46,7 +46,6 @@ def merge_documents(draw: st.DrawFn) -> str:
     return "\n".join(lines) + "\n"
 
 
-@settings(max_examples=300, derandomize=True, database=None)
 @given(merge_documents())
 def test_merges_read_as_yaml_says(document: str) -> None:
     theirs = YAML(typ="safe", pure=True).load(document)

@@ -51,8 +51,7 @@ def _pinned(text: str) -> bool:
     return re.search(r"\n +\t[ \t]*continued", text) is not None
 
 
-@settings(max_examples=300, derandomize=True, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(text=tabbed())
 def test_tabs_read_alike_with_both_parsers(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
     if _pinned(text):

@@ -16,7 +16,7 @@ import itertools
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
@@ -61,7 +61,6 @@ TAGGED = st.one_of(
     st.tuples(st.just("null"), st.sampled_from(["", "~", "null", "NULL"])))
 
 
-@settings(max_examples=200, derandomize=True, database=None)
 @given(TAGGED, st.sampled_from(["{}", "'{}'", '"{}"']))
 def test_core_tags_mean_what_yaml_says(tagged: tuple[str, str], quoting: str) -> None:
     tag, text = tagged
