@@ -11,6 +11,8 @@ escape sequences in the output are these.
 
 from __future__ import annotations
 
+import difflib
+
 from migrator.escape import terminal
 from migrator.model import FileAction, PlannedFile
 
@@ -64,27 +66,10 @@ def unified(files: tuple[PlannedFile, ...] | list[PlannedFile], color: bool = Fa
         if old is None or new is None:
             out.append(_shown(f"Binary files {before} and {after} differ\n"))
             continue
-        lines = _whole(old, new, before, after) if not old or not new else _changed(old, new,
-                                                                                   before, after)
+        lines = difflib.unified_diff(old, new, before, after)
         for index, line in enumerate(lines):
             shown = _paint(_shown(line), index < 2) if color else _shown(line)
             out.append(shown if line.endswith("\n")
                        else shown + "\n\\ No newline at end of file\n")
     return "".join(out)
 
-
-def _whole(old: list[str], new: list[str], before: str, after: str) -> list[str]:
-    """A file created or removed whole, as difflib writes it (without importing difflib: the
-    common dry run, a created config.yaml, does not need it)."""
-    if not old and not new:
-        return []
-    sign, lines = ("+", new) if new else ("-", old)
-    count = str(len(lines)) if len(lines) == 1 else f"1,{len(lines)}"
-    hunk = f"@@ -0,0 +{count} @@\n" if new else f"@@ -{count} +0,0 @@\n"
-    return [f"--- {before}\n", f"+++ {after}\n", hunk, *(sign + line for line in lines)]
-
-
-def _changed(old: list[str], new: list[str], before: str, after: str) -> list[str]:
-    import difflib
-
-    return list(difflib.unified_diff(old, new, before, after))

@@ -6,16 +6,16 @@ import errno
 import os
 import posixpath
 import stat
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from migrator.errors import InputError, NothingToMigrate, RefusedError
 from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence, resolve, scalar_value
 from migrator.yamltext.parse import MAX_BYTES, Document, decode, parse
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # git and subprocess are loaded only for nested configuration files
     import subprocess
-    from collections.abc import Iterator
 
     from migrator.git import Git
 
@@ -168,12 +168,9 @@ class Reader:
     def read(self, rel: str, where: str | None = None, line: int = 0) -> str:
         path = self.inside(rel, where, line)
         try:
-            info = path.stat()
-            if not stat.S_ISREG(info.st_mode):
+            if not stat.S_ISREG(path.stat().st_mode):  # a socket, say, cannot even be opened
                 raise InputError("not a regular file", rel)
-            if info.st_size > MAX_BYTES:
-                raise InputError(f"file is larger than {MAX_BYTES // 1024 // 1024} MB", rel)
-            data = _read_bytes(path, info.st_size)
+            data = _read_regular(path, rel)
         except (FileNotFoundError, NotADirectoryError):
             raise _unread("does not exist", rel, where, line) from None
         except OSError as exc:  # may not be read, a loop of links
@@ -221,18 +218,25 @@ def _link_before_up(root: Path, parts: tuple[str, ...]) -> str:
     return "on its way"
 
 
-def _read_bytes(path: Path, size: int) -> bytes:
-    """The file's bytes, read without a file object: three system calls where Path.read_bytes
-    makes seven, for each of the few files of a repository (bulk reads thousands)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+#: Flags of the open: no wait on a FIFO or a device put where a regular file was (what was
+#: opened is checked on the descriptor); O_NONBLOCK is POSIX, absent on Windows.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | \
+    getattr(os, "O_BINARY", 0)
+
+
+def _read_regular(path: Path, rel: str) -> bytes:
+    """The bytes of the regular file `path`, of at most MAX_BYTES; read through the descriptor
+    that was checked, and never more than MAX_BYTES + 1 bytes of it, should it grow since
+    (`yamltext.parse.decode` refuses those)."""
+    fd = os.open(path, _OPEN_FLAGS)
     try:
-        data = os.read(fd, size + 1)
-        if len(data) <= size:  # a short read of a regular file ends at its end
-            return data
-        chunks = [data]  # it grew since it was looked at: the rest, within the size limit
-        while chunks[-1] and sum(map(len, chunks)) <= MAX_BYTES:
-            chunks.append(os.read(fd, 65536))
-        return b"".join(chunks)
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError("not a regular file", rel)
+        if info.st_size > MAX_BYTES:
+            raise InputError(f"file is larger than {MAX_BYTES // 1024 // 1024} MB", rel)
+        with open(fd, "rb", closefd=False) as file:
+            return file.read(MAX_BYTES + 1)
     finally:
         os.close(fd)
 
@@ -300,7 +304,7 @@ def _not_ignored(root: Path, paths: list[str]) -> list[str]:
     nested = [p for p in paths if "/" in p]
     if not nested or _outside_any_repository(root):  # what git would answer, without starting it
         return paths
-    from migrator.git import Git  # only for nested configuration files: most runs never start git
+    from migrator.git import Git  # subprocess: only for nested configuration files
 
     git = Git(root, timeout=20)
     if not _managed_by_git(git):

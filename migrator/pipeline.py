@@ -3,17 +3,20 @@ nothing."""
 
 from __future__ import annotations
 
-import gc
 import os
 import stat
 from pathlib import Path
+from typing import Any, NamedTuple
 
-from migrator import datamoves, instance, paths
-from migrator.assemble import assemble
+from migrator import checks, datamoves, deviations, instance, paths
+from migrator.assemble import assemble, edited
 from migrator.codes import selected
+from migrator.composable import IMAGE
 from migrator.context import MigrationContext, scalar_text
-from migrator.discovery import UPSUN_CONFIG, LegacyProject, load_project
+from migrator.discovery import UPSUN_CONFIG, LegacyProject, Reader, load_project
 from migrator.errors import ExpansionError, InputError
+from migrator.facts import ONE_FORMAT
+from migrator.minischema import Validator
 from migrator.model import (
     ContainerKind,
     FileAction,
@@ -22,21 +25,15 @@ from migrator.model import (
     PlannedFile,
     Settings,
 )
-from migrator.record import Record
 from migrator.registry import Registry
 from migrator.rules import BOTH_FORMATS, OPTIONAL, RULES
+from migrator.upsunfiles import ANY_STRING, RUNTIME_URL, SERVICE_URL
 from migrator.verify import prove
 from migrator.yamltext.nodes import Node, written_at
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
-
-    from migrator.discovery import Reader
-    from migrator.minischema import Validator
+from migrator.yamltext.parse import gc_paused, parse
 
 
-class Metadata(Record):
+class Metadata(NamedTuple):
     """What Upsun publishes, as far as it could be had, and where each piece came from."""
 
     schema: dict[str, Any] | None = None
@@ -48,17 +45,9 @@ class Metadata(Record):
 
 
 def migrate(root: Path, settings: Settings, metadata: Metadata | None = None) -> MigrationResult:
-    """The migration of one repository. The cyclic garbage collector is paused meanwhile:
-    the node trees, data and edits hold no cycles, and it walked them all again and again
-    as they grew (a third of the time of a 2.5 MB services.yaml); what a run leaves in a
-    cycle is collected once it is back on."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    """The migration of one repository, with the cyclic garbage collector paused (`gc_paused`)."""
+    with gc_paused():
         return _migrate(root, settings, metadata or Metadata())
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _migrate(root: Path, settings: Settings, metadata: Metadata) -> MigrationResult:
@@ -70,15 +59,11 @@ def _migrate(root: Path, settings: Settings, metadata: Metadata) -> MigrationRes
             if ctx.required:
                 _look_for_required(ctx)
     if metadata.registry is not None:
-        from migrator import checks
-
         upgrade = settings.upgrade_retired and selected(checks.UPGRADE, settings.select,
                                                         settings.ignore)
         checks.apply(ctx, metadata.registry, upgrade)
     data = datamoves.plan(ctx)
     if not settings.remove_legacy:
-        from migrator.facts import ONE_FORMAT
-
         ctx.warn(BOTH_FORMATS, Location(project.legacy_files[0], 0),
                  f"the legacy files stay in place: {ONE_FORMAT.value}; remove them (or use "
                  "--remove-legacy) before pushing")
@@ -126,8 +111,6 @@ def _types(ctx: MigrationContext) -> tuple[str, ...]:
 def _look_for_required(ctx: MigrationContext) -> None:
     """The files a rule said the output names, looked for in the repository (rules never touch
     the disk): a missing one is an error or a warning, as the rule said."""
-    from migrator.discovery import Reader
-
     reader = Reader(ctx.project.root)
     for need in ctx.required:
         file, line = need.location
@@ -144,8 +127,6 @@ def _checked(metadata: Metadata, ctx: MigrationContext) -> tuple[str, ...]:
     lines = [metadata.schema_origin + (" (structure; versions are checked against the image "
                                        "registry)" if metadata.schema else ""),
              metadata.registry_origin]
-    from migrator.composable import IMAGE
-
     uses_composable = any((scalar_text(app.node.get("type")) or "").startswith(f"{IMAGE}:")
                           for app in ctx.containers() if app.kind is ContainerKind.APP)
     if uses_composable and metadata.composable_origin:
@@ -170,27 +151,20 @@ _VALIDATOR: list[tuple[dict[str, Any], Validator]] = []  # the last schema and i
 
 def _validator(document: dict[str, Any], audited: bool) -> Validator:
     """One validator per schema document and process: bulk migrates many repositories with the
-    same schema. A schema `published.get` read was audited there (the schema walked whole, 1.3
-    ms): a file or a download when it is read, a cached copy when it was stored, the embedded
-    copy by the tests; any other is audited here."""
+    same schema. A schema `published.get` read was audited there (the schema walked whole): a
+    file or a download when it is read, a cached copy when it was stored, the embedded copy by
+    the tests; any other is audited here."""
     if not _VALIDATOR or _VALIDATOR[0][0] is not document:
-        from migrator import deviations
-        from migrator.minischema import Validator
-        from migrator.upsunfiles import ANY_STRING, RUNTIME_URL, SERVICE_URL
-
         _VALIDATOR[:] = [(document, Validator(deviations.apply(document), {
             RUNTIME_URL: ANY_STRING, SERVICE_URL: ANY_STRING}, audited))]
     return _VALIDATOR[0][1]
 
 
 def prepare(metadata: Metadata) -> None:
-    """Set up now what the first migration of a process would: the modules imported on first
-    use (the YAML parser, the checks, the writer) and the schema's validator. `bulk` calls it
-    before it forks its workers, which then inherit all of it instead of each building it."""
-    from migrator import checks, folder, report, writer  # noqa: F401 - imported, not used here
-    from migrator.yamltext.parse import parse
-
-    parse("{}\n", "(prepare)").line(0)  # the parser, and what finding a line imports
+    """Set up now what the first migration of a process would: the YAML parser's first parse
+    and the schema's validator. `bulk` calls it before it forks its workers, which then inherit
+    both instead of each building them."""
+    parse("{}\n", "(prepare)").line(0)
     if metadata.schema is not None:
         _validator(metadata.schema, metadata.schema_audited)
 
@@ -214,8 +188,6 @@ def _include_loader(ctx: MigrationContext) -> instance.Loader:
     """What a yaml `!include` of the output names, and the legacy file it is read from: the
     copy the run writes (an included service as the rules edited it), else from `.platform/`,
     else the repository root."""
-    from migrator.discovery import Reader
-
     reader = Reader(ctx.project.root)
     sources = {target: source for source, target in ctx.copies.items()}
 
@@ -251,8 +223,6 @@ def _source_of(ctx: MigrationContext, path: list[Any]) -> tuple[str, int]:
 def _plan(project: LegacyProject, ctx: MigrationContext, config: bytes) -> list[PlannedFile]:
     """Every file to create, change or remove, with what it holds now: read by `paths.current`,
     never through a link (`writer.check_plan` refuses those); copies read by `paths.source`."""
-    from migrator.discovery import Reader
-
     root, reader = project.root, Reader(project.root)
     planned = [_planned(root, UPSUN_CONFIG, config)]
     for source, target in sorted(ctx.copies.items()):
@@ -271,8 +241,6 @@ def _copy(ctx: MigrationContext, reader: Reader, rel: str) -> bytes:
     included = next((s for s in ctx.project.included.values() if s.rel == rel), None)
     if included is None:
         return paths.source(reader, rel)
-    from migrator.assemble import edited
-
     text = edited(ctx, included)
     return (text.replace("\n", "\r\n") if included.crlf else text).encode("utf-8")
 

@@ -3,7 +3,8 @@
 Order: a file the user names; a cached download younger than a day; a new download (revalidated
 with `If-None-Match`), checked before it is cached; otherwise the newer of a stale cached copy and
 the snapshot embedded in the package. There is always an answer, and it always says its source
-and age, so no check is ever skipped. urllib is imported only when a request is really made.
+and age, so no check is ever skipped. urllib.request (download.py) is imported only when a
+request is really made.
 
 Every copy is checked each time it is read (a cached one too: the cache is a file anyone with
 the user's rights may have written), and what is refused is named in the answer's origin: a
@@ -19,14 +20,14 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, NamedTuple
+from urllib.parse import urlsplit
 
 from migrator import registry
 from migrator.errors import InputError
-from migrator.record import Record
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
+from migrator.minischema import UnsupportedSchema, Validator
+from migrator.upsunfiles import ANY_STRING, RUNTIME_URL, SERVICE_URL
+from migrator.writer import replace_file
 
 META_URL = "https://meta.upsun.com"
 MAX_AGE = 24 * 3600
@@ -46,9 +47,6 @@ def _check_schema(data: object) -> str | None:
     applications = properties["applications"].get("additionalProperties")
     if not isinstance(applications, dict) or not isinstance(applications.get("properties"), dict):
         return "its `applications` describe no application properties"
-    from migrator.minischema import UnsupportedSchema, Validator
-    from migrator.upsunfiles import ANY_STRING, RUNTIME_URL, SERVICE_URL
-
     try:
         Validator(data, {RUNTIME_URL: ANY_STRING, SERVICE_URL: ANY_STRING})  # type: ignore[arg-type]
     except UnsupportedSchema as exc:
@@ -121,7 +119,7 @@ def _check_composable(data: object) -> str | None:
     return problem
 
 
-class Resource(Record):
+class Resource(NamedTuple):
     """One published document: its cache name, URL path, report label, shape check and what of
     it the cache keeps (what the package embeds is kept alike)."""
 
@@ -140,7 +138,7 @@ _EMBEDDED_FILES = {"schema": "upsun.json", "registry": "registry.json",
                    "composable": "composable.json"}
 
 
-class Published(Record):
+class Published(NamedTuple):
     data: dict[str, Any]
     origin: str  # "file X", "a download of DATE", "the cache (downloaded DATE)", "the embedded ..."
     downloaded: bool = False  # fetched or revalidated over the network by this call
@@ -166,8 +164,6 @@ LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 def _why_not_url(url: str) -> str | None:
     """Why `url` is not a source to download from: only https://, and http:// on this machine
     (the tests' server); never file://, ftp:// or plain http:// over the network."""
-    from urllib.parse import urlsplit
-
     try:
         parts = urlsplit(url)
         host = parts.hostname
@@ -276,7 +272,7 @@ def _fallback(resource: Resource, cached: dict[str, Any] | None, fetched: float,
     return Published(embedded(resource), snapshot.describe(why))
 
 
-class Snapshot(Record):
+class Snapshot(NamedTuple):
     """Which upstream commit the embedded copies were taken from, and when."""
 
     date: str
@@ -367,8 +363,6 @@ def _download(url: str, etag: object) -> tuple[bytes | None, str | None] | str:
 
 
 def _write(path: Path, data: bytes) -> None:
-    from migrator.writer import replace_file
-
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         replace_file(path, data)

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from migrator import instance
+from migrator import deviations, instance
 from migrator.discovery import Reader, SourceFile
 from migrator.errors import ExpansionError, InputError
+from migrator.minischema import Validator
 from migrator.upsunfiles import (
     ANY_STRING,
     RUNTIME_URL,
@@ -72,9 +73,6 @@ def include_loader(root: Path, config_dir: str) -> instance.Loader:
 def validate(tops: Tops, schema: Schema, file: str, load: instance.Loader) -> list[SchemaError]:
     """Every schema error of the configuration made of `tops`, each with the line of the
     offending node (0 for a top-level key itself)."""
-    from migrator import deviations
-    from migrator.minischema import Validator
-
     validator = Validator(deviations.apply(schema.document), {
         RUNTIME_URL: schema.runtime_versions, SERVICE_URL: schema.service_versions})
     data = {key: to_data(top[0]) if top is not None else {} for key, top in tops.items()}

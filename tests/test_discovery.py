@@ -17,7 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from migrator.discovery import _outside_any_repository, find_app_files
+from migrator.discovery import _outside_any_repository, _read_regular, find_app_files
+from migrator.errors import InputError
+from migrator.yamltext.parse import MAX_BYTES
 from tests.conftest import run, write_files
 
 APP = "name: {}\ntype: 'php:8.4'\n"
@@ -174,15 +176,24 @@ def test_reader_inside_agrees_with_resolving_every_path(tmp_path: Path) -> None:
         assert inside == expected, rel
 
 
-@pytest.mark.parametrize("looked", [0, 10, 99_999, 100_000, 200_000])
-def test_a_file_is_read_whole_whatever_size_it_had_when_looked_at(tmp_path: Path,
-                                                                  looked: int) -> None:
-    """The size a stat saw is a hint: a file that grew (or shrank) since is read to its end."""
-    from migrator.discovery import _read_bytes
-
-    data = bytes(range(256)) * 390 + b"end"  # 99,843 bytes: more than one read of 65,536
+@pytest.mark.parametrize("size", [0, 1, 65_536, 99_843, MAX_BYTES])
+def test_a_file_is_read_whole_up_to_the_bound(tmp_path: Path, size: int) -> None:
+    """A regular file is read to its end, however many reads it takes, up to MAX_BYTES; one
+    byte more is refused before anything is read."""
+    data = (bytes(range(256)) * (size // 256 + 1))[:size]
     (tmp_path / "f").write_bytes(data)
-    assert _read_bytes(tmp_path / "f", looked) == data
+    assert _read_regular(tmp_path / "f", "f") == data
+    (tmp_path / "f").write_bytes(data + b"x" * (MAX_BYTES + 1 - size))
+    with pytest.raises(InputError, match="larger than 5 MB"):
+        _read_regular(tmp_path / "f", "f")
+
+
+def test_a_fifo_is_refused_without_waiting(tmp_path: Path) -> None:
+    """A FIFO put where a regular file was looked at: opened without waiting for a writer,
+    and refused on what the descriptor is."""
+    os.mkfifo(tmp_path / "f")
+    with pytest.raises(InputError, match="not a regular file"):
+        _read_regular(tmp_path / "f", "f")
 
 
 def test_one_walk_one_skip_list_for_app_files_and_the_codemod(tmp_path: Path) -> None:

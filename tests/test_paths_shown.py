@@ -95,12 +95,12 @@ def test_a_file_that_cannot_be_read_is_named_once(workdir: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     write_files(workdir / "shop", {**APP, ".platform/services.yaml": "db:\n  type: 'mariadb:11.8'\n"})
 
-    def denied(path: Path, size: int) -> bytes:
+    def denied(path: Path, rel: str) -> bytes:
         if path.name == "services.yaml":
             raise PermissionError(13, "Permission denied")
         return path.read_bytes()
 
-    monkeypatch.setattr("migrator.discovery._read_bytes", denied)
+    monkeypatch.setattr("migrator.discovery._read_regular", denied)
     result = run("migrate", "shop")
     assert (result.exit_code, result.stderr) == (
         1, "error: shop/.platform/services.yaml: cannot read: Permission denied\n")

@@ -11,8 +11,8 @@ import time
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
+from migrator import check, outputs
 from migrator import outcome as kept
-from migrator import outputs
 from migrator.cli import run_one
 from migrator.discovery import has_legacy_files
 from migrator.errors import MigratorError, NothingToMigrate
@@ -69,8 +69,6 @@ def _check(repo: str, each: Each, metadata: Metadata, start: float) -> Outcome:
     """`--check`: PENDING with the files migrating would change, REFUSED on error-level
     findings with --strict, else SKIPPED with the reason (a migrated repository with the
     findings of its `.upsun/`)."""
-    from migrator import check
-
     checked = check.check(Path(repo), each.options, metadata)
     if checked.run is None and not has_legacy_files(Path(repo)):
         return Outcome(repo, Status.SKIPPED, seconds=time.perf_counter() - start,

@@ -11,24 +11,21 @@ the document's own (an alias bomb: counted while composing, before anything walk
 
 from __future__ import annotations
 
-import re
 import sys
+from typing import TYPE_CHECKING, Any
 
 from migrator.errors import MAX_VALUES, ExpansionError, InputError
 from migrator.yamltext.nodes import Alias, Mapping, Node, Scalar, Sequence, is_merge_key, resolve
 from migrator.yamltext.scalars import (
     CORE,
-    INT_PATTERN,
+    INT,
     MERGE_TAG,
     PLATFORM_TAGS,
     core_tag_problem,
     yaml11_difference,
 )
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
-
+if TYPE_CHECKING:  # parse imports this module
     from migrator.yamltext.parse import Document
 
 MAX_DEPTH = 200
@@ -180,7 +177,7 @@ class Composer:
         `sys.get_int_max_str_digits()`, 4,300 unless set otherwise): every report, comparison
         and check of the run would fail on it."""
         text, limit = event.value, sys.get_int_max_str_digits()
-        if not limit or not re.fullmatch(INT_PATTERN, text):
+        if not limit or not INT.fullmatch(text):
             return
         try:
             str(int(text[2:], 16 if text[1] == "x" else 8) if text.startswith(("0o", "0x"))

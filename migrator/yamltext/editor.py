@@ -8,9 +8,11 @@ away while aliases to it remain moves to the first of them (`anchors.relocations
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from migrator.errors import RefusedError
 from migrator.escape import comment
-from migrator.record import Record
+from migrator.yamltext.anchors import relocations
 from migrator.yamltext.edits import (
     Copy,
     Edit,
@@ -29,7 +31,7 @@ from migrator.yamltext.scalars import PLATFORM_TAGS
 from migrator.yamltext.unmerge import written_out
 
 
-class Removed(Record):
+class Removed(NamedTuple):
     """What a removal left: the entry's own end-of-line comment, and every comment it held."""
 
     own_comment: str | None
@@ -239,8 +241,6 @@ class Editor:
         self.insert(colon + 1, " {}")
 
     def result(self) -> str:
-        from migrator.yamltext.anchors import relocations
-
         edits = self.merged_edits()
         moved = relocations(self.doc, edits)
         replaced = {(edit.start, edit.end) for edit in moved if edit.end > edit.start}

@@ -14,8 +14,8 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from itertools import accumulate
+from typing import NamedTuple
 
-from migrator.record import Record
 from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence
 from migrator.yamltext.parse import Document
 
@@ -26,7 +26,7 @@ class EditConflict(Exception):
     """Two edits overlap: a bug in the rules, never the user's input."""
 
 
-class Copy(Record):
+class Copy(NamedTuple):
     """Original text [start, end) with the edits inside it applied; every line after its
     first (every line, with `whole_lines`) moved right by `shift` columns (left when
     negative: only spaces are taken away)."""
@@ -37,7 +37,7 @@ class Copy(Record):
     whole_lines: bool = False
 
 
-class Edit(Record):
+class Edit(NamedTuple):
     """Replace [start, end) by `text`: a string, or pieces of strings and copies.
     `in_place`: applied where it was made only, not in copies of the text around it."""
 
@@ -226,7 +226,7 @@ def parent_of(doc: Document, node: Node) -> Node | None:
     return doc.parents.get(node)
 
 
-class Comment(Record):
+class Comment(NamedTuple):
     start: int
     end: int
     text: str

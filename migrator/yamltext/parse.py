@@ -13,6 +13,8 @@ import gc
 import os
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
+from contextlib import contextmanager
 from itertools import accumulate
 from typing import Any
 
@@ -40,7 +42,10 @@ except ImportError:  # pragma: no cover - depends on the platform's wheel
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "PLATFORM_TAGS", "Document", "parse"]
 
 MAX_BYTES = 5 * 1024 * 1024
-_UNICODE_LINE_BREAK = "[\x85\u2028\u2029]"
+_UNICODE_LINE_BREAK = re.compile("[\x85\u2028\u2029]")
+_LONE_CARRIAGE_RETURN = re.compile("\r(?!\n)")
+_EXPECTED = re.compile(r"expected (.*?), but (?:got|found) .*?(?= \(while|$)")
+_DUPLICATE_HANDLE = re.compile(r"duplicate tag handle .*")
 
 
 class Document:
@@ -110,16 +115,26 @@ def parse(text: str, file: str, bounded: bool = True, max_depth: int = MAX_DEPTH
     refuse_unicode_line_breaks(text, file)
     _refuse_lone_carriage_returns(text, file)
     line_starts = [0, *accumulate(len(line) + 1 for line in text.split("\n")[:-1])]
-    collecting = gc.isenabled()
-    gc.disable()  # the tree holds no cycles: the collector would walk it again and again as
-    try:  # it grows (a third of the time of a 2.5 MB file)
+    with gc_paused():
         document, kind = _composed(file, text, line_starts, bounded, max_depth)
-    finally:
-        if collecting:
-            gc.enable()
     if kind == "pure" and "\t" in text:
         refuse_tabs_in_block_indentation(document)
     return document
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused meanwhile (and left paused if it was). The node
+    trees, the data built from them and the edits hold no reference cycles, yet the collector
+    walks the objects still alive each time enough new ones were made: while a tree grows it
+    would walk it again and again. What a cycle holds is collected once it is back on."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _composed(file: str, text: str, line_starts: list[int], bounded: bool,
@@ -188,7 +203,7 @@ def refuse_unicode_line_breaks(text: str, file: str) -> None:
     them (ruamel.yaml could even write back a different value), so refuse, don't guess."""
     if "\x85" not in text and "\u2028" not in text and "\u2029" not in text:
         return
-    found = re.search(_UNICODE_LINE_BREAK, text)
+    found = _UNICODE_LINE_BREAK.search(text)
     if found is not None:
         line_start = text.rfind("\n", 0, found.start()) + 1
         raise InputError(f"Unicode line separator U+{ord(found.group()):04X}: YAML versions and "
@@ -200,7 +215,7 @@ def refuse_unicode_line_breaks(text: str, file: str) -> None:
 def _refuse_lone_carriage_returns(text: str, file: str) -> None:
     if text.count("\r") == text.count("\r\n"):
         return
-    found = re.search("\r(?!\n)", text)
+    found = _LONE_CARRIAGE_RETURN.search(text)
     if found is not None:
         raise InputError("carriage return that does not end a line (use \\n or \\r\\n line "
                          "ends)", file, text.count("\n", 0, found.start()) + 1)
@@ -254,12 +269,12 @@ def _reader_error(exc: Any, file: str, text: str) -> InputError:
 
 def _libyaml_wording(problem: str) -> str:
     """The pure-Python parser words some errors differently from libyaml; one wording for both."""
-    found = re.match(r"expected (.*?), but (?:got|found) .*?(?= \(while|$)", problem)
+    found = _EXPECTED.match(problem)
     if found is not None:
         problem = f"did not find expected {found.group(1)}" + problem[found.end():]
     if problem.startswith("found incompatible YAML document"):
         return UNSUPPORTED_VERSION
-    if re.fullmatch(r"duplicate tag handle .*", problem):
+    if _DUPLICATE_HANDLE.fullmatch(problem):
         return "found duplicate %TAG directive"
     return problem.replace("mapping values are not allowed here",
                            "mapping values are not allowed in this context") \

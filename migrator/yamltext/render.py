@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from migrator.escape import dumps, visible
-from migrator.yamltext.nodes import Tagged
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
+from migrator.yamltext.nodes import Scalar, Tagged, scalar_value
 
 _PLAIN = re.compile(r"^[A-Za-z0-9_/.$^(\\][^:#,{}\[\]&*!|>'\"%@`]*$")
 
@@ -64,6 +61,4 @@ def _flow(value: Any, parts: list[str], size: list[int]) -> None:
 
 
 def _plain_value(text: str) -> Any:
-    from migrator.yamltext.nodes import Scalar, scalar_value
-
     return scalar_value(Scalar(0, 0, None, None, text, ""))

@@ -11,10 +11,9 @@ NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False,
           "FALSE": False}
 #: YAML 1.2 core numbers; a plain scalar can be one only if it starts with one of _NUMBER_START
-#: (most are words: the patterns are compiled on first use, and rarely run)
-INT_PATTERN = r"[-+]?[0-9][0-9_]*|0o[0-7]+|0x[0-9a-fA-F]+"
-_FLOAT = (r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?"
-          r"|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
+INT = re.compile(r"[-+]?[0-9][0-9_]*|0o[0-7]+|0x[0-9a-fA-F]+")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?"
+                    r"|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
 _NUMBER_START = frozenset("0123456789+-.")
 #: The YAML core tags (`!!str` is CORE + "str") and the Platform.sh ones.
 CORE = "tag:yaml.org,2002:"
@@ -49,12 +48,12 @@ def implicit(text: str) -> Any:
         return _BOOLS[text]
     if text[0] not in _NUMBER_START:
         return text
-    if text.isdigit() and text.isascii():  # the common number: no pattern to compile
+    if text.isdigit() and text.isascii():  # the common number, without a pattern
         return int(text)
-    if re.fullmatch(INT_PATTERN, text):
+    if INT.fullmatch(text):
         return int(text[2:], 8 if text[1] == "o" else 16) if text.startswith(("0o", "0x")) \
             else int(text.replace("_", ""))
-    if re.fullmatch(_FLOAT, text):
+    if _FLOAT.fullmatch(text):
         try:
             return float(text.replace("_", "").replace(".inf", "inf")
                          .replace(".Inf", "inf").replace(".INF", "inf"))
@@ -65,7 +64,7 @@ def implicit(text: str) -> Any:
 
 _YAML11_BOOLS = frozenset(["y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on",
                            "On", "ON", "off", "Off", "OFF"])
-_YAML11_BASES = r"[-+]?(0b[01_]+|[1-9][0-9_]*(:[0-5]?[0-9])+)"  # binary, base 60
+_YAML11_BASES = re.compile(r"[-+]?(0b[01_]+|[1-9][0-9_]*(:[0-5]?[0-9])+)")  # binary, base 60
 
 
 def yaml11_difference(text: str) -> str | None:
@@ -78,7 +77,7 @@ def yaml11_difference(text: str) -> str | None:
     if not text or text[0] not in _NUMBER_START:
         return None
     digits = text.lstrip("+-")
-    if re.fullmatch(_YAML11_BASES, text):
+    if _YAML11_BASES.fullmatch(text):
         return "a number"
     if digits.isdigit() and len(digits) > 1 and digits[0] == "0":
         return "a number in base 8" if set(digits) <= set("01234567_") else "a string"

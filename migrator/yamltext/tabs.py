@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from migrator.errors import InputError
 from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # parse imports this module
     from migrator.yamltext.parse import Document
 
 TAB = "tab character where YAML expects spaces"

@@ -26,7 +26,7 @@ from migrator.yamltext.nodes import Mapping, Node, Scalar, is_merge_key
 from migrator.yamltext.parse import Document
 from migrator.yamltext.properties import properties_end
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # editor imports this module
     from migrator.yamltext.editor import Editor
 
 
