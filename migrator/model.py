@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
-    from migrator.resources import ResourceHint
+    from migrator.upsun.resources import ResourceHint
 
 
 class Severity(enum.Enum):

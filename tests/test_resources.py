@@ -11,9 +11,10 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from migrator import facts, resources
+from migrator import facts
 from migrator.model import ContainerKind, LegacySizing, Location
-from migrator.registry import Registry
+from migrator.upsun import resources
+from migrator.upsun.registry import Registry
 from tests.conftest import DATA
 
 HERE = Location(".platform.app.yaml", 3)

@@ -18,14 +18,14 @@ WRITES = {"write_text", "write_bytes", "unlink", "rmdir", "mkdir", "replace", "l
           "symlink_to", "symlink", "chmod", "rmtree", "copy", "copy2", "copyfile", "copytree",
           "move", "remove", "removedirs", "makedirs", "touch"}
 ALLOWED = {
-    "migrator/writer.py": {"mkdir", "replace", "link", "unlink", "rmdir", "open for writing"},
+    "migrator/migration/writer.py": {"mkdir", "replace", "link", "unlink", "rmdir", "open for writing"},
     # and the folders of `bulk --report-dir`, one level at a time, no link followed
-    "migrator/outputs.py": {"replace", "write_text", "unlink", "chmod", "mkdir"},
-    "migrator/published.py": {"mkdir", "write_bytes", "replace"},  # the user's cache folder
+    "migrator/report/outputs.py": {"replace", "write_text", "unlink", "chmod", "mkdir"},
+    "migrator/upsun/published.py": {"mkdir", "write_bytes", "replace"},  # the user's cache folder
     "migrator/codemod/__init__.py": {"write_text", "replace"},  # codemod --write
     # --commit, after a failure: puts back what writer.py changed (the same paths, checked
     # by it; gitcommit.save keeps no path with a link on its way)
-    "migrator/gitcommit.py": {"chmod", "mkdir", "rmdir", "unlink", "symlink"},
+    "migrator/fleet/gitcommit.py": {"chmod", "mkdir", "rmdir", "unlink", "symlink"},
 }
 
 

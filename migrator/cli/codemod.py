@@ -9,15 +9,15 @@ from pathlib import Path
 
 import click
 
-from migrator import annotations as github
 from migrator import codemod as code
 from migrator import escape
 from migrator.cli import options as opt
 from migrator.cli.command import Command
 from migrator.cli.printing import annotated_errors, echo, use_color
 from migrator.codemod.findings import CodeFinding
-from migrator.diff import unified
 from migrator.model import FileAction, PlannedFile
+from migrator.report import github as github
+from migrator.report.diff import unified
 from migrator.where import enclosing, in_repository, shown
 
 MODE = "Mode"

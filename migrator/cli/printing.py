@@ -10,11 +10,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
-from migrator import annotations as github
 from migrator.errors import MigratorError
 from migrator.escape import dumps
 from migrator.model import Finding, Location
 from migrator.report import Report
+from migrator.report import github as github
 from migrator.where import in_repository, relocate, shown
 
 

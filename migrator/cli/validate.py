@@ -8,17 +8,17 @@ from typing import NamedTuple
 
 import click
 
-from migrator import annotations as github
 from migrator import escape
 from migrator.cli import options as opt
 from migrator.cli.command import Command
 from migrator.cli.inputs import load_metadata
 from migrator.cli.printing import annotated_errors, echo, located
+from migrator.migration.pipeline import Metadata
+from migrator.migration.upsuntree import registry_findings
 from migrator.model import Finding, Severity
-from migrator.pipeline import Metadata
-from migrator.upsunfiles import ANY_STRING
-from migrator.upsuntree import registry_findings
-from migrator.validate import Schema, SchemaError, validate_folder
+from migrator.report import github as github
+from migrator.upsun.upsunfiles import ANY_STRING
+from migrator.upsun.validate import Schema, SchemaError, validate_folder
 from migrator.where import in_repository, shown
 
 EPILOG = """\

@@ -6,9 +6,9 @@ to a `<name>:` line and the item keeps its lines, one level deeper.
 
 from __future__ import annotations
 
-from migrator.assemble import _dash, key_lines
-from migrator.context import MigrationContext
-from migrator.discovery import LegacyApp
+from migrator.legacy.discovery import LegacyApp
+from migrator.migration.assemble import _dash, key_lines
+from migrator.rules.context import MigrationContext
 from migrator.yamltext.edits import Edit, line_end, line_start
 from migrator.yamltext.nodes import Mapping, Sequence, resolve
 

@@ -18,8 +18,8 @@ import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
-from migrator.context import MigrationContext, scalar_text
-from migrator.discovery import (
+from migrator.errors import RefusedError
+from migrator.legacy.discovery import (
     CONFIG_DIR,
     LegacyApp,
     LegacyDocument,
@@ -27,8 +27,8 @@ from migrator.discovery import (
     include_path,
     included_service,
 )
-from migrator.errors import RefusedError
 from migrator.model import Location
+from migrator.rules.context import MigrationContext, scalar_text
 from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence, Tagged, to_data
 
 CODE = "UPS008"

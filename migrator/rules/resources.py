@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from migrator import resources
-from migrator.context import MISSING, Container, MigrationContext
 from migrator.escape import comment
 from migrator.model import ContainerKind, LegacySizing
-from migrator.resources import ResourceHint
+from migrator.rules.context import MISSING, Container, MigrationContext
+from migrator.upsun import resources
+from migrator.upsun.resources import ResourceHint
 from migrator.yamltext.editor import Editor, outermost_flow
 from migrator.yamltext.edits import first_on_line
 from migrator.yamltext.nodes import Mapping, Node, Scalar, scalar_value, to_data

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from migrator import __version__, facts, resources
-from migrator.codes import title
+from migrator import __version__, facts
 from migrator.escape import dumps
 from migrator.model import (
     Change,
@@ -18,6 +17,8 @@ from migrator.model import (
     MigrationResult,
     Severity,
 )
+from migrator.rules.codes import title
+from migrator.upsun import resources
 
 REPORT_VERSION = 1
 

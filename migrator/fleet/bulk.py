@@ -20,9 +20,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
 from migrator.errors import MigratorError
-from migrator.outcome import Outcome
-from migrator.pipeline import Metadata, prepare
-from migrator.runner import Status
+from migrator.fleet.outcome import Outcome
+from migrator.migration.pipeline import Metadata, prepare
+from migrator.migration.runner import Status
 
 #: What a worker does with one repository: a function that never raises (bugs included, it
 #: returns an Outcome), picklable where workers are spawned (a module-level function, or a

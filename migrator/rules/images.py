@@ -18,10 +18,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from migrator import composable, facts
-from migrator.context import Container, MigrationContext, scalar_text
+from migrator import facts
 from migrator.model import ContainerKind, Finding, Location, Severity
-from migrator.registry import Registry
+from migrator.rules.context import Container, MigrationContext, scalar_text
+from migrator.upsun import composable
+from migrator.upsun.registry import Registry
 from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence, to_data
 
 VERSION = "UPS201"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
-from migrator.discovery import LegacyApp, LegacyProject, SourceFile
+from migrator.legacy.discovery import LegacyApp, LegacyProject, SourceFile
 from migrator.model import (
     Change,
     ContainerKind,
@@ -16,8 +16,8 @@ from migrator.model import (
     Settings,
     Severity,
 )
-from migrator.registry import Registry
-from migrator.resources import ResourceHint
+from migrator.upsun.registry import Registry
+from migrator.upsun.resources import ResourceHint
 from migrator.yamltext import editor
 from migrator.yamltext.nodes import Mapping, Node, resolve, text_value
 

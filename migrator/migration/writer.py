@@ -10,11 +10,11 @@ import os
 import stat
 from pathlib import Path
 
-from migrator import paths
-from migrator.discovery import UPSUN_CONFIG, refuse_existing
 from migrator.errors import MigratorError, RefusedError
-from migrator.folder import check_beside
+from migrator.legacy import paths
+from migrator.legacy.discovery import UPSUN_CONFIG, refuse_existing
 from migrator.model import FileAction, MigrationResult, PlannedFile
+from migrator.upsun.folder import check_beside
 
 TEMP_SUFFIX = ".upsun-migrator.tmp"
 NO_HARD_LINKS = frozenset({errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS})

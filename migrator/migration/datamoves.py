@@ -14,8 +14,8 @@ import re
 import shlex
 
 from migrator import facts
-from migrator.context import Container, MigrationContext, scalar_text
 from migrator.model import ContainerKind, DataMove
+from migrator.rules.context import Container, MigrationContext, scalar_text
 from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")

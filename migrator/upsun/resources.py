@@ -14,9 +14,10 @@ import math
 import shlex
 from typing import NamedTuple
 
-from migrator import facts, names
+from migrator import facts
 from migrator.model import ContainerKind, LegacySizing
-from migrator.registry import ALIASES, Registry
+from migrator.upsun import names
+from migrator.upsun.registry import ALIASES, Registry
 
 #: Where the command names the environment when `--environment` was not given.
 PLACEHOLDER = "<production environment>"

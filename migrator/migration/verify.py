@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from migrator.context import MISSING, MigrationContext
-from migrator.discovery import UPSUN_CONFIG
 from migrator.errors import MigratorError
-from migrator.sharing import shared_refusal
+from migrator.legacy.discovery import UPSUN_CONFIG
+from migrator.migration.sharing import shared_refusal
+from migrator.rules.context import MISSING, MigrationContext
 from migrator.yamltext.compose import MAX_DEPTH
 from migrator.yamltext.nodes import to_data
 from migrator.yamltext.parse import Document, parse

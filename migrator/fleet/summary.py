@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TextIO
 
 from migrator import escape
-from migrator.outcome import Outcome
-from migrator.runner import FAILURES, Status
+from migrator.fleet.outcome import Outcome
+from migrator.migration.runner import FAILURES, Status
 
 FIELDS = ("repo", "status", "changes", "warnings", "errors", "seconds", "message")
 #: The order statuses are counted and listed in.

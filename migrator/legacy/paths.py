@@ -23,8 +23,8 @@ import os
 import stat
 from pathlib import Path
 
-from migrator.discovery import Reader
 from migrator.errors import InputError, RefusedError
+from migrator.legacy.discovery import Reader
 
 LINK_REMOVAL = ("is a symbolic link; --remove-legacy would delete {rel} through it: remove the "
                 "link and the legacy files yourself, or run without --remove-legacy")

@@ -34,9 +34,9 @@ from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 
-from migrator import paths
 from migrator.errors import MigratorError
-from migrator.writer import write_temp
+from migrator.legacy import paths
+from migrator.migration.writer import write_temp
 
 #: `/dev/fd/N` and Linux's `/proc/self/fd/N`: the run's open descriptor N
 _DESCRIPTOR = re.compile(r"/(?:dev/fd|proc/self/fd)/([0-9]+)")

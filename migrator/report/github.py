@@ -25,7 +25,7 @@ from migrator.where import relocate, shown
 
 if TYPE_CHECKING:
     from migrator.codemod.findings import CodeFinding
-    from migrator.validate import SchemaError
+    from migrator.upsun.validate import SchemaError
 
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 

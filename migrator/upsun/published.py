@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
-from migrator import registry
 from migrator.errors import InputError
-from migrator.minischema import UnsupportedSchema, Validator
-from migrator.upsunfiles import ANY_STRING, RUNTIME_URL, SERVICE_URL
-from migrator.writer import replace_file
+from migrator.migration.writer import replace_file
+from migrator.upsun import registry
+from migrator.upsun.minischema import UnsupportedSchema, Validator
+from migrator.upsun.upsunfiles import ANY_STRING, RUNTIME_URL, SERVICE_URL
 
 META_URL = "https://meta.upsun.com"
 MAX_AGE = 24 * 3600
@@ -357,7 +357,7 @@ def _read_meta(path: Path) -> dict[str, object]:
 def _download(url: str, etag: object) -> tuple[bytes | None, str | None] | str:
     """(body, etag), (None, etag) for 304 Not Modified, or why the download failed
     (download.py: bounded, and redirects followed only to the same host)."""
-    from migrator import download
+    from migrator.upsun import download
 
     return download.fetch(url, etag, TIMEOUT, DEADLINE, MAX_BYTES)
 

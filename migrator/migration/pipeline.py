@@ -8,15 +8,13 @@ import stat
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from migrator import checks, datamoves, deviations, instance, paths
-from migrator.assemble import assemble, edited
-from migrator.codes import selected
-from migrator.composable import IMAGE
-from migrator.context import MigrationContext, scalar_text
-from migrator.discovery import UPSUN_CONFIG, LegacyProject, Reader, load_project
 from migrator.errors import ExpansionError, InputError
 from migrator.facts import ONE_FORMAT
-from migrator.minischema import Validator
+from migrator.legacy import paths
+from migrator.legacy.discovery import UPSUN_CONFIG, LegacyProject, Reader, load_project
+from migrator.migration import datamoves
+from migrator.migration.assemble import assemble, edited
+from migrator.migration.verify import prove
 from migrator.model import (
     ContainerKind,
     FileAction,
@@ -25,10 +23,14 @@ from migrator.model import (
     PlannedFile,
     Settings,
 )
-from migrator.registry import Registry
-from migrator.rules import BOTH_FORMATS, OPTIONAL, RULES
-from migrator.upsunfiles import ANY_STRING, RUNTIME_URL, SERVICE_URL
-from migrator.verify import prove
+from migrator.rules import BOTH_FORMATS, OPTIONAL, RULES, images
+from migrator.rules.codes import selected
+from migrator.rules.context import MigrationContext, scalar_text
+from migrator.upsun import deviations, instance
+from migrator.upsun.composable import IMAGE
+from migrator.upsun.minischema import Validator
+from migrator.upsun.registry import Registry
+from migrator.upsun.upsunfiles import ANY_STRING, RUNTIME_URL, SERVICE_URL
 from migrator.yamltext.nodes import Node, written_at
 from migrator.yamltext.parse import gc_paused, parse
 
@@ -59,9 +61,9 @@ def _migrate(root: Path, settings: Settings, metadata: Metadata) -> MigrationRes
             if ctx.required:
                 _look_for_required(ctx)
     if metadata.registry is not None:
-        upgrade = settings.upgrade_retired and selected(checks.UPGRADE, settings.select,
+        upgrade = settings.upgrade_retired and selected(images.UPGRADE, settings.select,
                                                         settings.ignore)
-        checks.apply(ctx, metadata.registry, upgrade)
+        images.apply(ctx, metadata.registry, upgrade)
     data = datamoves.plan(ctx)
     if not settings.remove_legacy:
         ctx.warn(BOTH_FORMATS, Location(project.legacy_files[0], 0),
@@ -135,7 +137,7 @@ def _checked(metadata: Metadata, ctx: MigrationContext) -> tuple[str, ...]:
 
 
 def _instance(ctx: MigrationContext, output: Any, written: int) -> Any:
-    """The output as the schema checks it (`migrator.instance`), bounded; an alias bomb is
+    """The output as the schema checks it (`migrator.upsun.instance`), bounded; an alias bomb is
     refused with the legacy file and line of the place where it expands."""
     try:
         return instance.build(output, _include_loader(ctx), written)

@@ -16,13 +16,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from migrator.context import scalar_text
 from migrator.errors import MigratorError, RefusedError
+from migrator.migration.runner import Run, Status
+from migrator.migration.upsuntree import load
 from migrator.model import Finding
-from migrator.registry import Registry
 from migrator.report import Report
-from migrator.runner import Run, Status
-from migrator.upsuntree import load
+from migrator.rules.context import scalar_text
+from migrator.upsun.registry import Registry
 from migrator.where import inside
 
 if TYPE_CHECKING:

@@ -6,11 +6,11 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from migrator.discovery import UPSUN_CONFIG, Reader, SourceFile
 from migrator.errors import InputError, RefusedError
+from migrator.legacy.discovery import UPSUN_CONFIG, Reader, SourceFile
 from migrator.model import MigrationResult
-from migrator.upsunfiles import ANY_STRING, TOP_LEVEL_KEYS, UNKNOWN_KEY, upsun_yaml_files
-from migrator.validate import (
+from migrator.upsun.upsunfiles import ANY_STRING, TOP_LEVEL_KEYS, UNKNOWN_KEY, upsun_yaml_files
+from migrator.upsun.validate import (
     Schema,
     Tops,
     include_loader,

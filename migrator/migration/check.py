@@ -14,13 +14,13 @@ import shlex
 from pathlib import Path
 from typing import NamedTuple
 
-from migrator import runner
-from migrator.discovery import UPSUN_CONFIG
 from migrator.errors import NothingToMigrate
 from migrator.escape import dumps, terminal
+from migrator.legacy.discovery import UPSUN_CONFIG
+from migrator.migration import runner
+from migrator.migration.pipeline import Metadata
+from migrator.migration.upsuntree import registry_findings
 from migrator.model import FileAction, Finding, PlannedFile, Severity
-from migrator.pipeline import Metadata
-from migrator.upsuntree import registry_findings
 from migrator.where import in_repository, shown
 
 #: `--check --strict` with error-level findings (the check writes nothing in any case)

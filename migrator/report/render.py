@@ -7,10 +7,11 @@ import textwrap
 from collections.abc import Callable
 from dataclasses import replace
 
-from migrator import escape, published, resources
+from migrator import escape
 from migrator.model import Location
 from migrator.report import RESOURCE_INIT, Report, planned
-from migrator.resources import ResourceHint
+from migrator.upsun import published, resources
+from migrator.upsun.resources import ResourceHint
 
 _TONES = {"error": "31", "warning": "33", "info": "36"}
 #: Platform.sh's `size` applied to production only (migrator.facts.PLATFORMSH_SIZES).

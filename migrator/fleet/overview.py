@@ -9,9 +9,9 @@ from collections import Counter, defaultdict
 from typing import NamedTuple
 
 from migrator import escape, facts
-from migrator.codes import title
-from migrator.outcome import NOT_LISTED, UNKNOWN_IMAGE, Asked, Outcome
-from migrator.summary import as_shown, counts, row
+from migrator.fleet.outcome import NOT_LISTED, UNKNOWN_IMAGE, Asked, Outcome
+from migrator.fleet.summary import as_shown, counts, row
+from migrator.rules.codes import title
 
 SEVERITIES = ("error", "warning", "info")
 #: The statuses of an image version, the least supported first (what to upgrade first).

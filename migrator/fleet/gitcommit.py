@@ -31,15 +31,17 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
-from migrator import __version__, reading, runner
+from migrator import __version__
 from migrator.errors import MigratorError, RefusedError
 from migrator.escape import terminal
 from migrator.git import Git, reason
+from migrator.legacy import reading
+from migrator.migration import runner
+from migrator.migration.pipeline import Metadata
+from migrator.migration.writer import replace_file
 from migrator.model import FileAction, MigrationResult, PlannedFile, Severity
-from migrator.pipeline import Metadata
-from migrator.render import headline
 from migrator.report import Report, planned
-from migrator.writer import replace_file
+from migrator.report.render import headline
 
 DEFAULT_BRANCH = "upsun-migration"
 SUBJECT = "Migrate Platform.sh configuration to Upsun"

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from migrator.context import MigrationContext
-from migrator.discovery import LegacyApp, LegacyDocument, SourceFile
 from migrator.escape import dumps
+from migrator.legacy.discovery import LegacyApp, LegacyDocument, SourceFile
+from migrator.rules.context import MigrationContext
 from migrator.yamltext.anchors import canonical_tags, renames
 from migrator.yamltext.edits import Edit, comments, content_start, line_end, line_start
 from migrator.yamltext.flowtext import SIMPLE_KEY_LIMIT

@@ -1,7 +1,7 @@
 """Validate the `.upsun/` configuration against the Upsun JSON schema, with file:line messages.
 
 The files are read by the engine (`migrator.yamltext`): lines come from the spans of its trees,
-and the schema checks the data `migrator.instance` builds from them, as for a migration's
+and the schema checks the data `migrator.upsun.instance` builds from them, as for a migration's
 output."""
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from migrator import deviations, instance
-from migrator.discovery import Reader, SourceFile
 from migrator.errors import ExpansionError, InputError
-from migrator.minischema import Validator
-from migrator.upsunfiles import (
+from migrator.legacy.discovery import Reader, SourceFile
+from migrator.upsun import deviations, instance
+from migrator.upsun.minischema import Validator
+from migrator.upsun.upsunfiles import (
     ANY_STRING,
     RUNTIME_URL,
     SERVICE_URL,

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
-from migrator import checks
-from migrator.checks import Checked
-from migrator.context import Container
-from migrator.discovery import Reader, SourceFile
 from migrator.errors import InputError
+from migrator.legacy.discovery import Reader, SourceFile
 from migrator.model import ContainerKind, Finding
-from migrator.registry import Registry
-from migrator.upsunfiles import upsun_yaml_files
+from migrator.rules import images
+from migrator.rules.context import Container
+from migrator.rules.images import Checked
+from migrator.upsun.registry import Registry
+from migrator.upsun.upsunfiles import upsun_yaml_files
 from migrator.yamltext.nodes import Mapping, Node, Scalar, resolve
 
 CONFIG_DIR = ".upsun"
@@ -22,7 +22,7 @@ CONFIG_DIR = ".upsun"
 def registry_findings(root: Path, registry: Registry) -> list[Finding]:
     """UPS201-UPS203 findings of the configuration in `root/.upsun/`, in file and line order."""
     checked = load(root)
-    checks.run(checked, registry)
+    images.run(checked, registry)
     return sorted(checked.findings, key=lambda f: (f.location.file, f.location.line, f.code,
                                                    f.message))
 

@@ -1,6 +1,6 @@
 """One repository, start to end: the core `migrate` and each `bulk` job share.
 
-`run()` raises MigratorError for the input's faults; `migrator.outcome` turns a run, a known
+`run()` raises MigratorError for the input's faults; `migrator.fleet.outcome` turns a run, a known
 failure or a bug into the small value a `bulk` worker sends back.
 """
 
@@ -12,14 +12,16 @@ import stat
 from pathlib import Path
 from typing import NamedTuple
 
-from migrator import paths, pipeline, render, report
-from migrator.discovery import has_legacy_files
+from migrator import report
 from migrator.errors import MigratorError
-from migrator.folder import check_beside_schema
+from migrator.legacy import paths
+from migrator.legacy.discovery import has_legacy_files
+from migrator.migration import pipeline
+from migrator.migration.pipeline import Metadata
+from migrator.migration.writer import check_plan, check_writable, write
 from migrator.model import FileAction, MigrationResult, PlannedFile, Settings, Severity
-from migrator.pipeline import Metadata
-from migrator.report import Report
-from migrator.writer import check_plan, check_writable, write
+from migrator.report import Report, render
+from migrator.upsun.folder import check_beside_schema
 
 
 class Status(enum.Enum):
