@@ -19,9 +19,9 @@ from migrator.codemod.findings import CodeFinding
 from migrator.codemod.isolated import MAX_NESTING, Isolated, too_deep
 from migrator.errors import MigratorError
 from migrator.escape import terminal
+from migrator.files import replace_file
 from migrator.legacy import reading
 from migrator.legacy.discovery import walk
-from migrator.migration.writer import replace_file
 from migrator.rules.codes import selected
 
 #: the application's, but not to rewrite (history, build output): walked, files reported

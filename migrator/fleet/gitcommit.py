@@ -34,11 +34,11 @@ from typing import NamedTuple
 from migrator import __version__
 from migrator.errors import MigratorError, RefusedError
 from migrator.escape import terminal
+from migrator.files import replace_file
 from migrator.git import Git, reason
 from migrator.legacy import reading
 from migrator.migration import runner
 from migrator.migration.pipeline import Metadata
-from migrator.migration.writer import replace_file
 from migrator.model import FileAction, MigrationResult, PlannedFile, Severity
 from migrator.report import Report, planned
 from migrator.report.render import headline

@@ -35,8 +35,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from migrator.errors import MigratorError
+from migrator.files import write_temp
 from migrator.legacy import paths
-from migrator.migration.writer import write_temp
 
 #: `/dev/fd/N` and Linux's `/proc/self/fd/N`: the run's open descriptor N
 _DESCRIPTOR = re.compile(r"/(?:dev/fd|proc/self/fd)/([0-9]+)")

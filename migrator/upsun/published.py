@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from migrator.errors import InputError
-from migrator.migration.writer import replace_file
+from migrator.files import replace_file
 from migrator.upsun import registry
 from migrator.upsun.minischema import UnsupportedSchema, Validator
 from migrator.upsun.upsunfiles import ANY_STRING, RUNTIME_URL, SERVICE_URL
