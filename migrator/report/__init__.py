@@ -15,6 +15,7 @@ from migrator.model import (
     FileAction,
     Finding,
     MigrationResult,
+    ResourceHint,
     Severity,
 )
 from migrator.rules.codes import title
@@ -28,7 +29,7 @@ class Report(NamedTuple):
     written: bool
     changes: tuple[Change, ...]
     findings: tuple[Finding, ...]
-    hints: tuple[resources.ResourceHint, ...]
+    hints: tuple[ResourceHint, ...]
     command: str | None
     steps: tuple[str, ...]
     code: tuple[Any, ...] = ()  # CodeFinding, when `migrate --code` ran the codemod
@@ -143,7 +144,7 @@ def as_dict(report: Report) -> dict[str, Any]:
     }
 
 
-def _hint_dict(hint: resources.ResourceHint) -> dict[str, Any]:
+def _hint_dict(hint: ResourceHint) -> dict[str, Any]:
     legacy = hint.legacy
     return {
         "container": hint.container,

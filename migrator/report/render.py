@@ -8,10 +8,9 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from migrator import escape
-from migrator.model import Location
+from migrator.model import Location, ResourceHint
 from migrator.report import RESOURCE_INIT, Report, planned
 from migrator.upsun import published, resources
-from migrator.upsun.resources import ResourceHint
 
 _TONES = {"error": "31", "warning": "33", "info": "36"}
 #: Platform.sh's `size` applied to production only (migrator.facts.PLATFORMSH_SIZES).

@@ -13,11 +13,11 @@ from migrator.model import (
     Finding,
     LegacySizing,
     Location,
+    ResourceHint,
     Settings,
     Severity,
 )
 from migrator.upsun.registry import Registry
-from migrator.upsun.resources import ResourceHint
 from migrator.yamltext import editor
 from migrator.yamltext.nodes import Mapping, Node, resolve, text_value
 

@@ -15,7 +15,7 @@ import shlex
 from typing import NamedTuple
 
 from migrator import facts
-from migrator.model import ContainerKind, LegacySizing
+from migrator.model import ContainerKind, Had, LegacySizing, ResourceHint
 from migrator.upsun import names
 from migrator.upsun.registry import ALIASES, Registry
 
@@ -36,51 +36,17 @@ class Needs(NamedTuple):
     disk_notes: tuple[str, ...] = ()  # where they disagree on the disk
 
 
-class Had(NamedTuple):
-    """What the container had on Platform.sh in production: CPU, and RAM in MB."""
-
-    cpu: float
-    ram: int
-
-
-class ResourceHint(NamedTuple):
-    """What one container should get on Upsun, and why."""
-
-    container: str
-    kind: ContainerKind
-    legacy: LegacySizing
-    profile: str | None  # the profile the size is for
-    default_profile: str | None  # Upsun's default for this container
-    cpu: float | None
-    ram: int | None
-    disk: int | None
-    notes: tuple[str, ...]
-    warnings: tuple[str, ...] = ()  # also reported as findings
-    had: Had | None = None
-    by_hand: bool = False  # the new profile cannot be written into the config: a warning says
-    app_profile: str | None = None  # a worker's: the profile written into its app
-
-    @property
-    def new_profile(self) -> str | None:
-        """The `container_profile` the config must set for the size to give the RAM: another
-        than the default, or a worker's own where its app's was changed (Upsun's docs do not
-        say whether a worker inherits its app's)."""
-        if self.cpu is None or self.profile in (None, self.legacy.container_profile):
-            return None
-        differs = self.app_profile is not None and self.app_profile != self.profile
-        return self.profile if self.profile != self.default_profile or differs else None
-
-    def profile_by_hand(self, why: str) -> ResourceHint:
-        """This hint where its new profile cannot be written (`why`): the user sets it, as a
-        warning says (the size is the one for that profile)."""
-        assert self.new_profile is not None and self.cpu is not None
-        default = self.default_profile
-        under = f"; under the default {default}, size {format_cpu(self.cpu)} gives " \
-            f"{facts.RAM_BY_PROFILE[default][facts.CPU_SIZES.index(self.cpu)]} MB" \
-            if default else ""
-        return self._replace(by_hand=True, warnings=(*self.warnings, (
-            f"its legacy memory needs `container_profile: {self.new_profile}`, which is not "
-            f"written ({why}): set it by hand{under}")))
+def profile_by_hand(hint: ResourceHint, why: str) -> ResourceHint:
+    """The hint where its new profile cannot be written (`why`): the user sets it, as a
+    warning says (the size is the one for that profile)."""
+    assert hint.new_profile is not None and hint.cpu is not None
+    default = hint.default_profile
+    under = f"; under the default {default}, size {format_cpu(hint.cpu)} gives " \
+        f"{facts.RAM_BY_PROFILE[default][facts.CPU_SIZES.index(hint.cpu)]} MB" \
+        if default else ""
+    return hint._replace(by_hand=True, warnings=(*hint.warnings, (
+        f"its legacy memory needs `container_profile: {hint.new_profile}`, which is not "
+        f"written ({why}): set it by hand{under}")))
 
 
 def format_cpu(cpu: float) -> str:
