@@ -7,19 +7,13 @@ with its own indentation unit. The `applications` level is indented like applica
 
 from __future__ import annotations
 
-import re
-
-from migrator.escape import dumps
 from migrator.legacy.discovery import LegacyApp, LegacyDocument, SourceFile
+from migrator.rules.applications import dash, key_lines
 from migrator.rules.context import MigrationContext
 from migrator.yamltext.anchors import canonical_tags, renames
 from migrator.yamltext.edits import Edit, comments, content_start, line_end, line_start
-from migrator.yamltext.flowtext import SIMPLE_KEY_LIMIT
 from migrator.yamltext.nest import prefix, unit
-from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence, resolve
-
-_COMMENT = re.compile(r"(?:^|(?<=\s))#")
-_SAFE_KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
+from migrator.yamltext.nodes import Mapping, Scalar, Sequence, resolve
 
 
 def assemble(ctx: MigrationContext) -> str:
@@ -138,43 +132,10 @@ def _applications(ctx: MigrationContext) -> str:
 
 def _entry_column(source: SourceFile, listed: object) -> int:
     if isinstance(listed, Sequence) and listed.items:
-        return source.doc.column(_dash(source, listed.items[0]))
+        return source.doc.column(dash(source, listed.items[0]))
     if isinstance(listed, Mapping) and listed.pairs:
         return source.doc.column(listed.pairs[0][0].start)
     return 0
-
-
-def _dash(source: SourceFile, item: Node | None) -> int:
-    """Offset of the `-` that introduces a list item (comment lines may stand between)."""
-    assert item is not None
-    doc, end = source.doc, item.start
-    for line in range(doc.line(item.start), 0, -1):
-        start = doc.line_starts[line - 1]
-        code = _COMMENT.split(doc.text[start:end], 1)[0].rstrip()
-        if code:
-            return start + len(code) - 1
-        end = start - 1
-    raise AssertionError("a list item without a dash")
-
-
-def _key_text(app: LegacyApp) -> str:
-    """The app's name as a key: as the user quoted it when it is one line, else JSON-quoted."""
-    entry = app.name_entry
-    if entry is not None and isinstance(entry[1], Scalar) and entry[1].style in ("", "'", '"') \
-            and entry[1].anchor is None and entry[1].tag is None:
-        text = app.source.text[entry[1].start:entry[1].end]
-        if "\n" not in text:
-            return text
-    return app.name if _SAFE_KEY.match(app.name) else dumps(app.name)
-
-
-def key_lines(app: LegacyApp, after: str = "") -> list[str]:
-    """The app's key line, `after` following its colon. A name too long for a simple key
-    (libyaml and YAML's limit: 1024 characters) is written as an explicit key, `? name`."""
-    text = _key_text(app)
-    if len(text) < SIMPLE_KEY_LIMIT - 1:
-        return [f"{text}:{after}"]
-    return [f"? {text}", f":{after}"]
 
 
 def _inline_include(ctx: MigrationContext, app: LegacyApp) -> None:
@@ -189,7 +150,7 @@ def _inline_include(ctx: MigrationContext, app: LegacyApp) -> None:
     end = line_end(doc, app.entry.end - 1)
     kept = [c.text for c in comments(doc, start, end)]
     if isinstance(listed, Sequence):
-        pad = doc.column(_dash(applications, app.entry))
+        pad = doc.column(dash(applications, app.entry))
         head = "".join(" " * pad + line + "\n" for line in key_lines(app))
         text = head + "".join(" " * (pad + unit(doc)) + c + "\n" for c in kept)
         text += prefix(included, pad + unit(app.source.doc))
