@@ -379,7 +379,7 @@ def test_json_of_the_right_outline_but_the_wrong_shape_is_refused(
 
 def test_the_embedded_copies_pass_the_checks_a_download_must_pass() -> None:
     for resource in published.RESOURCES:
-        assert resource.check(published.embedded(resource)) is None, resource.name
+        assert resource.problem(published.embedded(resource)) is None, resource.name
 
 
 def test_a_bad_cached_copy_is_never_used(server: Server) -> None:

@@ -5,9 +5,9 @@ removal or a read outside it.
 - A path the migration writes or removes (`.upsun/config.yaml`, a copy under `.upsun/`, a legacy
   file) is a plain relative path (no `..`, no `.`, not absolute), and no name on the way from the
   repository's folder to it is a symbolic link, its own name included; each name on the way that
-  exists is a folder, and the file, when it exists, a regular file (`check`, which
-  `writer.check_plan` runs for a real run and a dry run alike). One link is allowed: a legacy file
-  that is itself a link is removed as a link, never what it names.
+  exists is a folder, and the file, when it exists, a regular file (`refuse_unsafe`, which
+  `writer.refuse_unsafe_plan` runs for a real run and a dry run alike). One link is allowed: a
+  legacy file that is itself a link is removed as a link, never what it names.
 - What such a file holds now, the diff's old side (`current`), is read only where that check
   passes: never through a link. A link at the file's own name shows as git shows a link, by the
   name it holds, never by what it names.
@@ -58,7 +58,7 @@ def modes(root: Path, parts: tuple[str, ...]) -> list[int]:
     return found
 
 
-def check(root: Path, rel: str, remove: bool = False) -> None:
+def refuse_unsafe(root: Path, rel: str, remove: bool = False) -> None:
     """Refuse a write (or, with `remove`, a removal) of root/rel that could reach anything but
     that file inside the repository; the message names the link or the name in the way."""
     parts = plain_parts(rel)

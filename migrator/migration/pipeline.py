@@ -224,7 +224,8 @@ def _source_of(ctx: MigrationContext, path: list[Any]) -> tuple[str, int]:
 
 def _plan(project: LegacyProject, ctx: MigrationContext, config: bytes) -> list[PlannedFile]:
     """Every file to create, change or remove, with what it holds now: read by `paths.current`,
-    never through a link (`writer.check_plan` refuses those); copies read by `paths.source`."""
+    never through a link (`writer.refuse_unsafe_plan` refuses those); copies read by
+    `paths.source`."""
     root, reader = project.root, Reader(project.root)
     planned = [_planned(root, UPSUN_CONFIG, config)]
     for source, target in sorted(ctx.copies.items()):

@@ -18,10 +18,10 @@ from migrator.legacy import paths
 from migrator.legacy.discovery import has_legacy_files
 from migrator.migration import pipeline
 from migrator.migration.pipeline import Metadata
-from migrator.migration.writer import check_plan, check_writable, write
+from migrator.migration.writer import refuse_unsafe_plan, refuse_unwritable, write
 from migrator.model import FileAction, MigrationResult, PlannedFile, Settings, Severity
 from migrator.report import Report, render
-from migrator.upsun.folder import check_beside_schema
+from migrator.upsun.folder import refuse_invalid_beside
 
 
 class Status(enum.Enum):
@@ -82,7 +82,7 @@ def plan(path: Path, options: Options, metadata: Metadata) -> Run:
     if (path / ".upsun").is_dir() and not has_legacy_files(path):  # the cheap test first
         return Run(Status.SKIPPED, ALREADY_MIGRATED)
     if not options.dry_run:
-        check_writable(path)
+        refuse_unwritable(path)
     result = pipeline.migrate(path, options.settings, metadata)
     refused = options.strict and any(f.severity is Severity.ERROR for f in result.findings)
     built = report.build(result, written=not options.dry_run and not refused,
@@ -92,7 +92,7 @@ def plan(path: Path, options: Options, metadata: Metadata) -> Run:
         built = _with_script(built, options.resources_script)
         result = built.result
     try:
-        _check(result, options, metadata)  # the same checks, in the same order, dry or not
+        _refuse(result, options, metadata)  # the same refusals, in the same order, dry or not
     except MigratorError as exc:
         if not options.dry_run:
             raise
@@ -106,11 +106,11 @@ def plan(path: Path, options: Options, metadata: Metadata) -> Run:
     return Run(Status.PLANNED if options.dry_run else Status.MIGRATED, "", result, built)
 
 
-def _check(result: MigrationResult, options: Options, metadata: Metadata) -> None:
+def _refuse(result: MigrationResult, options: Options, metadata: Metadata) -> None:
     """What the write would refuse, and the other `.upsun/*.yaml` files against the schema."""
-    check_plan(result, options.force)
+    refuse_unsafe_plan(result, options.force)
     if metadata.schema is not None:
-        check_beside_schema(result, metadata.schema)
+        refuse_invalid_beside(result, metadata.schema)
 
 
 def commit(done: Run, options: Options) -> None:

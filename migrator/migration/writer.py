@@ -1,5 +1,5 @@
 """Putting a MigrationResult on disk: all files or none, each replaced atomically, each path
-checked by `paths.check` first (inside the repository, no link on its way), each written
+checked by `paths.refuse_unsafe` first (inside the repository, no link on its way), each written
 through `files.write_temp` (a temporary file beside it, created new, renamed into place)."""
 
 from __future__ import annotations
@@ -13,27 +13,27 @@ from migrator.files import TEMP_SUFFIX, write_temp
 from migrator.legacy import paths
 from migrator.legacy.discovery import UPSUN_CONFIG, refuse_existing
 from migrator.model import FileAction, MigrationResult, PlannedFile
-from migrator.upsun.folder import check_beside
+from migrator.upsun.folder import refuse_conflicts_beside
 
 NO_HARD_LINKS = frozenset({errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS})
 
 
-def check_writable(root: Path) -> None:
+def refuse_unwritable(root: Path) -> None:
     """Refuse before any work: `.upsun` is not a folder, or a link; config.yaml is a link."""
     refuse_existing(root)
-    paths.check(root, UPSUN_CONFIG)
+    paths.refuse_unsafe(root, UPSUN_CONFIG)
 
 
-def check_plan(result: MigrationResult, force: bool) -> None:
+def refuse_unsafe_plan(result: MigrationResult, force: bool) -> None:
     """Every refusal `write` could meet, raised before anything is touched (a dry run shows it):
-    a config --force may not replace, and each file written or removed passes `paths.check` (no
-    link on its way, no `..`)."""
-    check_writable(result.root)
+    a config --force may not replace, and each file written or removed passes
+    `paths.refuse_unsafe` (no link on its way, no `..`)."""
+    refuse_unwritable(result.root)
     _refuse_replacing(result, force)
     for planned in result.files:
-        paths.check(result.root, planned.path, remove=planned.action is FileAction.DELETE)
+        paths.refuse_unsafe(result.root, planned.path, remove=planned.action is FileAction.DELETE)
 
-    check_beside(result)
+    refuse_conflicts_beside(result)
 
 
 def _refuse_replacing(result: MigrationResult, force: bool) -> None:
@@ -62,7 +62,7 @@ def write(result: MigrationResult, force: bool) -> None:
     writes thousands), and a killed process never leaves half a file either way.
     """
     root = result.root
-    check_plan(result, force)
+    refuse_unsafe_plan(result, force)
     _clean_stale_temps(root)
     writes = [p for p in result.files if p.action is not FileAction.DELETE]
     writes.sort(key=lambda p: p.path == UPSUN_CONFIG)

@@ -27,7 +27,7 @@ def written_keys(config_text: str) -> set[str]:
     return set(_TOP_LEVEL_KEY.findall(config_text))
 
 
-def check_beside(result: MigrationResult) -> None:
+def refuse_conflicts_beside(result: MigrationResult) -> None:
     """The files Upsun will read with the new config.yaml must be readable, hold only keys Upsun
     knows, and define none of the keys config.yaml defines: Upsun takes each top-level key from
     one file only, so the result would not deploy (and `validate` would fail)."""
@@ -43,9 +43,9 @@ def check_beside(result: MigrationResult) -> None:
                                    "legacy configuration, or remove them, and run again", rel, line)
 
 
-def check_beside_schema(result: MigrationResult, document: dict[str, Any]) -> None:
+def refuse_invalid_beside(result: MigrationResult, document: dict[str, Any]) -> None:
     """What the other files define must pass the schema's structure too (run after
-    check_beside, so they hold no `applications`: an empty one stands in for ours)."""
+    refuse_conflicts_beside, so they hold no `applications`: an empty one stands in for ours)."""
     others = list(_others(result))
     if not others:
         return

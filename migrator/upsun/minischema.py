@@ -70,7 +70,7 @@ class Validator:
         if schema.get("$schema", DRAFT_07[0]) not in DRAFT_07:
             raise UnsupportedSchema(f"the schema declares $schema {schema['$schema']!r}; only "
                                     "JSON Schema draft-07 is supported")
-        _Audit(self).check(schema, "#")
+        _Audit(self).audit(schema, "#")
 
     def errors(self, instance: Any) -> Iterator[Error]:
         """Every error of `instance`. A schema that makes validation run away (a chain of
@@ -243,7 +243,7 @@ class _Audit:
         self.seen: set[str] = set()
         self.same: dict[str, list[str]] = {}  # schema -> the schemas applied to the same value
 
-    def check(self, schema: Any, where: str) -> None:
+    def audit(self, schema: Any, where: str) -> None:
         stack = [(where, schema)]
         while stack:
             where, schema = stack.pop()

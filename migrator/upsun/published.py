@@ -37,7 +37,7 @@ DEADLINE = 6.0  # for a whole download, however slowly the server answers
 MAX_BYTES = 16 * 1024 * 1024  # the registry is 340 kB
 
 
-def _check_schema(data: object) -> str | None:
+def _schema_problem(data: object) -> str | None:
     """A JSON schema describing the three top-level keys, that the validator can apply exactly."""
     properties = data.get("properties") if isinstance(data, dict) else None
     if not isinstance(properties, dict) or not all(
@@ -54,7 +54,7 @@ def _check_schema(data: object) -> str | None:
     return None
 
 
-def _check_images(data: object) -> str | None:
+def _images_problem(data: object) -> str | None:
     """The image registry's shape, as far as the checks read it (see registry.py)."""
     if not isinstance(data, dict) or not data:
         return "not a JSON object of images"
@@ -66,13 +66,13 @@ def _check_images(data: object) -> str | None:
         if image.get("need_disk") is not None and not isinstance(image["need_disk"], bool):
             return f"image {name!r}: `need_disk` must be true, false or null"
         for version, entry in image["versions"].items():
-            problem = _check_version(entry)
+            problem = _version_problem(entry)
             if problem:
                 return f"image {name!r} version {version!r}: {problem}"
     return None
 
 
-def _check_version(entry: object) -> str | None:
+def _version_problem(entry: object) -> str | None:
     if not isinstance(entry, dict):
         return "not an object"
     upsun, manifest = _field(entry, "upsun", dict), _field(entry, "manifest", dict)
@@ -112,8 +112,8 @@ def _field(holder: dict[str, Any], key: str, kind: type) -> Any:
     return value if isinstance(value, kind) else None
 
 
-def _check_composable(data: object) -> str | None:
-    problem = _check_images(data)
+def _composable_problem(data: object) -> str | None:
+    problem = _images_problem(data)
     if problem is None and isinstance(data, dict) and "composable" not in data:
         return "no `composable` image"
     return problem
@@ -126,13 +126,13 @@ class Resource(NamedTuple):
     name: str
     path: str
     label: str
-    check: Callable[[object], str | None]
+    problem: Callable[[object], str | None]
     keep: Callable[[dict[str, Any]], dict[str, Any]] | None = None  # None: all of it
 
 
-SCHEMA = Resource("schema", "/schema/upsun", "Upsun schema", _check_schema)
-IMAGES = Resource("registry", "/images", "image registry", _check_images, registry.trim)
-COMPOSABLE = Resource("composable", "/composable", "composable image data", _check_composable)
+SCHEMA = Resource("schema", "/schema/upsun", "Upsun schema", _schema_problem)
+IMAGES = Resource("registry", "/images", "image registry", _images_problem, registry.trim)
+COMPOSABLE = Resource("composable", "/composable", "composable image data", _composable_problem)
 RESOURCES = (SCHEMA, IMAGES, COMPOSABLE)
 _EMBEDDED_FILES = {"schema": "upsun.json", "registry": "registry.json",
                    "composable": "composable.json"}
@@ -326,7 +326,7 @@ def _checked(resource: Resource, raw: bytes) -> tuple[dict[str, Any] | None, str
     except RecursionError:  # json's decoder stops at Python's recursion limit
         return None, "JSON nested too deeply"
     try:
-        problem = resource.check(data)
+        problem = resource.problem(data)
     except RecursionError:
         problem = "nested too deeply"
     return (None, problem) if problem else (data, None)
