@@ -1,63 +1,60 @@
-"""Every code the tool can print, with its title and the most severe level it reports at.
+"""Every code the tool can print, with its title and where it comes from.
 
-One table, so that a report never meets a code it cannot name (a test enumerates the codes
-found in the sources against it). `--select`/`--ignore` take these codes or their prefixes.
+One table, derived from the rules as ruff's code -> rule table is, so that a report never meets
+a code it cannot name (a test enumerates the codes found in the sources against it).
+`--select`/`--ignore` take these codes or their prefixes.
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
+from migrator.rules import BOTH_FORMATS, RULES, images
+
 
 class Code(NamedTuple):
     title: str
-    severity: str  # the most severe level findings of this code have: info, warning, error
     source: str  # rule, check, tool, codemod
 
 
-CODES: dict[str, Code] = {
-    "UPS001": Code("applications", "info", "rule"),
-    "UPS002": Code("source-root", "info", "rule"),
-    "UPS003": Code("mounts", "warning", "rule"),
-    "UPS004": Code("relationships", "warning", "rule"),
-    "UPS005": Code("resources", "info", "rule"),
-    "UPS006": Code("services", "info", "rule"),
-    "UPS007": Code("routes", "warning", "rule"),
-    "UPS008": Code("includes", "warning", "rule"),
-    "UPS009": Code("crons", "warning", "rule"),
-    "UPS010": Code("web-locations", "warning", "rule"),
-    "UPS011": Code("unknown-keys", "warning", "rule"),
-    "UPS012": Code("platform-cli", "warning", "rule"),
-    "UPS013": Code("names", "error", "rule"),
-    "UPS090": Code("both-formats", "warning", "tool"),
-    "UPS101": Code("config-attributes", "info", "codemod"),
-    "UPS102": Code("port-and-socket", "info", "codemod"),
-    "UPS106": Code("is-valid-platform", "info", "codemod"),
-    "UPS107": Code("in-build", "info", "codemod"),
-    "UPS108": Code("in-runtime", "info", "codemod"),
-    "UPS111": Code("on-production", "warning", "codemod"),
-    "UPS112": Code("dedicated-only", "warning", "codemod"),
-    "UPS121": Code("credentials", "info", "codemod"),
-    "UPS122": Code("decoded-relationships", "info", "codemod"),
-    "UPS123": Code("formatted-credentials", "info", "codemod"),
-    "UPS124": Code("credentials-variable", "info", "codemod"),
-    "UPS133": Code("routes-and-variables", "info", "codemod"),
-    "UPS141": Code("unused-imports", "info", "codemod"),
-    "UPS161": Code("cli", "warning", "codemod"),
-    "UPS190": Code("not-rewritten", "warning", "codemod"),
-    "UPS191": Code("custom-config", "warning", "codemod"),
-    "UPS192": Code("dynamic-relationship", "warning", "codemod"),
-    "UPS193": Code("endpoint-index", "warning", "codemod"),
-    "UPS194": Code("unknown-credential-key", "warning", "codemod"),
-    "UPS195": Code("used-as-a-whole", "warning", "codemod"),
-    "UPS196": Code("unknown-relationship", "warning", "codemod"),
-    "UPS197": Code("relationships-not-followed", "warning", "codemod"),
-    "UPS198": Code("not-analysed", "warning", "codemod"),
-    "UPS199": Code("unreadable-python", "warning", "codemod"),
-    "UPS201": Code("image-version", "error", "check"),
-    "UPS202": Code("endpoint", "warning", "check"),
-    "UPS203": Code("upgrade-retired", "warning", "check"),
+#: The codemod's codes and titles. They stay in this table rather than in `migrator.codemod`,
+#: whose package a migration must not load (tests/test_start.py); a test checks that every code
+#: the codemod's sources name is here.
+CODEMOD = {
+    "UPS101": "config-attributes",
+    "UPS102": "port-and-socket",
+    "UPS106": "is-valid-platform",
+    "UPS107": "in-build",
+    "UPS108": "in-runtime",
+    "UPS111": "on-production",
+    "UPS112": "dedicated-only",
+    "UPS121": "credentials",
+    "UPS122": "decoded-relationships",
+    "UPS123": "formatted-credentials",
+    "UPS124": "credentials-variable",
+    "UPS133": "routes-and-variables",
+    "UPS141": "unused-imports",
+    "UPS161": "cli",
+    "UPS190": "not-rewritten",
+    "UPS191": "custom-config",
+    "UPS192": "dynamic-relationship",
+    "UPS193": "endpoint-index",
+    "UPS194": "unknown-credential-key",
+    "UPS195": "used-as-a-whole",
+    "UPS196": "unknown-relationship",
+    "UPS197": "relationships-not-followed",
+    "UPS198": "not-analysed",
+    "UPS199": "unreadable-python",
 }
+
+#: Every code: each rule's own (`CODE`, `TITLE`, in `RULES`), the tool's, the image checks'
+#: (`rules.images.TITLES`), the codemod's; in code order.
+CODES: dict[str, Code] = dict(sorted({
+    **{rule.CODE: Code(rule.TITLE, "rule") for rule in RULES},
+    BOTH_FORMATS: Code("both-formats", "tool"),
+    **{code: Code(title, "check") for code, title in images.TITLES.items()},
+    **{code: Code(title, "codemod") for code, title in CODEMOD.items()},
+}.items()))
 
 
 def title(code: str) -> str:

@@ -28,6 +28,7 @@ from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence, to_data
 VERSION = "UPS201"
 ENDPOINT = "UPS202"
 UPGRADE = "UPS203"
+TITLES = {VERSION: "image-version", ENDPOINT: "endpoint", UPGRADE: "upgrade-retired"}
 #: The statuses `--upgrade-retired` moves to the nearest supported version (and unlisted ones).
 UPGRADED = frozenset({"retired", "decommissioned"})
 
