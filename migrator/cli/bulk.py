@@ -21,7 +21,7 @@ from migrator.fleet.outcome import Outcome
 from migrator.legacy.paths import plain_parts
 from migrator.migration.pipeline import Metadata
 from migrator.migration.runner import FAILURES, Status
-from migrator.report import github as github
+from migrator.report import github
 
 FLEET = "Fleet"
 GATE = "CI gate"

@@ -24,8 +24,7 @@ from migrator.escape import terminal
 from migrator.migration import check, runner
 from migrator.migration.pipeline import Metadata
 from migrator.migration.runner import Options
-from migrator.report import Report, diff, render, to_json
-from migrator.report import github as github
+from migrator.report import Report, diff, github, render, to_json
 from migrator.report.outputs import is_stdout
 from migrator.where import find_root, in_repository, relocate, shown
 

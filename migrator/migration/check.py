@@ -14,8 +14,9 @@ import shlex
 from pathlib import Path
 from typing import NamedTuple
 
+from migrator import report
 from migrator.errors import NothingToMigrate
-from migrator.escape import dumps, terminal
+from migrator.escape import terminal
 from migrator.legacy.discovery import UPSUN_CONFIG
 from migrator.migration import runner
 from migrator.migration.pipeline import Metadata
@@ -99,12 +100,10 @@ def summary(path: Path, checked: Check) -> str:
 
 def to_json(path: Path, checked: Check) -> str:
     """The check as one document; every path in it as the text shows it."""
-    document = {"version": 1, "path": shown(path), "pending": [
-        {"path": in_repository(path, p.path), "action": p.action.value}
-        for p in checked.pending],
-        "failed": checked.failed, "message": summary(path, checked),
-        "findings": [{"code": f.code, "severity": f.severity.value,
-                      "file": in_repository(path, f.location.file),
-                      "line": f.location.line, "message": f.message}
-                     for f in checked.findings]}
-    return dumps(document, indent=2) + "\n"
+    return report.document(
+        1, path=shown(path),
+        pending=[{"path": in_repository(path, p.path), "action": p.action.value}
+                 for p in checked.pending],
+        failed=checked.failed, message=summary(path, checked),
+        findings=[report.finding_dict(f, in_repository(path, f.location.file))
+                  for f in checked.findings])

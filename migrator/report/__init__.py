@@ -130,18 +130,36 @@ def as_dict(report: Report) -> dict[str, Any]:
         "changes": [{"code": c.code, "rule": title(c.code), "file": c.location.file,
                      "line": c.location.line, "path": c.path, "before": c.before,
                      "after": c.after} for c in report.changes],
-        "findings": [{"code": f.code, "severity": f.severity.value, "file": f.location.file,
-                      "line": f.location.line, "message": f.message} for f in report.findings],
+        "findings": [finding_dict(f) for f in report.findings],
         "resources": {
             "environment": report.environment,
             "containers": [_hint_dict(h) for h in report.hints],
             "command": report.command,
         },
         "steps": list(report.steps),
-        "code": [{"code": f.code, "severity": f.severity, "file": f.file, "line": f.line,
-                  "column": f.column, "message": f.message, "rewritten": f.rewritten}
-                 for f in report.code],
+        "code": [code_dict(f) for f in report.code],
     }
+
+
+def document(version: int, **fields: Any) -> str:
+    """A JSON document as every command prints one (`--output-format json`, `--json`, `migrate
+    --check`, `validate`, `codemod`, an error): its version first, then its fields; indented,
+    ending with a newline."""
+    return dumps({"version": version, **fields}, indent=2) + "\n"
+
+
+def finding_dict(finding: Finding, file: str | None = None) -> dict[str, Any]:
+    """A finding as every JSON document gives it; `file` as the caller shows it."""
+    return {"code": finding.code, "severity": finding.severity.value,
+            "file": finding.location.file if file is None else file,
+            "line": finding.location.line, "message": finding.message}
+
+
+def code_dict(finding: Any) -> dict[str, Any]:
+    """A codemod finding (`migrator.codemod.findings.CodeFinding`) in every JSON document."""
+    return {"code": finding.code, "severity": finding.severity, "file": finding.file,
+            "line": finding.line, "column": finding.column, "message": finding.message,
+            "rewritten": finding.rewritten}
 
 
 def _hint_dict(hint: ResourceHint) -> dict[str, Any]:
