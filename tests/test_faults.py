@@ -216,7 +216,7 @@ def test_a_change_between_planning_and_writing_is_refused(tmp_path: Path) -> Non
     done = runner.plan(project, runner.Options(), Metadata())
     (project / ".upsun").symlink_to(outside)
     with pytest.raises(RefusedError) as refused:
-        runner.commit(done, runner.Options())
+        runner.write_planned(done, runner.Options())
     assert str(refused.value) == ".upsun: .upsun is a symbolic link; refusing to write through it"
     assert list(outside.iterdir()) == []
 

@@ -124,5 +124,5 @@ def _finish(path: Path, options: Options, done: Run) -> Run:
         from migrator.fleet import gitcommit
 
         return gitcommit.finish(path, options, done)
-    runner.commit(done, options)
+    runner.write_planned(done, options)
     return done

@@ -323,7 +323,7 @@ def plan(path: Path, options: runner.Options, metadata: Metadata) -> runner.Run:
 
 
 def finish(path: Path, options: runner.Options, done: runner.Run) -> runner.Run:
-    """Write what was planned (runner.commit), then commit exactly those files; on a failure,
+    """Write what was planned (runner.write_planned), then commit exactly those files; on a failure,
     the repository as it was before `plan`."""
     if done.status is not runner.Status.MIGRATED or done.result is None or done.report is None:
         return done
@@ -337,7 +337,7 @@ def finish(path: Path, options: runner.Options, done: runner.Run) -> runner.Run:
         if current_branch(git) != branch:
             created = branch
             _git(git, "switch", "--quiet", "--create", branch)
-        runner.commit(done, options)
+        runner.write_planned(done, options)
         sha = commit(git, done.result.files, message(done.report, options.message),
                      options.verify)
     except BaseException as exc:

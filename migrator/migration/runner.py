@@ -70,7 +70,7 @@ class Run(NamedTuple):
 
 def run(path: Path, options: Options, metadata: Metadata) -> Run:
     done = plan(path, options, metadata)
-    commit(done, options)
+    write_planned(done, options)
     return done
 
 
@@ -113,7 +113,7 @@ def _refuse(result: MigrationResult, options: Options, metadata: Metadata) -> No
         refuse_invalid_beside(result, metadata.schema)
 
 
-def commit(done: Run, options: Options) -> None:
+def write_planned(done: Run, options: Options) -> None:
     """Write what `plan` planned, when it planned a write."""
     if done.status is Status.MIGRATED and done.result is not None:
         write(done.result, options.force)
