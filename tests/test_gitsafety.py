@@ -22,7 +22,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from migrator.errors import MigratorError
 from migrator.git import HOOK_EVENTS, Git, GitError, filters_off, parse_drivers, reason
-from migrator.legacy.discovery import find_app_files
+from migrator.legacy.walk import find_app_files
 from tests.conftest import run, transcript, tree
 from tests.gitrepo import IDENTITY, git, init_repo
 

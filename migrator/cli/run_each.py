@@ -15,7 +15,7 @@ from migrator.cli import run_one
 from migrator.errors import MigratorError, NothingToMigrate
 from migrator.fleet import outcome as kept
 from migrator.fleet.outcome import Outcome
-from migrator.legacy.discovery import has_legacy_files
+from migrator.legacy.walk import has_legacy_files
 from migrator.migration import check
 from migrator.migration.pipeline import Metadata
 from migrator.migration.runner import NO_CONFIGURATION, Options, Status

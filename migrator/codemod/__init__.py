@@ -21,7 +21,7 @@ from migrator.errors import MigratorError
 from migrator.escape import terminal
 from migrator.files import replace_file
 from migrator.legacy import reading
-from migrator.legacy.discovery import walk
+from migrator.legacy.walk import walk
 from migrator.rules.codes import selected
 
 #: the application's, but not to rewrite (history, build output): walked, files reported

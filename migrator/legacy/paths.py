@@ -24,7 +24,7 @@ import stat
 from pathlib import Path
 
 from migrator.errors import InputError, RefusedError
-from migrator.legacy.discovery import Reader
+from migrator.legacy.reader import Reader
 
 LINK_REMOVAL = ("is a symbolic link; --remove-legacy would delete {rel} through it: remove the "
                 "link and the legacy files yourself, or run without --remove-legacy")

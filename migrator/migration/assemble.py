@@ -7,7 +7,7 @@ with its own indentation unit. The `applications` level is indented like applica
 
 from __future__ import annotations
 
-from migrator.legacy.discovery import LegacyApp, LegacyDocument, SourceFile
+from migrator.legacy.model import LegacyApp, LegacyDocument, SourceFile
 from migrator.rules.applications import dash, key_lines
 from migrator.rules.context import MigrationContext
 from migrator.yamltext.anchors import canonical_tags, renames

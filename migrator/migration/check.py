@@ -17,7 +17,7 @@ from typing import NamedTuple
 from migrator import report
 from migrator.errors import NothingToMigrate
 from migrator.escape import terminal
-from migrator.legacy.discovery import UPSUN_CONFIG
+from migrator.legacy.model import UPSUN_CONFIG
 from migrator.migration import runner
 from migrator.migration.pipeline import Metadata
 from migrator.migration.upsuntree import registry_findings

@@ -11,7 +11,9 @@ from typing import Any, NamedTuple
 from migrator.errors import ExpansionError, InputError
 from migrator.facts import ONE_FORMAT
 from migrator.legacy import paths
-from migrator.legacy.discovery import UPSUN_CONFIG, LegacyProject, Reader, load_project
+from migrator.legacy.discovery import load_project
+from migrator.legacy.model import UPSUN_CONFIG, LegacyProject
+from migrator.legacy.reader import Reader
 from migrator.migration import datamoves
 from migrator.migration.assemble import assemble, edited
 from migrator.migration.verify import prove

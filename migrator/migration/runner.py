@@ -15,7 +15,7 @@ from typing import NamedTuple
 from migrator import report
 from migrator.errors import MigratorError
 from migrator.legacy import paths
-from migrator.legacy.discovery import has_legacy_files
+from migrator.legacy.walk import has_legacy_files
 from migrator.migration import pipeline
 from migrator.migration.pipeline import Metadata
 from migrator.migration.writer import refuse_unsafe_plan, refuse_unwritable, write

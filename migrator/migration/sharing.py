@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from migrator.errors import RefusedError
-from migrator.legacy.discovery import SourceFile
+from migrator.legacy.model import SourceFile
 from migrator.rules.context import MigrationContext, yaml_path
 from migrator.yamltext.nodes import Alias, Mapping, Node, Sequence, is_merge_key
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 
 from migrator.errors import InputError
-from migrator.legacy.discovery import Reader, SourceFile
+from migrator.legacy.model import SourceFile
+from migrator.legacy.reader import Reader
 from migrator.model import ContainerKind, Finding
 from migrator.rules import images
 from migrator.rules.context import Container

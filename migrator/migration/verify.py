@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from migrator.errors import MigratorError
-from migrator.legacy.discovery import UPSUN_CONFIG
+from migrator.legacy.model import UPSUN_CONFIG
 from migrator.migration.sharing import shared_refusal
 from migrator.rules.context import MISSING, MigrationContext
 from migrator.yamltext.compose import MAX_DEPTH

@@ -11,7 +11,8 @@ from pathlib import Path
 from migrator.errors import MigratorError, RefusedError
 from migrator.files import TEMP_SUFFIX, write_temp
 from migrator.legacy import paths
-from migrator.legacy.discovery import UPSUN_CONFIG, refuse_existing
+from migrator.legacy.discovery import refuse_existing
+from migrator.legacy.model import UPSUN_CONFIG
 from migrator.model import FileAction, MigrationResult, PlannedFile
 from migrator.upsun.folder import refuse_conflicts_beside
 

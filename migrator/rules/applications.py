@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from migrator.escape import dumps
-from migrator.legacy.discovery import LegacyApp, SourceFile
+from migrator.legacy.model import LegacyApp, SourceFile
 from migrator.rules.context import MigrationContext
 from migrator.yamltext.edits import Edit, line_end, line_start
 from migrator.yamltext.flowtext import SIMPLE_KEY_LIMIT

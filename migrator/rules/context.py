@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
-from migrator.legacy.discovery import LegacyApp, LegacyProject, SourceFile
+from migrator.legacy.model import LegacyApp, LegacyProject, SourceFile
 from migrator.model import (
     Change,
     ContainerKind,

@@ -6,7 +6,7 @@ so an empty one is filled in for nested apps and removed for apps at the reposit
 
 from __future__ import annotations
 
-from migrator.legacy.discovery import LegacyApp
+from migrator.legacy.model import LegacyApp
 from migrator.rules.context import MigrationContext
 from migrator.yamltext.edits import line_end
 from migrator.yamltext.nest import unit

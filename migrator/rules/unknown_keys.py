@@ -9,7 +9,7 @@ out in that mapping instead (the anchor stays as it is for the others).
 
 from __future__ import annotations
 
-from migrator.legacy.discovery import SourceFile
+from migrator.legacy.model import SourceFile
 from migrator.rules.context import MISSING, MigrationContext, yaml_path
 from migrator.yamltext.editor import Editor, outermost_flow
 from migrator.yamltext.nodes import Mapping, Node, Scalar, to_data

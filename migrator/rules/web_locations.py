@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from migrator.legacy.discovery import LegacyApp
+from migrator.legacy.model import LegacyApp
 from migrator.rules.context import MISSING, MigrationContext
 from migrator.yamltext.editor import Editor
 from migrator.yamltext.edits import content_start, line_start

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from migrator.errors import InputError, RefusedError
-from migrator.legacy.discovery import UPSUN_CONFIG, Reader, SourceFile
+from migrator.legacy.model import UPSUN_CONFIG, SourceFile
+from migrator.legacy.reader import Reader
 from migrator.model import MigrationResult
 from migrator.upsun.upsunfiles import ANY_STRING, TOP_LEVEL_KEYS, UNKNOWN_KEY, upsun_yaml_files
 from migrator.upsun.validate import (

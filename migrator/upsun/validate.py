@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from migrator.errors import ExpansionError, InputError
-from migrator.legacy.discovery import Reader, SourceFile
+from migrator.legacy.model import SourceFile
+from migrator.legacy.reader import Reader
 from migrator.upsun import deviations, instance
 from migrator.upsun.minischema import Validator
 from migrator.upsun.upsunfiles import (
