@@ -17,7 +17,8 @@ from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
-#: The commits read. upsun/meta: the embedded metadata's snapshot (migrator/metadata/ORIGIN.md).
+#: The commits read. upsun/meta: the embedded metadata's snapshot
+#: (migrator/upsun/metadata/ORIGIN.md).
 UPSUN_META = "9dd622d2a0aafeed3c7bad1b95aad8ec508f64f3"  # 2026-07-21
 PLATFORMSH_DOCS = "856c48644ceecbdb27a42719cd2040be860cf991"  # 2026-08-17
 UPSUN_CLI = "dd82c1edc06be5c68a17a391ee6dff94c9fb876c"  # 2026-08-18
@@ -326,7 +327,7 @@ PLATFORMSH_CLI_INSTALLERS: Fact[tuple[str, ...]] = Fact((
 #: worker with `container_profile: HIGH_MEMORY` says "valid" and refuses `BOGUS`). upsun/meta's
 #: schema, which `migrate` and `validate` check the structure with, does not list it on workers.
 #: The migrator follows the docs and the CLI: it keeps the key (UPS011) and its schema check
-#: accepts it there (`migrator.deviations`).
+#: accepts it there (`migrator.upsun.deviations`).
 WORKER_CONTAINER_PROFILE: Fact[bool] = Fact(True, (
     _upsun_docs("create-apps/app-reference/single-runtime-image.md",
                 "Primary application properties: container_profile, Set in instance? Yes"),
@@ -504,11 +505,11 @@ UPSUN_CLI_RESOURCES = ("upsun/cli "
                        "legacy/src/Command/Resources/ResourcesSetCommand.php"
                        " @ 029246efff5d65dc3088787f981b3006fa2db6b7")
 
-#: Where Upsun's sources disagree on whether a worker may set `container_profile`: the schema of
-#: upsun/meta (`resources/validation/upsun.json`, embedded in `migrator/metadata/`) lists it for
-#: applications and services only; the schema in the Upsun CLI (`upsun app:config-validate`)
-#: lists it on workers too. The migrator writes it where a worker needs another profile and
-#: accepts it when it validates (`migrator.deviations`).
+#: Where Upsun's sources disagree on whether a worker may set `container_profile`: the schema
+#: of upsun/meta (`resources/validation/upsun.json`, embedded in `migrator/upsun/metadata/`)
+#: lists it for applications and services only; the schema in the Upsun CLI
+#: (`upsun app:config-validate`) lists it on workers too. The migrator writes it where a worker
+#: needs another profile and accepts it when it validates (`migrator.upsun.deviations`).
 UPSUN_CLI_SCHEMA = ("platformsh/platformify "
                     "validator/schema/upsun.json"
                     " @ 611f47dfd3d0725389e0ed959d9d3455485c29ae")

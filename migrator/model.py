@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
-
-if TYPE_CHECKING:
-    from migrator.resources import ResourceHint
+from typing import NamedTuple
 
 
 class Severity(enum.Enum):
@@ -126,6 +123,41 @@ class PlannedFile(NamedTuple):
     new: bytes | None
     source: str | None = None
     mode: int | None = None  # the permissions to write it with (None: the writer's default)
+
+
+class Had(NamedTuple):
+    """What the container had on Platform.sh in production: CPU, and RAM in MB."""
+
+    cpu: float
+    ram: int
+
+
+class ResourceHint(NamedTuple):
+    """What one container should get on Upsun, and why."""
+
+    container: str
+    kind: ContainerKind
+    legacy: LegacySizing
+    profile: str | None  # the profile the size is for
+    default_profile: str | None  # Upsun's default for this container
+    cpu: float | None
+    ram: int | None
+    disk: int | None
+    notes: tuple[str, ...]
+    warnings: tuple[str, ...] = ()  # also reported as findings
+    had: Had | None = None
+    by_hand: bool = False  # the new profile cannot be written into the config: a warning says
+    app_profile: str | None = None  # a worker's: the profile written into its app
+
+    @property
+    def new_profile(self) -> str | None:
+        """The `container_profile` the config must set for the size to give the RAM: another
+        than the default, or a worker's own where its app's was changed (Upsun's docs do not
+        say whether a worker inherits its app's)."""
+        if self.cpu is None or self.profile in (None, self.legacy.container_profile):
+            return None
+        differs = self.app_profile is not None and self.app_profile != self.profile
+        return self.profile if self.profile != self.default_profile or differs else None
 
 
 class MigrationResult(NamedTuple):

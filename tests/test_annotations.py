@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from migrator import annotations
+from migrator.report import github
 from tests.conftest import METADATA_ARGS, run, transcript, write_files
 
 RETIRED = {
@@ -28,13 +28,13 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_escaping_follows_the_workflow_command_rules() -> None:
-    assert annotations.escape_data("100% done\r\nnext: a,b") == "100%25 done%0D%0Anext: a,b"
-    assert annotations.escape_property("dir,x/a:b%\n") == "dir%2Cx/a%3Ab%25%0A"
-    assert annotations.command("warning", "two\nlines", file="a,b:c.yaml", line=3, column=2,
+    assert github.escape_data("100% done\r\nnext: a,b") == "100%25 done%0D%0Anext: a,b"
+    assert github.escape_property("dir,x/a:b%\n") == "dir%2Cx/a%3Ab%25%0A"
+    assert github.command("warning", "two\nlines", file="a,b:c.yaml", line=3, column=2,
                                title="UPS003") == \
         "::warning file=a%2Cb%3Ac.yaml,line=3,col=2,title=UPS003::two%0Alines"
-    assert annotations.command("notice", "m", file="x.yaml") == "::notice file=x.yaml::m"
-    assert annotations.command("error", "bare") == "::error::bare"
+    assert github.command("notice", "m", file="x.yaml") == "::notice file=x.yaml::m"
+    assert github.command("error", "bare") == "::error::bare"
 
 
 def test_migrate_annotates_retired_versions(workdir: Path, snapshot: SnapshotAssertion) -> None:

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from migrator import bulk, runner
+from migrator.fleet import bulk
+from migrator.migration import runner
 from tests.conftest import Result, run, transcript, tree, write_files
 
 APP = "name: app\ntype: 'php:8.4'\ndisk: 512\n"
@@ -223,7 +224,7 @@ def test_prepare_leaves_a_forked_worker_nothing_to_import(fleet: Path) -> None:
     script = ("import sys\nfrom pathlib import Path\n"
               "from migrator.cli.inputs import load_metadata, make_options\n"
               "from migrator.cli.run_each import Each, outcome\n"
-              "from migrator.pipeline import prepare\n"
+              "from migrator.migration.pipeline import prepare\n"
               "metadata = load_metadata(None, None)\nprepare(metadata)\n"
               "before = set(sys.modules)\n"
               "options = make_options(False, False, 'storage', False, False, False)\n"

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from migrator import bulk, summary
-from migrator.outcome import Outcome
-from migrator.runner import Status
+from migrator.fleet import bulk, summary
+from migrator.fleet.outcome import Outcome
+from migrator.migration.runner import Status
 from tests.conftest import run, tree, write_files
 
 APP = "name: app\ntype: 'php:8.4'\ndisk: 512\n"

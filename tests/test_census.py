@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from migrator.assemble import assemble
-from migrator.context import MigrationContext
-from migrator.discovery import load_project
 from migrator.errors import MigratorError
+from migrator.legacy.discovery import load_project
+from migrator.migration.assemble import assemble
 from migrator.model import Settings
 from migrator.rules import RULES
+from migrator.rules.context import MigrationContext
 from migrator.yamltext.edits import comments
 from migrator.yamltext.parse import parse
 from tests.conftest import CORPUS, FIXTURE_NAMES, FIXTURES

@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from syrupy.assertion import SnapshotAssertion
 
+from migrator.migration.pipeline import Metadata, migrate
 from migrator.model import Settings
-from migrator.pipeline import Metadata, migrate
-from migrator.registry import Registry
+from migrator.upsun.registry import Registry
 from tests.conftest import DATA, METADATA_ARGS, REGISTRY, run
 from tests.rules.helpers import codes, migrated
 
@@ -122,7 +122,7 @@ EXPECTED = {"supported": None, "deprecated": "warning", "retired": "warning",
 def test_every_registry_version_gets_the_severity_of_its_status(registry: Registry) -> None:
     """The whole registry: each version of each image, as an app or a service as its image
     is; the finding names the supported versions unless the version is one."""
-    from migrator.checks import version_problem
+    from migrator.rules.images import version_problem
 
     seen = set()
     for image, entry in registry.data.items():
@@ -151,7 +151,7 @@ def test_a_version_the_registry_does_not_list_is_an_error(data: st.DataObject) -
     image = data.draw(st.sampled_from(sorted(registry.data)))
     version = data.draw(st.from_regex(r"\A[0-9]{1,2}(\.[0-9]{1,2}){0,2}\Z").filter(
         lambda v: v not in registry.data[image]["versions"]))
-    from migrator.checks import version_problem
+    from migrator.rules.images import version_problem
 
     problem = version_problem(registry, f"{image}:{version}", not registry.is_runtime(image))
     assert problem is not None and problem[1].value == "error"

@@ -161,9 +161,10 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch) -> None:
 
 
 def test_terminal_report_in_colour(project: Path) -> None:
-    from migrator import render, report
+    from migrator import report
+    from migrator.migration.pipeline import migrate
     from migrator.model import Settings
-    from migrator.pipeline import migrate
+    from migrator.report import render
 
     write_files(project, {".platform.app.yaml": APP})
     built = report.build(migrate(project, Settings()), written=True, removed_legacy=False)

@@ -16,9 +16,9 @@ from cmarkgfm.cmark import Options
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from migrator import diff, render
 from migrator.cli.printing import use_color
 from migrator.model import FileAction, PlannedFile
+from migrator.report import diff, render
 from tests.conftest import METADATA_ARGS, REPO, run, write_files
 
 APP = {".platform.app.yaml": "name: app\ntype: 'php:8.4'\n"}
@@ -146,8 +146,8 @@ FAILED = ("Upsun schema from the embedded snapshot of 2026-07-21 (upsun/meta 9dd
 
 def test_checked_lines_after_a_failed_download_are_folded(project: Path) -> None:
     from migrator import report
+    from migrator.migration.pipeline import migrate
     from migrator.model import Settings
-    from migrator.pipeline import migrate
 
     write_files(project, APP)
     result = migrate(project, Settings())

@@ -15,11 +15,11 @@ import pytest
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from migrator.discovery import load_project
 from migrator.errors import MigratorError
+from migrator.legacy.discovery import load_project
+from migrator.migration.pipeline import Metadata, migrate
 from migrator.model import Settings
-from migrator.pipeline import Metadata, migrate
-from migrator.registry import Registry
+from migrator.upsun.registry import Registry
 from migrator.yamltext.nodes import Mapping, Scalar
 from tests import second_parser
 from tests.conftest import CORPUS, REGISTRY, corpus_sample, legacy_data

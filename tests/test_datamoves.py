@@ -14,11 +14,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from migrator import facts
-from migrator.datamoves import local_path
 from migrator.errors import MigratorError
+from migrator.migration.datamoves import local_path
+from migrator.migration.pipeline import Metadata, migrate
 from migrator.model import DataMove, Settings
-from migrator.pipeline import Metadata, migrate
-from migrator.registry import Registry
+from migrator.upsun.registry import Registry
 from tests.conftest import CORPUS, FIXTURE_NAMES, FIXTURES, REGISTRY, run, write_files
 from tests.rules.helpers import migrated
 

@@ -7,8 +7,8 @@ import difflib
 from hypothesis import given
 from hypothesis import strategies as st
 
-from migrator.diff import unified
 from migrator.model import FileAction, PlannedFile
+from migrator.report.diff import unified
 
 LINES = st.lists(st.sampled_from(["a", "b", "", "x: y", "  - z", "é"]), max_size=8)
 

@@ -17,8 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from migrator.discovery import _outside_any_repository, _read_regular, find_app_files
 from migrator.errors import InputError
+from migrator.legacy.reader import _read_regular
+from migrator.legacy.walk import _outside_any_repository, find_app_files
 from migrator.yamltext.parse import MAX_BYTES
 from tests.conftest import run, write_files
 
@@ -142,8 +143,8 @@ def test_reader_inside_agrees_with_resolving_every_path(tmp_path: Path) -> None:
     be the one resolving every path gives: refused exactly when the real path leaves, or when
     the path read as text (`..` taken away with the name before it) leaves or names another
     file than the real path (`cfg/../../repo/x` comes back, but climbs above the repository)."""
-    from migrator.discovery import Reader
     from migrator.errors import MigratorError
+    from migrator.legacy.reader import Reader
 
     root = write_files(tmp_path / "repo", {".platform/services.yaml": "", "config/a.vcl": "",
                                            "config/deep/b.vcl": ""})
@@ -199,7 +200,7 @@ def test_a_fifo_is_refused_without_waiting(tmp_path: Path) -> None:
 def test_one_walk_one_skip_list_for_app_files_and_the_codemod(tmp_path: Path) -> None:
     """Both walks of a repository (its app files, its Python files) enter the same folders."""
     from migrator.codemod import python_files
-    from migrator.discovery import SKIPPED_DIRS
+    from migrator.legacy.walk import SKIPPED_DIRS
 
     skipped = sorted(SKIPPED_DIRS - {".platform"}) + ["pkg.egg-info"]
     files = {".platform.app.yaml": "name: app\ntype: 'php:8.4'\n", "settings.py": "X = 1\n",

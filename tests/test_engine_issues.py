@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 
-from migrator.codes import CODES
+from migrator.migration.pipeline import migrate
 from migrator.model import Settings
-from migrator.pipeline import migrate
 from migrator.rules import RULES
+from migrator.rules.codes import CODES
 from tests.conftest import FIXTURES, METADATA_ARGS, REPO, run, write_files
 
 APP = "name: app\ntype: 'php:8.4'\n"

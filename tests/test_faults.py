@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
+from migrator.migration.runner import UP_TO_DATE
 from migrator.model import PlannedFile
-from migrator.runner import UP_TO_DATE
 from tests.conftest import Result, run, transcript, tree, write_files
 
 APP = "name: app\ntype: 'php:8.4'\ndisk: 512\n"
@@ -84,7 +84,7 @@ def test_two_processes_at_once(tmp_path: Path, round_: int) -> None:
 def test_a_config_created_meanwhile_is_never_replaced(project: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """The race made deterministic: another run publishes config.yaml after our check."""
-    from migrator import writer
+    from migrator.migration import writer
 
     write_files(project, {".platform.app.yaml": APP})
     real = writer._write_temp
@@ -157,7 +157,7 @@ def test_a_rerun_names_a_config_a_power_failure_left_empty(project: Path) -> Non
 def test_an_unexpected_exception_is_one_line_and_exit_3(project: Path,
                                                         monkeypatch: pytest.MonkeyPatch,
                                                         snapshot: SnapshotAssertion) -> None:
-    from migrator import pipeline
+    from migrator.migration import pipeline
 
     def bug(*args: object, **kwargs: object) -> None:
         raise KeyError("oops")
@@ -173,7 +173,7 @@ def test_an_unexpected_exception_is_one_line_and_exit_3(project: Path,
 
 
 def test_ctrl_c_is_one_line_and_exit_130(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from migrator import pipeline
+    from migrator.migration import pipeline
 
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
@@ -206,9 +206,9 @@ def test_read_only_repository_is_a_clean_error(project: Path,
 def test_a_change_between_planning_and_writing_is_refused(tmp_path: Path) -> None:
     """The plan is checked again when it is written: with `--code` the codemod runs between
     the two, and `.upsun` may have become a link out of the repository meanwhile."""
-    from migrator import runner
     from migrator.errors import RefusedError
-    from migrator.pipeline import Metadata
+    from migrator.migration import runner
+    from migrator.migration.pipeline import Metadata
 
     project, outside = tmp_path / "project", tmp_path / "outside"
     write_files(project, {".platform.app.yaml": APP})
@@ -216,12 +216,12 @@ def test_a_change_between_planning_and_writing_is_refused(tmp_path: Path) -> Non
     done = runner.plan(project, runner.Options(), Metadata())
     (project / ".upsun").symlink_to(outside)
     with pytest.raises(RefusedError) as refused:
-        runner.commit(done, runner.Options())
+        runner.write_planned(done, runner.Options())
     assert str(refused.value) == ".upsun: .upsun is a symbolic link; refusing to write through it"
     assert list(outside.iterdir()) == []
 
 
-# -- the one way the tool writes a file: writer.write_temp / writer.replace_file ---------------
+# -- the one way the tool writes a file: files.write_temp / files.replace_file -----------------
 
 def test_every_file_the_tool_writes_goes_through_the_writer() -> None:
     """One atomic-write helper. outputs.py publishes the temporary files `write_temp` made
@@ -234,13 +234,14 @@ def test_every_file_the_tool_writes_goes_through_the_writer() -> None:
         text = path.read_text(encoding="utf-8")
         for call in ("os.replace", "os.rename", ".rename(", ".write_text", ".write_bytes",
                      '"wb"', '"w"', '"ab"', '"a"', "O_CREAT"):
-            if call in text and path.name != "writer.py":
+            if call in text and path.name not in ("writer.py", "files.py"):
                 found.append((path.relative_to(REPO).as_posix(), call))
-    assert found == [("migrator/outputs.py", "os.replace"), ("migrator/outputs.py", ".write_text")]
+    assert found == [("migrator/report/outputs.py", "os.replace"),
+                     ("migrator/report/outputs.py", ".write_text")]
 
 
 def test_replace_file_keeps_the_permissions_of_the_file_it_replaces(tmp_path: Path) -> None:
-    from migrator.writer import replace_file
+    from migrator.files import replace_file
 
     script = tmp_path / "run.py"
     script.write_text("old\n")
@@ -255,7 +256,7 @@ def test_replace_file_keeps_the_permissions_of_the_file_it_replaces(tmp_path: Pa
 
 @pytest.mark.parametrize("target", ["a-folder", "missing/file.txt"])
 def test_replace_file_that_fails_leaves_no_temporary_file(target: str, tmp_path: Path) -> None:
-    from migrator.writer import replace_file
+    from migrator.files import replace_file
 
     (tmp_path / "a-folder").mkdir()
     before = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))

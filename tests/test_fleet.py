@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from migrator import bulk
+from migrator.fleet import bulk
 from tests.conftest import run, write_files
 from tests.gitrepo import init_repo
 

@@ -78,7 +78,7 @@ def test_migrate_commit_holds_exactly_the_migration(tmp_path: Path) -> None:
 
 def test_commit_computes_the_migration_once(tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    from migrator import pipeline
+    from migrator.migration import pipeline
 
     computed: list[Path] = []
     real = pipeline.migrate
@@ -289,7 +289,7 @@ def test_bulk_failures_leave_each_repository_as_it_was(tmp_path: Path) -> None:
 
 def test_ctrl_c_during_the_commit_leaves_the_repository_as_it_was(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from migrator import gitcommit
+    from migrator.fleet import gitcommit
 
     repo = init_repo(tmp_path / "shop", LEGACY)
     before = state(repo)
@@ -456,7 +456,7 @@ def test_bulk_remove_legacy_after_a_bulk_commit_needs_no_force(fleet: Path, tmp_
 def test_restore_puts_back_only_what_changed_and_never_through_a_link(tmp_path: Path) -> None:
     """`save` reads no file through a link and `restore` writes none: a link is put back as a
     link, a file behind a linked folder is left alone, an unchanged file is not rewritten."""
-    from migrator.gitcommit import restore, save
+    from migrator.fleet.gitcommit import restore, save
     from migrator.model import FileAction, PlannedFile
 
     outside = tmp_path / "outside"

@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from syrupy.assertion import SnapshotAssertion
 
-from migrator.discovery import find_app_files
 from migrator.errors import MigratorError
 from migrator.git import HOOK_EVENTS, Git, GitError, filters_off, parse_drivers, reason
+from migrator.legacy.walk import find_app_files
 from tests.conftest import run, transcript, tree
 from tests.gitrepo import IDENTITY, git, init_repo
 

@@ -23,7 +23,7 @@ from cmarkgfm.cmark import Options
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from migrator import render
+from migrator.report import render
 from tests.conftest import METADATA_ARGS, run, write_files
 
 RAW = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069"

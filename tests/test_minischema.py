@@ -15,14 +15,14 @@ from hypothesis import strategies as st
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
-from migrator import minischema
 from migrator.errors import MigratorError
-from migrator.instance import build
-from migrator.minischema import UNIMPLEMENTED, UnsupportedSchema, Validator
+from migrator.migration.pipeline import migrate
 from migrator.model import Settings
-from migrator.pipeline import migrate
-from migrator.upsunfiles import RUNTIME_URL, SERVICE_URL
-from migrator.validate import Schema
+from migrator.upsun import minischema
+from migrator.upsun.instance import build
+from migrator.upsun.minischema import UNIMPLEMENTED, UnsupportedSchema, Validator
+from migrator.upsun.upsunfiles import RUNTIME_URL, SERVICE_URL
+from migrator.upsun.validate import Schema
 from migrator.yamltext.nodes import to_data
 from migrator.yamltext.parse import parse
 from tests.conftest import CORPUS, SCHEMAS, run, tree, write_files
@@ -111,8 +111,8 @@ def test_an_audited_schema_is_not_walked_again() -> None:
 
 def test_the_pipeline_audits_a_schema_published_get_did_not_read(tmp_path: Path) -> None:
     from migrator.cli.inputs import load_metadata
+    from migrator.migration.pipeline import Metadata, migrate
     from migrator.model import Settings
-    from migrator.pipeline import Metadata, migrate
 
     (tmp_path / ".platform.app.yaml").write_text("name: app\ntype: 'php:8.3'\n")
     with pytest.raises(UnsupportedSchema, match="'not' at #/definitions/a"):

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from migrator.names import allowed
+from migrator.upsun.names import allowed
 from tests.conftest import METADATA_ARGS, run, write_files
 
 STUB = '#!/bin/sh\nprintf \'%s\\0\' "$@" > "$UPSUN_STUB_RECORD"\n'
@@ -64,9 +64,9 @@ def test_names_of_the_corpus_and_the_examples_follow_the_rule() -> None:
     """Every real project's names pass (a rule that flagged them would be a wrong rule), but
     one: OriPekelman__drupal9-multisite-multiapp keys a block of shared settings `.common` in
     its applications.yaml mapping, which the tool reads as an application: UPS013 says so."""
-    from migrator.context import walk
-    from migrator.discovery import load_project
     from migrator.errors import MigratorError
+    from migrator.legacy.discovery import load_project
+    from migrator.rules.context import walk
     from tests.conftest import CORPUS, REPO
 
     manifest = json.loads((CORPUS / "MANIFEST.json").read_text(encoding="utf-8"))

@@ -12,10 +12,10 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from migrator import outcome, overview
 from migrator.cli.inputs import load_metadata, make_options
-from migrator.outcome import Asked, Outcome
-from migrator.runner import Status, plan
+from migrator.fleet import outcome, overview
+from migrator.fleet.outcome import Asked, Outcome
+from migrator.migration.runner import Status, plan
 from tests.conftest import REPO
 
 STATUSES = st.sampled_from(list(Status))

@@ -100,7 +100,7 @@ def test_a_file_that_cannot_be_read_is_named_once(workdir: Path,
             raise PermissionError(13, "Permission denied")
         return path.read_bytes()
 
-    monkeypatch.setattr("migrator.discovery._read_regular", denied)
+    monkeypatch.setattr("migrator.legacy.reader._read_regular", denied)
     result = run("migrate", "shop")
     assert (result.exit_code, result.stderr) == (
         1, "error: shop/.platform/services.yaml: cannot read: Permission denied\n")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from migrator.platformcli import Kind, Use, uses
+from migrator.rules.platformcli import Kind, Use, uses
 
 C, T, INST = Kind.COMMAND, Kind.TOKEN, Kind.INSTALLER
 UPSUN_INSTALL = ("curl -fsSL https://raw.githubusercontent.com/platformsh/cli/main/installer.sh "

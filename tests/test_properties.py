@@ -208,7 +208,7 @@ def test_every_generated_project(files: dict[str, str]) -> None:
 
 
 def _unrelated_values_unchanged(root: Path, output: dict[str, Any]) -> None:
-    from migrator.discovery import load_project
+    from migrator.legacy.discovery import load_project
 
     project = load_project(root)
     assert output.get("routes") == (legacy_data(project.routes.node) if project.routes else None)
@@ -227,7 +227,7 @@ def _unrelated_values_unchanged(root: Path, output: dict[str, Any]) -> None:
 
 
 def _hints_agree(root: Path, report: dict[str, Any]) -> None:
-    from migrator.discovery import load_project
+    from migrator.legacy.discovery import load_project
 
     hints = {h["container"]: h for h in report["resources"]["containers"]}
     config = second_parser.plain(second_parser.load(
@@ -306,8 +306,8 @@ def commented_projects(draw: st.DrawFn) -> dict[str, str]:
 def test_every_comment_reaches_the_output(files: dict[str, str]) -> None:
     """Comments on keys the rules rewrite or remove included: none is lost."""
     from migrator.errors import MigratorError
+    from migrator.migration.pipeline import migrate
     from migrator.model import Settings
-    from migrator.pipeline import migrate
 
     with tempfile.TemporaryDirectory() as scratch:
         _write(Path(scratch), files)

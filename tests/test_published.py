@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from migrator import published
 from migrator.errors import InputError
+from migrator.upsun import published
 from tests.conftest import DATA, run, transcript
 
 
@@ -303,7 +303,7 @@ def test_a_downloaded_registry_with_a_lone_surrogate_is_cached(server: Server) -
 
 def test_the_trimmed_registry_answers_as_the_whole_one() -> None:
     """Every question the checks ask, for every image and version, and versions of no image."""
-    from migrator.registry import Registry, trim
+    from migrator.upsun.registry import Registry, trim
 
     data = json.loads((DATA / "registry" / "registry.json").read_text(encoding="utf-8"))
     composable = json.loads((DATA / "registry" / "composable.json").read_text(encoding="utf-8"))
@@ -379,7 +379,7 @@ def test_json_of_the_right_outline_but_the_wrong_shape_is_refused(
 
 def test_the_embedded_copies_pass_the_checks_a_download_must_pass() -> None:
     for resource in published.RESOURCES:
-        assert resource.check(published.embedded(resource)) is None, resource.name
+        assert resource.problem(published.embedded(resource)) is None, resource.name
 
 
 def test_a_bad_cached_copy_is_never_used(server: Server) -> None:

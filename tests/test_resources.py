@@ -11,9 +11,10 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from migrator import facts, resources
-from migrator.model import ContainerKind, LegacySizing, Location
-from migrator.registry import Registry
+from migrator import facts
+from migrator.model import ContainerKind, LegacySizing, Location, ResourceHint
+from migrator.upsun import resources
+from migrator.upsun.registry import Registry
 from tests.conftest import DATA
 
 HERE = Location(".platform.app.yaml", 3)
@@ -27,7 +28,7 @@ def sizing(container: str = "app", kind: ContainerKind = APP,
 
 
 def hint(container: str = "app", kind: ContainerKind = APP,
-         registry: Registry | None = REGISTRY, **values: object) -> resources.ResourceHint:
+         registry: Registry | None = REGISTRY, **values: object) -> ResourceHint:
     legacy = sizing(container, kind, **values)
     type_ = legacy.service_type or legacy.app_type
     return resources.hint_for(legacy, resources.needs(kind, type_, registry))
@@ -137,7 +138,7 @@ def test_an_own_container_profile_is_kept_even_short_of_memory() -> None:
 
 def test_a_profile_set_by_hand_keeps_its_size_and_says_what_the_default_gives() -> None:
     found = hint(size="L", base_memory=1024, memory_ratio=1024, app_type="nodejs:20")
-    by_hand = found.profile_by_hand("its mapping is written in flow style")
+    by_hand = resources.profile_by_hand(found, "its mapping is written in flow style")
     assert (by_hand.cpu, by_hand.new_profile, by_hand.by_hand) == (2, "HIGH_MEMORY", True)
     assert by_hand.warnings == (
         "its legacy memory needs `container_profile: HIGH_MEMORY`, which is not written (its "

@@ -22,9 +22,9 @@ import pytest
 
 from migrator import report
 from migrator.errors import MigratorError
+from migrator.migration.pipeline import Metadata, migrate
 from migrator.model import Settings
-from migrator.pipeline import Metadata, migrate
-from migrator.registry import Registry
+from migrator.upsun.registry import Registry
 from tests.conftest import CORPUS, DATA, FIXTURE_NAMES, FIXTURES
 from tests.test_corpus import IDS, INTENDED_FAILURES, _config_data
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from migrator.cli.inputs import load_metadata
-from migrator.codes import CODES
+from migrator.migration.pipeline import Metadata, migrate
 from migrator.model import Settings
-from migrator.pipeline import Metadata, migrate
 from migrator.rules import OPTIONAL, RULES
+from migrator.rules.codes import CODES
 from tests.conftest import FIXTURE_NAMES, FIXTURES, REGISTRY, REPO, SCHEMAS, run
 
 #: Every code the migration itself can report (rules, the registry checks, the tool's own).

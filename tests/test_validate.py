@@ -137,7 +137,7 @@ def test_files_upsun_does_not_read_are_not_checked(project: Path) -> None:
 def test_top_level_keys_are_the_schemas_properties() -> None:
     import json
 
-    from migrator.validate import TOP_LEVEL_KEYS
+    from migrator.upsun.validate import TOP_LEVEL_KEYS
     from tests.conftest import SCHEMAS
 
     for name in ("upsun.json", "upsun-cli.json"):
@@ -164,7 +164,7 @@ def test_container_profile_on_a_worker_is_accepted_and_checked(project: Path) ->
 def test_the_worker_allowance_leaves_the_schema_as_it_is() -> None:
     import json
 
-    from migrator.deviations import apply
+    from migrator.upsun.deviations import apply
     from tests.conftest import SCHEMAS
 
     schema = json.loads((SCHEMAS / "upsun.json").read_text(encoding="utf-8"))

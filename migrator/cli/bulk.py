@@ -8,8 +8,6 @@ from pathlib import Path
 
 import click
 
-from migrator import annotations as github
-from migrator import overview, summary
 from migrator.cli import options as opt
 from migrator.cli import run_many
 from migrator.cli.command import Command
@@ -18,10 +16,12 @@ from migrator.cli.printing import echo
 from migrator.cli.run_each import Each
 from migrator.errors import RefusedError
 from migrator.escape import dumps
-from migrator.outcome import Outcome
-from migrator.paths import plain_parts
-from migrator.pipeline import Metadata
-from migrator.runner import FAILURES, Status
+from migrator.fleet import overview, summary
+from migrator.fleet.outcome import Outcome
+from migrator.legacy.paths import plain_parts
+from migrator.migration.pipeline import Metadata
+from migrator.migration.runner import FAILURES, Status
+from migrator.report import github
 
 FLEET = "Fleet"
 GATE = "CI gate"

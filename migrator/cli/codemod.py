@@ -9,15 +9,15 @@ from pathlib import Path
 
 import click
 
-from migrator import annotations as github
 from migrator import codemod as code
-from migrator import escape
+from migrator import escape, report
 from migrator.cli import options as opt
 from migrator.cli.command import Command
 from migrator.cli.printing import annotated_errors, echo, use_color
 from migrator.codemod.findings import CodeFinding
-from migrator.diff import unified
 from migrator.model import FileAction, PlannedFile
+from migrator.report import github
+from migrator.report.diff import unified
 from migrator.where import enclosing, in_repository, shown
 
 MODE = "Mode"
@@ -128,12 +128,9 @@ def _print_findings(paths: tuple[Path, ...], findings: tuple[CodeFinding, ...],
                     files: list[str], mode: str, output_format: str) -> None:
     """The codemod's findings as one JSON document or GitHub annotations."""
     if output_format == "json":
-        document = {"version": 2, "paths": [shown(p) for p in paths or (Path("."),)],
-                    "mode": mode, "files": files, "findings": [
-                        {"code": f.code, "severity": f.severity, "file": f.file, "line": f.line,
-                         "column": f.column, "message": f.message, "rewritten": f.rewritten}
-                        for f in findings]}
-        echo(escape.dumps(document, indent=2))
+        echo(report.document(2, paths=[shown(p) for p in paths or (Path("."),)], mode=mode,
+                             files=files, findings=[report.code_dict(f) for f in findings]),
+             nl=False)
         return
     for finding in findings:
         echo(github.code_finding(finding) if output_format == "github"

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from migrator import published
+from migrator.migration.pipeline import Metadata
+from migrator.migration.runner import Options
 from migrator.model import LocalMounts, Settings
-from migrator.pipeline import Metadata
-from migrator.registry import Registry
-from migrator.runner import Options
+from migrator.upsun import published
+from migrator.upsun.registry import Registry
 
 
 def make_options(dry_run: bool, force: bool, local_mounts: str, remove_legacy: bool,

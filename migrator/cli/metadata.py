@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from migrator import published
 from migrator.cli import options as opt
 from migrator.cli.command import Command
 from migrator.cli.printing import echo
 from migrator.errors import MigratorError
+from migrator.upsun import published
 
 EPILOG = """\
 Examples:

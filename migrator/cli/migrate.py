@@ -8,8 +8,6 @@ from typing import NamedTuple
 
 import click
 
-from migrator import annotations as github
-from migrator import check, diff, render, runner
 from migrator.cli import options as opt
 from migrator.cli.command import Command
 from migrator.cli.inputs import load_metadata, make_options
@@ -23,10 +21,11 @@ from migrator.cli.printing import (
 from migrator.cli.run_one import Requested, Written, inside, plan, write
 from migrator.errors import MigratorError
 from migrator.escape import terminal
-from migrator.outputs import is_stdout
-from migrator.pipeline import Metadata
-from migrator.report import Report, to_json
-from migrator.runner import Options
+from migrator.migration import check, runner
+from migrator.migration.pipeline import Metadata
+from migrator.migration.runner import Options
+from migrator.report import Report, diff, github, render, to_json
+from migrator.report.outputs import is_stdout
 from migrator.where import find_root, in_repository, relocate, shown
 
 GATE = "CI gate"

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import click
 
-from migrator.codes import unknown
+from migrator.rules.codes import unknown
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -231,7 +231,7 @@ def commit_branch(commit: bool, branch: str | None, dry_run: bool, no_verify: bo
         if given:
             raise click.UsageError(f"{given[0]} needs --commit")
         return None
-    from migrator.gitcommit import DEFAULT_BRANCH, valid_branch  # git: only with --commit
+    from migrator.fleet.gitcommit import DEFAULT_BRANCH, valid_branch  # git: only with --commit
 
     if dry_run:
         raise click.UsageError("--commit writes and commits; it cannot go with --dry-run")
@@ -246,7 +246,7 @@ def commit_template(message_file: Path | None) -> str | None:
     """The text of a `--commit-message` template, checked (`gitcommit.template_problem`)."""
     if message_file is None:
         return None
-    from migrator.gitcommit import template_problem
+    from migrator.fleet.gitcommit import template_problem
 
     hint = "'--commit-message'"
     try:

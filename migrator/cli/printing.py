@@ -10,11 +10,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
-from migrator import annotations as github
+from migrator import report
 from migrator.errors import MigratorError
-from migrator.escape import dumps
 from migrator.model import Finding, Location
-from migrator.report import Report
+from migrator.report import Report, github
 from migrator.where import in_repository, relocate, shown
 
 
@@ -68,7 +67,7 @@ def annotated_errors(path: Path, output_format: str) -> Iterator[None]:
         elif output_format == "json":
             error = {"file": exc.file, "line": exc.line, "column": exc.column,
                      "message": exc.message}
-            echo(dumps({"version": 1, "path": shown(path), "error": error}, indent=2))
+            echo(report.document(1, path=shown(path), error=error), nl=False)
         raise
 
 

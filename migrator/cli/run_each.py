@@ -11,15 +11,16 @@ import time
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
-from migrator import check, outputs
-from migrator import outcome as kept
 from migrator.cli import run_one
-from migrator.discovery import has_legacy_files
 from migrator.errors import MigratorError, NothingToMigrate
+from migrator.fleet import outcome as kept
+from migrator.fleet.outcome import Outcome
+from migrator.legacy.walk import has_legacy_files
+from migrator.migration import check
+from migrator.migration.pipeline import Metadata
+from migrator.migration.runner import NO_CONFIGURATION, Options, Status
 from migrator.model import Severity
-from migrator.outcome import Outcome
-from migrator.pipeline import Metadata
-from migrator.runner import NO_CONFIGURATION, Options, Status
+from migrator.report import outputs
 
 
 class Each(NamedTuple):

@@ -14,13 +14,14 @@ from typing import NamedTuple
 
 import click
 
-from migrator import bulk as fleet
-from migrator import outputs, overview, summary
 from migrator.cli.printing import echo
 from migrator.cli.run_each import Each, outcome
-from migrator.outcome import Outcome, interned
-from migrator.pipeline import Metadata
-from migrator.runner import Status
+from migrator.fleet import bulk as fleet
+from migrator.fleet import overview, summary
+from migrator.fleet.outcome import Outcome, interned
+from migrator.migration.pipeline import Metadata
+from migrator.migration.runner import Status
+from migrator.report import outputs
 
 #: The name of the file that proves the report folder writable (created, then removed).
 PROBE = ".upsun-migrator-probe"

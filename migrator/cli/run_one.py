@@ -10,12 +10,13 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import NamedTuple
 
-from migrator import outputs, render, report, runner
+from migrator import report
+from migrator.migration import runner
+from migrator.migration.pipeline import Metadata
+from migrator.migration.runner import Options, Run
 from migrator.model import MigrationResult
-from migrator.outputs import Output, Staged
-from migrator.pipeline import Metadata
-from migrator.report import Report
-from migrator.runner import Options, Run
+from migrator.report import Report, outputs, render
+from migrator.report.outputs import Output, Staged
 
 
 class Requested(NamedTuple):
@@ -47,7 +48,7 @@ def inside(path: Path, target: str | None) -> str | None:
 def plan(path: Path, options: Options, metadata: Metadata) -> Run:
     """Everything but the writing (with --commit: on a clean work tree, the branch checked out)."""
     if options.commit:
-        from migrator import gitcommit  # git: only with --commit
+        from migrator.fleet import gitcommit  # git: only with --commit
 
         return gitcommit.plan(path, options, metadata)
     return runner.plan(path, options, metadata)
@@ -112,7 +113,7 @@ def _protected(result: MigrationResult) -> set[Path]:
 def _abandon(path: Path, options: Options, done: Run, exc: BaseException) -> None:
     """A failure between planning and writing: with --commit, HEAD goes back where it was."""
     if options.commit and done.before is not None:
-        from migrator import gitcommit
+        from migrator.fleet import gitcommit
 
         gitcommit.abandon(path, options, done, exc)
 
@@ -120,8 +121,8 @@ def _abandon(path: Path, options: Options, done: Run, exc: BaseException) -> Non
 def _finish(path: Path, options: Options, done: Run) -> Run:
     """Write the repository (and, with --commit, commit exactly the migration's files)."""
     if options.commit:
-        from migrator import gitcommit
+        from migrator.fleet import gitcommit
 
         return gitcommit.finish(path, options, done)
-    runner.commit(done, options)
+    runner.write_planned(done, options)
     return done

@@ -8,17 +8,17 @@ from typing import NamedTuple
 
 import click
 
-from migrator import annotations as github
-from migrator import escape
+from migrator import escape, report
 from migrator.cli import options as opt
 from migrator.cli.command import Command
 from migrator.cli.inputs import load_metadata
 from migrator.cli.printing import annotated_errors, echo, located
+from migrator.migration.pipeline import Metadata
+from migrator.migration.upsuntree import registry_findings
 from migrator.model import Finding, Severity
-from migrator.pipeline import Metadata
-from migrator.upsunfiles import ANY_STRING
-from migrator.upsuntree import registry_findings
-from migrator.validate import Schema, SchemaError, validate_folder
+from migrator.report import github
+from migrator.upsun.upsunfiles import ANY_STRING
+from migrator.upsun.validate import Schema, SchemaError, validate_folder
 from migrator.where import in_repository, shown
 
 EPILOG = """\
@@ -129,14 +129,12 @@ def _print(results: list[Checked], checked: str, output_format: str) -> None:
     errors = [e for r in results for e in r.errors]
     findings = [f for r in results for f in r.findings]
     if output_format == "json":
-        document = {"version": 2, "paths": [shown(r.path) for r in results],
-                    "valid": not any(r.failures for r in results), "checked": checked,
-                    "errors": [{"file": e.file, "line": e.line, "path": e.path,
-                                "message": e.message} for e in errors],
-                    "findings": [{"code": f.code, "severity": f.severity.value,
-                                  "file": f.location.file, "line": f.location.line,
-                                  "message": f.message} for f in findings]}
-        echo(escape.dumps(document, indent=2))
+        echo(report.document(2, paths=[shown(r.path) for r in results],
+                             valid=not any(r.failures for r in results), checked=checked,
+                             errors=[{"file": e.file, "line": e.line, "path": e.path,
+                                      "message": e.message} for e in errors],
+                             findings=[report.finding_dict(f) for f in findings]),
+             nl=False)
         return
     for error in errors:
         echo(github.schema_error(error) if output_format == "github"

@@ -15,14 +15,14 @@ from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path, PurePosixPath
 
-from migrator import reading
 from migrator.codemod.findings import CodeFinding
 from migrator.codemod.isolated import MAX_NESTING, Isolated, too_deep
-from migrator.codes import selected
-from migrator.discovery import walk
 from migrator.errors import MigratorError
 from migrator.escape import terminal
-from migrator.writer import replace_file
+from migrator.files import replace_file
+from migrator.legacy import reading
+from migrator.legacy.walk import walk
+from migrator.rules.codes import selected
 
 #: the application's, but not to rewrite (history, build output): walked, files reported
 UNTOUCHED_DIRS = frozenset({"migrations", "build", "dist"})
@@ -323,7 +323,7 @@ def listing(done: CodemodRun) -> str:
 
 def relationship_names(root: Path) -> set[str] | None:
     """Relationship names of the project: `.upsun/config.yaml`, else the legacy files."""
-    from migrator.discovery import load_project
+    from migrator.legacy.discovery import load_project
     from migrator.yamltext.nodes import Mapping, resolve
     from migrator.yamltext.parse import parse
 

@@ -11,9 +11,9 @@ less than that in an hour (`* * * * *`, `*/2`, `0-4`, `0,3`) runs less often tha
 from __future__ import annotations
 
 from migrator import facts
-from migrator.context import MISSING, MigrationContext, scalar_text
-from migrator.cronspec import minute_gap
-from migrator.discovery import LegacyApp
+from migrator.legacy.model import LegacyApp
+from migrator.rules.context import MISSING, MigrationContext, scalar_text
+from migrator.rules.cronspec import minute_gap
 from migrator.yamltext.edits import Copy, Edit, comments
 from migrator.yamltext.nest import unit
 from migrator.yamltext.nodes import Mapping, Node, Scalar, text_value, to_data

@@ -18,17 +18,11 @@ import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
-from migrator.context import MigrationContext, scalar_text
-from migrator.discovery import (
-    CONFIG_DIR,
-    LegacyApp,
-    LegacyDocument,
-    SourceFile,
-    include_path,
-    included_service,
-)
 from migrator.errors import RefusedError
+from migrator.legacy.discovery import include_path, included_service
+from migrator.legacy.model import CONFIG_DIR, LegacyApp, LegacyDocument, SourceFile
 from migrator.model import Location
+from migrator.rules.context import MigrationContext, scalar_text
 from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence, Tagged, to_data
 
 CODE = "UPS008"

@@ -15,9 +15,9 @@ import re
 from collections import defaultdict
 
 from migrator import facts
-from migrator.context import Container, MigrationContext
 from migrator.errors import InputError
 from migrator.model import ContainerKind, Location
+from migrator.rules.context import Container, MigrationContext
 from migrator.yamltext.nodes import Mapping, Node, Scalar, text_value
 from migrator.yamltext.render import scalar
 

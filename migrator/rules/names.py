@@ -10,9 +10,9 @@ name outside it is reported with its line, and is never written into a command (
 from __future__ import annotations
 
 from migrator import facts
-from migrator.context import Container, MigrationContext
 from migrator.model import ContainerKind, Location, Severity
-from migrator.names import allowed
+from migrator.rules.context import Container, MigrationContext
+from migrator.upsun.names import allowed
 from migrator.yamltext.nodes import Mapping
 
 CODE = "UPS013"

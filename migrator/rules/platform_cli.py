@@ -15,9 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from migrator import facts, platformcli
-from migrator.context import Container, MigrationContext, yaml_path
+from migrator import facts
 from migrator.model import Location
+from migrator.rules import platformcli
+from migrator.rules.context import Container, MigrationContext, yaml_path
 from migrator.yamltext.nodes import Mapping, Node, Scalar, text_value
 
 CODE = "UPS012"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from migrator.context import Container, MigrationContext
+from migrator.rules.context import Container, MigrationContext
 from migrator.yamltext.nodes import Mapping, Node, Scalar, text_value
 from migrator.yamltext.render import scalar
 

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from migrator import resources
-from migrator.context import MISSING, Container, MigrationContext
 from migrator.escape import comment
-from migrator.model import ContainerKind, LegacySizing
-from migrator.resources import ResourceHint
+from migrator.model import ContainerKind, LegacySizing, ResourceHint
+from migrator.rules.context import MISSING, Container, MigrationContext
+from migrator.upsun import resources
 from migrator.yamltext.editor import Editor, outermost_flow
 from migrator.yamltext.edits import first_on_line
 from migrator.yamltext.nodes import Mapping, Node, Scalar, scalar_value, to_data
@@ -62,7 +61,7 @@ def _hint(ctx: MigrationContext, container: Container, sizing: LegacySizing,
     hint = resources.hint_for(sizing, resources.needs(container.kind, type_, ctx.registry)
                               )._replace(app_profile=app_profile)
     why = _unwritable(container) if hint.new_profile is not None else None
-    return hint.profile_by_hand(why) if why else hint
+    return resources.profile_by_hand(hint, why) if why else hint
 
 
 def _record(ctx: MigrationContext, container: Container, sizing: LegacySizing,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from migrator.context import MigrationContext, scalar_text
+from migrator.rules.context import MigrationContext, scalar_text
 
 CODE = "UPS007"
 TITLE = "routes"

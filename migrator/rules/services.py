@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from migrator.context import MigrationContext
+from migrator.rules.context import MigrationContext
 
 CODE = "UPS006"
 TITLE = "services"

@@ -6,8 +6,8 @@ so an empty one is filled in for nested apps and removed for apps at the reposit
 
 from __future__ import annotations
 
-from migrator.context import MigrationContext
-from migrator.discovery import LegacyApp
+from migrator.legacy.model import LegacyApp
+from migrator.rules.context import MigrationContext
 from migrator.yamltext.edits import line_end
 from migrator.yamltext.nest import unit
 from migrator.yamltext.nodes import Mapping, Scalar

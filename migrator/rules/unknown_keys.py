@@ -9,8 +9,8 @@ out in that mapping instead (the anchor stays as it is for the others).
 
 from __future__ import annotations
 
-from migrator.context import MISSING, MigrationContext, yaml_path
-from migrator.discovery import SourceFile
+from migrator.legacy.model import SourceFile
+from migrator.rules.context import MISSING, MigrationContext, yaml_path
 from migrator.yamltext.editor import Editor, outermost_flow
 from migrator.yamltext.nodes import Mapping, Node, Scalar, to_data
 from migrator.yamltext.render import flow

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from migrator.context import MISSING, MigrationContext
-from migrator.discovery import LegacyApp
+from migrator.legacy.model import LegacyApp
+from migrator.rules.context import MISSING, MigrationContext
 from migrator.yamltext.editor import Editor
 from migrator.yamltext.edits import content_start, line_start
 from migrator.yamltext.flowtext import SIMPLE_KEY_LIMIT, edited_flow

@@ -16,6 +16,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 
 from migrator.errors import RefusedError
+from migrator.yamltext.document import Document
 from migrator.yamltext.edits import (
     Copy,
     Edit,
@@ -28,7 +29,6 @@ from migrator.yamltext.edits import (
 from migrator.yamltext.flowtext import edited_flow
 from migrator.yamltext.nest import unit
 from migrator.yamltext.nodes import Alias, Mapping, Node, Scalar, Sequence
-from migrator.yamltext.parse import Document
 from migrator.yamltext.properties import properties, properties_end, tag_text
 from migrator.yamltext.scalars import MERGE_TAG
 

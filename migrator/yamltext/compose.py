@@ -12,9 +12,10 @@ the document's own (an alias bomb: counted while composing, before anything walk
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from migrator.errors import MAX_VALUES, ExpansionError, InputError
+from migrator.yamltext.document import Document
 from migrator.yamltext.nodes import Alias, Mapping, Node, Scalar, Sequence, is_merge_key, resolve
 from migrator.yamltext.scalars import (
     CORE,
@@ -24,9 +25,6 @@ from migrator.yamltext.scalars import (
     core_tag_problem,
     yaml11_difference,
 )
-
-if TYPE_CHECKING:  # parse imports this module
-    from migrator.yamltext.parse import Document
 
 MAX_DEPTH = 200
 #: Scalars longer than this may be integers beyond Python's int/str conversion limit (4,300

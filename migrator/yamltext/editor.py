@@ -13,6 +13,7 @@ from typing import NamedTuple
 from migrator.errors import RefusedError
 from migrator.escape import comment
 from migrator.yamltext.anchors import relocations
+from migrator.yamltext.document import Document
 from migrator.yamltext.edits import (
     Copy,
     Edit,
@@ -25,7 +26,6 @@ from migrator.yamltext.edits import (
     parent_of,
 )
 from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence, resolve
-from migrator.yamltext.parse import Document
 from migrator.yamltext.properties import properties, properties_end
 from migrator.yamltext.scalars import PLATFORM_TAGS
 from migrator.yamltext.unmerge import written_out

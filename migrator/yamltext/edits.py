@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from itertools import accumulate
 from typing import NamedTuple
 
+from migrator.yamltext.document import Document
 from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence
-from migrator.yamltext.parse import Document
 
 _MAX_COPY_DEPTH = 64
 

@@ -3,8 +3,8 @@ multi-line scalars, comments and their columns stay exact."""
 
 from __future__ import annotations
 
+from migrator.yamltext.document import Document
 from migrator.yamltext.nodes import Mapping, Node, Sequence, resolve
-from migrator.yamltext.parse import Document
 
 DEFAULT_UNIT = 2
 

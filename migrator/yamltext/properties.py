@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
+from migrator.yamltext.document import Document
 from migrator.yamltext.nodes import Node
-from migrator.yamltext.parse import Document
 from migrator.yamltext.scalars import CORE
 
 _ANCHOR_END = frozenset(" \t\r\n,[]{}")

@@ -11,13 +11,11 @@ and the pure-Python parser reads as text, is refused with both
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from migrator.errors import InputError
+from migrator.yamltext.document import Document
 from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence
-
-if TYPE_CHECKING:  # parse imports this module
-    from migrator.yamltext.parse import Document
 
 TAB = "tab character where YAML expects spaces"
 

@@ -10,8 +10,10 @@ is known only once every rule has run, so the edit is made then (`Editor.merged_
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+from migrator.errors import RefusedError
+from migrator.yamltext.document import Document
 from migrator.yamltext.edits import (
     Copy,
     Edit,
@@ -23,14 +25,20 @@ from migrator.yamltext.edits import (
 )
 from migrator.yamltext.flowtext import edited_flow
 from migrator.yamltext.nodes import Mapping, Node, Scalar, is_merge_key
-from migrator.yamltext.parse import Document
 from migrator.yamltext.properties import properties_end
 
-if TYPE_CHECKING:  # editor imports this module
-    from migrator.yamltext.editor import Editor
+
+class Editing(Protocol):
+    """What writing out a merge needs of the editor: its document, the entries it removed, and
+    its refusals (file, line and column of a node)."""
+
+    doc: Document
+    removed: set[Node]
+
+    def refuse(self, message: str, node: Node) -> RefusedError: ...
 
 
-def written_out(editor: Editor, node: Mapping, dropped: set[str],
+def written_out(editor: Editing, node: Mapping, dropped: set[str],
                 edits: list[Edit]) -> tuple[Edit, list[str]]:
     """The edit that writes the mapping's merged entries out, and the comments to put on
     lines before a flow mapping (its written-out values held them)."""
@@ -39,7 +47,7 @@ def written_out(editor: Editor, node: Mapping, dropped: set[str],
     return _write_out_block(editor, node, dropped), []
 
 
-def _merged(editor: Editor, node: Mapping,
+def _merged(editor: Editing, node: Mapping,
             dropped: set[str]) -> list[tuple[Scalar, Node, Mapping]]:
     """The merged entries (and the mappings holding them) this mapping does not override,
     nor drops, nor has a rule removed from the mapping they come from."""
@@ -53,7 +61,7 @@ def _merged(editor: Editor, node: Mapping,
     return entries
 
 
-def _rewrite_flow(editor: Editor, node: Mapping, dropped: set[str],
+def _rewrite_flow(editor: Editing, node: Mapping, dropped: set[str],
                   edits: list[Edit]) -> tuple[Edit, list[str]]:
     """A flow mapping with `<<` written again: merged entries in place of `<<`, own entries
     as they were, dropped ones left out (each with the edits made inside it)."""
@@ -73,7 +81,7 @@ def _rewrite_flow(editor: Editor, node: Mapping, dropped: set[str],
     return Edit(content_start(editor.doc, node), node.end, tuple(parts)), hoisted
 
 
-def _flow_entry(editor: Editor, key: Scalar, value: Node, edits: list[Edit],
+def _flow_entry(editor: Editing, key: Scalar, value: Node, edits: list[Edit],
                 hoisted: list[str]) -> tuple[str | Copy, ...]:
     """A merged entry written inside a flow mapping: its text when it is one line, else its
     value (as the edits inside it left it) in flow style, its comments added to `hoisted`."""
@@ -91,7 +99,7 @@ def _flow_entry(editor: Editor, key: Scalar, value: Node, edits: list[Edit],
     return (Copy(key.start, key.end), ": ", *props, written[0])
 
 
-def _write_out_block(editor: Editor, node: Mapping, dropped: set[str]) -> Edit:
+def _write_out_block(editor: Editing, node: Mapping, dropped: set[str]) -> Edit:
     """The `<<` entry of a block mapping replaced by the merged entries, each with its own
     lines (and the edits made in them), moved to this mapping's column; after a list dash
     (`- <<: *a`) the first one takes the `<<`'s place on the dash's line."""

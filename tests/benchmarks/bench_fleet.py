@@ -206,8 +206,8 @@ def per_repository(passes: int = 4) -> None:
     """CPU per repository inside one process (no start-up, no pool): one copy of each corpus project,
     `--dry-run`, the best of a few passes."""
     from migrator.cli.run_each import Each, outcome
-    from migrator.pipeline import Metadata
-    from migrator.runner import Options
+    from migrator.migration.pipeline import Metadata
+    from migrator.migration.runner import Options
 
     with tempfile.TemporaryDirectory() as scratch:
         fleet = Path(scratch)

@@ -26,8 +26,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
+from migrator.migration.pipeline import migrate  # noqa: E402
 from migrator.model import Settings  # noqa: E402 - after the path is set
-from migrator.pipeline import migrate  # noqa: E402
 
 APP = "name: app\ntype: 'php:8.4'\n"
 

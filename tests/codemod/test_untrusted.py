@@ -17,9 +17,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from migrator import codemod, reading
+from migrator import codemod
 from migrator.codemod import isolated
 from migrator.codemod.isolated import MAX_NESTING, Isolated, too_deep
+from migrator.legacy import reading
 from tests.conftest import run
 
 SETTINGS = b"from platformshconfig import Config\nconfig = Config()\nB = config.branch\n"

@@ -19,8 +19,8 @@ import atheris
 
 with atheris.instrument_imports():
     from migrator.errors import MigratorError
+    from migrator.migration.pipeline import migrate
     from migrator.model import Settings
-    from migrator.pipeline import migrate
 
 SCRATCH = Path(tempfile.mkdtemp(prefix="fuzz-"))
 FILES = (".platform.app.yaml", ".platform/services.yaml", ".platform/routes.yaml")

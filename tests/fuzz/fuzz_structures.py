@@ -26,8 +26,8 @@ from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from migrator.errors import MigratorError
+from migrator.migration.pipeline import migrate
 from migrator.model import Settings
-from migrator.pipeline import migrate
 from tests import second_parser
 from tests.conftest import legacy_data
 
@@ -74,7 +74,7 @@ UNRELATED = ("hooks", "variables", "build", "dependencies", "runtime", "type")
 def _unrelated_values_changed(root: Path, output: dict[str, Any]) -> str:
     """The first value no rule is about (app keys, service type and configuration) that differs
     after migration, as a path; "" when none does."""
-    from migrator.discovery import load_project
+    from migrator.legacy.discovery import load_project
 
     project = load_project(root)
     for legacy in project.apps:

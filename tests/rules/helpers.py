@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from textwrap import dedent
 
+from migrator.migration.pipeline import migrate
 from migrator.model import Change, Finding, MigrationResult, Settings
-from migrator.pipeline import migrate
 
 
 def migrated(

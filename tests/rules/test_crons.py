@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from migrator.cronspec import minute_gap
+from migrator.rules.cronspec import minute_gap
 from tests.rules.helpers import app_keys, check_transformed, codes, migrated
 
 #: Crons the rule leaves as they are (UPS009 moves `cmd:` and a string `commands:` only).

@@ -205,7 +205,7 @@ def _corpus_with_the_cli() -> list[str]:
 def test_on_the_corpus_a_rename_changes_exactly_the_renamed_words(project_id: str) -> None:
     """Property: with --rename-platform-cli the output differs from the plain one only where a
     word was renamed, line for line; every other byte stays."""
-    from migrator.pipeline import migrate
+    from migrator.migration.pipeline import migrate
     from tests.conftest import CORPUS
 
     plain = migrate(CORPUS / project_id, Settings())

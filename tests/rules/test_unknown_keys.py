@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from migrator import deviations
 from migrator.rules.unknown_keys import APP_KEYS, SERVICE_KEYS, WORKER_KEYS
+from migrator.upsun import deviations
 from tests.conftest import SCHEMAS
 from tests.rules.helpers import codes, migrated
 

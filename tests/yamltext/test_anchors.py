@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from migrator.migration.pipeline import migrate
 from migrator.model import Settings
-from migrator.pipeline import migrate
 from tests.conftest import run, write_files
 
 APP = "name: app\ntype: 'php:8.4'\n"

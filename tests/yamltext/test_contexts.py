@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from migrator.migration.pipeline import migrate
 from migrator.model import Settings
-from migrator.pipeline import migrate
 from tests import second_parser
 from tests.conftest import run, write_files
 from tests.upsun_schema import load_config, schema_errors

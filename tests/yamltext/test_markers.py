@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from migrator.migration.pipeline import migrate
 from migrator.model import Settings
-from migrator.pipeline import migrate
 from migrator.yamltext.nodes import to_data
 from migrator.yamltext.parse import parse
 from tests.conftest import run, write_files

@@ -25,8 +25,8 @@ from ruamel.yaml.parser import Parser
 from ruamel.yaml.scanner import Scanner, ScannerError
 
 from migrator.errors import MigratorError
+from migrator.migration.pipeline import migrate
 from migrator.model import Settings
-from migrator.pipeline import migrate
 from migrator.yamltext import parse as yamlparse
 from migrator.yamltext.nodes import Alias, Mapping, Node, Scalar, Sequence
 from migrator.yamltext.parse import CParser
@@ -155,7 +155,7 @@ import sys
 sys.modules["_ruamel_yaml"] = None  # what a platform without ruamel.yaml.clib's wheel has
 from pathlib import Path
 from migrator.model import Settings
-from migrator.pipeline import migrate
+from migrator.migration.pipeline import migrate
 from migrator.yamltext import parse
 print(parse.parser_name())
 print(migrate(Path(sys.argv[1]), Settings()).config_text)

@@ -20,8 +20,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
+from migrator.migration.pipeline import migrate
 from migrator.model import Settings
-from migrator.pipeline import migrate
 from migrator.yamltext.nodes import to_data
 from migrator.yamltext.parse import parse
 from tests.conftest import run, write_files

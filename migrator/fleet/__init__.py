@@ -1,0 +1,1 @@
+"""Many repositories: `bulk`, its outcomes and overview, and git commits."""

@@ -1,0 +1,1 @@
+"""Reading a Platform.sh repository: its legacy files, found and loaded safely."""

@@ -1,0 +1,1 @@
+"""What Upsun publishes and reads: its schema, image registry, sizes and `.upsun/`."""
