@@ -30,7 +30,7 @@ FIXTURE_NAMES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir()) if FIXT
 # (`HYPOTHESIS_PROFILE=ci` or `--hypothesis-profile ci`, what `.ci/run` uses) searches ten times
 # wider. Both draw from a fixed seed: a failure is the same failure on every run and machine,
 # and no example database is kept between runs.
-settings.register_profile("dev", max_examples=20, derandomize=True, database=None, deadline=None)
+settings.register_profile("dev", max_examples=10, derandomize=True, database=None, deadline=None)
 settings.register_profile("ci", max_examples=200, derandomize=True, database=None, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 

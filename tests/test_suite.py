@@ -35,5 +35,5 @@ def test_ci_runs_the_readmes_command_for_everything_with_both_parsers() -> None:
 
 def test_the_profiles() -> None:
     dev, ci = settings.get_profile("dev"), settings.get_profile("ci")
-    assert (dev.max_examples, ci.max_examples) == (20, 200)
+    assert (dev.max_examples, ci.max_examples) == (10, 200)
     assert dev.derandomize and ci.derandomize and dev.database is None and ci.database is None
