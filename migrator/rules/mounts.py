@@ -108,7 +108,7 @@ def _convert(ctx: MigrationContext, container: Container, mounts: Mapping, mount
 
 def _expect(ctx: MigrationContext, value: Node, source_path: str | None,
             path: tuple[str, ...], target: str) -> str | None:
-    """Record what the output must hold at this place."""
+    """Note what the output must hold at this place."""
     if source_path is None:
         return None
     if isinstance(value, Scalar):
