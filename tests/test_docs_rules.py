@@ -108,8 +108,8 @@ def test_every_page_has_its_example(page: Path) -> None:
 
 INCLUDES = REPO / "docs" / "rules" / "UPS008-includes.md"
 #: The warning docs/rules/UPS008 quotes for an include out of .platform/ (its Before example,
-#: the VCL taken from `../shared/default.vcl`).
-GOING_UP = re.compile(r"^ +(?P<line>warning  UPS008  \S+  \.platform/\.\./shared/default\.vcl .*)$",
+#: the VCL taken from `../common/default.vcl`).
+GOING_UP = re.compile(r"^ +(?P<line>warning  UPS008  \S+  \.platform/\.\./common/default\.vcl .*)$",
                       re.MULTILINE)
 
 
@@ -120,13 +120,13 @@ def test_the_warning_for_an_include_out_of_platform_is_the_tools(
     services = files[".platform/services.yaml"]
     assert "path: config.vcl\n" in services
     files[".platform/services.yaml"] = services.replace("path: config.vcl\n",
-                                                        "path: ../shared/default.vcl\n")
-    repo = write_files(tmp_path / "repo", {**files, "shared/default.vcl": "vcl 4.1;\n"})
+                                                        "path: ../common/default.vcl\n")
+    repo = write_files(tmp_path / "repo", {**files, "common/default.vcl": "vcl 4.1;\n"})
     monkeypatch.chdir(repo)
     done = run("migrate", ".")
     assert done.exit_code == 0, done.stderr
     printed = [line.strip() for line in done.stdout.splitlines()
-               if line.strip().startswith("warning  UPS008") and "../shared/" in line]
+               if line.strip().startswith("warning  UPS008") and "../common/" in line]
     shown = GOING_UP.search(page)
     assert shown is not None and len(printed) == 1
     if os.environ.get("UPDATE_DOCS") == "1":

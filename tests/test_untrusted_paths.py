@@ -263,36 +263,36 @@ def test_bulk_migrates_a_link_given_as_a_root(tmp_path: Path) -> None:
 
 
 def _outside_platform(project: Path) -> None:
-    write_files(project, {".platform.app.yaml": APP, "shared/default.vcl": "vcl 4.0;\n",
-                          ".platform/services.yaml": VCL.format("../shared/default.vcl")})
+    write_files(project, {".platform.app.yaml": APP, "common/default.vcl": "vcl 4.0;\n",
+                          ".platform/services.yaml": VCL.format("../common/default.vcl")})
 
 
 def test_an_include_outside_platform_in_the_repository_stays_where_it_is(project: Path) -> None:
     """`.platform/` and `.upsun/` are both folders at the top of the repository: from either,
-    `../shared/default.vcl` names the same file. It is not copied, and not removed."""
+    `../common/default.vcl` names the same file. It is not copied, and not removed."""
     _outside_platform(project)
     result = run("migrate", "--remove-legacy", project)
     assert result.exit_code == 0, result.output
     config = (project / ".upsun/config.yaml").read_text()
-    assert "vcl: !include {type: string, path: '../shared/default.vcl'}" in config
-    assert (project / "shared/default.vcl").read_text() == "vcl 4.0;\n"
+    assert "vcl: !include {type: string, path: '../common/default.vcl'}" in config
+    assert (project / "common/default.vcl").read_text() == "vcl 4.0;\n"
     assert sorted(p.relative_to(project).as_posix() for p in project.rglob("*")) == [
-        ".upsun", ".upsun/config.yaml", "shared", "shared/default.vcl"]
-    assert ("warning  UPS008  .platform/services.yaml:4  .platform/../shared/default.vcl is "
-            "outside .platform/ and stays where it is: from .upsun/, ../shared/default.vcl names "
+        ".upsun", ".upsun/config.yaml", "common", "common/default.vcl"]
+    assert ("warning  UPS008  .platform/services.yaml:4  .platform/../common/default.vcl is "
+            "outside .platform/ and stays where it is: from .upsun/, ../common/default.vcl names "
             "the same file (it is not copied, and --remove-legacy leaves it); Upsun's "
             "documentation shows include paths that leave the configuration folder for "
             "applications only: check that Upsun reads this one") in result.stdout
 
 
 def test_a_service_included_from_outside_platform_is_refused(project: Path) -> None:
-    write_files(project, {".platform.app.yaml": APP, "shared/db.yaml": "type: 'mariadb:11.4'\n",
-                          ".platform/services.yaml": "db: !include ../shared/db.yaml\n"})
+    write_files(project, {".platform.app.yaml": APP, "common/db.yaml": "type: 'mariadb:11.4'\n",
+                          ".platform/services.yaml": "db: !include ../common/db.yaml\n"})
     before = tree(project)
     result = run("migrate", project)
     assert (result.exit_code, result.stderr) == (
         1, "error: .platform/services.yaml:1: a service included from outside .platform/ "
-           "(shared/db.yaml) cannot be migrated: the rules edit an included service in its copy "
+           "(common/db.yaml) cannot be migrated: the rules edit an included service in its copy "
            "under .upsun/; move the file into .platform/ and run again\n")
     assert tree(project) == before
 
@@ -318,7 +318,7 @@ def test_an_include_that_goes_up_inside_platform_is_copied_to_its_plain_path(
 LINK_PLACES = [".platform", ".platform/conf", ".platform/config.vcl", ".platform/conf/schema.xml",
                ".platform/db.yaml", ".platform.app.yaml", ".upsun", ".upsun/config.yaml",
                ".upsun/config.vcl", ".upsun/conf", ".upsun/conf/schema.xml", ".upsun/includes",
-               ".upsun/includes/db.yaml", ".upsun/a", "shared", "report.md", "out",
+               ".upsun/includes/db.yaml", ".upsun/a", "common", "report.md", "out",
                "out/report.json", "run.sh"]
 #: What a link names: outside (absolute, or relative through `..`), a chain, inside, nothing.
 LINK_TARGETS = ["outside file", "outside file, relative", "outside folder",
@@ -328,9 +328,9 @@ LINK_TARGETS = ["outside file", "outside file, relative", "outside folder",
 #: repository or to one outside
 A_KINDS = ["folder", "deep inside", "outside folder", "outside folder, relative"]
 INCLUDES = ["config.vcl", "conf/../config.vcl", "a/config.vcl", "a/../config.vcl",
-            "../shared/x.vcl", "../../outside/secret.txt", "/etc/hostname", "./config.vcl"] + \
+            "../common/x.vcl", "../../outside/secret.txt", "/etc/hostname", "./config.vcl"] + \
            ["a/" + "../" * ups + "victim/x.vcl" for ups in range(1, 5)]
-ARCHIVES = ["conf", "a", "a/../conf", "../shared", "a/../../conf", "./conf"]
+ARCHIVES = ["conf", "a", "a/../conf", "../common", "a/../../conf", "./conf"]
 
 
 class Layout(NamedTuple):
@@ -357,8 +357,8 @@ def _target(kind: str, repo: Path, place: str, away: Path) -> str:
         "outside folder, relative": os.path.relpath(away / "dir", folder),
         "a link to outside": os.path.relpath(repo / "chain", folder),
         "deep inside": os.path.relpath(repo / "d/d/d", folder),
-        "inside folder": os.path.relpath(repo / "shared", folder),
-        "inside file": os.path.relpath(repo / "shared/x.vcl", folder),
+        "inside folder": os.path.relpath(repo / "common", folder),
+        "inside file": os.path.relpath(repo / "common/x.vcl", folder),
         "dangling": "nowhere",
         "itself": Path(place).name,
         "the repository's parent": os.path.relpath(repo.parent, folder),
@@ -377,7 +377,7 @@ def _build(repo: Path, away: Path, layout: Layout) -> None:
     write_files(repo, {".platform.app.yaml": APP, ".platform/services.yaml": services,
                        ".platform/config.vcl": "vcl 4.0;\n", ".platform/conf/schema.xml": "<s/>\n",
                        ".platform/db.yaml": "type: 'mariadb:11.4'\nsize: M\n",
-                       "shared/x.vcl": "shared\n", "victim/x.vcl": "victim\n",
+                       "common/x.vcl": "common\n", "victim/x.vcl": "victim\n",
                        **{f"d/d/d/{name}": text for name, text in inner.items()},
                        **({".upsun/config.yaml": "applications: {}\n"} if layout.config else {})})
     if layout.a_kind == "folder":
