@@ -28,7 +28,7 @@ from migrator.yamltext.edits import (
 )
 from migrator.yamltext.flowtext import edited_flow
 from migrator.yamltext.nest import unit
-from migrator.yamltext.nodes import Alias, Mapping, Node, Scalar, Sequence
+from migrator.yamltext.nodes import Alias, Mapping, Node, Scalar, Sequence, written
 from migrator.yamltext.properties import properties, properties_end, tag_text
 from migrator.yamltext.scalars import MERGE_TAG
 
@@ -222,13 +222,4 @@ def canonical_tags(doc: Document) -> list[Edit]:
 
 
 def _tagged(root: Node | None) -> Iterator[Node]:
-    stack = [root] if root is not None else []
-    while stack:
-        node = stack.pop()
-        if node.tag is not None:
-            yield node
-        if isinstance(node, Mapping):
-            for key, value in node.pairs:
-                stack += [key, value]
-        elif isinstance(node, Sequence):
-            stack += node.items
+    return (node for node in written(root) if node.tag is not None)

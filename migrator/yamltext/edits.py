@@ -17,7 +17,7 @@ from itertools import accumulate
 from typing import NamedTuple
 
 from migrator.yamltext.document import Document
-from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence
+from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence, written
 
 _MAX_COPY_DEPTH = 64
 
@@ -191,17 +191,10 @@ def scalar_spans(doc: Document) -> tuple[list[int], list[tuple[int, int]]]:
     their starts; computed once per document."""
     if doc.spans is None:
         spans: list[tuple[int, int]] = []
-        stack = [doc.root] if doc.root is not None else []
-        while stack:
-            node = stack.pop()
+        for node in written(doc.root):
             if isinstance(node, Scalar):
                 start = line_end(doc, node.start) if node.style in ("|", ">") else node.start
                 spans.append((start, node.end))
-            elif isinstance(node, Mapping):
-                for key, value in node.pairs:
-                    stack += [key, value]
-            elif isinstance(node, Sequence):
-                stack += node.items
         spans.sort()
         doc.spans = ([start for start, _ in spans], spans)
     return doc.spans

@@ -237,3 +237,17 @@ def children(node: Node) -> Iterator[Node]:
             yield value
     elif isinstance(node, Sequence):
         yield from node.items
+
+
+def written(root: Node | None) -> Iterator[Node]:
+    """Every node written in a document's text, keys included, depth first (the last entry of
+    a collection first); aliases are yielded, never followed."""
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, Mapping):
+            for key, value in node.pairs:
+                stack += [key, value]
+        elif isinstance(node, Sequence):
+            stack += node.items

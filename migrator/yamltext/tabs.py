@@ -15,7 +15,7 @@ from typing import Any
 
 from migrator.errors import InputError
 from migrator.yamltext.document import Document
-from migrator.yamltext.nodes import Mapping, Node, Scalar, Sequence
+from migrator.yamltext.nodes import Node, Scalar, written
 
 TAB = "tab character where YAML expects spaces"
 
@@ -76,15 +76,8 @@ def refuse_tabs_in_block_indentation(document: Document) -> None:
     a tab character where an indentation space is expected`), the pure-Python parser read it
     as text; refused with both."""
     text = document.text
-    stack = [document.root] if document.root is not None else []
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Mapping):
-            for key, value in node.pairs:
-                stack += [key, value]
-        elif isinstance(node, Sequence):
-            stack += node.items
-        elif isinstance(node, Scalar) and node.style in ("|", ">") \
+    for node in written(document.root):
+        if isinstance(node, Scalar) and node.style in ("|", ">") \
                 and "\t" in text[node.start:node.end]:
             offset = _tab_in_indentation(text, node)
             if offset is not None:
@@ -117,15 +110,8 @@ def restore_tabs(document: Document, tabs: list[int]) -> None:
     """A plain scalar that holds a tab read as a space gets libyaml's value: its text folded
     (lines stripped of spaces and tabs, joined by a space, an empty line a line break)."""
     positions = sorted(tabs)
-    stack = [document.root] if document.root is not None else []
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Mapping):
-            for key, value in node.pairs:
-                stack += [key, value]
-        elif isinstance(node, Sequence):
-            stack += node.items
-        elif isinstance(node, Scalar) and node.style == "" and any(
+    for node in written(document.root):
+        if isinstance(node, Scalar) and node.style == "" and any(
                 node.start <= tab < node.end for tab in positions):
             node.value = _folded(document.text[_content(document.text, node):node.end])
 
