@@ -206,10 +206,11 @@ def test_errors_through_aliases_merges_and_includes_name_where_they_are_written(
 
 
 def test_one_yaml_stack() -> None:
-    """Only the engine's parser module and its fallback import a YAML library: `validate`, the
-    codemod and the checks of `.upsun/` read the engine's trees."""
+    """Only the engine's parser modules import a YAML library (the parser, the composer of its
+    events and the pure-Python fallback): `validate`, the codemod and the checks of `.upsun/`
+    read the engine's trees."""
     pattern = re.compile(r"^\s*(?:from|import) (?:ruamel|_ruamel_yaml|yaml)\b", re.M)
     importers = sorted(path.relative_to(REPO / "migrator").as_posix()
                        for path in (REPO / "migrator").rglob("*.py")
                        if pattern.search(path.read_text(encoding="utf-8")))
-    assert importers == ["yamltext/parse.py", "yamltext/pure.py"]
+    assert importers == ["yamltext/compose.py", "yamltext/parse.py", "yamltext/pure.py"]

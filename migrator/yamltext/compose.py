@@ -1,8 +1,8 @@
 """Parser events -> the node tree of one document, checking what a configuration may hold.
 
-Only the event stream is read (its kinds by name, its marks, anchors, tags, styles and
-values), so either of ruamel.yaml's parsers, the C one or the pure-Python one, stands under
-it. Refused here with
+Only the event stream is read (ruamel.yaml's event classes, their marks, anchors, tags, styles
+and values), so either of ruamel.yaml's parsers, the C one or the pure-Python one, stands under
+it: both emit the same classes. Refused here with
 `file:line:column`: a second document, a YAML version other than 1.1 and 1.2, unknown tags,
 a core tag its text does not fit (`!!int abc`), keys that are collections, recursive aliases,
 nesting deeper than MAX_DEPTH, and aliases that expand to more than MAX_VALUES values beyond
@@ -13,6 +13,16 @@ from __future__ import annotations
 
 import sys
 from typing import Any
+
+from ruamel.yaml.events import (
+    AliasEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
 
 from migrator.errors import MAX_VALUES, ExpansionError, InputError
 from migrator.yamltext.document import Document
@@ -36,7 +46,7 @@ _NUMERIC_TAGS = frozenset({None, "tag:yaml.org,2002:int", "tag:yaml.org,2002:flo
                            "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"})
 VERSIONS = ((1, 1), (1, 2))
 UNSUPPORTED_VERSION = "a YAML version other than 1.1 and 1.2 (the %YAML directive)"
-_COLLECTION_TAGS = {"MappingStartEvent": CORE + "map", "SequenceStartEvent": CORE + "seq"}
+_COLLECTION_TAGS = {MappingStartEvent: CORE + "map", SequenceStartEvent: CORE + "seq"}
 
 
 class Composer:
@@ -55,11 +65,12 @@ class Composer:
         self.written = 0
         self.merge_work = 0
         self.path: list[object] = []  # keys and indexes down to the node being composed
+        self.yaml11 = False  # under `%YAML 1.1` (set by start_document)
 
     def compose(self) -> None:
         self.source.get_event()  # StreamStart
         event = self.source.get_event()
-        if type(event).__name__ == "StreamEndEvent":
+        if type(event) is StreamEndEvent:
             return
         self.start_document(event)
         root, _ = self.node(self.source.get_event(), 0)
@@ -71,7 +82,7 @@ class Composer:
         if end.explicit:
             self.document.end_marker = (end.start_mark.index, end.end_mark.index)
         event = self.source.get_event()
-        if type(event).__name__ != "StreamEndEvent":
+        if type(event) is not StreamEndEvent:
             self.fail("a second YAML document in one file is not supported", event.start_mark)
 
     def start_document(self, event: Any) -> None:
@@ -82,6 +93,7 @@ class Composer:
             self.unknown_directives(event.start_mark.index, event.end_mark.index)
         document = self.document
         document.version = tuple(version) if version is not None else None
+        self.yaml11 = document.version == (1, 1)
         document.handles = dict(getattr(event, "tags", None) or {})
         if event.explicit:
             document.start_marker = (event.start_mark.index, event.end_mark.index)
@@ -106,17 +118,17 @@ class Composer:
         """The node an event starts, and how many values it stands for once expanded."""
         if depth > self.max_depth:
             self.fail("YAML nested too deeply", event.start_mark)
-        kind = type(event).__name__
+        kind = type(event)
         self.written += 1
-        if kind == "ScalarEvent" and event.tag is None and event.anchor is None \
+        if kind is ScalarEvent and event.tag is None and event.anchor is None \
                 and not event.style:  # most nodes: a plain scalar, no tag, no anchor
-            if len(event.value) > _LONG:
+            value = event.value
+            if len(value) > _LONG:
                 self.integer_in_reach(event)
-            if self.document.version == (1, 1):
+            if self.yaml11:
                 self.check_yaml11(event)
-            return Scalar(event.start_mark.index, event.end_mark.index, None, None, event.value,
-                          ""), 1
-        if kind == "AliasEvent":
+            return Scalar(event.start_mark.index, event.end_mark.index, None, None, value, ""), 1
+        if kind is AliasEvent:
             return self.alias(event)
         tag = self.tag(event, kind)
         if event.anchor is not None:
@@ -124,9 +136,9 @@ class Composer:
                 self.fail(f"anchor &{event.anchor} is defined twice", event.start_mark)
             self.anchors[event.anchor] = None
         built: Node
-        if kind == "ScalarEvent":
+        if kind is ScalarEvent:
             built, size = self.scalar(event, tag), 1
-        elif kind == "SequenceStartEvent":
+        elif kind is SequenceStartEvent:
             built, size = self.sequence(event, tag, depth)
         else:
             built, size = self.mapping(event, tag, depth)
@@ -135,7 +147,7 @@ class Composer:
             self.document.anchors[event.anchor] = built
         return built, size
 
-    def tag(self, event: Any, kind: str) -> str | None:
+    def tag(self, event: Any, kind: type) -> str | None:
         tag: str | None = event.tag if event.tag not in ("!", None) else None
         if tag is None:
             return None
@@ -146,7 +158,7 @@ class Composer:
                       event.start_mark)
         elif kind in _COLLECTION_TAGS and tag != _COLLECTION_TAGS[kind]:
             self.fail(f"!!{tag[len(CORE):]} does not fit a "
-                      f"{'mapping' if kind == 'MappingStartEvent' else 'list'}", event.start_mark)
+                      f"{'mapping' if kind is MappingStartEvent else 'list'}", event.start_mark)
         return tag
 
     def check_yaml11(self, event: Any) -> None:
@@ -161,7 +173,7 @@ class Composer:
     def scalar(self, event: Any, tag: str | None) -> Scalar:
         if len(event.value) > _LONG and tag in _NUMERIC_TAGS and (tag or not event.style):
             self.integer_in_reach(event)
-        if tag is None and not event.style and self.document.version == (1, 1):
+        if tag is None and not event.style and self.yaml11:
             self.check_yaml11(event)
         node = Scalar(event.start_mark.index, self.scalar_end(event), tag, event.anchor,
                       event.value, event.style or "")
@@ -211,7 +223,7 @@ class Composer:
         items, get_event, size = node.items, self.source.get_event, 1
         while True:
             item = get_event()
-            if type(item).__name__ == "SequenceEndEvent":
+            if type(item) is SequenceEndEvent:
                 break
             self.path.append(len(items))
             child, count = self.node(item, depth + 1)
@@ -224,34 +236,34 @@ class Composer:
 
     def mapping(self, event: Any, tag: str | None, depth: int) -> tuple[Mapping, int]:
         node = Mapping(event.start_mark.index, 0, tag, event.anchor, bool(event.flow_style))
-        get_event, sizes = self.source.get_event, {}
+        get_event, path, sizes = self.source.get_event, self.path, {}
         while True:
             key_event = get_event()
-            if type(key_event).__name__ == "MappingEndEvent":
+            if type(key_event) is MappingEndEvent:
                 break
             key, _ = self.node(key_event, depth + 1)
             if type(key) is not Scalar:
                 self.fail("a key that is a mapping, a list or an alias is not supported (keys "
                           "of a configuration are names)", key_event.start_mark)
             assert isinstance(key, Scalar)
-            self.check_key(key, node, key_event)
-            self.path.append(key.value)
-            value, sizes[key.value if not is_merge_key(key) else None] = \
-                self.node(get_event(), depth + 1)
-            self.path.pop()
-            node.add(key, value)
-            if is_merge_key(key):
+            merging = is_merge_key(key)
+            self.check_key(key, merging, node, key_event)
+            path.append(key.value)
+            value, sizes[None if merging else key.value] = self.node(get_event(), depth + 1)
+            path.pop()
+            node.add(key, value, merging)
+            if merging:
                 self.merge(node, value, key_event)
         node.end = key_event.end_mark.index if node.flow else \
             (node.pairs[-1][1].end if node.pairs else event.end_mark.index)
         return node, self.counted(node, self.mapping_size(node, sizes, event), event)
 
-    def check_key(self, key: Scalar, node: Mapping, event: Any) -> None:
+    def check_key(self, key: Scalar, merging: bool, node: Mapping, event: Any) -> None:
         if key.tag == MERGE_TAG:
-            if not is_merge_key(key):
+            if not merging:
                 self.fail("!!merge is the tag of the merge key `<<` only", event.start_mark)
             self.document.merge_tags = True
-        if not is_merge_key(key) and node.own(key.value) is not None:
+        if not merging and node.own(key.value) is not None:
             self.fail(f"duplicate key {key.value!r}", event.start_mark)
 
     def merge(self, node: Mapping, value: Node, event: Any) -> None:

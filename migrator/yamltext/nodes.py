@@ -77,10 +77,11 @@ class Mapping(Node):
         #: key -> (the mapping that holds it, its entry there); None without merges
         self._merged: dict[str, tuple[Mapping, tuple[Scalar, Node]]] | None = None
 
-    def add(self, key: Scalar, value: Node) -> None:
-        """An entry, in file order (the composer's)."""
+    def add(self, key: Scalar, value: Node, merging: bool) -> None:
+        """An entry, in file order (the composer's); `merging`: the key is `<<`
+        (`is_merge_key`), whose entry merges rather than names a value."""
         self.pairs.append((key, value))
-        if not is_merge_key(key):
+        if not merging:
             self._own[key.value] = (key, value)
 
     def seal(self) -> int:
@@ -146,9 +147,11 @@ class Mapping(Node):
         """Effective keys: own ones in file order, then merged ones not overridden."""
         return list(self._merged if self._merged is not None else self._own)
 
-    def items(self) -> Iterator[tuple[str, Node]]:
-        for key, (_, entry) in self.effective():
-            yield key, resolve(entry[1])
+    def items(self) -> list[tuple[str, Node]]:
+        """The effective entries, aliases resolved."""
+        if self._merged is not None:
+            return [(key, resolve(entry[1])) for key, (_, entry) in self._merged.items()]
+        return [(key, resolve(entry[1])) for key, entry in self._own.items()]
 
 
 def is_merge_key(key: Scalar) -> bool:
