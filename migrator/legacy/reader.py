@@ -161,7 +161,10 @@ def _read_regular(path: Path, rel: str) -> bytes:
         if info.st_size > MAX_BYTES:
             raise InputError(f"file is larger than {MAX_BYTES // 1024 // 1024} MB", rel)
         with open(fd, "rb", closefd=False) as file:
-            return file.read(MAX_BYTES + 1)
+            data = file.read(info.st_size + 1)  # the size fstat gave, and a byte to see growth
+            if len(data) > info.st_size:  # it grew: read on, to one byte past the limit
+                data += file.read(MAX_BYTES + 1 - len(data))
+            return data
     finally:
         os.close(fd)
 
