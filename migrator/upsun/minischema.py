@@ -72,13 +72,14 @@ class Validator:
                                     "JSON Schema draft-07 is supported")
         _Audit(self).audit(schema, "#")
 
-    def errors(self, instance: Any) -> Iterator[Error]:
-        """Every error of `instance`. A schema that makes validation run away (a chain of
-        oneOf through $ref, walked for each value; a pattern that backtracks) is refused here
-        (UnsupportedSchema) once it has taken MAX_STEPS steps or a pattern PATTERN_SECONDS."""
+    def errors(self, instance: Any) -> list[Error]:
+        """Every error of `instance`, in the order the schema is walked. A schema that makes
+        validation run away (a chain of oneOf through $ref, walked for each value; a pattern
+        that backtracks) is refused here (UnsupportedSchema) once it has taken MAX_STEPS steps
+        or a pattern PATTERN_SECONDS."""
         self.steps = 0
         try:
-            yield from self._check(instance, self.schema, ())
+            return self._failures(instance, self.schema, ())
         except RecursionError:
             raise UnsupportedSchema("the value is nested too deeply for the schema's checks "
                                     "(Python's recursion limit)") from None
@@ -93,80 +94,93 @@ class Validator:
             node = node[part.replace("~1", "/").replace("~0", "~")]
         return node  # type: ignore[no-any-return]
 
-    def _check(self, value: Any, schema: Any, path: tuple[str | int, ...]) -> Iterator[Error]:
+    def _failures(self, value: Any, schema: Any, path: tuple[str | int, ...]) -> list[Error]:
+        found: list[Error] = []
+        self._check(value, schema, path, found)
+        return found
+
+    def _check(self, value: Any, schema: Any, path: tuple[str | int, ...],
+               found: list[Error]) -> None:
+        """The errors of `value` against `schema`, appended to `found`."""
         self.steps += 1
         if self.steps > MAX_STEPS:
             raise UnsupportedSchema(f"validating took more than {MAX_STEPS:,} steps (at "
                                     f"{_where(path)}): the schema makes validation run away; "
                                     "refused")
         if schema is False:
-            yield Error(path, f"{value!r} is not allowed (the schema is false)")
+            found.append(Error(path, f"{value!r} is not allowed (the schema is false)"))
             return
         if not isinstance(schema, dict):
             return
         if "$ref" in schema:
-            yield from self._check(value, self._resolve(schema["$ref"]), path)
+            self._check(value, self._resolve(schema["$ref"]), path, found)
             return
         kinds = schema.get("type")
         if kinds is not None:
             kinds = [kinds] if isinstance(kinds, str) else kinds
             if not any(_is(value, k) for k in kinds):
-                yield Error(path, f"{value!r} is not of type {', '.join(map(repr, kinds))}")
+                found.append(Error(path, f"{value!r} is not of type "
+                                         f"{', '.join(map(repr, kinds))}"))
                 return
         if "enum" in schema and not any(_equal(value, item) for item in schema["enum"]):
-            yield Error(path, f"{value!r} is not one of {schema['enum']!r}")
+            found.append(Error(path, f"{value!r} is not one of {schema['enum']!r}"))
         if "const" in schema and not _equal(value, schema["const"]):
-            yield Error(path, f"{schema['const']!r} was expected")
+            found.append(Error(path, f"{schema['const']!r} was expected"))
         if "allOf" in schema or "anyOf" in schema or "oneOf" in schema:
-            yield from self._combined(value, schema, path)
+            self._combined(value, schema, path, found)
         if isinstance(value, dict):
-            yield from self._object(value, schema, path)
+            self._object(value, schema, path, found)
         elif isinstance(value, list) and isinstance(schema.get("items"), (dict, bool)):
             for index, item in enumerate(value):
-                yield from self._check(item, schema["items"], (*path, index))
+                self._check(item, schema["items"], (*path, index), found)
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
             if "minimum" in schema and value < schema["minimum"]:
-                yield Error(path, f"{value!r} is less than the minimum of {schema['minimum']}")
+                found.append(Error(path, f"{value!r} is less than the minimum of "
+                                         f"{schema['minimum']}"))
             if "maximum" in schema and value > schema["maximum"]:
-                yield Error(path, f"{value!r} is greater than the maximum of {schema['maximum']}")
+                found.append(Error(path, f"{value!r} is greater than the maximum of "
+                                         f"{schema['maximum']}"))
         elif isinstance(value, str) and "pattern" in schema \
                 and not _search(schema["pattern"], value, path):
-            yield Error(path, f"{value!r} does not match {schema['pattern']!r}")
+            found.append(Error(path, f"{value!r} does not match {schema['pattern']!r}"))
 
-    def _combined(self, value: Any, schema: dict[str, Any],
-                  path: tuple[str | int, ...]) -> Iterator[Error]:
+    def _combined(self, value: Any, schema: dict[str, Any], path: tuple[str | int, ...],
+                  found: list[Error]) -> None:
         for sub in schema.get("allOf", []):
-            yield from self._check(value, sub, path)
+            self._check(value, sub, path, found)
         if "anyOf" in schema:
-            failures = [list(self._check(value, sub, path)) for sub in schema["anyOf"]]
+            failures = [self._failures(value, sub, path) for sub in schema["anyOf"]]
             if all(failures):
-                yield _best(failures, f"{value!r} is not valid under any of the given schemas")
+                found.append(_best(failures, f"{value!r} is not valid under any of the given "
+                                             "schemas"))
         if "oneOf" in schema:
-            failures = [list(self._check(value, sub, path)) for sub in schema["oneOf"]]
+            failures = [self._failures(value, sub, path) for sub in schema["oneOf"]]
             passed = sum(not f for f in failures)
             if passed == 0:
-                yield _best(failures, f"{value!r} is not valid under any of the given schemas")
+                found.append(_best(failures, f"{value!r} is not valid under any of the given "
+                                             "schemas"))
             elif passed > 1:
-                yield Error(path, f"{value!r} is valid under each of several given schemas")
+                found.append(Error(path, f"{value!r} is valid under each of several given "
+                                         "schemas"))
 
     def _object(self, value: dict[str, Any], schema: dict[str, Any],
-                path: tuple[str | int, ...]) -> Iterator[Error]:
+                path: tuple[str | int, ...], found: list[Error]) -> None:
         for key in schema.get("required", []):
             if key not in value:
-                yield Error(path, f"{key!r} is a required property")
+                found.append(Error(path, f"{key!r} is a required property"))
         properties = schema.get("properties", {})
         extra = schema.get("additionalProperties", True)
         unexpected = [k for k in value if k not in properties]
         if extra is False and unexpected:
             listed = ", ".join(repr(k) for k in unexpected)
             verb = "was" if len(unexpected) == 1 else "were"
-            yield Error(path, f"Additional properties are not allowed ({listed} {verb} "
-                        "unexpected)")
+            found.append(Error(path, f"Additional properties are not allowed ({listed} {verb} "
+                                     "unexpected)"))
         for key, item in value.items():
             if key in properties:
-                yield from self._check(item, properties[key], (*path, key))
+                self._check(item, properties[key], (*path, key), found)
             elif isinstance(extra, dict):
-                yield from self._check(item, extra, (*path, key))
+                self._check(item, extra, (*path, key), found)
 
 
 #: Steps (`_check` calls) one validation may take: far above the 112,804 steps a configuration
