@@ -46,8 +46,10 @@ def apply(ctx: MigrationContext) -> None:
             written[container.app.name] = profile
         line, pending, kept = _remove_all(ctx, container, present, line, profile)
         if sizing is not None and hint is not None:
-            sizing = _with_comments(sizing, kept) if kept else sizing
-            _record(ctx, container, sizing, _hint(ctx, container, sizing, app_profile))
+            if kept:  # the hint says the comments of the removed lines too
+                sizing = _with_comments(sizing, kept)
+                hint = _hint(ctx, container, sizing, app_profile)
+            _record(ctx, container, sizing, hint)
         if (line is not None and present) or pending is not None:
             _hint_at_top(ctx.editor(container.source), _home(container), line, pending)
         if profile is not None and sizing is not None:

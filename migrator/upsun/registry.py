@@ -67,6 +67,7 @@ class Registry:
 
     def __init__(self, data: dict[str, Any], composable: dict[str, Any] | None = None) -> None:
         self.data = {**data, **(composable or {})}
+        self._found: dict[str, ImageVersion | None] = {}  # lookup's answers: data never changes
 
     def image(self, type_: str) -> tuple[str, str]:
         name, _, version = type_.partition(":")
@@ -79,6 +80,11 @@ class Registry:
         return entry if isinstance(entry, dict) else None
 
     def lookup(self, type_: str) -> ImageVersion | None:
+        if type_ not in self._found:
+            self._found[type_] = self._version(type_)
+        return self._found[type_]
+
+    def _version(self, type_: str) -> ImageVersion | None:
         image, version = self.image(type_)
         entry = self._entry(type_)
         if entry is None:
