@@ -203,8 +203,11 @@ def _check_names_apart(apps: list[LegacyApp], services: LegacyDocument) -> None:
 
 def refuse_existing(root: Path) -> None:
     """`.upsun` must be a folder (or absent); refuse a file or a link leaving the repository."""
-    upsun = root / ".upsun"
-    if upsun.is_symlink():
+    try:
+        mode = os.lstat(root / ".upsun").st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    if stat.S_ISLNK(mode):
         raise RefusedError(".upsun is a symbolic link; refusing to write through it", ".upsun")
-    if upsun.exists() and not upsun.is_dir():
+    if not stat.S_ISDIR(mode):
         raise RefusedError("exists and is not a folder", ".upsun")

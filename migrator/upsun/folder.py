@@ -32,8 +32,9 @@ def refuse_conflicts_beside(result: MigrationResult) -> None:
     """The files Upsun will read with the new config.yaml must be readable, hold only keys Upsun
     knows, and define none of the keys config.yaml defines: Upsun takes each top-level key from
     one file only, so the result would not deploy (and `validate` would fail)."""
-    ours = written_keys(result.config_text)
-    for rel, source in _others(result):
+    others = list(_others(result))
+    ours = written_keys(result.config_text) if others else set()
+    for rel, source in others:
         for key, line, _ in top_entries(source):
             if key not in TOP_LEVEL_KEYS:
                 raise InputError(f"{key}: {UNKNOWN_KEY}", rel, line)
