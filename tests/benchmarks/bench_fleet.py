@@ -88,7 +88,7 @@ def run_bulk(fleet: Path, jobs: int) -> tuple[float, int, str]:
     elapsed = time.perf_counter() - start
     done.set()
     sampler.join()
-    return elapsed, max(peaks), stderr.strip()
+    return elapsed, max(peaks), (stderr.strip().splitlines() or [""])[-1]  # bulk's totals
 
 
 def run_official(cli: Path, fleet: Path, jobs: int) -> tuple[float, int]:
