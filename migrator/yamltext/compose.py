@@ -236,7 +236,7 @@ class Composer:
 
     def mapping(self, event: Any, tag: str | None, depth: int) -> tuple[Mapping, int]:
         node = Mapping(event.start_mark.index, 0, tag, event.anchor, bool(event.flow_style))
-        get_event, path, sizes = self.source.get_event, self.path, {}
+        get_event, path, own_size = self.source.get_event, self.path, 0
         while True:
             key_event = get_event()
             if type(key_event) is MappingEndEvent:
@@ -249,14 +249,16 @@ class Composer:
             merging = is_merge_key(key)
             self.check_key(key, merging, node, key_event)
             path.append(key.value)
-            value, sizes[None if merging else key.value] = self.node(get_event(), depth + 1)
+            value, size = self.node(get_event(), depth + 1)
             path.pop()
             node.add(key, value, merging)
             if merging:
                 self.merge(node, value, key_event)
+            else:
+                own_size += size  # keys are unique (check_key): each own value counts once
         node.end = key_event.end_mark.index if node.flow else \
             (node.pairs[-1][1].end if node.pairs else event.end_mark.index)
-        return node, self.counted(node, self.mapping_size(node, sizes, event), event)
+        return node, self.counted(node, self.mapping_size(node, own_size, event), event)
 
     def check_key(self, key: Scalar, merging: bool, node: Mapping, event: Any) -> None:
         if key.tag == MERGE_TAG:
@@ -276,18 +278,17 @@ class Composer:
             assert isinstance(target, Mapping)
             node.merges.append(target)
 
-    def mapping_size(self, node: Mapping, sizes: dict[str | None, int], event: Any) -> int:
-        """1 + the values of its effective entries: its own, then the merged ones."""
+    def mapping_size(self, node: Mapping, own_size: int, event: Any) -> int:
+        """1 + the values of its effective entries: its own (`own_size`: an own entry always
+        wins over a merged one), then the merged ones no own entry overrides."""
         work = node.seal()
         if not node.merges:
-            return 1 + sum(size for key, size in sizes.items() if key is not None)
+            return 1 + own_size
         self.merge_work += work
         if self.bounded and self.merge_work > 4 * MAX_VALUES:
             self.expansion(event)
-        size = 1
-        for key, (holder, entry) in node.effective():
-            size += sizes[key] if holder is node else self.size_of(entry[1])
-        return size
+        return 1 + own_size + sum(self.size_of(entry[1]) for _, (holder, entry)
+                                  in node.effective() if holder is not node)
 
     def size_of(self, node: Node) -> int:
         target = resolve(node)
