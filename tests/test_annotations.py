@@ -20,13 +20,6 @@ CODE = ("import os\nfrom platformshconfig import Config\n\nconfig = Config()\n"
         "name = config.applicationName\nDEBUG = not config.on_production()\n")
 
 
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Run from tmp_path, so PATH arguments are relative, as in a CI checkout."""
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
 def test_escaping_follows_the_workflow_command_rules() -> None:
     assert github.escape_data("100% done\r\nnext: a,b") == "100%25 done%0D%0Anext: a,b"
     assert github.escape_property("dir,x/a:b%\n") == "dir%2Cx/a%3Ab%25%0A"
@@ -37,18 +30,18 @@ def test_escaping_follows_the_workflow_command_rules() -> None:
     assert github.command("error", "bare") == "::error::bare"
 
 
-def test_migrate_annotates_retired_versions(workdir: Path, snapshot: SnapshotAssertion) -> None:
-    write_files(workdir / "shop", RETIRED)
+def test_migrate_annotates_retired_versions(tmp_path: Path, snapshot: SnapshotAssertion) -> None:
+    write_files(tmp_path / "shop", RETIRED)
     result = run("migrate", "--dry-run", "--output-format", "github", "shop", *METADATA_ARGS)
     assert result.exit_code == 0
     assert result.stdout == snapshot  # the annotations; the diff and the report go to stderr
     assert result.stderr.startswith("--- /dev/null\n+++ b/.upsun/config.yaml\n")
     assert "Would migrate: 1 application(s)" in result.stderr
-    assert not (workdir / "shop/.upsun").exists()
+    assert not (tmp_path / "shop/.upsun").exists()
 
 
-def test_migrate_annotations_at_the_repository_root(workdir: Path) -> None:
-    write_files(workdir, RETIRED)
+def test_migrate_annotations_at_the_repository_root(tmp_path: Path) -> None:
+    write_files(tmp_path, RETIRED)
     result = run("migrate", "--dry-run", "--remove-legacy", "--output-format", "github", ".",
                  *METADATA_ARGS)
     assert result.stdout.splitlines()[0].startswith(
@@ -56,8 +49,8 @@ def test_migrate_annotations_at_the_repository_root(workdir: Path) -> None:
     assert len(result.stdout.splitlines()) == 2  # no UPS090: the legacy files go
 
 
-def test_migrate_code_findings_are_annotated_with_their_column(workdir: Path) -> None:
-    write_files(workdir / "r", {".platform.app.yaml": "name: app\ntype: 'php:8.4'\n",
+def test_migrate_code_findings_are_annotated_with_their_column(tmp_path: Path) -> None:
+    write_files(tmp_path / "r", {".platform.app.yaml": "name: app\ntype: 'php:8.4'\n",
                                 "app/settings.py": CODE})
     result = run("migrate", "--dry-run", "--remove-legacy", "--code", "--output-format", "github",
                  "r")
@@ -67,15 +60,15 @@ def test_migrate_code_findings_are_annotated_with_their_column(workdir: Path) ->
     assert len(result.stdout.splitlines()) == 2
 
 
-def test_migrate_error_is_an_annotation_too(workdir: Path, snapshot: SnapshotAssertion) -> None:
-    write_files(workdir / "r", {".platform.app.yaml": "name: app\ntype: [php\n"})
+def test_migrate_error_is_an_annotation_too(tmp_path: Path, snapshot: SnapshotAssertion) -> None:
+    write_files(tmp_path / "r", {".platform.app.yaml": "name: app\ntype: [php\n"})
     result = run("migrate", "--output-format", "github", "r")
     assert transcript(result) == snapshot
-    assert not (workdir / "r/.upsun").exists()
+    assert not (tmp_path / "r/.upsun").exists()
 
 
-def test_migrate_json_output_is_the_report(workdir: Path) -> None:
-    write_files(workdir / "r", RETIRED)
+def test_migrate_json_output_is_the_report(tmp_path: Path) -> None:
+    write_files(tmp_path / "r", RETIRED)
     result = run("migrate", "--dry-run", "--output-format", "json", "r", *METADATA_ARGS)
     document = json.loads(result.stdout)
     assert document["version"] == 1 and document["written"] is False
@@ -90,8 +83,8 @@ SCHEMA_BAD = ("applications:\n  app:\n    type: 'php:8.4'\n    disk: 2048\n"
               "    mounts:\n      web: 'shared:files/web'\n")
 
 
-def test_validate_github_and_json(workdir: Path, snapshot: SnapshotAssertion) -> None:
-    write_files(workdir / "site", {".upsun/config.yaml": SCHEMA_BAD})
+def test_validate_github_and_json(tmp_path: Path, snapshot: SnapshotAssertion) -> None:
+    write_files(tmp_path / "site", {".upsun/config.yaml": SCHEMA_BAD})
     result = run("validate", "site", "--output-format", "github", *METADATA_ARGS)
     assert transcript(result) == snapshot
     result = run("validate", "site", "--output-format", "json", *METADATA_ARGS)
@@ -102,16 +95,16 @@ def test_validate_github_and_json(workdir: Path, snapshot: SnapshotAssertion) ->
         "message": "'shared:files/web' is not of type 'object'"})
 
 
-def test_validate_unreadable_yaml_is_annotated(workdir: Path) -> None:
-    write_files(workdir / "site", {".upsun/config.yaml": "applications:\n\tapp: {}\n"})
+def test_validate_unreadable_yaml_is_annotated(tmp_path: Path) -> None:
+    write_files(tmp_path / "site", {".upsun/config.yaml": "applications:\n\tapp: {}\n"})
     result = run("validate", "site", "--output-format", "github", *METADATA_ARGS)
     assert result.exit_code == 1
     assert result.stdout.startswith("::error file=site/.upsun/config.yaml,line=2,")
     assert result.stdout.count("\n") == 1
 
 
-def test_validate_valid_folder_prints_nothing_for_github(workdir: Path) -> None:
-    write_files(workdir / "site", {".upsun/config.yaml": "applications:\n  app:\n"
+def test_validate_valid_folder_prints_nothing_for_github(tmp_path: Path) -> None:
+    write_files(tmp_path / "site", {".upsun/config.yaml": "applications:\n  app:\n"
                                    "    type: 'php:8.4'\n"})
     result = run("validate", "site", "--output-format", "github", *METADATA_ARGS)
     assert (result.exit_code, result.stdout) == (0, "")
@@ -120,8 +113,8 @@ def test_validate_valid_folder_prints_nothing_for_github(workdir: Path) -> None:
     assert (document["valid"], document["errors"]) == (True, [])
 
 
-def test_codemod_github_and_json(workdir: Path, snapshot: SnapshotAssertion) -> None:
-    write_files(workdir / "app", {"sub/settings.py": CODE})
+def test_codemod_github_and_json(tmp_path: Path, snapshot: SnapshotAssertion) -> None:
+    write_files(tmp_path / "app", {"sub/settings.py": CODE})
     result = run("codemod", "app", "--output-format", "github")
     assert transcript(result) == snapshot
     result = run("codemod", "app", "--diff", "--output-format", "json")
@@ -131,11 +124,11 @@ def test_codemod_github_and_json(workdir: Path, snapshot: SnapshotAssertion) -> 
         2, ["app"], ["app/sub/settings.py"],
         [("app/sub/settings.py", "UPS101"), ("app/sub/settings.py", "UPS111")])
     assert result.stderr.startswith("--- a/app/sub/settings.py\n+++ b/app/sub/settings.py\n")
-    assert (workdir / "app/sub/settings.py").read_text() == CODE
+    assert (tmp_path / "app/sub/settings.py").read_text() == CODE
 
 
-def test_text_stays_the_default(workdir: Path) -> None:
-    write_files(workdir / "app", {"settings.py": CODE})
+def test_text_stays_the_default(tmp_path: Path) -> None:
+    write_files(tmp_path / "app", {"settings.py": CODE})
     result = run("codemod", "app")
     assert result.stdout.splitlines()[0] == (
         "app/settings.py:5:8: UPS101 info [would rewrite] config.applicationName -> "
@@ -145,10 +138,10 @@ def test_text_stays_the_default(workdir: Path) -> None:
 
 @pytest.mark.parametrize("args", [
     ("migrate", "--dry-run"), ("migrate", "--check"), ("validate",)])
-def test_json_output_names_the_error_when_the_input_cannot_be_read(workdir: Path,
+def test_json_output_names_the_error_when_the_input_cannot_be_read(tmp_path: Path,
                                                                    args: tuple[str, ...]) -> None:
     folder = ".upsun" if args == ("validate",) else ".platform"
-    write_files(workdir / "shop", {".platform.app.yaml": "name: app\ntype: 'php:8.4'\n",
+    write_files(tmp_path / "shop", {".platform.app.yaml": "name: app\ntype: 'php:8.4'\n",
                                    f"{folder}/routes.yaml": "a: [\n"})
     result = run(*args, "--output-format", "json", "shop")
     assert result.exit_code == 1
@@ -159,8 +152,8 @@ def test_json_output_names_the_error_when_the_input_cannot_be_read(workdir: Path
     assert result.stderr.startswith(f"error: shop/{folder}/routes.yaml:2:")
 
 
-def test_with_json_output_other_reports_asked_on_stdout_go_to_stderr(workdir: Path) -> None:
-    write_files(workdir / "shop", RETIRED)
+def test_with_json_output_other_reports_asked_on_stdout_go_to_stderr(tmp_path: Path) -> None:
+    write_files(tmp_path / "shop", RETIRED)
     result = run("migrate", "--dry-run", "--report", "-", "--output-format", "json", "shop",
                  *METADATA_ARGS)
     assert result.exit_code == 0

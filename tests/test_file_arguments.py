@@ -20,14 +20,8 @@ CODE = ("from platformshconfig import Config\n\nconfig = Config()\n"
         "name = config.applicationName\n")
 
 
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def test_validate_a_file_checks_its_upsun_folder_whole(workdir: Path) -> None:
-    write_files(workdir / "site", {".upsun/config.yaml": CONFIG, ".upsun/services.yaml": SERVICES})
+def test_validate_a_file_checks_its_upsun_folder_whole(tmp_path: Path) -> None:
+    write_files(tmp_path / "site", {".upsun/config.yaml": CONFIG, ".upsun/services.yaml": SERVICES})
     folder = run("validate", "site", *METADATA_ARGS)
     for args in (("site/.upsun/config.yaml",),
                  ("site/.upsun/services.yaml", "site/.upsun/config.yaml", "site")):
@@ -37,9 +31,9 @@ def test_validate_a_file_checks_its_upsun_folder_whole(workdir: Path) -> None:
     assert folder.stderr.endswith("\nsite/.upsun: valid, 1 warning(s)\n")
 
 
-def test_validate_several_repositories(workdir: Path) -> None:
-    write_files(workdir / "a", {".upsun/config.yaml": CONFIG})
-    write_files(workdir / "b", {".upsun/config.yaml": BAD})
+def test_validate_several_repositories(tmp_path: Path) -> None:
+    write_files(tmp_path / "a", {".upsun/config.yaml": CONFIG})
+    write_files(tmp_path / "b", {".upsun/config.yaml": BAD})
     result = run("validate", "a", "b/.upsun/config.yaml", *METADATA_ARGS)
     assert result.exit_code == 1
     assert result.stdout == (
@@ -55,16 +49,16 @@ def test_validate_several_repositories(workdir: Path) -> None:
 
 
 @pytest.mark.parametrize("name", ["config.yaml", ".upsun/sub/x.yaml", ".upsun/config.yml"])
-def test_validate_refuses_a_file_outside_an_upsun_folder(workdir: Path, name: str) -> None:
-    write_files(workdir / "site", {".upsun/config.yaml": CONFIG, name: CONFIG})
+def test_validate_refuses_a_file_outside_an_upsun_folder(tmp_path: Path, name: str) -> None:
+    write_files(tmp_path / "site", {".upsun/config.yaml": CONFIG, name: CONFIG})
     result = run("validate", f"site/{name}", *METADATA_ARGS)
     assert result.exit_code == 2
     assert (f"site/{name} is not a .yaml file directly in a .upsun folder (validate checks a "
             "repository's .upsun/*.yaml)") in result.stderr
 
 
-def test_validate_status_line_is_short(workdir: Path) -> None:
-    write_files(workdir / "site", {".upsun/config.yaml": BAD})
+def test_validate_status_line_is_short(tmp_path: Path) -> None:
+    write_files(tmp_path / "site", {".upsun/config.yaml": BAD})
     result = run("validate", "site", *METADATA_ARGS)
     schema = METADATA_ARGS[1]
     assert result.stderr.splitlines() == [
@@ -76,8 +70,8 @@ def test_validate_status_line_is_short(workdir: Path) -> None:
         "checked: Upsun schema and image registry from the embedded snapshot of ")
 
 
-def test_codemod_takes_files(workdir: Path) -> None:
-    write_files(workdir / "repo", {".git/HEAD": "", "app/a.py": CODE, "app/b.py": CODE,
+def test_codemod_takes_files(tmp_path: Path) -> None:
+    write_files(tmp_path / "repo", {".git/HEAD": "", "app/a.py": CODE, "app/b.py": CODE,
                                    "app/c.py": CODE, "vendor/lib/d.py": CODE})
     whole = run("codemod", "repo")
     assert [line.split(":")[0] for line in whole.stdout.splitlines()[:-1]] == [
@@ -90,32 +84,32 @@ def test_codemod_takes_files(workdir: Path) -> None:
     assert result.stdout.splitlines()[-1] == "4 finding(s), 4 would be rewritten, in 2 file(s)"
     diff = run("codemod", "--diff", "repo/app/c.py")
     assert diff.stdout.startswith("--- a/repo/app/c.py\n+++ b/repo/app/c.py\n")
-    before = tree(workdir)
+    before = tree(tmp_path)
     written = run("codemod", "--write", "repo/app/a.py")
     assert written.exit_code == 0
-    changed = {k for k, v in tree(workdir).items() if before.get(k) != v}
+    changed = {k for k, v in tree(tmp_path).items() if before.get(k) != v}
     assert changed == {"repo/app/a.py"}
 
 
-def test_codemod_takes_a_folder_inside_a_repository(workdir: Path,
+def test_codemod_takes_a_folder_inside_a_repository(tmp_path: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    write_files(workdir / "repo", {".git/HEAD": "", "app/a.py": CODE, "other/b.py": CODE})
-    monkeypatch.chdir(workdir / "repo" / "app")
+    write_files(tmp_path / "repo", {".git/HEAD": "", "app/a.py": CODE, "other/b.py": CODE})
+    monkeypatch.chdir(tmp_path / "repo" / "app")
     result = run("codemod")
     assert [line.split(":")[0] for line in result.stdout.splitlines()[:-1]] == ["a.py", "a.py"]
 
 
-def test_codemod_refuses_what_is_not_python(workdir: Path) -> None:
-    write_files(workdir, {"notes.txt": "x\n"})
+def test_codemod_refuses_what_is_not_python(tmp_path: Path) -> None:
+    write_files(tmp_path, {"notes.txt": "x\n"})
     result = run("codemod", "notes.txt")
     assert result.exit_code == 2
     assert "notes.txt is neither a folder nor a Python file (.py)" in result.stderr
 
 
 def test_codemod_never_reads_a_file_given_through_a_link_that_leaves_the_repository(
-        workdir: Path) -> None:
-    write_files(workdir, {"outside/secret.py": CODE, "repo/.git/HEAD": ""})
-    os.symlink(workdir / "outside", workdir / "repo" / "link")
+        tmp_path: Path) -> None:
+    write_files(tmp_path, {"outside/secret.py": CODE, "repo/.git/HEAD": ""})
+    os.symlink(tmp_path / "outside", tmp_path / "repo" / "link")
     result = run("codemod", "repo/link/secret.py")
     assert result.stdout.splitlines() == [
         "repo/link/secret.py:1:1: UPS199 warning [reported] a symbolic link to a file outside "

@@ -20,19 +20,13 @@ APP = {".platform.app.yaml": "name: app\ntype: 'php:8.4'\n"}
 WHERE = "broken1/.platform.app.yaml:3:1"
 
 
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
 @pytest.mark.parametrize(("given", "expected"), [
     ("broken1", "broken1"), ("./broken1/", "broken1"), ("a//b/../c", "a/c"), ("", "."),
     (".", "."), ("../x", "../x"), ("{cwd}/broken1", "broken1"), ("{cwd}", "."),
     ("{cwd}/../elsewhere", "{parent}/elsewhere"), ("/etc/hosts", "/etc/hosts"),
 ])
 def test_shown_is_relative_to_the_current_folder_as_ruff_shows_it(
-        workdir: Path, given: str, expected: str) -> None:
+        tmp_path: Path, given: str, expected: str) -> None:
     cwd, parent = os.getcwd(), os.path.dirname(os.getcwd())
     assert where.shown(given.format(cwd=cwd)) == expected.format(parent=parent)
 
@@ -40,7 +34,7 @@ def test_shown_is_relative_to_the_current_folder_as_ruff_shows_it(
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(parts=st.lists(st.sampled_from(["a", "b", ".", "..", "c d", "é"]), min_size=1,
                       max_size=6), absolute=st.booleans())
-def test_shown_names_the_same_place(workdir: Path, parts: list[str], absolute: bool) -> None:
+def test_shown_names_the_same_place(tmp_path: Path, parts: list[str], absolute: bool) -> None:
     """Whatever the form given, the path shown names the same place, from the current folder,
     and is relative unless it was given absolute outside it."""
     given = os.path.join(os.getcwd() if absolute else "", *parts)
@@ -50,9 +44,9 @@ def test_shown_names_the_same_place(workdir: Path, parts: list[str], absolute: b
     assert os.path.isabs(shown) == (absolute and not inside)
 
 
-def test_every_output_names_the_file_the_same_way(workdir: Path) -> None:
+def test_every_output_names_the_file_the_same_way(tmp_path: Path) -> None:
     """The text error, --check's error, the GitHub annotation and the JSON document."""
-    write_files(workdir / "broken1", BROKEN)
+    write_files(tmp_path / "broken1", BROKEN)
     message = "did not find expected ',' or ']' (while parsing a flow sequence started at line 2)"
     for args in (("migrate",), ("migrate", "--check"), ("migrate", "--dry-run")):
         result = run(*args, "broken1")
@@ -66,14 +60,14 @@ def test_every_output_names_the_file_the_same_way(workdir: Path) -> None:
 
 
 @pytest.mark.parametrize("given", ["broken1", "./broken1", "broken1/", "{cwd}/broken1"])
-def test_the_path_is_shown_alike_however_it_is_given(workdir: Path, given: str) -> None:
-    write_files(workdir / "broken1", BROKEN)
-    result = run("migrate", given.format(cwd=workdir))
+def test_the_path_is_shown_alike_however_it_is_given(tmp_path: Path, given: str) -> None:
+    write_files(tmp_path / "broken1", BROKEN)
+    result = run("migrate", given.format(cwd=tmp_path))
     assert result.stderr.startswith(f"error: {WHERE}: ")
 
 
-def test_the_report_on_the_terminal_shows_paths_from_the_current_folder(workdir: Path) -> None:
-    write_files(workdir / "shop", {".platform.app.yaml": "name: app\ntype: 'php:7.4'\n"})
+def test_the_report_on_the_terminal_shows_paths_from_the_current_folder(tmp_path: Path) -> None:
+    write_files(tmp_path / "shop", {".platform.app.yaml": "name: app\ntype: 'php:7.4'\n"})
     result = run("migrate", "--dry-run", "shop", *METADATA_ARGS)
     assert result.exit_code == 0
     assert "  create shop/.upsun/config.yaml\n" in result.stdout
@@ -82,18 +76,18 @@ def test_the_report_on_the_terminal_shows_paths_from_the_current_folder(workdir:
     assert result.stdout.startswith("--- /dev/null\n+++ b/.upsun/config.yaml\n")
 
 
-def test_a_message_names_the_repository_once(workdir: Path) -> None:
+def test_a_message_names_the_repository_once(tmp_path: Path) -> None:
     """bulk's line names the repository: the message after it does not name it again."""
-    (workdir / "work" / "x" / ".platform").mkdir(parents=True)
-    (workdir / "work" / "x" / ".platform" / "routes.yaml").write_text("{}\n")
+    (tmp_path / "work" / "x" / ".platform").mkdir(parents=True)
+    (tmp_path / "work" / "x" / ".platform" / "routes.yaml").write_text("{}\n")
     result = run("bulk", "work", "--dry-run", "--jobs", "1")
     assert result.stdout == ("failed   work/x: no legacy Platform.sh application found "
                              "(looked for .platform.app.yaml and .platform/applications.yaml)\n")
 
 
-def test_a_file_that_cannot_be_read_is_named_once(workdir: Path,
+def test_a_file_that_cannot_be_read_is_named_once(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    write_files(workdir / "shop", {**APP, ".platform/services.yaml": "db:\n  type: 'mariadb:11.8'\n"})
+    write_files(tmp_path / "shop", {**APP, ".platform/services.yaml": "db:\n  type: 'mariadb:11.8'\n"})
 
     def denied(path: Path, rel: str) -> bytes:
         if path.name == "services.yaml":
@@ -106,14 +100,14 @@ def test_a_file_that_cannot_be_read_is_named_once(workdir: Path,
         1, "error: shop/.platform/services.yaml: cannot read: Permission denied\n")
 
 
-def test_a_file_that_may_not_be_read_is_named_once(workdir: Path) -> None:
+def test_a_file_that_may_not_be_read_is_named_once(tmp_path: Path) -> None:
     """The same, for real: the file's mode denies reading it (root's override dropped)."""
     import subprocess
     import sys
 
     from tests.test_safety import _as_a_user
 
-    services = write_files(workdir / "shop", {**APP, ".platform/services.yaml": "db:\n  type: "
+    services = write_files(tmp_path / "shop", {**APP, ".platform/services.yaml": "db:\n  type: "
                                               "'mariadb:11.8'\n"}) / ".platform/services.yaml"
     services.chmod(0o000)
     try:
@@ -164,22 +158,22 @@ LAYOUTS = {
 
 
 @pytest.mark.parametrize("layout", sorted(LAYOUTS))
-def test_the_repository_is_found_upward(workdir: Path, monkeypatch: pytest.MonkeyPatch,
+def test_the_repository_is_found_upward(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                         layout: str) -> None:
     files, start, found, marker = LAYOUTS[layout]
-    write_files(workdir / "p", files)
-    (workdir / "p" / start).mkdir(parents=True, exist_ok=True)
-    monkeypatch.chdir(workdir / "p" / start)
+    write_files(tmp_path / "p", files)
+    (tmp_path / "p" / start).mkdir(parents=True, exist_ok=True)
+    monkeypatch.chdir(tmp_path / "p" / start)
     root = where.find_root(Path("."))
-    expected = os.path.relpath(workdir / "p" / found, workdir / "p" / start)
+    expected = os.path.relpath(tmp_path / "p" / found, tmp_path / "p" / start)
     assert (str(root.path), root.marker) == (expected, marker)
-    absolute = where.find_root(workdir / "p" / start)
-    assert absolute.path == (workdir / "p" / found if marker else workdir / "p" / start)
+    absolute = where.find_root(tmp_path / "p" / start)
+    assert absolute.path == (tmp_path / "p" / found if marker else tmp_path / "p" / start)
 
 
-def test_check_and_migrate_from_a_sub_folder(workdir: Path,
+def test_check_and_migrate_from_a_sub_folder(tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    repo = write_files(workdir / "repo", {
+    repo = write_files(tmp_path / "repo", {
         ".git/HEAD": "", ".platform/routes.yaml": "'https://{default}/':\n  type: upstream\n"
                                                   "  upstream: 'app:http'\n",
         "app/.platform.app.yaml": "name: app\ntype: 'php:8.4'\n", "app/src/x.php": ""})
@@ -196,10 +190,10 @@ def test_check_and_migrate_from_a_sub_folder(workdir: Path,
     assert not (repo / "app" / "src" / ".upsun").exists()
 
 
-def test_an_output_file_is_named_as_given(workdir: Path) -> None:
+def test_an_output_file_is_named_as_given(tmp_path: Path) -> None:
     """A report file is the user's path, relative to the current folder: never joined to the
     repository's."""
-    write_files(workdir / "shop", APP)
+    write_files(tmp_path / "shop", APP)
     result = run("migrate", "shop", "--report", "missing/r.md")
     assert (result.exit_code, result.stderr) == (
         1, "error: missing/r.md: cannot write: No such file or directory\n")
@@ -210,23 +204,23 @@ def test_an_output_file_is_named_as_given(workdir: Path) -> None:
 @pytest.mark.parametrize("option", [("--report", "r.md"), ("--json", "r.json"),
                                     ("--resources-script", "r.sh"), ("--code",)])
 @pytest.mark.parametrize("mode", ["--check", "--diff"])
-def test_check_refuses_what_it_would_not_do(workdir: Path, option: tuple[str, ...],
+def test_check_refuses_what_it_would_not_do(tmp_path: Path, option: tuple[str, ...],
                                             mode: str) -> None:
-    write_files(workdir / "shop", APP)
-    before = tree(workdir)
+    write_files(tmp_path / "shop", APP)
+    before = tree(tmp_path)
     result = run("migrate", mode, *option, "shop")
     assert result.exit_code == 2
     assert result.stderr.endswith(
         f"Error: {option[0]} cannot go with --check or --diff, which write nothing: run "
         f"`upsun-migrator migrate --dry-run {' '.join(option[:1] + ('FILE',) * (len(option) - 1))}"
         "` for the report of what migrating would do\n")
-    assert tree(workdir) == before
+    assert tree(tmp_path) == before
 
 
-def test_check_after_a_hand_edit_points_at_the_diff(workdir: Path) -> None:
-    write_files(workdir / "shop", APP)
+def test_check_after_a_hand_edit_points_at_the_diff(tmp_path: Path) -> None:
+    write_files(tmp_path / "shop", APP)
     assert run("migrate", "shop", *METADATA_ARGS).exit_code == 0
-    config = workdir / "shop" / ".upsun" / "config.yaml"
+    config = tmp_path / "shop" / ".upsun" / "config.yaml"
     config.write_text(config.read_text() + "        disk: 1024\n")
     result = run("migrate", "--check", "shop", *METADATA_ARGS)
     assert (result.exit_code, result.stdout) == (1, "would update shop/.upsun/config.yaml\n")
